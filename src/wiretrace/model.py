@@ -1,0 +1,232 @@
+"""The one data model shared by every stage.
+
+Every result that points into text does so with a pair of character offsets
+into the *original* article text (``text[start:end]``), never into a
+normalised copy, so any passage, change or variant can be highlighted where a
+reader sees it.  All records are plain dataclasses with a ``to_dict`` that
+gives the JSON row written to the output files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from the input."""
+
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    origin: str | None = None  # where it was read from: "file" or "file:line"
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "chars": len(self.text),
+            "read_from": self.origin,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input record that could not be used, and why."""
+
+    source: str  # file the record came from
+    location: str | None  # line / row number, or None for a whole file
+    record_id: str | None  # the record's id when it could be read
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A reused passage: ``a[a_start:a_end]`` aligned with ``b[b_start:b_end]``.
+
+    ``score`` is the share of the passage's words that match exactly on both
+    sides (1.0 for a verbatim copy); ``matched_words`` counts them.
+    """
+
+    a: str
+    a_start: int
+    a_end: int
+    b: str
+    b_start: int
+    b_end: int
+    score: float
+    matched_words: int
+
+    def swapped(self) -> Passage:
+        return Passage(self.b, self.b_start, self.b_end, self.a, self.a_start,
+                       self.a_end, self.score, self.matched_words)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DerivationEdge:
+    """``target`` took text from ``source``.
+
+    ``target_share`` is the share of the target's characters covered by
+    passages aligned with the source; ``source_share`` the share of the
+    source's characters that reappear in the target.
+    """
+
+    source: str
+    target: str
+    target_share: float
+    source_share: float
+    shared_chars: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Story:
+    """Articles that share reused text, with the likely origin."""
+
+    id: str
+    members: list[str]
+    origin: str
+    origin_reason: str  # "earliest published" or "least explained by others"
+    edges: list[DerivationEdge] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "story": self.id,
+            "members": list(self.members),
+            "size": len(self.members),
+            "origin": self.origin,
+            "origin_reason": self.origin_reason,
+            "edges": [e.to_dict() for e in self.edges],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WordChange:
+    """One word-level edit inside a reworded passage (``a`` = origin side)."""
+
+    op: str  # "replace", "insert" or "delete"
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+
+
+@dataclass(slots=True)
+class Change:
+    """One difference between two versions of a story.
+
+    ``kind`` is ``added`` (only in b), ``dropped`` (only in a), ``reworded``
+    (aligned, with word changes inside) or ``moved`` (aligned, but in another
+    order).  Offsets on the side a change does not exist on are ``None``.
+    """
+
+    kind: str
+    a_start: int | None
+    a_end: int | None
+    b_start: int | None
+    b_end: int | None
+    a_text: str
+    b_text: str
+    word_changes: list[WordChange] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SpellingVariant:
+    """The same name or word spelled differently in the two versions."""
+
+    a_form: str
+    b_form: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Diff:
+    """What version ``b`` changed against ``a`` (usually the story's origin)."""
+
+    story: str | None
+    a: str
+    b: str
+    a_shared: float  # share of a's characters covered by passages with b
+    b_shared: float
+    changes: list[Change] = field(default_factory=list)
+    spelling_variants: list[SpellingVariant] = field(default_factory=list)
+    summary: str = ""
+    # The aligned passages the diff was computed from (a = this diff's a);
+    # they are written to passages.jsonl, not repeated in diffs.jsonl.
+    passages: list[Passage] = field(default_factory=list)
+
+    def changes_of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def to_dict(self) -> dict:
+        return {
+            "story": self.story,
+            "a": self.a,
+            "b": self.b,
+            "a_shared": round(self.a_shared, 4),
+            "b_shared": round(self.b_shared, 4),
+            "summary": self.summary,
+            "changes": [c.to_dict() for c in self.changes],
+            "spelling_variants": [v.to_dict() for v in self.spelling_variants],
+        }
+
+
+@dataclass(slots=True)
+class TraceResult:
+    """Everything one ``trace`` run found."""
+
+    articles: dict[str, Article]
+    passages: list[Passage]
+    stories: list[Story]
+    diffs: list[Diff]
+    rejected: list[Rejected]
+    stats: dict = field(default_factory=dict)
+
+    def story_of(self, article_id: str) -> Story | None:
+        for story in self.stories:
+            if article_id in story.members:
+                return story
+        return None
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        """Passages involving the article, oriented so that ``a`` is it."""
+        found = []
+        for p in self.passages:
+            if p.a == article_id:
+                found.append(p)
+            elif p.b == article_id:
+                found.append(p.swapped())
+        return sorted(found, key=lambda p: (p.a_start, p.b))
+
+    def diff_of(self, article_id: str) -> Diff | None:
+        for d in self.diffs:
+            if d.b == article_id:
+                return d
+        return None
