@@ -1,0 +1,100 @@
+"""Candidate pairs without comparing all pairs.
+
+Two independent sources of candidates, merged:
+
+* a **seed index**: an inverted index from word n-gram hash to the articles
+  holding it.  Two articles become a candidate when they share at least
+  ``min_shared_seeds`` n-grams; this finds partial reuse (a few paragraphs
+  inside an otherwise different article).  An n-gram held by more than
+  ``max_df`` articles is boilerplate ("Follow us on ...", agency slugs) and
+  is ignored, which also bounds the pairs any one n-gram can create, so the
+  cost grows with the corpus and the real reuse, not with all pairs.
+* **MinHash LSH** over the same shingles: bands of the signatures bucket
+  near-duplicate articles together.  It catches copies of a story so widely
+  republished that its n-grams exceed ``max_df``.
+
+Both work on sorted NumPy arrays (a sort-and-group instead of Python dicts).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int,
+                     min_shared: int) -> dict[tuple[int, int], int]:
+    """Pairs ``(i, j)`` (``i < j``) sharing at least ``min_shared`` n-grams.
+
+    Returns the number of shared (non-boilerplate) n-grams per pair.
+    """
+    if len(shingle_sets) < 2:
+        return {}
+    lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64,
+                          count=len(shingle_sets))
+    hashes = np.concatenate(shingle_sets) if lengths.sum() else np.empty(0, np.uint64)
+    docs = np.repeat(np.arange(len(shingle_sets), dtype=np.int64), lengths)
+    order = np.argsort(hashes, kind="stable")
+    hashes, docs = hashes[order], docs[order]
+    # group boundaries of equal hashes
+    boundaries = np.flatnonzero(np.diff(hashes)) + 1
+    starts = np.concatenate(([0], boundaries))
+    sizes = np.diff(np.concatenate((starts, [len(hashes)])))
+    keep = (sizes >= 2) & (sizes <= max_df)
+    pair_keys: list[np.ndarray] = []
+    n_docs = np.int64(len(shingle_sets))
+    for size in np.unique(sizes[keep]):
+        group_starts = starts[keep & (sizes == size)]
+        members = docs[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
+        left, right = np.triu_indices(size, k=1)
+        a, b = members[:, left].ravel(), members[:, right].ravel()
+        pair_keys.append(np.minimum(a, b) * n_docs + np.maximum(a, b))
+    if not pair_keys:
+        return {}
+    keys, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
+    chosen = counts >= min_shared
+    return {(int(k // n_docs), int(k % n_docs)): int(c)
+            for k, c in zip(keys[chosen], counts[chosen], strict=True)}
+
+
+def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:
+    """Bands and rows whose S-curve ``(1/b) ** (1/r)`` is nearest ``threshold``.
+
+    Ties go to more bands (higher recall); the alignment that follows removes
+    false candidates cheaply, missed ones are gone for good.
+    """
+    best = (1, num_perm)
+    best_gap = math.inf
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        gap = abs((1.0 / bands) ** (1.0 / rows) - threshold)
+        if gap < best_gap - 1e-12:
+            best, best_gap = (bands, rows), gap
+    return best
+
+
+def lsh_pairs(signatures: np.ndarray, threshold: float,
+              non_empty: np.ndarray | None = None) -> set[tuple[int, int]]:
+    """Pairs of rows of ``signatures`` that collide in at least one LSH band."""
+    n_docs, num_perm = signatures.shape
+    if n_docs < 2:
+        return set()
+    bands, rows = lsh_bands(num_perm, threshold)
+    rows_index = np.arange(n_docs) if non_empty is None else np.flatnonzero(non_empty)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[rows_index, band * rows:(band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+        if len(same) == 0:
+            continue
+        # consecutive positions in ``same`` form one bucket of equal keys
+        for run in np.split(same, np.flatnonzero(np.diff(same) != 1) + 1):
+            members = np.sort(rows_index[order[run[0]:run[-1] + 2]])
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((int(members[x]), int(members[y])))
+    return pairs

@@ -1,0 +1,254 @@
+"""What one version of a story changed against another.
+
+Given the aligned passages between versions ``a`` (usually the origin) and
+``b``, a :class:`~wiretrace.model.Diff` lists:
+
+* **added** text: stretches of b in no passage, one change per paragraph;
+* **dropped** text: the same for a;
+* **reworded**: inside a passage, the word-level edits (replace, insert,
+  delete); and a sentence whose start or end was rewritten around a reused
+  passage (the unaligned stubs on both sides, in the same paragraph as the
+  same passage) counts as reworded rather than as a drop plus an addition;
+* **moved**: passages whose order differs between the versions (those off
+  the longest run of passages in the same order on both sides);
+* **spelling variants**: one-word replacements that are near in spelling
+  (finalised/finalized), and names in added or dropped text that are near a
+  name of the other version (Bozoum/Bazoum).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from wiretrace.align import similar_words
+from wiretrace.model import Article, Change, Diff, Passage, SpellingVariant, WordChange
+from wiretrace.params import TraceParams
+from wiretrace.stories import covered_chars
+from wiretrace.text import Tokens, paragraph_spans
+
+
+def _uncovered_pieces(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches of ``text`` outside ``covered``, split by paragraph, trimmed.
+
+    Pieces with no letter or digit (spacing, punctuation) are left out.
+    """
+    pieces = []
+    for para_start, para_end in paragraph_spans(text):
+        cursor = para_start
+        for start, end in sorted(covered):
+            if end <= cursor or start >= para_end:
+                continue
+            if start > cursor:
+                pieces.append((cursor, start))
+            cursor = max(cursor, end)
+        if cursor < para_end:
+            pieces.append((cursor, para_end))
+    trimmed = []
+    for start, end in pieces:
+        while start < end and not text[start].isalnum():
+            start += 1
+        while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".!?\"”’')":
+            end -= 1
+        if any(ch.isalnum() for ch in text[start:end]):
+            trimmed.append((start, end))
+    return trimmed
+
+
+def _token_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
+    """Indices of the tokens lying inside ``[start, end)``."""
+    first = int(np.searchsorted(tokens.starts, start, side="left"))
+    last = int(np.searchsorted(tokens.starts, end, side="left"))
+    while last > first and tokens.ends[last - 1] > end:
+        last -= 1
+    return first, last
+
+
+def word_changes(text_a: str, tokens_a: Tokens, span_a: tuple[int, int],
+                 text_b: str, tokens_b: Tokens, span_b: tuple[int, int]) -> list[WordChange]:
+    """Word-level edits turning ``text_a[span_a]`` into ``text_b[span_b]``."""
+    a0, a1 = _token_range(tokens_a, *span_a)
+    b0, b1 = _token_range(tokens_b, *span_b)
+    changes = []
+    for op in Levenshtein.opcodes(tokens_a.norms[a0:a1], tokens_b.norms[b0:b1]):
+        if op.tag == "equal":
+            continue
+        i0, i1, j0, j1 = a0 + op.src_start, a0 + op.src_end, b0 + op.dest_start, b0 + op.dest_end
+        # an insertion has no extent on a: anchor it before the next word
+        ca0 = int(tokens_a.starts[i0]) if i0 < len(tokens_a) else len(text_a)
+        ca1 = int(tokens_a.ends[i1 - 1]) if i1 > i0 else ca0
+        cb0 = int(tokens_b.starts[j0]) if j0 < len(tokens_b) else len(text_b)
+        cb1 = int(tokens_b.ends[j1 - 1]) if j1 > j0 else cb0
+        changes.append(WordChange(op.tag, ca0, ca1, cb0, cb1, text_a[ca0:ca1], text_b[cb0:cb1]))
+    return changes
+
+
+def _variants_in_changes(changes: list[WordChange], min_similarity: float
+                         ) -> list[SpellingVariant]:
+    variants = []
+    for change in changes:
+        if change.op != "replace":
+            continue
+        words_a, words_b = change.a_text.split(), change.b_text.split()
+        if len(words_a) != len(words_b):
+            continue
+        for word_a, word_b in zip(words_a, words_b, strict=True):
+            clean_a, clean_b = word_a.strip(".,;:!?\"'“”‘’()"), word_b.strip(".,;:!?\"'“”‘’()")
+            if clean_a.casefold() != clean_b.casefold() and \
+                    similar_words(clean_a.casefold(), clean_b.casefold(), min_similarity):
+                offset_a = change.a_start + change.a_text.find(clean_a)
+                offset_b = change.b_start + change.b_text.find(clean_b)
+                variants.append(SpellingVariant(
+                    clean_a, clean_b, offset_a, offset_a + len(clean_a), offset_b,
+                    offset_b + len(clean_b),
+                    round(Levenshtein.normalized_similarity(clean_a.casefold(),
+                                                            clean_b.casefold()), 3)))
+    return variants
+
+
+def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
+                   pieces_a: list[tuple[int, int]], pieces_b: list[tuple[int, int]],
+                   min_similarity: float) -> list[SpellingVariant]:
+    """Capitalised words of unaligned text spelled like a name of the other version."""
+
+    def names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None
+              ) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for start, end, norm in zip(tokens.starts, tokens.ends, tokens.norms, strict=True):
+            word = text[start:end]
+            if len(word) < 4 or not word[0].isupper() or norm in found:
+                continue
+            if within is None or any(s <= start and end <= e for s, e in within):
+                found[norm] = (int(start), int(end))
+        return found
+
+    vocabulary_a, vocabulary_b = set(tokens_a.norms), set(tokens_b.norms)
+    variants = []
+    for pieces, here, there, vocab_there, flip in (
+        (pieces_b, (text_b, tokens_b), (text_a, tokens_a), vocabulary_a, False),
+        (pieces_a, (text_a, tokens_a), (text_b, tokens_b), vocabulary_b, True),
+    ):
+        candidates = names(*here, pieces)
+        others = names(*there, None)
+        for norm, (start, end) in candidates.items():
+            if norm in vocab_there:
+                continue
+            for other_norm, (o_start, o_end) in others.items():
+                if other_norm.startswith(norm) or norm.startswith(other_norm):
+                    continue  # Nigeria/Nigerian: a derived word, not a respelling
+                if similar_words(norm, other_norm, min_similarity):
+                    similarity = round(Levenshtein.normalized_similarity(norm, other_norm), 3)
+                    if flip:  # the unaligned word is on a's side
+                        variants.append(SpellingVariant(
+                            text_a[start:end], text_b[o_start:o_end], start, end, o_start,
+                            o_end, similarity))
+                    else:
+                        variants.append(SpellingVariant(
+                            text_a[o_start:o_end], text_b[start:end], o_start, o_end, start,
+                            end, similarity))
+                    break
+    return variants
+
+
+def _moved(passages: list[Passage]) -> set[int]:
+    """Indices of passages off the longest same-order run (by b position)."""
+    by_b = sorted(range(len(passages)), key=lambda k: passages[k].b_start)
+    # longest increasing subsequence of a positions, O(n^2) (passages are few)
+    best_len = [1] * len(by_b)
+    previous = [-1] * len(by_b)
+    for x in range(len(by_b)):
+        for y in range(x):
+            if passages[by_b[y]].a_start < passages[by_b[x]].a_start \
+                    and best_len[y] + 1 > best_len[x]:
+                best_len[x], previous[x] = best_len[y] + 1, y
+    if not by_b:
+        return set()
+    keep, cursor = set(), max(range(len(by_b)), key=lambda k: best_len[k])
+    while cursor != -1:
+        keep.add(by_b[cursor])
+        cursor = previous[cursor]
+    return set(range(len(passages))) - keep
+
+
+def _attachment(text: str, piece: tuple[int, int], passage_spans: list[tuple[int, int]]
+                ) -> tuple[str, int] | None:
+    """Which passage a piece is glued to within its paragraph ("after"/"before", index)."""
+    start, end = piece
+    for index, (p_start, p_end) in enumerate(passage_spans):
+        if p_end <= start and "\n" not in text[p_end:start]:
+            return ("after", index)
+        if end <= p_start and "\n" not in text[end:p_start]:
+            return ("before", index)
+    return None
+
+
+def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, tokens_b: Tokens,
+                  passages: list[Passage], params: TraceParams | None = None,
+                  story: str | None = None) -> Diff:
+    """Diff of version b against version a, from their aligned passages (a-side first)."""
+    params = params or TraceParams()
+    text_a, text_b = article_a.text, article_b.text
+    passages = sorted((p if p.a == article_a.id else p.swapped() for p in passages),
+                      key=lambda p: (p.a_start, p.b_start))
+    spans_a = [(p.a_start, p.a_end) for p in passages]
+    spans_b = [(p.b_start, p.b_end) for p in passages]
+    changes: list[Change] = []
+    variants: list[SpellingVariant] = []
+
+    pieces_a, pieces_b = _uncovered_pieces(text_a, spans_a), _uncovered_pieces(text_b, spans_b)
+    glued_a = {_attachment(text_a, piece, spans_a): piece for piece in pieces_a}
+    glued_b = {_attachment(text_b, piece, spans_b): piece for piece in pieces_b}
+    reworded_stubs = {key for key in glued_a.keys() & glued_b.keys() if key is not None}
+    for key in sorted(reworded_stubs):
+        (a0, a1), (b0, b1) = glued_a[key], glued_b[key]
+        inner = word_changes(text_a, tokens_a, (a0, a1), text_b, tokens_b, (b0, b1))
+        changes.append(Change("reworded", a0, a1, b0, b1, text_a[a0:a1], text_b[b0:b1], inner))
+    stub_a = {glued_a[k] for k in reworded_stubs}
+    stub_b = {glued_b[k] for k in reworded_stubs}
+    dropped = [p for p in pieces_a if p not in stub_a]
+    added = [p for p in pieces_b if p not in stub_b]
+    changes += [Change("dropped", s, e, None, None, text_a[s:e], "") for s, e in dropped]
+    changes += [Change("added", None, None, s, e, "", text_b[s:e]) for s, e in added]
+
+    moved = _moved(passages)
+    for index, p in enumerate(passages):
+        inner = word_changes(text_a, tokens_a, (p.a_start, p.a_end), text_b, tokens_b,
+                             (p.b_start, p.b_end))
+        variants += _variants_in_changes(inner, params.spelling_min_similarity)
+        kind = "moved" if index in moved else "reworded" if inner else None
+        if kind:
+            changes.append(Change(kind, p.a_start, p.a_end, p.b_start, p.b_end,
+                                  text_a[p.a_start:p.a_end], text_b[p.b_start:p.b_end], inner))
+    variants += _name_variants(text_a, tokens_a, text_b, tokens_b, dropped, added,
+                               params.spelling_min_similarity)
+    changes.sort(key=lambda c: (c.b_start if c.b_start is not None else -1,
+                                c.a_start if c.a_start is not None else -1))
+    unique_variants = {(v.a_form.casefold(), v.b_form.casefold()): v for v in reversed(variants)}
+    diff = Diff(
+        story=story, a=article_a.id, b=article_b.id,
+        a_shared=covered_chars(spans_a) / max(1, len(text_a)),
+        b_shared=covered_chars(spans_b) / max(1, len(text_b)),
+        changes=changes,
+        spelling_variants=sorted(unique_variants.values(), key=lambda v: v.b_start),
+        passages=passages,
+    )
+    diff.summary = summarize(diff)
+    return diff
+
+
+def summarize(diff: Diff) -> str:
+    """One line a reader takes in at a glance."""
+    if not diff.passages:
+        return f"{diff.b} shares no text with {diff.a}"
+    parts = [f"{round(diff.b_shared * 100)}% of {diff.b} is shared with {diff.a}"]
+    counts = {kind: len(diff.changes_of(kind)) for kind in ("added", "dropped", "reworded",
+                                                            "moved")}
+    nouns = {"added": "adds", "dropped": "drops", "reworded": "rewords", "moved": "moves"}
+    for kind, count in counts.items():
+        if count:
+            parts.append(f"{nouns[kind]} {count} passage{'s' if count != 1 else ''}")
+    if diff.spelling_variants:
+        shown = ", ".join(f"{v.a_form}/{v.b_form}" for v in diff.spelling_variants[:3])
+        parts.append(f"{len(diff.spelling_variants)} spelling variant"
+                     f"{'s' if len(diff.spelling_variants) != 1 else ''} ({shown})")
+    return "; ".join(parts)
