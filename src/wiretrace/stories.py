@@ -11,10 +11,12 @@ Without dates it is the member whose text is least covered by the other
 versions: copies are explained by their source, while the source holds
 material the copies lack.  When that evidence is close (shares within
 ``ORIGIN_MARGIN``, as when each version both adds and drops material), the
-input order decides: list undated articles oldest first.  **Derivation edges** then run from earlier to later
-versions: each version takes as sources, greedily, the earlier members that
-explain the most of its still unexplained text, so an article spliced from two
-stories gets an edge from each.
+input order decides: list undated articles oldest first.
+
+**Derivation edges** then run from earlier to later versions: each version
+takes as sources, greedily, the earlier members that explain the most of its
+still unexplained text, so an article spliced from two stories gets an edge
+from each.
 """
 
 from __future__ import annotations
@@ -127,12 +129,10 @@ def _derivation_edges(order: list[str],
         explained: list[tuple[int, int]] = []
         while earlier:
             already = covered_chars(explained)
-
-            def gain(source: str, already: int = already) -> int:
-                return covered_chars(explained + spans[(target, source)]) - already
-
-            best = max(earlier, key=lambda m: (gain(m), -order.index(m)))
-            new_chars = gain(best)
+            gains = {m: covered_chars(explained + spans[(target, m)]) - already
+                     for m in earlier}
+            best = max(earlier, key=lambda m: (gains[m], -order.index(m)))
+            new_chars = gains[best]
             if new_chars < params.min_passage_chars:
                 break
             explained += spans[(target, best)]

@@ -1,0 +1,383 @@
+"""A self-contained HTML report of a trace, for the journalist who reads it.
+
+The page lists the stories (largest first); for each story it shows the
+origin and every other version side by side, with reused passages, additions,
+drops, reworded words and spelling variants marked in the original text.
+
+Markup scheme: each text is cut at every span boundary (passages, added and
+dropped ranges, moved ranges, word changes, spelling variants) into segments.
+Each segment is emitted on its own with one element per span covering it,
+always nested in the same order, so elements never straddle each other:
+``<mark class="reused" data-passage="K">`` (outermost; the same K on both
+sides of a pair), ``<ins class="added">`` / ``<del class="dropped">``,
+``<span class="moved">``, ``<span class="variant">`` and
+``<span class="word-change">`` (innermost, its title gives the other side's
+words).  The page has no external resources at all (a Content-Security-Policy
+forbids them) and works without JavaScript, which only links the two halves
+of a passage on hover and click.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+
+from wiretrace.model import Article, Diff, Passage, Story, TraceResult
+
+__all__ = ["render_report", "write_report"]
+
+CSS = """
+:root{--ink:#1d232b;--muted:#5d6673;--line:#dde1e6;--bg:#f6f7f9;--reused:#fde68a;
+--linked:#f59e0b;--added:#c9f2d4;--dropped:#fbd5d5;--word:#7c3aed;--moved:#2563eb}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);line-height:1.5;
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
+main{max-width:1240px;margin:0 auto;padding:24px 20px 60px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:0 0 6px}
+h3{font-size:14px;margin:0 0 8px;color:var(--muted);font-weight:600}
+.counts{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
+.count{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 14px}
+.count b{display:block;font-size:22px}
+.legend{display:flex;flex-wrap:wrap;gap:8px 18px;font-size:13px;color:var(--muted);
+margin:10px 0 18px}
+.panel,.story,.pair{background:#fff;border:1px solid var(--line);border-radius:10px}
+.panel{padding:14px 18px;margin:16px 0}.story{padding:18px;margin:22px 0}
+.stories li{margin:4px 0}.meta,.note,.url{color:var(--muted);font-size:13px}
+.url{word-break:break-all}
+.pair{margin:16px 0 0;padding:12px;background:#fbfbfc}
+.summary{margin:0 0 10px;font-weight:600}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+@media (max-width:800px){.cols{grid-template-columns:1fr}}
+.side{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:14.5px;line-height:1.6}
+mark.reused{background:var(--reused);color:inherit;border-radius:2px;cursor:pointer}
+mark.reused.linked,mark.reused.pinned{background:var(--linked);outline:1px solid #b45309}
+ins.added{background:var(--added);text-decoration:none;border-bottom:2px solid #16a34a}
+del.dropped{background:var(--dropped);text-decoration:none;border-bottom:2px dotted #dc2626}
+.moved{outline:1px dashed var(--moved);outline-offset:1px}
+.variant{border-bottom:2px double #0891b2}
+.word-change{color:var(--word);font-weight:600;border-bottom:1px solid var(--word)}
+.sw{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin-right:4px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
+.timeline{margin:10px 0;font-size:13px}
+.tl-row{display:grid;grid-template-columns:150px 1fr 260px;gap:10px;align-items:center}
+.tl-track{position:relative;height:16px;border-bottom:1px solid var(--line)}
+.tl-dot{position:absolute;top:3px;width:10px;height:10px;margin-left:-5px;border-radius:50%;
+background:var(--moved)}.tl-dot.origin{background:#b45309}
+details summary{cursor:pointer;font-weight:600}
+"""
+
+JS = """
+(function(){
+ function marks(m){return document.querySelectorAll(
+  'mark.reused[data-passage="'+m.getAttribute('data-passage')+'"]');}
+ function find(e){return e.target.closest?e.target.closest('mark.reused'):null;}
+ document.addEventListener('mouseover',function(e){var m=find(e);
+  if(m)marks(m).forEach(function(x){x.classList.add('linked');});});
+ document.addEventListener('mouseout',function(e){var m=find(e);
+  if(m)marks(m).forEach(function(x){x.classList.remove('linked');});});
+ document.addEventListener('click',function(e){var m=find(e);if(!m)return;
+  var on=!m.classList.contains('pinned');
+  document.querySelectorAll('mark.pinned').forEach(function(x){x.classList.remove('pinned');});
+  if(!on)return;var side=m.closest('.side');
+  marks(m).forEach(function(x){x.classList.add('pinned');
+   if(x.closest('.side')!==side)x.scrollIntoView({block:'nearest'});});});
+})();
+"""
+
+LEGEND = (
+    ('<mark class="reused">reused passage</mark>', "hover or click to see its partner"),
+    ('<ins class="added">added</ins>', "only in this version"),
+    ('<del class="dropped">dropped</del>', "only in the origin"),
+    ('<span class="word-change">word change</span>', "hover for the other side's words"),
+    ('<span class="variant">spelling variant</span>', ""),
+    ('<span class="moved">moved</span>', "same text, other order"),
+)
+
+# Nesting order of span kinds, outermost first.
+_ORDER = {"reused": 0, "added": 1, "dropped": 1, "moved": 2, "variant": 3, "word": 4}
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    kind: str
+    open_tag: str
+    close_tag: str
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _text(value: str) -> str:
+    # A bare CR would be folded into LF by the HTML parser; keep it as a reference.
+    return escape(value, quote=False).replace("\r", "&#13;").replace("\0", "\ufffd")
+
+
+def _span(text: str, start: int | None, end: int | None, kind: str, open_tag: str,
+          close_tag: str) -> _Span | None:
+    """A span clipped to the text, or None when it is empty or unusable."""
+    if start is None or end is None:
+        return None
+    try:
+        s, t = max(0, int(start)), min(len(text), int(end))
+    except (TypeError, ValueError):
+        return None
+    return _Span(s, t, kind, open_tag, close_tag) if s < t else None
+
+
+def _markup(text: str, spans: list[_Span | None]) -> str:
+    """The text as HTML, each segment wrapped in every span that covers it."""
+    live = sorted((s for s in spans if s is not None), key=lambda s: (_ORDER[s.kind], s.start))
+    cuts = sorted({0, len(text), *(s.start for s in live), *(s.end for s in live)})
+    starts: dict[int, list[int]] = {}
+    for i, s in enumerate(live):
+        starts.setdefault(s.start, []).append(i)
+    active: set[int] = set()
+    out: list[str] = []
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        active = {i for i in active if live[i].end > lo} | set(starts.get(lo, ()))
+        cover = sorted(active)
+        out.extend(live[i].open_tag for i in cover)
+        out.append(_text(text[lo:hi]))
+        out.extend(live[i].close_tag for i in reversed(cover))
+    return "".join(out)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _when(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "undated"
+
+
+def _stamp(dt: datetime) -> float:
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _name(result: TraceResult, article_id: str) -> str:
+    art = result.articles.get(article_id)
+    label = f"<b>{_e(article_id)}</b>"
+    if art is not None and art.title:
+        label += f" “{_e(art.title)}”"
+    return label
+
+
+def _anchor(index: int, story_id: str) -> str:
+    return f"story-{index}-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(story_id))[:40]
+
+
+def _pair_passages(result: TraceResult, diff: Diff | None, origin: str,
+                   version: str) -> list[Passage]:
+    if diff is not None and diff.passages:
+        found = [p for p in diff.passages if p.a == origin and p.b == version]
+        found += [p.swapped() for p in diff.passages if p.a == version and p.b == origin]
+        if found:
+            return sorted(found, key=lambda p: (p.a_start, p.b_start))
+    return [p for p in result.passages_of(origin) if p.b == version]
+
+
+def _article_head(art: Article, role: str) -> str:
+    bits = [x for x in (art.outlet, _when(art.published) if art.published else None) if x]
+    url = f'<div class="url">{_e(art.url)}</div>' if art.url else ""
+    title = f" “{_e(art.title)}”" if art.title else ""
+    return (f"<h3>{role}: <span style=\"color:var(--ink)\">{_e(art.id)}</span>{title}"
+            f"{' · ' + _e(' · '.join(bits)) if bits else ''}</h3>{url}")
+
+
+class _Renderer:
+    def __init__(self, result: TraceResult) -> None:
+        self.r = result
+        self.counter = 0
+
+    def pair(self, story: Story, version: str) -> str:
+        r, origin = self.r, story.origin
+        a, b = r.articles.get(origin), r.articles.get(version)
+        if a is None or b is None:
+            gone = version if b is None else origin
+            return f'<p class="note">The text of {_e(gone)} is not available.</p>'
+        diff = next((d for d in r.diffs if d.a == origin and d.b == version), None)
+        a_spans: list[_Span | None] = []
+        b_spans: list[_Span | None] = []
+        for p in _pair_passages(r, diff, origin, version):
+            self.counter += 1
+            k = self.counter
+            tag = (f'<mark class="reused" data-passage="{k}" title="reused passage {k}: '
+                   f'{p.score:.0%} of words identical">')
+            a_spans.append(_span(a.text, p.a_start, p.a_end, "reused", tag, "</mark>"))
+            b_spans.append(_span(b.text, p.b_start, p.b_end, "reused", tag, "</mark>"))
+        for c in diff.changes if diff else []:
+            if c.kind == "added":
+                b_spans.append(_span(b.text, c.b_start, c.b_end, "added",
+                                     '<ins class="added">', "</ins>"))
+            elif c.kind == "dropped":
+                a_spans.append(_span(a.text, c.a_start, c.a_end, "dropped",
+                                     '<del class="dropped">', "</del>"))
+            elif c.kind == "moved":
+                mv = ('<span class="moved" title="moved">', "</span>")
+                a_spans.append(_span(a.text, c.a_start, c.a_end, "moved", *mv))
+                b_spans.append(_span(b.text, c.b_start, c.b_end, "moved", *mv))
+            for w in c.word_changes:
+                now = _e(w.b_text or "(removed)")
+                was = _e(w.a_text or "(not in origin)")
+                a_spans.append(_span(a.text, w.a_start, w.a_end, "word",
+                                     f'<span class="word-change" title="this version: {now}">',
+                                     "</span>"))
+                b_spans.append(_span(b.text, w.b_start, w.b_end, "word",
+                                     f'<span class="word-change" title="origin: {was}">',
+                                     "</span>"))
+        variants = diff.spelling_variants if diff else []
+        for v in variants:
+            a_spans.append(_span(a.text, v.a_start, v.a_end, "variant",
+                                 f'<span class="variant" title="this version: {_e(v.b_form)}">',
+                                 "</span>"))
+            b_spans.append(_span(b.text, v.b_start, v.b_end, "variant",
+                                 f'<span class="variant" title="origin: {_e(v.a_form)}">',
+                                 "</span>"))
+        if diff is None:
+            summary = f"No diff was computed for {version} against the origin."
+        else:
+            summary = diff.summary or (f"{diff.b_shared:.0%} of this article is shared "
+                                       f"with {origin}.")
+        if version not in summary:
+            summary = f"{version}: {summary}"
+        var_html = ""
+        if variants:
+            items = "".join(f"<li>“{_e(v.a_form)}” in the origin → “{_e(v.b_form)}” here</li>"
+                            for v in variants)
+            var_html = f'<div class="note">Spelling variants:<ul>{items}</ul></div>'
+        return (f'<article class="pair" data-origin="{_e(origin)}" data-version="{_e(version)}">'
+                f'<p class="summary">{_e(summary)}</p><div class="cols">'
+                f'<div class="side side-origin" data-side="origin">{_article_head(a, "Origin")}'
+                f'<div class="text">{_markup(a.text, a_spans)}</div></div>'
+                f'<div class="side side-version" data-side="version">'
+                f'{_article_head(b, "Version")}<div class="text">{_markup(b.text, b_spans)}'
+                f"</div></div></div>{var_html}</article>")
+
+    def timeline(self, story: Story) -> str:
+        arts = [self.r.articles[m] for m in story.members if m in self.r.articles]
+        dated = sorted((x for x in arts if x.published), key=lambda x: _stamp(x.published))
+        if not dated:
+            return '<p class="note">No publication dates, so no timeline.</p>'
+        t0, t1 = _stamp(dated[0].published), _stamp(dated[-1].published)
+        rows = []
+        for x in dated:
+            pct = 50.0 if t1 == t0 else 100.0 * (_stamp(x.published) - t0) / (t1 - t0)
+            cls = "tl-dot origin" if x.id == story.origin else "tl-dot"
+            label = _e(x.id) + (f" · {_e(x.outlet)}" if x.outlet else "")
+            label += " (origin)" if x.id == story.origin else ""
+            rows.append(f'<div class="tl-row"><span>{_e(_when(x.published))}</span>'
+                        f'<span class="tl-track"><span class="{cls}" style="left:{pct:.1f}%">'
+                        f"</span></span><span>{label}</span></div>")
+        undated = len(arts) - len(dated)
+        note = f'<p class="note">{undated} undated.</p>' if undated else ""
+        return f'<div class="timeline" role="list">{"".join(rows)}</div>{note}'
+
+    def story(self, index: int, story: Story) -> str:
+        r = self.r
+        versions = [m for m in dict.fromkeys(story.members) if m != story.origin]
+        def when(m: str) -> float:
+            art = r.articles.get(m)
+            return _stamp(art.published) if art and art.published else float("inf")
+
+        versions.sort(key=when)
+        edges = ""
+        if story.edges:
+            rows = "".join(f"<tr><td>{_e(e.source)}</td><td>{_e(e.target)}</td>"
+                           f"<td>{e.target_share:.0%}</td><td>{e.source_share:.0%}</td>"
+                           f"<td>{e.shared_chars}</td></tr>" for e in story.edges)
+            edges = ("<details><summary>How the text travelled</summary><table><tr>"
+                     "<th>from</th><th>to</th><th>share of target</th><th>share of source</th>"
+                     f"<th>shared chars</th></tr>{rows}</table></details>")
+        pairs = "".join(self.pair(story, v) for v in versions)
+        if not pairs:
+            pairs = '<p class="note">Only one article: nothing to compare.</p>'
+        return (f'<section class="story" id="{_anchor(index, story.id)}">'
+                f"<h2>Story {_e(story.id)}</h2>"
+                f"<p class=\"meta\">{_n(len(story.members), 'article')}"
+                f" · origin {_name(r, story.origin)} ({_e(story.origin_reason)})</p>"
+                f"{self.timeline(story)}{edges}{pairs}</section>")
+
+
+def render_report(result: TraceResult, title: str = "wiretrace report") -> str:
+    """The whole report as one self-contained HTML page."""
+    r = _Renderer(result)
+    stories = sorted(result.stories, key=lambda s: -len(s.members))
+    counts = "".join(f'<div class="count"><b>{n}</b>{label if n == 1 else plural}</div>'
+                     for n, label, plural in (
+        (len(result.articles), "article", "articles"), (len(result.stories), "story", "stories"),
+        (len(result.passages), "reused passage", "reused passages"),
+        (len(result.rejected), "rejected record", "rejected records")))
+    legend = "".join(f"<span>{swatch}{' – ' + note if note else ''}</span>"
+                     for swatch, note in LEGEND)
+    body: list[str] = []
+    if not result.articles:
+        body.append('<div class="panel"><p class="empty">Nothing to show: '
+                    "no articles were read.</p></div>")
+    elif not stories:
+        body.append('<div class="panel"><p class="empty">No stories found: '
+                    "no two articles share enough text.</p></div>")
+    else:
+        items = "".join(
+            f'<li><a href="#{_anchor(i, s.id)}">Story {_e(s.id)}</a> – '
+            f'{_n(len(s.members), "article")}'
+            f" · origin {_name(result, s.origin)} <span class=\"meta\">"
+            f"({_e(s.origin_reason)})</span></li>" for i, s in enumerate(stories, 1))
+        body.append(f'<nav class="panel"><h2>Stories, largest first</h2>'
+                    f'<ol class="stories">{items}</ol></nav>')
+        body.append(f'<div class="legend">{legend}</div>')
+        body.extend(r.story(i, s) for i, s in enumerate(stories, 1))
+    in_story = {m for s in result.stories for m in s.members}
+    alone = [a for a in result.articles.values() if a.id not in in_story]
+    if alone and stories:
+        items = "".join(f"<li><b>{_e(a.id)}</b>{' – ' + _e(a.title) if a.title else ''}</li>"
+                        for a in alone)
+        body.append(f'<details class="panel" id="unstoried"><summary>'
+                    f"{_n(len(alone), 'article')} in no story</summary><ul>{items}</ul></details>")
+    if result.rejected:
+        rows = "".join(f"<tr><td>{_e(x.source)}</td><td>{_e(x.location or '')}</td>"
+                       f"<td>{_e(x.record_id or '')}</td><td>{_e(x.reason)}</td></tr>"
+                       for x in result.rejected)
+        body.append(f'<details class="panel" id="rejected"><summary>'
+                    f"{_n(len(result.rejected), 'rejected record')}</summary><table><tr>"
+                    "<th>source</th><th>location</th><th>record</th><th>reason</th></tr>"
+                    f"{rows}</table></details>")
+    csp = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+           "img-src data:")
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>"
+            f'<header><h1>{_e(title)}</h1><p class="meta">Where each story\'s text came from '
+            f'and what each version changed.</p><div class="counts">{counts}</div></header>'
+            f'{"".join(body)}<p class="meta">Generated by wiretrace.</p></main>'
+            f"<script>{JS}</script></body></html>\n")
+
+
+def write_report(result: TraceResult, path: str | os.PathLike,
+                 title: str = "wiretrace report") -> Path:
+    """Write the report to ``path`` atomically (temp file + rename); return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    html = render_report(result, title)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as fh:
+            fh.write(html)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,305 @@
+"""The HTML report, checked as rendered by a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from wiretrace.model import (
+    Article,
+    Change,
+    DerivationEdge,
+    Diff,
+    Passage,
+    Rejected,
+    SpellingVariant,
+    Story,
+    TraceResult,
+    WordChange,
+)
+from wiretrace.report import render_report, write_report
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+ORIGIN = ("MINSK (Wire) - Officials said on Monday that the Svislach bridge would reopen "
+          "next week.\n\nThe mayor, Ivan Petrov, thanked the workers for their speed.\n\n"
+          "Repairs cost an estimated 4 million roubles, the ministry said.")
+VERSION = ("Officials said on Monday that the Svislach bridge would reopen next week.\n\n"
+           "The mayor, Ivan Petrow, praised the workers for their speed.\n\n"
+           "Local residents welcomed the news.")
+THIRD = "Officials said on Monday that the Svislach bridge would reopen next week.\nMore soon."
+
+LEAD = "Officials said on Monday that the Svislach bridge would reopen next week."
+DROPPED = "Repairs cost an estimated 4 million roubles, the ministry said."
+ADDED = "Local residents welcomed the news."
+
+
+def at(text: str, sub: str, start: int = 0) -> tuple[int, int]:
+    i = text.index(sub, start)
+    return i, i + len(sub)
+
+
+def passage(a: str, a_text: str, a_sub: str, b: str, b_text: str, b_sub: str,
+            score: float = 1.0) -> Passage:
+    return Passage(a, *at(a_text, a_sub), b, *at(b_text, b_sub), score, len(a_sub.split()))
+
+
+def sample() -> TraceResult:
+    t0 = datetime(2024, 5, 6, 9, 0, tzinfo=timezone.utc)
+    arts = {
+        "wire-1": Article("wire-1", ORIGIN, "Bridge to reopen", "Wire", None, t0),
+        "paper-2": Article("paper-2", VERSION, "Svislach bridge reopens soon", "Paper",
+                           "https://example.org/bridge", t0 + timedelta(hours=3)),
+        "blog-3": Article("blog-3", THIRD, "Bridge news", "Blog", None, t0 + timedelta(hours=5)),
+        "other-4": Article("other-4", "Unrelated weather report.", "Weather"),
+    }
+    para_a = "The mayor, Ivan Petrov, thanked the workers for their speed."
+    para_b = "The mayor, Ivan Petrow, praised the workers for their speed."
+    p_lead = passage("wire-1", ORIGIN, LEAD, "paper-2", VERSION, LEAD)
+    p_para = passage("wire-1", ORIGIN, para_a, "paper-2", VERSION, para_b, 0.8)
+    p_third = passage("wire-1", ORIGIN, LEAD, "blog-3", THIRD, LEAD)
+    p_side = passage("paper-2", VERSION, LEAD, "blog-3", THIRD, LEAD)  # two non-origin members
+    word = WordChange("replace", *at(ORIGIN, "thanked"), *at(VERSION, "praised"),
+                      "thanked", "praised")
+    diff = Diff(
+        story="s1", a="wire-1", b="paper-2", a_shared=0.62, b_shared=0.81,
+        changes=[
+            Change("reworded", *at(ORIGIN, para_a), *at(VERSION, para_b), para_a, para_b,
+                   [word]),
+            Change("dropped", *at(ORIGIN, DROPPED), None, None, DROPPED, ""),
+            Change("added", None, None, *at(VERSION, ADDED), "", ADDED),
+        ],
+        spelling_variants=[SpellingVariant("Petrov", "Petrow", *at(ORIGIN, "Petrov"),
+                                           *at(VERSION, "Petrow"), 0.83)],
+        summary="81% of this article is shared with wire-1; adds 1 paragraph",
+        passages=[p_lead, p_para],
+    )
+    # No passages on this diff: the report falls back to result.passages.
+    diff3 = Diff("s1", "wire-1", "blog-3", 0.3, 0.86, summary="86% shared with wire-1")
+    story = Story("s1", ["wire-1", "paper-2", "blog-3"], "wire-1", "earliest published",
+                  [DerivationEdge("wire-1", "paper-2", 0.81, 0.62, 133)])
+    rejected = [Rejected("feed.jsonl", "7", None, "no text field")]
+    return TraceResult(arts, [p_lead, p_para, p_third, p_side], [story], [diff, diff3], rejected)
+
+
+class _Balance(HTMLParser):
+    """Checks that every element is closed in the order it was opened."""
+
+    VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def assert_balanced(html: str) -> None:
+    checker = _Balance()
+    checker.feed(html)
+    checker.close()
+    assert checker.errors == [] and checker.stack == []
+
+
+def chromium_path() -> str | None:
+    env = os.environ.get("WIRETRACE_CHROMIUM")
+    if env and Path(env).exists():
+        return env
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    return DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).exists() else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip("no chromium found (set WIRETRACE_CHROMIUM)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.resolve().as_uri())
+    return page, requests
+
+
+def marks_by_passage(page, selector: str) -> dict[str, str]:
+    found = page.eval_on_selector_all(
+        selector, "els => els.map(e => [e.getAttribute('data-passage'), e.textContent])")
+    joined: dict[str, str] = defaultdict(str)
+    for key, text in found:
+        joined[key] += text
+    return dict(joined)
+
+
+def test_report_in_chromium(browser, tmp_path: Path) -> None:
+    result = sample()
+    out = write_report(result, tmp_path / "report.html")
+    html = out.read_text(encoding="utf-8")
+    assert_balanced(html)
+    assert re.findall(r"(?:src|href)=\"?[a-z]+:", html) == []  # nothing to load or follow
+    page, requests = open_page(browser, out)
+
+    pairs = page.eval_on_selector_all(".pair", "els => els.map(e => e.dataset.version)")
+    assert pairs == ["paper-2", "blog-3"]  # N-1 pairs, ordered by time
+
+    origin = result.articles["wire-1"].text
+    for version in pairs:
+        text = result.articles[version].text
+        sel = f'.pair[data-version="{version}"]'
+        left = marks_by_passage(page, f"{sel} .side-origin mark.reused")
+        right = marks_by_passage(page, f"{sel} .side-version mark.reused")
+        assert left.keys() == right.keys() and left
+        expected = sorted((origin[p.a_start:p.a_end], text[p.b_start:p.b_end])
+                          for p in result.passages_of("wire-1") if p.b == version)
+        assert sorted((left[k], right[k]) for k in left) == expected
+        # The texts are shown whole, line breaks kept.
+        assert page.text_content(f"{sel} .side-origin .text") == origin
+        assert page.text_content(f"{sel} .side-version .text") == text
+        ws = page.eval_on_selector(f"{sel} .side-version .text",
+                                   "e => getComputedStyle(e).whiteSpace")
+        assert ws == "pre-wrap"
+
+    pair = '.pair[data-version="paper-2"]'
+    added = page.eval_on_selector_all(f"{pair} .side-version ins.added",
+                                      "els => els.map(e => e.textContent).join('')")
+    dropped = page.eval_on_selector_all(f"{pair} .side-origin del.dropped",
+                                        "els => els.map(e => e.textContent).join('')")
+    assert (added, dropped) == (ADDED, DROPPED)
+    assert page.locator(f"{pair} .side-origin ins.added").count() == 0
+    words = page.eval_on_selector_all(f"{pair} .word-change",
+                                      "els => els.map(e => [e.textContent, e.title])")
+    assert words == [["thanked", "this version: praised"], ["praised", "origin: thanked"]]
+    assert "Petrov" in page.text_content(f"{pair} .note")
+    assert page.locator(f"{pair} .side-version .variant").text_content() == "Petrow"
+    assert "81% of this article is shared" in page.text_content(f"{pair} .summary")
+
+    # Hovering one half of a passage lights up its partner.
+    key = page.get_attribute(f"{pair} .side-version mark.reused", "data-passage")
+    page.hover(f'{pair} .side-version mark.reused[data-passage="{key}"]')
+    partner = page.get_attribute(f'{pair} .side-origin mark.reused[data-passage="{key}"]',
+                                 "class")
+    assert "linked" in partner
+
+    link = page.locator("nav.panel a")
+    assert link.count() == 1
+    href = link.get_attribute("href")
+    assert href.startswith("#")
+    assert page.eval_on_selector(href, "e => e.tagName + ' ' + e.className") == "SECTION story"
+    link.click()
+    assert page.url.endswith(href)
+    assert page.locator(".tl-dot").count() == 3
+    assert "other-4" in page.text_content("#unstoried")
+    assert "no text field" in page.text_content("#rejected")
+
+    page_marks = page.locator("mark.reused").count()
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.exists() and shot.stat().st_size > 0
+    assert requests and all(u.startswith("file://") for u in requests), requests
+    page.close()
+
+    # The markup is all there without JavaScript; scripts only add the hover linking.
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(out.resolve().as_uri())
+    assert plain.locator("mark.reused").count() == page_marks
+    assert plain.locator(".pair ins.added, .pair del.dropped").count() == 2
+    context.close()
+
+
+def test_hostile_and_multilingual_text(browser, tmp_path: Path) -> None:
+    text = ('Breaking <script>alert("x")</script> & more: مرحبا بالعالم 中文新闻 😀👍🏽\r\n'
+            "line two &amp; </div> done")
+    copy = "Reprint: " + text
+    core = 'alert("x")</script> & more: مرحبا بالعالم 中文新闻 😀👍🏽'
+    arts = {"a<1>": Article("a<1>", text, '<b>"Title"</b> & 😀'),
+            "b&2": Article("b&2", copy, "中文 title")}
+    p = passage("a<1>", text, core, "b&2", copy, core)
+    story = Story('s"1', ["a<1>", "b&2"], "a<1>", "least explained by others")
+    diff = Diff('s"1', "a<1>", "b&2", 0.5, 0.5, summary="<i>shared</i>", passages=[p])
+    result = TraceResult(arts, [p], [story], [diff], [])
+    html = render_report(result, title="<script>bad()</script>")
+    assert "<script>alert" not in html and "<script>bad" not in html
+    assert "&lt;script&gt;" in html and "&lt;/div&gt;" in html and "<b>\"Title\"" not in html
+    assert_balanced(html)
+
+    out = write_report(result, tmp_path / "hostile.html", title="<script>bad()</script>")
+    page, requests = open_page(browser, out)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    assert page.title() == "<script>bad()</script>"
+    assert page.locator("script").count() == 1
+    assert page.text_content(".side-origin .text") == text
+    assert page.text_content(".side-version .text") == copy
+    left = marks_by_passage(page, ".side-origin mark.reused")
+    right = marks_by_passage(page, ".side-version mark.reused")
+    assert list(left.values()) == [core] and list(right.values()) == [core]
+    assert "<i>shared</i>" in page.text_content(".summary")
+    assert dialogs == [] and all(u.startswith("file://") for u in requests)
+    page.close()
+
+
+def test_empty_result() -> None:
+    html = render_report(TraceResult({}, [], [], [], []))
+    assert "Nothing to show" in html and "<section" not in html
+    assert_balanced(html)
+
+
+def test_articles_but_no_story(tmp_path: Path) -> None:
+    result = TraceResult({"x": Article("x", "alone")}, [], [], [], [])
+    html = write_report(result, tmp_path / "sub" / "r.html").read_text(encoding="utf-8")
+    assert "No stories found" in html
+    assert not [p for p in (tmp_path / "sub").iterdir() if p.name != "r.html"]  # no temp left
+
+
+def test_odd_but_valid_results_do_not_crash() -> None:
+    naive = datetime(2024, 1, 1, 8, 0)
+    aware = datetime(2024, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=3)))
+    arts = {"o": Article("o", "short origin text", published=naive),
+            "v": Article("v", "short version", published=aware),
+            "w": Article("w", "")}
+    bad = [Passage("o", -5, 999, "v", 3, 3, 1.0, 2),       # out of range / zero length
+           Passage("ghost", 0, 4, "v", 0, 4, 1.0, 1),     # unknown article
+           Passage("v", 0, 5, "o", 0, 5, 1.0, 1)]         # reversed orientation
+    changes = [Change("added", None, None, 10, 2, "", "x"),
+               Change("dropped", 50, 80, None, None, "", ""),
+               Change("reworded", 0, 5, 0, 5, "short", "short",
+                      [WordChange("insert", 2, 2, -3, 400, "", "zz")]),
+               Change("moved", 0, 0, 0, 0, "", "")]
+    stories = [Story("s", ["o", "v", "v", "missing", "w"], "o", "earliest published"),
+               Story("gone", ["nobody", "v"], "nobody", "least explained by others"),
+               Story("solo", ["w"], "w", "earliest published")]
+    diffs = [Diff("s", "o", "v", 2.0, -1.0, changes,
+                  [SpellingVariant("a", "b", 900, 901, 0, 1, 0.5)], passages=bad)]
+    html = render_report(TraceResult(arts, bad, stories, diffs, []))
+    assert_balanced(html)
+    assert html.count('class="pair"') == 2  # o/v and o/w; "missing" is noted instead
+    assert 'data-passage="1"' in html and "short origin text" in re.sub(r"<[^>]+>", "", html)
