@@ -50,10 +50,14 @@ class AlignedSpan:
     matched_words: int
 
 
-def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int) -> np.ndarray:
+def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int,
+                   ignore_a: np.ndarray | None = None,
+                   ignore_b: np.ndarray | None = None) -> np.ndarray:
     """All ``(i, j)`` with the same ``n``-gram at token ``i`` of a and ``j`` of b.
 
-    Returned as an ``(k, 2)`` int64 array sorted by ``i`` then ``j``.
+    Returned as an ``(k, 2)`` int64 array sorted by ``i`` then ``j``.  Anchors
+    touching tokens flagged in ``ignore_a``/``ignore_b`` (boilerplate)
+    are left out.
     """
     grams_a = ngram_hashes(tokens_a.hashes, n)
     grams_b = ngram_hashes(tokens_b.hashes, n)
@@ -77,6 +81,10 @@ def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int) -> np.ndarray:
     within = np.arange(len(i)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     j = order_b[run_starts + within]
     matches = np.stack([i, j], axis=1).astype(np.int64)
+    for ignore, column in ((ignore_a, 0), (ignore_b, 1)):
+        if ignore is not None and len(matches):
+            start = matches[:, column]
+            matches = matches[~(ignore[start] | ignore[start + n - 1])]
     return matches[np.lexsort((matches[:, 1], matches[:, 0]))]
 
 
@@ -163,7 +171,8 @@ def similar_words(word_a: str, word_b: str, min_similarity: float) -> bool:
 
 
 def extend_fuzzy(extent: tuple[int, int, int, int, int], tokens_a: Tokens, tokens_b: Tokens,
-                 min_similarity: float) -> tuple[int, int, int, int, int]:
+                 min_similarity: float, ignore_a: np.ndarray | None = None,
+                 ignore_b: np.ndarray | None = None) -> tuple[int, int, int, int, int]:
     """Grow a chain over neighbouring words that are equal or spelling variants.
 
     Anchors need ``anchor_ngram`` exact words in a row, so a variant next to a
@@ -171,12 +180,14 @@ def extend_fuzzy(extent: tuple[int, int, int, int, int], tokens_a: Tokens, token
     would otherwise be cut off.
     """
     a_first, a_end, b_first, b_end, matched = extent
-    while (a_end < len(tokens_a) and b_end < len(tokens_b)
-           and similar_words(tokens_a.norms[a_end], tokens_b.norms[b_end], min_similarity)):
+
+    def usable(i: int, j: int) -> bool:
+        return not ((ignore_a is not None and ignore_a[i]) or (ignore_b is not None and ignore_b[j])
+                    ) and similar_words(tokens_a.norms[i], tokens_b.norms[j], min_similarity)
+
+    while a_end < len(tokens_a) and b_end < len(tokens_b) and usable(a_end, b_end):
         a_end, b_end, matched = a_end + 1, b_end + 1, matched + 1
-    while (a_first > 0 and b_first > 0
-           and similar_words(tokens_a.norms[a_first - 1], tokens_b.norms[b_first - 1],
-                             min_similarity)):
+    while a_first > 0 and b_first > 0 and usable(a_first - 1, b_first - 1):
         a_first, b_first, matched = a_first - 1, b_first - 1, matched + 1
     return a_first, a_end, b_first, b_end, matched
 
@@ -195,15 +206,20 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
-                 params: TraceParams | None = None) -> list[AlignedSpan]:
-    """Reused passages between two tokenised texts, sorted by position in a."""
+                 params: TraceParams | None = None, ignore_a: np.ndarray | None = None,
+                 ignore_b: np.ndarray | None = None) -> list[AlignedSpan]:
+    """Reused passages between two tokenised texts, sorted by position in a.
+
+    ``ignore_a``/``ignore_b`` flag boilerplate tokens that may not anchor.
+    """
     params = params or TraceParams()
     n = params.anchor_ngram
-    matches = anchor_matches(tokens_a, tokens_b, n)
+    matches = anchor_matches(tokens_a, tokens_b, n, ignore_a, ignore_b)
     if len(matches) == 0:
         return []
     chains = [
-        extend_fuzzy(_chain_extent(piece, n), tokens_a, tokens_b, params.spelling_min_similarity)
+        extend_fuzzy(_chain_extent(piece, n), tokens_a, tokens_b, params.spelling_min_similarity,
+                     ignore_a, ignore_b)
         for anchors in chain_anchors(matches, n, params.max_gap)
         for piece in split_at_paragraphs(anchors, n, text_a, tokens_a, text_b, tokens_b)
     ]

@@ -22,15 +22,19 @@ import math
 
 import numpy as np
 
+from wiretrace.text import ngram_hashes
 
-def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int,
-                     min_shared: int) -> dict[tuple[int, int], int]:
+
+def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int, min_shared: int
+                     ) -> tuple[dict[tuple[int, int], int], np.ndarray]:
     """Pairs ``(i, j)`` (``i < j``) sharing at least ``min_shared`` n-grams.
 
-    Returns the number of shared (non-boilerplate) n-grams per pair.
+    Returns the number of shared (non-boilerplate) n-grams per pair, and the
+    sorted hashes of the boilerplate n-grams (held by more than ``max_df``).
     """
+    no_hashes = np.empty(0, dtype=np.uint64)
     if len(shingle_sets) < 2:
-        return {}
+        return {}, no_hashes
     lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64,
                           count=len(shingle_sets))
     hashes = np.concatenate(shingle_sets) if lengths.sum() else np.empty(0, np.uint64)
@@ -42,6 +46,7 @@ def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int,
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(hashes)])))
     keep = (sizes >= 2) & (sizes <= max_df)
+    boilerplate = hashes[starts[sizes > max_df]]
     pair_keys: list[np.ndarray] = []
     n_docs = np.int64(len(shingle_sets))
     for size in np.unique(sizes[keep]):
@@ -51,11 +56,32 @@ def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int,
         a, b = members[:, left].ravel(), members[:, right].ravel()
         pair_keys.append(np.minimum(a, b) * n_docs + np.maximum(a, b))
     if not pair_keys:
-        return {}
+        return {}, boilerplate
     keys, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
     chosen = counts >= min_shared
-    return {(int(k // n_docs), int(k % n_docs)): int(c)
-            for k, c in zip(keys[chosen], counts[chosen], strict=True)}
+    pairs = {(int(k // n_docs), int(k % n_docs)): int(c)
+             for k, c in zip(keys[chosen], counts[chosen], strict=True)}
+    return pairs, boilerplate
+
+
+def boilerplate_mask(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,
+                     max_share: float = 0.5) -> np.ndarray | None:
+    """Tokens of one article covered by boilerplate n-grams, or ``None``.
+
+    When boilerplate would cover more than ``max_share`` of the article, the
+    text is not a footer but a story copied more than ``max_df`` times, and
+    nothing is masked (LSH still pairs such copies, and they must align).
+    """
+    if len(boilerplate) == 0:
+        return None
+    grams = ngram_hashes(word_hashes, n)
+    hits = np.flatnonzero(np.isin(grams, boilerplate, assume_unique=False))
+    if len(hits) == 0:
+        return None
+    mask = np.zeros(len(word_hashes), dtype=bool)
+    for k in range(n):
+        mask[hits + k] = True
+    return None if mask.mean() > max_share else mask
 
 
 def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from wiretrace.align import align_tokens
-from wiretrace.candidates import lsh_pairs, seed_index_pairs
+from wiretrace.candidates import boilerplate_mask, lsh_pairs, seed_index_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash, permutations, shingles
 from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult
@@ -36,30 +36,34 @@ def _as_article(item: Article | str, default_id: str) -> Article:
 
 
 def align_articles(a: Article, tokens_a: Tokens, b: Article, tokens_b: Tokens,
-                   params: TraceParams) -> list[Passage]:
+                   params: TraceParams, ignore_a: np.ndarray | None = None,
+                   ignore_b: np.ndarray | None = None) -> list[Passage]:
     """Reused passages between two tokenised articles, as :class:`Passage` rows."""
     return [Passage(a.id, s.a_start, s.a_end, b.id, s.b_start, s.b_end, s.score,
                     s.matched_words)
-            for s in align_tokens(a.text, tokens_a, b.text, tokens_b, params)]
+            for s in align_tokens(a.text, tokens_a, b.text, tokens_b, params,
+                                  ignore_a, ignore_b)]
 
 
 def candidate_pairs(tokens: list[Tokens], params: TraceParams,
-                    progress: Progress = _no_progress) -> set[tuple[int, int]]:
-    """Index pairs worth aligning: seed-index pairs and LSH near-duplicates."""
+                    progress: Progress = _no_progress
+                    ) -> tuple[set[tuple[int, int]], np.ndarray]:
+    """Index pairs worth aligning (seed index and LSH), and the boilerplate n-grams."""
     shingle_sets = []
     for done, toks in enumerate(tokens, start=1):
         shingle_sets.append(shingles(toks, params.seed_ngram))
         if done % 1000 == 0 or done == len(tokens):
             progress("fingerprint", done, len(tokens))
     max_df = params.effective_max_df(len(tokens))
-    pairs = set(seed_index_pairs(shingle_sets, max_df, params.min_shared_seeds))
+    seed_pairs, boilerplate = seed_index_pairs(shingle_sets, max_df, params.min_shared_seeds)
+    pairs = set(seed_pairs)
     perms = permutations(params.num_perm)
     signatures = np.stack([minhash(s, perms) for s in shingle_sets]) if shingle_sets \
         else np.empty((0, params.num_perm), dtype=np.uint64)
     non_empty = np.fromiter((len(s) > 0 for s in shingle_sets), dtype=bool,
                             count=len(shingle_sets))
     pairs |= lsh_pairs(signatures, params.lsh_threshold, non_empty)
-    return pairs
+    return pairs, boilerplate
 
 
 def trace(articles: Iterable[Article], params: TraceParams | None = None,
@@ -89,12 +93,16 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         tokens.append(tokenize(by_id[article_id].text))
         if done % 1000 == 0 or done == len(ids):
             progress("tokenise", done, len(ids))
-    pairs = sorted(candidate_pairs(tokens, params, progress))
+    pair_set, boilerplate = candidate_pairs(tokens, params, progress)
+    pairs = sorted(pair_set)
+    ignore = {k: boilerplate_mask(tokens[k].hashes, params.seed_ngram, boilerplate)
+              for k in {k for pair in pairs for k in pair}}
 
     passages: list[Passage] = []
     aligned_pairs = 0
     for done, (i, j) in enumerate(pairs, start=1):
-        found = align_articles(by_id[ids[i]], tokens[i], by_id[ids[j]], tokens[j], params)
+        found = align_articles(by_id[ids[i]], tokens[i], by_id[ids[j]], tokens[j], params,
+                               ignore[i], ignore[j])
         aligned_pairs += bool(found)
         passages += found
         if done % 200 == 0 or done == len(pairs):
@@ -123,6 +131,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         "articles": len(by_id),
         "rejected": len(rejected),
         "candidate_pairs": len(pairs),
+        "boilerplate_ngrams": len(boilerplate),
         "aligned_pairs": aligned_pairs,
         "passages": len(passages),
         "stories": len(stories),

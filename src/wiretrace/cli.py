@@ -1,0 +1,407 @@
+"""The ``wiretrace`` command: a thin shell over the Python API.
+
+Exit codes: 0 success (also when some input records were rejected: they are
+listed in ``rejected.jsonl``), 1 failure (no readable article, unreadable
+input, an unexpected error), 2 bad usage (unknown option, invalid parameter
+value), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import dataclasses
+import inspect
+import re
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from wiretrace import __version__
+from wiretrace.ingest import FieldNames, read_articles
+from wiretrace.model import Article
+from wiretrace.output import dumps, passage_row, write_jsonl, write_outputs
+from wiretrace.params import TraceParams
+from wiretrace.pipeline import compare, trace
+from wiretrace.terminal import StageProgress, render_diff
+
+FIELDS = {"id": "id", "text": "text", "title": "title", "outlet": "outlet (publisher) name",
+          "url": "URL", "published": "publication date/time"}
+EPILOG = "exit codes: 0 done, 1 failed (no readable input, error), 2 bad usage, 130 interrupted"
+
+
+class Failure(Exception):
+    """An expected failure: printed as one line, exit code 1."""
+
+
+# --------------------------------------------------------------------------- parser
+
+def _param_docs() -> dict[str, str]:
+    """Help text of each TraceParams field, taken from the class docstring."""
+    docs: dict[str, str] = {}
+    current = None
+    for line in inspect.cleandoc(TraceParams.__doc__ or "").splitlines():
+        m = re.match(r"(\w+): (.*)", line)
+        if m and m.group(1) in TraceParams.names():
+            current = m.group(1)
+            docs[current] = m.group(2)
+        elif current and line.startswith(" "):
+            docs[current] += " " + line.strip()
+        else:
+            current = None
+    options = {name: f"--{name.replace('_', '-')}" for name in TraceParams.names()}
+    for name, text in docs.items():
+        text = text.replace("``None``", "auto").replace("``", "").replace("%", "%%")
+        docs[name] = re.sub(r"\b(\w+)\b", lambda m: options.get(m.group(1), m.group(1)), text)
+    return docs
+
+
+def _int_or_auto(value: str) -> int | None:
+    if value.lower() in ("auto", "none"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or 'auto', got {value!r}") from None
+
+
+def _encoding(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
+    return value
+
+
+def _add_param_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("trace parameters (see wiretrace.TraceParams)")
+    docs = _param_docs()
+    for f in dataclasses.fields(TraceParams):
+        kind, default = str(f.type), f.default
+        if "None" in kind:
+            conv, metavar, default = _int_or_auto, "N|auto", "auto" if default is None else default
+        elif "float" in kind:
+            conv, metavar = float, "X"
+        else:
+            conv, metavar = int, "N"
+        group.add_argument(f"--{f.name.replace('_', '-')}", dest=f"param_{f.name}", type=conv,
+                           metavar=metavar, default=argparse.SUPPRESS,
+                           help=f"{docs.get(f.name, f.name)} (default: {default})")
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("input options")
+    for name, what in FIELDS.items():
+        group.add_argument(f"--{name}-field", metavar="NAME", default=name,
+                           help=f"JSONL key or CSV/Parquet column holding the article's {what} "
+                                f"(default: {name})")
+    group.add_argument("--encoding", default="utf-8", type=_encoding,
+                       help="text encoding of .txt, JSONL and CSV inputs; a byte-order mark "
+                            "in the file wins (default: utf-8)")
+    default = inspect.signature(read_articles).parameters["max_chars"].default
+    group.add_argument("--max-chars", type=int, metavar="N", default=default,
+                       help=f"reject articles longer than N characters (default: {default})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress bars or progress lines")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback of an unexpected error")
+    parser = argparse.ArgumentParser(
+        prog="wiretrace", epilog=EPILOG,
+        description="Find reused passages across news articles, group articles into "
+                    "stories and show what each version changed.")
+    parser.add_argument("--version", action="version", version=f"wiretrace {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars or progress lines")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an unexpected error")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "trace", parents=[common], epilog=EPILOG,
+        help="find reused passages and stories in a set of articles, write result files",
+        description="Read articles, find reused passages, group them into stories, diff each "
+                    "version against its story's origin and write into --out: articles.jsonl, "
+                    "passages.jsonl, stories.jsonl, diffs.jsonl, rejected.jsonl, summary.json, "
+                    "report.html (and *.parquet with --parquet).  Records that cannot be read "
+                    "are skipped and listed in rejected.jsonl.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
+    p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
+                   help="folder for the result files (created if missing; files are replaced)")
+    p.add_argument("--parquet", action="store_true",
+                   help="also write articles.parquet, passages.parquet and stories.parquet")
+    p.add_argument("--no-report", action="store_true", help="do not write report.html")
+    _add_input_options(p)
+    _add_param_options(p)
+    p.set_defaults(func=cmd_trace, parser=p)
+
+    p = sub.add_parser(
+        "compare", parents=[common], epilog=EPILOG,
+        help="compare two articles side by side, or align many pairs (--pairs)",
+        description="Compare two articles A and B (text files or single-article inputs): "
+                    "reused passages side by side with changes marked, shares, spelling "
+                    "variants and a summary.  With --pairs, align every pair listed in a "
+                    "file and stream the passages to --out as JSONL.")
+    p.add_argument("articles", nargs="*", metavar="FILE",
+                   help="A and B: the two articles to compare (not with --pairs)")
+    p.add_argument("--json", action="store_true",
+                   help="print the diff (with its passages) as JSON instead of tables")
+    p.add_argument("--pairs", type=Path, metavar="FILE",
+                   help="file with one pair of text files per line (tab or whitespace "
+                        "separated, relative to the file's folder; '#' starts a comment)")
+    p.add_argument("--out", "-o", type=Path, metavar="FILE",
+                   help="with --pairs: JSONL file for the passages (one per line: a, a_start, "
+                        "a_end, b, b_start, b_end, score, matched_words, a_text, b_text)")
+    _add_input_options(p)
+    _add_param_options(p)
+    p.set_defaults(func=cmd_compare, parser=p)
+    return parser
+
+
+def make_params(args: argparse.Namespace) -> TraceParams:
+    given = {k[len("param_"):]: v for k, v in vars(args).items() if k.startswith("param_")}
+    try:
+        return TraceParams(**given)
+    except ValueError as e:
+        msg = str(e)
+        name = msg.split(" ", 1)[0]
+        if name in given:
+            msg = f"--{name.replace('_', '-')}: {msg}"
+        args.parser.error(msg)
+        raise  # not reached: error() exits
+
+
+def _fields(args: argparse.Namespace) -> FieldNames:
+    return FieldNames(**{name: getattr(args, f"{name}_field") for name in FIELDS})
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _check_inputs(paths: list[str]) -> None:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise Failure(f"input not found: {', '.join(missing)}")
+
+
+def _read(args: argparse.Namespace, paths: list[str]) -> tuple[list[Article], list]:
+    _check_inputs(paths)
+    return read_articles(paths, **_read_options(args))
+
+
+def _read_options(args: argparse.Namespace) -> dict:
+    return {"fields": _fields(args), "encoding": args.encoding, "max_chars": args.max_chars}
+
+
+# --------------------------------------------------------------------------- trace
+
+def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
+    started = time.perf_counter()
+    params = make_params(args)
+    _check_inputs(args.inputs)
+    if args.out.exists() and not args.out.is_dir():
+        raise Failure(f"--out {args.out} exists and is not a folder")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with StageProgress(err, enabled=not args.quiet) as progress:
+        progress("read", 0, 0)
+        articles, rejected = _read(args, args.inputs)
+        progress("read", len(articles), len(articles))
+        rejected_file = args.out / "rejected.jsonl"
+        if not articles:
+            write_jsonl(rejected, rejected_file)
+            if rejected:
+                raise Failure(f"no readable article in the input; "
+                              f"{_plural(len(rejected), 'record')} rejected, see {rejected_file}")
+            raise Failure("no article found in the input")
+        result = trace(articles, params=params, rejected=rejected, progress=progress)
+        progress("write", 0, 1)
+        extra = {"version": __version__, "inputs": list(args.inputs),
+                 "params": dataclasses.asdict(params),
+                 "wall_seconds": round(time.perf_counter() - started, 3)}
+        written = write_outputs(result, args.out, parquet=args.parquet, extra=extra)
+        if not args.no_report:
+            from wiretrace.report import write_report
+
+            written["report.html"] = Path(write_report(result, args.out / "report.html"))
+        progress("write", 1, 1)
+    wall = time.perf_counter() - started
+
+    stats = result.stats or {}
+    table = Table(title="wiretrace trace", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("articles read", f"{len(result.articles):,}")
+    n_rej = len(result.rejected)
+    table.add_row("rejected", f"[yellow]{n_rej:,}[/]" if n_rej else "0")
+    pairs = stats.get("candidate_pairs")
+    table.add_row("candidate pairs", f"{pairs:,}" if isinstance(pairs, int) else "-")
+    table.add_row("passages", f"{len(result.passages):,}")
+    table.add_row("stories", f"{len(result.stories):,}")
+    table.add_row("wall time", f"{wall:.1f} s")
+    out.print(table)
+    if n_rej:
+        out.print(f"[yellow]{_plural(n_rej, 'input record')} rejected and skipped; "
+                  f"see {rejected_file} for where and why.[/]", highlight=False)
+    out.print(f"Results written to {args.out}/", highlight=False)
+    if "report.html" in written:
+        out.print(f"Report: {written['report.html']}", highlight=False)
+    return 0
+
+
+# --------------------------------------------------------------------------- compare
+
+def _one_article(args: argparse.Namespace, path: str) -> Article:
+    articles, rejected = _read(args, [path])
+    if not articles:
+        why = "; ".join(r.reason for r in rejected[:3]) or "no article found"
+        raise Failure(f"cannot read {path}: {why}")
+    if len(articles) > 1:
+        raise Failure(f"{path} holds {len(articles)} articles; compare needs exactly one each")
+    return articles[0]
+
+
+def cmd_compare(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.pairs is not None:
+        if args.articles or args.out is None:
+            args.parser.error("--pairs takes no A B arguments and needs --out FILE")
+        params = make_params(args)
+        return compare_pairs(args, params, out, err)
+    if len(args.articles) != 2:
+        args.parser.error("compare needs exactly two articles A B (or --pairs FILE --out FILE)")
+    if args.out is not None:
+        args.parser.error("--out is only used with --pairs")
+    params = make_params(args)
+    a, b = (_one_article(args, p) for p in args.articles)
+    if a.id == b.id:  # two files with the same name in different folders
+        a, b = (dataclasses.replace(x, id=p) for x, p in zip((a, b), args.articles, strict=True))
+    diff = compare(a, b, params=params)
+    articles = {a.id: a, b.id: b}
+    if args.json:
+        doc = diff.to_dict()
+        doc["passages"] = [passage_row(p, articles) for p in diff.passages]
+        sys.stdout.write(dumps(doc, indent=2) + "\n")
+    else:
+        render_diff(out, diff, articles)
+    return 0
+
+
+def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
+                  err: Console) -> int:
+    started = time.perf_counter()
+    try:
+        lines = args.pairs.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise Failure(f"cannot read pairs file {args.pairs}: {e}") from None
+    base = args.pairs.parent
+    cache: OrderedDict[str, Article | ValueError] = OrderedDict()
+    counts = {"pairs": 0, "compared": 0, "failed": 0, "passages": 0}
+
+    def article(name: str) -> Article:
+        if name not in cache:
+            found, rejected = read_articles([base / name], **_read_options(args))
+            if len(found) == 1:  # the id is the path as written in the pairs file
+                cache[name] = dataclasses.replace(found[0], id=name)
+            else:
+                why = "; ".join(r.reason for r in rejected[:2]) or f"{len(found)} articles"
+                cache[name] = ValueError(f"{name}: {why}")
+            if len(cache) > 256:
+                cache.popitem(last=False)
+        found = cache[name]
+        if isinstance(found, ValueError):
+            raise found
+        return found
+
+    with StageProgress(err, enabled=not args.quiet) as progress:
+        def rows() -> Iterator[dict]:
+            todo = [(n, ln) for n, ln in enumerate(lines, 1)
+                    if ln.strip() and not ln.lstrip().startswith("#")]
+            for i, (number, line) in enumerate(todo, 1):
+                progress("align", i - 1, len(todo))
+                counts["pairs"] += 1
+                parts = line.rstrip("\r\n").split("\t") if "\t" in line else line.split()
+                parts = [p.strip() for p in parts if p.strip()]
+                try:
+                    if len(parts) != 2:
+                        found = _plural(len(parts), 'field')
+                        raise ValueError(f"expected two paths, found {found}")
+                    a, b = article(parts[0]), article(parts[1])
+                    diff = compare(a, b, params=params)
+                except ValueError as e:
+                    counts["failed"] += 1
+                    progress.log(f"{args.pairs}:{number}: skipped: {e}", style="yellow")
+                    continue
+                except Exception as e:
+                    if args.debug:
+                        raise
+                    counts["failed"] += 1
+                    progress.log(f"{args.pairs}:{number}: failed: {_describe(e)}", style="red")
+                    continue
+                counts["compared"] += 1
+                articles = {a.id: a, b.id: b}
+                for p in diff.passages:
+                    counts["passages"] += 1
+                    yield passage_row(p if p.a == a.id else p.swapped(), articles)
+            progress("align", len(todo), len(todo))
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl(rows(), args.out)
+
+    table = Table(title="wiretrace compare --pairs", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, label in (("pairs", "pairs listed"), ("compared", "pairs compared"),
+                       ("failed", "pairs skipped"), ("passages", "passages written")):
+        style = "yellow" if key == "failed" and counts[key] else ""
+        table.add_row(label, f"[{style}]{counts[key]:,}[/]" if style else f"{counts[key]:,}")
+    table.add_row("wall time", f"{time.perf_counter() - started:.1f} s")
+    out.print(table)
+    if counts["failed"]:
+        out.print(f"[yellow]{_plural(counts['failed'], 'pair')} skipped (bad line, unreadable "
+                  f"file or error); the reasons are listed on stderr.[/]", highlight=False)
+    out.print(f"Passages written to {args.out}", highlight=False)
+    if not counts["compared"]:
+        raise Failure("no pair could be compared" if counts["pairs"] else
+                      f"no pairs listed in {args.pairs}")
+    return 0
+
+
+# --------------------------------------------------------------------------- main
+
+def _describe(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+        try:
+            return args.func(args, out, err)
+        except Failure as e:
+            err.print(f"wiretrace: error: {e}", style="red", highlight=False, markup=False)
+            return 1
+        except KeyboardInterrupt:
+            err.print("wiretrace: interrupted", style="red", highlight=False)
+            return 130
+        except Exception as e:
+            if args.debug:
+                raise
+            err.print(f"wiretrace: error: {_describe(e)} (run with --debug for the traceback)",
+                      style="red", highlight=False, markup=False)
+            return 1
+    except SystemExit as e:  # argparse: --help, --version, bad usage
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)

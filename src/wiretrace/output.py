@@ -1,0 +1,291 @@
+"""Result files of a trace: JSONL tables, a summary and optional Parquet.
+
+Every file is written atomically: rows go to a hidden temporary file in the
+same folder, which is flushed, synced and then renamed over the target with
+``os.replace``.  A crash, an exception or a kill in the middle of writing
+therefore leaves either the previous complete file or the new complete file,
+never a truncated one.  ``summary.json`` is written last, so its presence
+means the run finished writing everything else.
+
+Files written by :func:`write_outputs` (one JSON object per line):
+
+``articles.jsonl``   ``Article.to_dict()`` + ``story`` (id or null) +
+                     ``shared`` (share of the article's characters covered by
+                     reused passages, 0-1)
+``passages.jsonl``   ``Passage.to_dict()`` + ``a_text`` / ``b_text`` (the
+                     passage text on each side)
+``stories.jsonl``    ``Story.to_dict()``
+``diffs.jsonl``      ``Diff.to_dict()``
+``rejected.jsonl``   ``Rejected.to_dict()``
+``summary.json``     counts, ``stats`` (the pipeline's statistics) and any
+                     extra keys the caller passes (parameters, wall time ...)
+``*.parquet``        articles, passages and stories tables, when asked
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from wiretrace.model import Article, Passage, TraceResult
+
+__all__ = [
+    "article_rows", "atomic_open", "atomic_path", "passage_row", "passage_rows",
+    "write_json", "write_jsonl", "write_outputs",
+]
+
+
+# --------------------------------------------------------------------------- atomic files
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success rename it over ``path``.
+
+    On any exception (or interrupt) the temporary file is removed and ``path``
+    is left as it was.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_dir(target.parent)
+
+
+@contextmanager
+def atomic_open(path: str | os.PathLike) -> Iterator[IO[str]]:
+    """Open a UTF-8 text file for writing that appears at ``path`` only when complete."""
+    with atomic_path(path) as tmp, open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make a rename durable (best effort; not every platform can open folders)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- JSON
+
+def _default(value: Any) -> Any:
+    """JSON fallback for the odd types found in stats and params."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(obj: Any, indent: int | None = None) -> str:
+    """JSON text as written to every output file (UTF-8, not ASCII-escaped)."""
+    return json.dumps(obj, ensure_ascii=False, default=_default, indent=indent)
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any] | Any], path: str | os.PathLike) -> int:
+    """Write ``rows`` (dicts, or records with ``to_dict``) to ``path``, one per line.
+
+    Rows are streamed, so ``rows`` may be a generator of any length.  Returns
+    the number of rows written.  Atomic: if iterating ``rows`` raises, the
+    previous file at ``path`` (if any) is left untouched.
+    """
+    count = 0
+    with atomic_open(path) as fh:
+        for row in rows:
+            if not isinstance(row, Mapping) and hasattr(row, "to_dict"):
+                row = row.to_dict()
+            fh.write(dumps(row))
+            fh.write("\n")
+            count += 1
+    return count
+
+
+def write_json(obj: Any, path: str | os.PathLike) -> None:
+    """Write one JSON document (indented), atomically."""
+    with atomic_open(path) as fh:
+        fh.write(dumps(obj, indent=2))
+        fh.write("\n")
+
+
+# --------------------------------------------------------------------------- rows
+
+def passage_row(passage: Passage, articles: Mapping[str, Article]) -> dict:
+    """``Passage.to_dict()`` plus the passage text on both sides (None if unknown)."""
+    row = passage.to_dict()
+    a, b = articles.get(passage.a), articles.get(passage.b)
+    row["a_text"] = a.text[passage.a_start:passage.a_end] if a is not None else None
+    row["b_text"] = b.text[passage.b_start:passage.b_end] if b is not None else None
+    return row
+
+
+def passage_rows(result: TraceResult) -> Iterator[dict]:
+    for passage in result.passages:
+        yield passage_row(passage, result.articles)
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    """Characters covered by the union of ``[start, end)`` spans."""
+    total, reach = 0, -1
+    for start, end in sorted(spans):
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
+
+
+def shared_shares(result: TraceResult) -> dict[str, float]:
+    """Share of each article's characters covered by any reused passage."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for p in result.passages:
+        spans.setdefault(p.a, []).append((p.a_start, p.a_end))
+        spans.setdefault(p.b, []).append((p.b_start, p.b_end))
+    shares = {}
+    for article_id, article in result.articles.items():
+        length = len(article.text)
+        covered = _covered(spans.get(article_id, []))
+        shares[article_id] = round(min(1.0, covered / length), 4) if length else 0.0
+    return shares
+
+
+def article_rows(result: TraceResult) -> Iterator[dict]:
+    """``Article.to_dict()`` + ``story`` (id or None) + ``shared`` (0-1)."""
+    story_of = {m: s.id for s in result.stories for m in s.members}
+    shares = shared_shares(result)
+    for article_id, article in result.articles.items():
+        row = article.to_dict()
+        row["story"] = story_of.get(article_id)
+        row["shared"] = shares.get(article_id, 0.0)
+        yield row
+
+
+# --------------------------------------------------------------------------- parquet
+
+def _schemas() -> dict[str, Any]:
+    import pyarrow as pa
+
+    edge = pa.struct([("source", pa.string()), ("target", pa.string()),
+                      ("target_share", pa.float64()), ("source_share", pa.float64()),
+                      ("shared_chars", pa.int64())])
+    return {
+        "articles": pa.schema([
+            ("id", pa.string()), ("title", pa.string()), ("outlet", pa.string()),
+            ("url", pa.string()), ("published", pa.string()), ("chars", pa.int64()),
+            ("read_from", pa.string()), ("story", pa.string()), ("shared", pa.float64())]),
+        "passages": pa.schema([
+            ("a", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
+            ("b", pa.string()), ("b_start", pa.int64()), ("b_end", pa.int64()),
+            ("score", pa.float64()), ("matched_words", pa.int64()),
+            ("a_text", pa.string()), ("b_text", pa.string())]),
+        "stories": pa.schema([
+            ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),
+            ("origin", pa.string()), ("origin_reason", pa.string()),
+            ("edges", pa.list_(edge))]),
+    }
+
+
+def _table(rows: list[dict], known: Any) -> Any:
+    """A pyarrow table with the known column types; unknown keys are inferred and kept."""
+    import pyarrow as pa
+
+    names = [f.name for f in known]
+    for row in rows:
+        names.extend(k for k in row if k not in names)
+    fields = []
+    for name in names:
+        if name in known.names:
+            fields.append(known.field(name))
+        else:
+            fields.append(pa.field(name, pa.array([r.get(name) for r in rows]).type))
+    return pa.Table.from_pylist(rows, schema=pa.schema(fields))
+
+
+def write_parquet(rows: list[dict], path: str | os.PathLike, table: str) -> None:
+    """Write rows of ``table`` ("articles", "passages" or "stories") as Parquet, atomically."""
+    import pyarrow.parquet as pq
+
+    data = _table(rows, _schemas()[table])
+    with atomic_path(path) as tmp:
+        pq.write_table(data, tmp)
+
+
+# --------------------------------------------------------------------------- all files
+
+def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict:
+    """The ``summary.json`` document: counts, the pipeline's stats, extra keys."""
+    doc: dict[str, Any] = {
+        "counts": {
+            "articles": len(result.articles),
+            "rejected": len(result.rejected),
+            "passages": len(result.passages),
+            "stories": len(result.stories),
+            "diffs": len(result.diffs),
+        },
+        "stats": dict(result.stats),
+    }
+    doc.update(extra or {})
+    return doc
+
+
+def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool = False,
+                  extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
+    """Write the result files of ``result`` into ``out_dir`` (created if needed).
+
+    ``extra`` keys (e.g. parameters, wall time, inputs) are added to
+    ``summary.json``.  Returns ``{file name: path}`` of every file written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+
+    def jsonl(name: str, rows: Iterable[Any]) -> None:
+        write_jsonl(rows, out / name)
+        written[name] = out / name
+
+    articles = list(article_rows(result))
+    jsonl("articles.jsonl", articles)
+    if parquet:
+        passages: Iterable[dict] = list(passage_rows(result))
+    else:
+        passages = passage_rows(result)
+    jsonl("passages.jsonl", passages)
+    jsonl("stories.jsonl", (s.to_dict() for s in result.stories))
+    jsonl("diffs.jsonl", (d.to_dict() for d in result.diffs))
+    jsonl("rejected.jsonl", (r.to_dict() for r in result.rejected))
+    if parquet:
+        tables = {"articles": articles, "passages": passages,
+                  "stories": [s.to_dict() for s in result.stories]}
+        for table, rows in tables.items():
+            path = out / f"{table}.parquet"
+            write_parquet(rows, path, table)
+            written[path.name] = path
+    write_json(summary(result, extra), out / "summary.json")
+    written["summary.json"] = out / "summary.json"
+    return written
