@@ -12,6 +12,7 @@ import argparse
 import codecs
 import dataclasses
 import inspect
+import os
 import re
 import sys
 import time
@@ -20,15 +21,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from wiretrace import __version__
 from wiretrace.ingest import FieldNames, read_articles
 from wiretrace.model import Article
 from wiretrace.output import dumps, passage_row, write_jsonl, write_outputs
 from wiretrace.params import TraceParams
-from wiretrace.pipeline import compare, trace
-from wiretrace.terminal import StageProgress, render_diff
+from wiretrace.pipeline import align_articles, compare, trace
+from wiretrace.terminal import StageProgress, render_diff, summary_table
+from wiretrace.text import Tokens, tokenize
 
 FIELDS = {"id": "id", "text": "text", "title": "title", "outlet": "outlet (publisher) name",
           "url": "URL", "published": "publication date/time"}
@@ -37,6 +38,10 @@ EPILOG = "exit codes: 0 done, 1 failed (no readable input, error), 2 bad usage, 
 
 class Failure(Exception):
     """An expected failure: printed as one line, exit code 1."""
+
+
+class Skipped(Exception):
+    """A pair of ``compare --pairs`` that cannot be used (bad line, unreadable file)."""
 
 
 # --------------------------------------------------------------------------- parser
@@ -236,25 +241,20 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         progress("write", 1, 1)
     wall = time.perf_counter() - started
 
-    stats = result.stats or {}
-    table = Table(title="wiretrace trace", show_header=False)
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    table.add_row("articles read", f"{len(result.articles):,}")
-    n_rej = len(result.rejected)
-    table.add_row("rejected", f"[yellow]{n_rej:,}[/]" if n_rej else "0")
-    pairs = stats.get("candidate_pairs")
-    table.add_row("candidate pairs", f"{pairs:,}" if isinstance(pairs, int) else "-")
-    table.add_row("passages", f"{len(result.passages):,}")
-    table.add_row("stories", f"{len(result.stories):,}")
-    table.add_row("wall time", f"{wall:.1f} s")
-    out.print(table)
+    n_rej, pairs = len(result.rejected), (result.stats or {}).get("candidate_pairs")
+    out.print(summary_table("wiretrace trace", [
+        ("articles read", len(result.articles), None),
+        ("rejected", n_rej, "yellow" if n_rej else None),
+        ("candidate pairs", pairs if isinstance(pairs, int) else "-", None),
+        ("passages", len(result.passages), None),
+        ("stories", len(result.stories), None),
+        ("wall time", f"{wall:.1f} s", None)]))
     if n_rej:
-        out.print(f"[yellow]{_plural(n_rej, 'input record')} rejected and skipped; "
-                  f"see {rejected_file} for where and why.[/]", highlight=False)
-    out.print(f"Results written to {args.out}/", highlight=False)
+        _say(out, f"{_plural(n_rej, 'input record')} rejected and skipped; "
+                  f"see {rejected_file} for where and why.", "yellow")
+    _say(out, f"Results written to {args.out}{os.sep}")
     if "report.html" in written:
-        out.print(f"Report: {written['report.html']}", highlight=False)
+        _say(out, f"Report: {written['report.html']}")
     return 0
 
 
@@ -303,21 +303,21 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
     except (OSError, UnicodeDecodeError) as e:
         raise Failure(f"cannot read pairs file {args.pairs}: {e}") from None
     base = args.pairs.parent
-    cache: OrderedDict[str, Article | ValueError] = OrderedDict()
+    cache: OrderedDict[str, tuple[Article, Tokens] | Skipped] = OrderedDict()
     counts = {"pairs": 0, "compared": 0, "failed": 0, "passages": 0}
 
-    def article(name: str) -> Article:
-        if name not in cache:
+    def article(name: str) -> tuple[Article, Tokens]:
+        if name not in cache:  # sources recur across pairs: keep the last 256 tokenised
             found, rejected = read_articles([base / name], **_read_options(args))
             if len(found) == 1:  # the id is the path as written in the pairs file
-                cache[name] = dataclasses.replace(found[0], id=name)
+                cache[name] = (dataclasses.replace(found[0], id=name), tokenize(found[0].text))
             else:
                 why = "; ".join(r.reason for r in rejected[:2]) or f"{len(found)} articles"
-                cache[name] = ValueError(f"{name}: {why}")
+                cache[name] = Skipped(f"{name}: {why}")
             if len(cache) > 256:
                 cache.popitem(last=False)
         found = cache[name]
-        if isinstance(found, ValueError):
+        if isinstance(found, Skipped):
             raise found
         return found
 
@@ -333,10 +333,10 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
                 try:
                     if len(parts) != 2:
                         found = _plural(len(parts), 'field')
-                        raise ValueError(f"expected two paths, found {found}")
-                    a, b = article(parts[0]), article(parts[1])
-                    diff = compare(a, b, params=params)
-                except ValueError as e:
+                        raise Skipped(f"expected two paths, found {found}")
+                    (a, tokens_a), (b, tokens_b) = article(parts[0]), article(parts[1])
+                    passages = align_articles(a, tokens_a, b, tokens_b, params)
+                except Skipped as e:
                     counts["failed"] += 1
                     progress.log(f"{args.pairs}:{number}: skipped: {e}", style="yellow")
                     continue
@@ -348,7 +348,7 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
                     continue
                 counts["compared"] += 1
                 articles = {a.id: a, b.id: b}
-                for p in diff.passages:
+                for p in passages:
                     counts["passages"] += 1
                     yield passage_row(p if p.a == a.id else p.swapped(), articles)
             progress("align", len(todo), len(todo))
@@ -356,19 +356,16 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_jsonl(rows(), args.out)
 
-    table = Table(title="wiretrace compare --pairs", show_header=False)
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for key, label in (("pairs", "pairs listed"), ("compared", "pairs compared"),
-                       ("failed", "pairs skipped"), ("passages", "passages written")):
-        style = "yellow" if key == "failed" and counts[key] else ""
-        table.add_row(label, f"[{style}]{counts[key]:,}[/]" if style else f"{counts[key]:,}")
-    table.add_row("wall time", f"{time.perf_counter() - started:.1f} s")
-    out.print(table)
+    out.print(summary_table("wiretrace compare --pairs", [
+        ("pairs listed", counts["pairs"], None),
+        ("pairs compared", counts["compared"], None),
+        ("pairs skipped", counts["failed"], "yellow" if counts["failed"] else None),
+        ("passages written", counts["passages"], None),
+        ("wall time", f"{time.perf_counter() - started:.1f} s", None)]))
     if counts["failed"]:
-        out.print(f"[yellow]{_plural(counts['failed'], 'pair')} skipped (bad line, unreadable "
-                  f"file or error); the reasons are listed on stderr.[/]", highlight=False)
-    out.print(f"Passages written to {args.out}", highlight=False)
+        _say(out, f"{_plural(counts['failed'], 'pair')} skipped (bad line, unreadable file "
+                  f"or error); the reasons are listed on stderr.", "yellow")
+    _say(out, f"Passages written to {args.out}")
     if not counts["compared"]:
         raise Failure("no pair could be compared" if counts["pairs"] else
                       f"no pairs listed in {args.pairs}")
@@ -376,6 +373,11 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
 
 
 # --------------------------------------------------------------------------- main
+
+def _say(console: Console, message: str, style: str | None = None) -> None:
+    """One plain line (no markup, never wrapped)."""
+    console.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
 
 def _describe(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
@@ -388,20 +390,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+        out, err = Console(), Console(stderr=True, soft_wrap=True)
         try:
             return args.func(args, out, err)
         except Failure as e:
-            err.print(f"wiretrace: error: {e}", style="red", highlight=False, markup=False)
+            _say(err, f"wiretrace: error: {e}", "red")
             return 1
         except KeyboardInterrupt:
-            err.print("wiretrace: interrupted", style="red", highlight=False)
+            _say(err, "wiretrace: interrupted", "red")
             return 130
         except Exception as e:
             if args.debug:
                 raise
-            err.print(f"wiretrace: error: {_describe(e)} (run with --debug for the traceback)",
-                      style="red", highlight=False, markup=False)
+            _say(err, f"wiretrace: error: {_describe(e)} (run with --debug for the traceback)",
+                 "red")
             return 1
     except SystemExit as e:  # argparse: --help, --version, bad usage
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)

@@ -481,7 +481,7 @@ def _published(value: Any) -> datetime | None:
         # datetime.fromisoformat only learnt the "Z" suffix in Python 3.11.
         iso = text[:-1] + "+00:00" if text[-1] in "Zz" else text
         try:
-            return datetime.fromisoformat(iso).replace(tzinfo=None)
+            return datetime.fromisoformat(iso)
         except ValueError:
             pass
     shown = repr(value)

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from wiretrace.model import Article, Diff, Passage
 
-__all__ = ["StageProgress", "render_diff"]
+__all__ = ["StageProgress", "render_diff", "summary_table"]
 
 # Colours of the compare view (the HTML report uses the same meaning).
 STYLE_ADDED = "green"
@@ -94,6 +94,17 @@ class StageProgress:
         """A message on stderr, above the bars when they are shown."""
         target = self._progress.console if self._progress is not None else self.console
         target.print(message, style=style, highlight=False, markup=False)
+
+
+def summary_table(title: str, rows: list[tuple[str, object, str | None]]) -> Table:
+    """Two-column table of (label, value, style); integers get thousands separators."""
+    table = Table(title=title, show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for label, value, style in rows:
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        table.add_row(label, Text(shown, style=style or ""))
+    return table
 
 
 # --------------------------------------------------------------------------- compare view
