@@ -1,28 +1,25 @@
 """Reading articles from disk: folders of ``.txt`` files, JSONL, CSV and Parquet.
 
 Every input record becomes either an :class:`~wiretrace.model.Article` or a
-:class:`~wiretrace.model.Rejected` that says where it was and why it could not be
-used; one bad record or file never stops a run.  Article text is kept exactly as
-stored (only a file's leading byte-order mark is dropped, line endings are left
-alone), because every offset the later stages report points into it.
+:class:`~wiretrace.model.Rejected` saying where it was and why it could not be used;
+one bad record or file never stops a run.  Text is kept exactly as stored (only a
+file's leading byte-order mark is dropped; line endings stay), because every offset
+the later stages report points into it.
 
 Conventions:
 
-* Encoding is ``encoding`` (UTF-8 by default) unless the data starts with a
-  byte-order mark, which wins: UTF-8, UTF-16 and UTF-32 BOMs are recognised.
-  Undecodable bytes reject the record (or the ``.txt`` file), naming the byte
-  offset in the file.
-* An empty ``.txt`` file is rejected as empty text.  An empty JSONL, CSV or
-  Parquet file, or a CSV with only a header, simply holds no records.  Blank
-  JSONL and CSV lines are skipped.
-* ``line N`` counts a JSONL file's physical lines from 1; ``row N`` counts CSV
-  or Parquet data records from 1 (the CSV header is not a row).
-* Ids lose surrounding whitespace and integer ids become strings.  Only accepted
-  articles claim an id: the first accepted record with an id wins and later ones
-  are rejected as duplicates, across all files of one call.
-* A folder is read in file-name order, not recursively; hidden files and
-  sub-folders are skipped, files of other types are rejected.
-* CSV is the stdlib "excel" dialect (comma separated, double-quote quoting);
+* Encoding is ``encoding`` (UTF-8 by default) unless the data starts with a UTF-8,
+  UTF-16 or UTF-32 byte-order mark, which wins.  Undecodable bytes reject the record
+  (or ``.txt`` file), naming the byte offset.
+* An empty ``.txt`` file is rejected as empty text; an empty JSONL, CSV or Parquet
+  file, or a CSV with only a header, simply holds no records.  Blank lines are skipped.
+* ``line N`` counts a JSONL file's physical lines from 1; ``row N`` counts CSV or
+  Parquet data records from 1 (the CSV header is not a row).
+* Ids lose surrounding whitespace; integer ids become strings.  The first accepted
+  record with an id wins; later ones, in any file of the same call, are rejected.
+* A folder is read in file-name order, not recursively; hidden files and sub-folders
+  are skipped, files of other types are rejected.
+* CSV is the stdlib "excel" dialect (comma separated, ``"`` quoting, strict);
   column names are matched exactly after stripping spaces.
 """
 
@@ -58,22 +55,19 @@ class FieldNames:
 _SNIFF = 8192  # bytes / characters looked at to tell binary from text
 _PARQUET_BATCH = 256  # rows per Parquet batch: bounds memory when texts are large
 # UTF-32 marks first: the UTF-16 LE mark is a prefix of the UTF-32 LE one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
 _EXTENSIONS = ".txt, .jsonl, .ndjson, .csv or .parquet"
+_Line = tuple[str, "tuple[int, int] | None"]  # text, (file offset, value) of a bad byte
 
 
-def read_articles(
-    paths: Sequence[str | os.PathLike],
-    fields: FieldNames = FieldNames(),
-    max_chars: int = 2_000_000,
-    encoding: str = "utf-8",
-) -> tuple[list[Article], list[Rejected]]:
+def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = FieldNames(),
+                  max_chars: int = 2_000_000, encoding: str = "utf-8",
+                  ) -> tuple[list[Article], list[Rejected]]:
     """Read every article under ``paths`` (files or folders).
 
     Returns the accepted articles and the rejected records, each in input order.
@@ -86,15 +80,12 @@ def read_articles(
     return articles, rejected
 
 
-def iter_articles(
-    paths: Sequence[str | os.PathLike],
-    fields: FieldNames = FieldNames(),
-    max_chars: int = 2_000_000,
-    encoding: str = "utf-8",
-) -> Iterator[Article | Rejected]:
+def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = FieldNames(),
+                  max_chars: int = 2_000_000, encoding: str = "utf-8",
+                  ) -> Iterator[Article | Rejected]:
     """Like :func:`read_articles`, but yields articles and rejections one by one, in
     input order, so a big input never has to fit in memory at once."""
-    codecs.lookup(encoding)  # an unknown encoding is the caller's mistake: fail at once
+    codecs.lookup(encoding)  # a bad encoding name is the caller's error, not the data's
     if isinstance(paths, (str, bytes, os.PathLike)):  # one path, not a sequence of characters
         paths = [paths]
     reader = _Reader(fields, max_chars, encoding)
@@ -254,13 +245,12 @@ class _Reader:
                         continue
                     row += 1
                     location = f"row {row}"
+                    record = {name: cells[i] for name, i in wanted.items() if i < len(cells)}
+                    rid = _id_of(record, self.fields)[0]
                     if len(cells) != len(header):
-                        yield Rejected(source, location, None, f"expected {len(header)} "
-                                       f"columns, found {len(cells)}")
-                        continue
-                    record = {name: cells[i] for name, i in wanted.items()}
-                    if bad:
-                        rid = _id_of(record, self.fields)[0]
+                        yield Rejected(source, location, rid, f"expected {len(header)} "
+                                                              f"columns, found {len(cells)}")
+                    elif bad:
                         yield Rejected(source, location, rid and _SURROGATE.sub("\ufffd", rid),
                                        _undecodable(codec, *bad[0]))
                     else:
@@ -298,8 +288,8 @@ class _Reader:
                             try:
                                 col.validate(full=True)
                             except pa.ArrowInvalid:
-                                # Invalid UTF-8 would make to_pylist raise for the whole
-                                # batch; as raw bytes only the bad rows get rejected.
+                                # Invalid UTF-8 would make to_pylist fail the whole batch;
+                                # as raw bytes, only the bad rows get rejected.
                                 col = col.view(pa.large_binary() if pa.types.is_large_string(
                                     col.type) else pa.binary())
                         values[name] = col.to_pylist()
@@ -327,8 +317,7 @@ class _Reader:
             return Rejected(source, location, None, why or "missing id")
         text = record.get(f.text)
         if text is None:
-            state = "is null" if f.text in record else "is missing"
-            problem: str | None = f"text field {f.text!r} {state}"
+            problem = f"text field {f.text!r} {'is null' if f.text in record else 'is missing'}"
         elif not isinstance(text, str):
             problem = f"text field {f.text!r} is a {_kind(text)}, not a string"
         else:
@@ -339,11 +328,9 @@ class _Reader:
             problem = str(exc)
         if problem:
             return Rejected(source, location, rid, problem)
-        article = Article(
-            id=rid, text=text, title=_meta(record.get(f.title)),
-            outlet=_meta(record.get(f.outlet)), url=_meta(record.get(f.url)),
-            published=published, origin=f"{source}:{location}",
-        )
+        article = Article(id=rid, text=text, title=_meta(record.get(f.title)),
+                          outlet=_meta(record.get(f.outlet)), url=_meta(record.get(f.url)),
+                          published=published, origin=f"{source}:{location}")
         return self._accept(article, source, location)
 
 
@@ -361,8 +348,7 @@ def _splittable(codec: str) -> bool:
     return not codecs.lookup(codec).name.startswith(("utf-16", "utf-32"))
 
 
-def _open_text(fh: IO[bytes], encoding: str,
-               ) -> tuple[str, Iterator[tuple[str, tuple[int, int] | None]]]:
+def _open_text(fh: IO[bytes], encoding: str) -> tuple[str, Iterator[_Line]]:
     """Pick the codec of a line-based file and iterate its lines, or reject a binary file."""
     head = fh.read(_SNIFF)
     codec, skip = _bom(head, encoding)
@@ -377,8 +363,7 @@ def _open_text(fh: IO[bytes], encoding: str,
     return codec, _lines(fh, codec, skip)
 
 
-def _lines(fh: IO[bytes], codec: str, offset: int,
-           ) -> Iterator[tuple[str, tuple[int, int] | None]]:
+def _lines(fh: IO[bytes], codec: str, offset: int) -> Iterator[_Line]:
     """Yield each line with its ending, and (file offset, value) of its first bad byte.
 
     Undecodable bytes become lone surrogates rather than stopping the file, so the
@@ -388,8 +373,7 @@ def _lines(fh: IO[bytes], codec: str, offset: int,
     if not _splittable(codec):
         wrapper = io.TextIOWrapper(fh, encoding=codec, newline="\n")
         try:
-            for line in wrapper:
-                yield line, None
+            yield from ((line, None) for line in wrapper)
         finally:
             wrapper.detach()  # the caller owns and closes the binary file
         return
@@ -443,24 +427,22 @@ def _id_of(record: Mapping[str, Any], fields: FieldNames) -> tuple[str | None, s
 
 
 def _kind(value: Any) -> str:
-    """The JSON-ish name of a value's type, for messages."""
+    """The JSON name of a value's type, for messages."""
     names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
              float: "number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
 
 
 def _names(fields: FieldNames) -> list[str]:
-    """The distinct field names, in a fixed order."""
+    """The distinct field names, id and text first."""
     return list(dict.fromkeys((fields.id, fields.text, fields.title, fields.outlet,
                                fields.url, fields.published)))
 
 
 def _meta(value: Any) -> str | None:
     """An optional metadata value as text; empty means absent."""
-    if value is None:
-        return None
     # Metadata is not addressed by offsets, so unusable characters may be replaced.
-    text = _SURROGATE.sub("\ufffd", str(value)).strip()
+    text = None if value is None else _SURROGATE.sub("\ufffd", str(value)).strip()
     return text or None
 
 
