@@ -1,0 +1,520 @@
+"""Tests of reading articles: every format, every kind of bad input, real files on disk."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from wiretrace.ingest import FieldNames, iter_articles, read_articles
+from wiretrace.model import Article, Rejected
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
+CUSTOM = FieldNames(id="doc_id", text="body", title="headline", outlet="source", url="link",
+                    published="date")
+SCRIPTS = "خبر عاجل: النيجر تطلب المساعدة\n中文新闻：尼日尔军政府\nEmoji 🛰️🇳🇪 👍🏽 end"
+BIG = ("The junta asked Wagner for help. " * 100_000)[:3_000_000]  # 3 MB of plain text
+UTC = timezone.utc
+
+
+def rows(rejected: list[Rejected]) -> list[tuple[str | None, str | None, str]]:
+    return [(r.location, r.record_id, r.reason) for r in rejected]
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+# --- .txt files and folders ---------------------------------------------------------------
+
+
+def test_txt_folder_reads_files_in_name_order_keeping_text_exact(tmp_path: Path) -> None:
+    (tmp_path / "b-story.txt").write_bytes(b"Second\r\nline two\r\n")
+    (tmp_path / "a-story.txt").write_bytes(b"  First story.\n\n")
+    (tmp_path / ".hidden.txt").write_bytes(b"not read")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_bytes(b"not read either")
+    write_jsonl(tmp_path / "more.jsonl", [{"id": "j1", "text": "from jsonl"}])
+    (tmp_path / "notes.md").write_text("# notes")
+
+    articles, rejected = read_articles([str(tmp_path)])
+
+    assert [a.id for a in articles] == ["a-story", "b-story", "j1"]
+    a, b, j = articles
+    assert a.text == "  First story.\n\n"  # not stripped
+    assert b.text == "Second\r\nline two\r\n"  # line endings kept
+    assert a.title is None and a.published is None
+    assert a.origin == str(tmp_path / "a-story.txt")
+    assert j.origin == f"{tmp_path / 'more.jsonl'}:line 1"
+    assert rows(rejected) == [(None, None, "unsupported file type '.md': expected .txt, "
+                                           ".jsonl, .ndjson, .csv or .parquet")]
+    assert rejected[0].source == str(tmp_path / "notes.md")
+
+
+def test_txt_bad_files_are_rejected_and_good_ones_still_read(tmp_path: Path) -> None:
+    (tmp_path / "1-good.txt").write_text("A fine article.", encoding="utf-8")
+    (tmp_path / "2-empty.txt").write_bytes(b"")
+    (tmp_path / "3-blank.txt").write_bytes(b" \n\t\r\n")
+    (tmp_path / "4-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "5-latin1.txt").write_bytes("Café au lait".encode("latin-1"))
+    (tmp_path / "6-control.txt").write_bytes(bytes(range(1, 9)) * 2)
+    (tmp_path / "7-huge.txt").write_text("x" * 30, encoding="utf-8")
+    (tmp_path / "8-good.txt").write_text("Another fine one.", encoding="utf-8")
+
+    articles, rejected = read_articles([tmp_path], max_chars=20)
+
+    assert [a.id for a in articles] == ["1-good", "8-good"]
+    assert rows(rejected) == [
+        (None, "2-empty", "empty text"),
+        (None, "3-blank", "text is only whitespace"),
+        (None, "4-binary", "binary content (NUL bytes)"),
+        (None, "5-latin1", "undecodable bytes: not valid UTF-8 at byte 3 (0xE9)"),
+        (None, "6-control", "binary content (mostly control characters)"),
+        (None, "7-huge", "huge text: 30 characters, over the 20 limit"),
+    ]
+    assert rejected[3].source == str(tmp_path / "5-latin1.txt")
+
+
+def test_txt_huge_file_is_rejected_without_reading_it(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("y" * 1000, encoding="utf-8")
+    _, rejected = read_articles([tmp_path / "big.txt"], max_chars=100)
+    assert rows(rejected) == [(None, "big", "huge text: 1,000 bytes, over the "
+                                            "100-character limit")]
+
+
+def test_txt_multi_megabyte_text(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text(BIG, encoding="utf-8")
+    articles, rejected = read_articles([path])  # default limit: 2,000,000 characters
+    assert articles == []
+    assert rows(rejected) == [(None, "big", "huge text: 3,000,000 characters, "
+                                            "over the 2,000,000 limit")]
+    articles, rejected = read_articles([path], max_chars=5_000_000)
+    assert rejected == [] and articles[0].text == BIG
+
+
+def test_txt_byte_order_marks_and_non_latin_scripts(tmp_path: Path) -> None:
+    (tmp_path / "utf8bom.txt").write_bytes(b"\xef\xbb\xbf" + SCRIPTS.encode("utf-8"))
+    (tmp_path / "utf16le.txt").write_bytes(b"\xff\xfe" + SCRIPTS.encode("utf-16-le"))
+    (tmp_path / "utf16be.txt").write_bytes(b"\xfe\xff" + SCRIPTS.encode("utf-16-be"))
+    (tmp_path / "plain.txt").write_bytes(SCRIPTS.encode("utf-8"))
+    articles, rejected = read_articles([tmp_path])
+    assert rejected == []
+    assert [a.id for a in articles] == ["plain", "utf16be", "utf16le", "utf8bom"]
+    assert all(a.text == SCRIPTS for a in articles)
+
+
+def test_txt_other_encoding_on_request(tmp_path: Path) -> None:
+    (tmp_path / "fr.txt").write_bytes("Café au lait".encode("latin-1"))
+    articles, rejected = read_articles([tmp_path], encoding="latin-1")
+    assert rejected == [] and articles[0].text == "Café au lait"
+
+
+def test_missing_path_and_unknown_extension_do_not_stop_the_run(tmp_path: Path) -> None:
+    good = tmp_path / "ok.txt"
+    good.write_text("Fine.", encoding="utf-8")
+    (tmp_path / "data.xml").write_text("<a/>", encoding="utf-8")
+    (tmp_path / "README").write_text("hi", encoding="utf-8")
+    missing = str(tmp_path / "nope.jsonl")
+    articles, rejected = read_articles(
+        [missing, str(tmp_path / "data.xml"), str(tmp_path / "README"), str(good)])
+    assert [a.id for a in articles] == ["ok"]
+    assert [(r.source, r.location, r.reason) for r in rejected] == [
+        (missing, None, "no such file or folder"),
+        (str(tmp_path / "data.xml"), None,
+         "unsupported file type '.xml': expected .txt, .jsonl, .ndjson, .csv or .parquet"),
+        (str(tmp_path / "README"), None, "unsupported file type without extension: expected "
+                                         ".txt, .jsonl, .ndjson, .csv or .parquet"),
+    ]
+
+
+def test_a_single_path_string_is_one_path(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("Text.", encoding="utf-8")
+    articles, _ = read_articles(str(tmp_path / "one.txt"))  # type: ignore[arg-type]
+    assert [a.id for a in articles] == ["one"]
+
+
+def test_duplicate_ids_across_files_first_one_wins(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("From the folder.", encoding="utf-8")
+    jsonl = write_jsonl(tmp_path / "feed.jsonl", [
+        {"id": "story", "text": "Same id again."},
+        {"id": "other", "text": "New."},
+        {"id": "other", "text": "Same id in the same file."},
+    ])
+    articles, rejected = read_articles([tmp_path / "story.txt", jsonl])
+    assert [(a.id, a.text) for a in articles] == [("story", "From the folder."), ("other", "New.")]
+    assert rows(rejected) == [
+        ("line 1", "story", f"duplicate id 'story', first seen at {tmp_path / 'story.txt'}"),
+        ("line 3", "other", f"duplicate id 'other', first seen at {jsonl}:line 2"),
+    ]
+
+
+def test_iter_articles_streams_in_input_order(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": 1, "text": "one"}, {"id": 2, "text": ""},
+                                              {"id": 3, "text": "three"}])
+    items = list(iter_articles([path]))
+    assert [type(i) for i in items] == [Article, Rejected, Article]
+    assert [getattr(i, "id", None) or i.record_id for i in items] == ["1", "2", "3"]
+
+
+# --- JSONL ----------------------------------------------------------------------------------
+
+
+def test_jsonl_good_records_with_custom_field_names(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "feed.jsonl", [
+        {"doc_id": 17, "body": "Niger junta asks Wagner.\r\nSecond line.", "headline": "Niger",
+         "source": "AP", "link": "https://example.org/a", "date": "2023-08-05T10:00:00Z",
+         "id": "ignored", "text": "ignored"},
+        {"doc_id": "b-2", "body": SCRIPTS, "date": "2023-08-05"},
+        {"doc_id": "c", "body": "Epoch.", "date": 1691229600},
+        {"doc_id": "d", "body": "Offset.", "date": "2023-08-05T12:00:00+02:00", "headline": ""},
+    ])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\n   \n")  # trailing blank lines are skipped silently
+    articles, rejected = read_articles([path], fields=CUSTOM)
+    assert rejected == []
+    a, b, c, d = articles
+    assert (a.id, a.title, a.outlet, a.url) == ("17", "Niger", "AP", "https://example.org/a")
+    assert a.text == "Niger junta asks Wagner.\r\nSecond line."
+    assert a.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
+    assert a.origin == f"{path}:line 1"
+    assert b.text == SCRIPTS and b.title is None
+    assert b.published == datetime(2023, 8, 5) and b.published.tzinfo is None  # naive stays naive
+    assert c.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
+    assert d.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
+    assert d.published.utcoffset() == timedelta(hours=2) and d.title is None
+
+
+def test_jsonl_bad_lines_are_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+    lines = [
+        b'{"id": "ok1", "text": "First good."}',
+        b'{"id": "broken", "text": "no closing brace"',
+        b"",
+        b'["an", "array"]',
+        b'{"text": "no id"}',
+        b'{"id": "t1"}',
+        b'{"id": "t2", "text": null}',
+        b'{"id": "t3", "text": 42}',
+        b'{"id": "t4", "text": "   "}',
+        b'{"id": "t5", "text": "' + b"z" * 50 + b'"}',
+        b'{"id": "t6", "text": "a\\u0000b"}',
+        b'{"id": "t7", "text": "caf\xe9"}',
+        b'{"id": "ok1", "text": "again"}',
+        b'{"id": "t8", "text": "fine", "published": "last Tuesday"}',
+        b'{"id": [1], "text": "list id"}',
+        b'{"id": "ok2", "text": "Last good."}',
+    ]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    bad_byte = sum(len(line) + 1 for line in lines[:11]) + lines[11].index(b"\xe9")
+
+    articles, rejected = read_articles([path], max_chars=40)
+
+    assert [a.id for a in articles] == ["ok1", "ok2"]
+    assert rows(rejected) == [
+        ("line 2", None, f"malformed JSON: Expecting ',' delimiter at column {len(lines[1]) + 1}"),
+        ("line 4", None, "JSON array where an object was expected"),
+        ("line 5", None, "missing id field 'id'"),
+        ("line 6", "t1", "text field 'text' is missing"),
+        ("line 7", "t2", "text field 'text' is null"),
+        ("line 8", "t3", "text field 'text' is a number, not a string"),
+        ("line 9", "t4", "text is only whitespace"),
+        ("line 10", "t5", "huge text: 50 characters, over the 40 limit"),
+        ("line 11", "t6", "binary content (NUL bytes)"),
+        ("line 12", "t7", f"undecodable bytes: not valid UTF-8 at byte {bad_byte} (0xE9)"),
+        ("line 13", "ok1", f"duplicate id 'ok1', first seen at {path}:line 1"),
+        ("line 14", "t8", "unparseable published date 'last Tuesday'"),
+        ("line 15", None, "id field 'id' is a array, not a string or integer"),
+    ]
+    assert {r.source for r in rejected} == {str(path)}
+
+
+def test_jsonl_published_out_of_range_names_the_value(tmp_path: Path) -> None:
+    record = {"id": "ms", "text": "x", "published": 1691229600000}
+    path = write_jsonl(tmp_path / "f.jsonl", [record])
+    _, rejected = read_articles([path])
+    assert rows(rejected) == [("line 1", "ms", "unparseable published date 1691229600000: "
+                                               "out of range (milliseconds? expected seconds)")]
+
+
+def test_jsonl_empty_file_has_no_records(tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.ndjson").write_bytes(b"\n\n  \n")
+    assert read_articles([tmp_path]) == ([], [])
+
+
+def test_jsonl_binary_file_is_one_rejection(tmp_path: Path) -> None:
+    path = tmp_path / "image.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8\n" * 50)
+    assert rows(read_articles([path])[1]) == [(None, None, "binary file, not text (NUL bytes)")]
+
+
+def test_jsonl_byte_order_marks(tmp_path: Path) -> None:
+    body = json.dumps({"id": "x", "text": SCRIPTS}, ensure_ascii=False) + "\n"
+    body += '{"id": "y", "text": "two"}\r\n'  # CRLF line ends are fine too
+    (tmp_path / "a.jsonl").write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    (tmp_path / "b.ndjson").write_bytes(body.replace('"x"', '"x2"').replace('"y"', '"y2"')
+                                        .encode("utf-16"))
+    articles, rejected = read_articles([tmp_path])
+    assert rejected == []
+    assert [a.id for a in articles] == ["x", "y", "x2", "y2"]
+    assert articles[0].text == SCRIPTS == articles[2].text
+
+
+def test_jsonl_multi_megabyte_text(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "text": BIG},
+                                                {"id": "small", "text": "after"}])
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["small"]
+    assert rows(rejected) == [("line 1", "big", "huge text: 3,000,000 characters, "
+                                                "over the 2,000,000 limit")]
+    articles, _ = read_articles([path], max_chars=3_000_000)
+    assert articles[0].text == BIG
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def test_csv_good_rows_with_custom_columns_bom_and_multiline_text(tmp_path: Path) -> None:
+    path = tmp_path / "feed.csv"
+    text = (
+        "doc_id, body ,headline,source,link,date,extra\r\n"
+        '1,"Line one,\r\nline ""two""",Niger,AP,https://e.org/1,2023-08-05T10:00:00Z,x\r\n'
+        f'2,"{SCRIPTS}",,,,1691229600,y\r\n'
+        "\r\n"
+        "3,Plain.,T,,,,z\r\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    articles, rejected = read_articles([path], fields=CUSTOM)
+    assert rejected == []
+    a, b, c = articles
+    assert (a.id, a.text, a.title, a.outlet, a.url) == (
+        "1", 'Line one,\r\nline "two"', "Niger", "AP", "https://e.org/1")
+    assert a.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
+    assert (b.text, b.title, b.url, b.published) == (
+        SCRIPTS, None, None, datetime(2023, 8, 5, 10, tzinfo=UTC))
+    assert (c.id, c.origin, c.published) == ("3", f"{path}:row 3", None)
+
+
+def test_csv_without_optional_columns(tmp_path: Path) -> None:
+    path = tmp_path / "min.csv"
+    path.write_text("text,id\nBody,x1\n", encoding="utf-8")
+    articles, rejected = read_articles([path])
+    assert rejected == [] and articles == [Article("x1", "Body", origin=f"{path}:row 1")]
+
+
+def test_csv_bad_rows_are_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+    lines = [
+        b"id,text,title",
+        b"ok1,First good.,T",
+        b"short,only two",
+        b"long,a,b,c",
+        b",no id,T",
+        b"e1,,T",
+        b"h1," + b"z" * 50 + b",T",
+        b"l1,caf\xe9,T",
+        b"ok1,again,T",
+        b'q1,"x" y,T',
+        b"ok2,Last good.,T",
+        b'u1,"never closed,T',
+        b"u2,swallowed,T",
+    ]
+    path = tmp_path / "feed.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    bad_byte = sum(len(line) + 1 for line in lines[:7]) + lines[7].index(b"\xe9")
+
+    articles, rejected = read_articles([path], max_chars=40)
+
+    assert [a.id for a in articles] == ["ok1", "ok2"]
+    assert rows(rejected) == [
+        ("row 2", "short", "expected 3 columns, found 2"),
+        ("row 3", "long", "expected 3 columns, found 4"),
+        ("row 4", None, "missing id field 'id'"),
+        ("row 5", "e1", "empty text"),
+        ("row 6", "h1", "huge text: 50 characters, over the 40 limit"),
+        ("row 7", "l1", f"undecodable bytes: not valid UTF-8 at byte {bad_byte} (0xE9)"),
+        ("row 8", "ok1", f"duplicate id 'ok1', first seen at {path}:row 1"),
+        ("row 9", None, "malformed CSV: ',' expected after '\"'"),
+        ("row 11", None, "malformed CSV: unclosed quote runs to the end of the file"),
+    ]
+
+
+def test_csv_nul_bytes_reject_only_their_row(tmp_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"id,text\nn1,a\x00b\nok,fine\n")
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["ok"]
+    assert [r.location for r in rejected] == ["row 1"]
+    assert "NUL" in rejected[0].reason  # "binary content (NUL bytes)"; csv itself on 3.10
+
+
+def test_csv_missing_required_column_rejects_file_once(tmp_path: Path) -> None:
+    path = tmp_path / "nocol.csv"
+    path.write_text("id,content\n1,a\n2,b\n3,c\n", encoding="utf-8")
+    articles, rejected = read_articles([path])
+    assert articles == []
+    assert [(r.source, r.location, r.reason) for r in rejected] == [
+        (str(path), None, "missing required column 'text' (columns: id, content)")]
+
+
+def test_csv_empty_and_header_only_files_have_no_records(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "header.csv").write_bytes(b"id,text\r\n")
+    assert read_articles([tmp_path]) == ([], [])
+
+
+def test_csv_binary_file_is_one_rejection(tmp_path: Path) -> None:
+    path = tmp_path / "archive.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7\x9c\xfa\n" * 40)
+    assert rows(read_articles([path])[1]) == [(None, None, "binary file, not text (NUL bytes)")]
+
+
+def test_csv_utf16_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(f'id,text\r\nar,"{SCRIPTS}"\r\n'.encode("utf-16"))
+    articles, rejected = read_articles([path])
+    assert rejected == [] and articles[0].text == SCRIPTS
+
+
+def test_csv_multi_megabyte_text(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text(f"id,text\nbig,{BIG}\nsmall,after\n", encoding="utf-8")
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["small"]
+    assert rows(rejected) == [("row 1", "big", "huge text: 3,000,000 characters, "
+                                               "over the 2,000,000 limit")]
+    articles, rejected = read_articles([path], max_chars=3_000_000)
+    assert rejected == [] and articles[0].text == BIG
+
+
+# --- Parquet --------------------------------------------------------------------------------
+
+
+def test_parquet_good_rows_with_custom_columns_and_timestamps(tmp_path: Path) -> None:
+    path = tmp_path / "feed.parquet"
+    table = pa.table({
+        "doc_id": pa.array([101, 102, 103], pa.int64()),
+        "body": [SCRIPTS, "Plain\r\ntext.", "Third."],
+        "headline": ["Niger", None, "T"],
+        "date": pa.array([datetime(2023, 8, 5, 10), None, datetime(2023, 8, 6)],
+                         pa.timestamp("ns", tz="UTC")),
+        "unused": [1, 2, 3],
+    })
+    pq.write_table(table, path)
+    articles, rejected = read_articles([path], fields=CUSTOM)
+    assert rejected == []
+    a, b, c = articles
+    assert (a.id, a.text, a.title, a.outlet) == ("101", SCRIPTS, "Niger", None)
+    assert a.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
+    assert (b.text, b.title, b.published, b.origin) == ("Plain\r\ntext.", None, None,
+                                                        f"{path}:row 2")
+    assert c.published == datetime(2023, 8, 6, tzinfo=UTC)
+
+
+def test_parquet_naive_timestamps_and_string_dates(tmp_path: Path) -> None:
+    path = tmp_path / "dates.parquet"
+    pq.write_table(pa.table({
+        "id": ["n", "s"], "text": ["naive", "string"],
+        "published": pa.array([datetime(2023, 8, 5, 9, 30), None], pa.timestamp("us")),
+    }), path)
+    other = tmp_path / "strings.parquet"
+    pq.write_table(pa.table({"id": ["z"], "text": ["iso"], "published": ["2023-08-05T10:00Z"]}),
+                   other)
+    articles, rejected = read_articles([path, other])
+    assert rejected == []
+    assert [a.published for a in articles] == [
+        datetime(2023, 8, 5, 9, 30), None, datetime(2023, 8, 5, 10, tzinfo=UTC)]
+    assert articles[0].published.tzinfo is None
+
+
+def test_parquet_bad_rows_across_batches(tmp_path: Path) -> None:
+    n = 600  # more than one read batch, so row numbers must carry across batches
+    ids: list[str | None] = [f"r{i}" for i in range(1, n + 1)]
+    texts: list[bytes | None] = [f"Text {i}.".encode() for i in range(1, n + 1)]
+    ids[9] = None                      # row 10
+    texts[99] = None                   # row 100
+    texts[199] = b""                   # row 200
+    texts[299] = b"z" * 50             # row 300
+    texts[399] = "Café".encode("latin-1")  # row 400
+    texts[449] = b"a\x00b"             # row 450
+    ids[499] = "r1"                    # row 500
+    path = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"id": pa.array(ids, pa.string()),
+                             "text": pa.array(texts, pa.binary())}), path, row_group_size=150)
+
+    articles, rejected = read_articles([path], max_chars=40)
+
+    assert len(articles) == n - 7
+    assert articles[-1].id == "r600" and articles[-1].origin == f"{path}:row 600"
+    assert rows(rejected) == [
+        ("row 10", None, "missing id field 'id'"),
+        ("row 100", "r100", "text field 'text' is null"),
+        ("row 200", "r200", "empty text"),
+        ("row 300", "r300", "huge text: 50 characters, over the 40 limit"),
+        ("row 400", "r400", "field 'text': undecodable bytes: not valid UTF-8 at byte 3 (0xE9)"),
+        ("row 450", "r450", "binary content (NUL bytes)"),
+        ("row 500", "r1", f"duplicate id 'r1', first seen at {path}:row 1"),
+    ]
+
+
+def test_parquet_string_column_with_invalid_utf8_rejects_only_that_row(tmp_path: Path) -> None:
+    path = tmp_path / "latin.parquet"
+    raw = pa.array([b"Fine.", "Caf\u00e9".encode("latin-1"), b"Also fine."], pa.binary())
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": raw.view(pa.string())}), path)
+    articles, rejected = read_articles([path])
+    assert [a.text for a in articles] == ["Fine.", "Also fine."]
+    assert rows(rejected) == [
+        ("row 2", "b", "field 'text': undecodable bytes: not valid UTF-8 at byte 3 (0xE9)")]
+
+
+def test_parquet_corrupt_truncated_and_empty_files(tmp_path: Path) -> None:
+    (tmp_path / "a-garbage.parquet").write_text("id,text\n1,not parquet\n", encoding="utf-8")
+    good = tmp_path / "good.parquet"
+    pq.write_table(pa.table({"id": ["g"], "text": ["Still read."]}), good)
+    (tmp_path / "b-truncated.parquet").write_bytes(good.read_bytes()[:-30])
+    (tmp_path / "c-empty.parquet").write_bytes(b"")
+    articles, rejected = read_articles([tmp_path])
+    assert [a.id for a in articles] == ["g"]
+    assert [(Path(r.source).name, r.location) for r in rejected] == [
+        ("a-garbage.parquet", None), ("b-truncated.parquet", None)]
+    assert all(r.reason.startswith("not a readable Parquet file: ") for r in rejected)
+
+
+def test_parquet_missing_required_column_rejects_file_once(tmp_path: Path) -> None:
+    path = tmp_path / "nocol.parquet"
+    pq.write_table(pa.table({"id": ["1", "2"], "body": ["a", "b"]}), path)
+    assert rows(read_articles([path])[1]) == [
+        (None, None, "missing required column 'text' (columns: id, body)")]
+
+
+def test_parquet_multi_megabyte_text(tmp_path: Path) -> None:
+    path = tmp_path / "big.parquet"
+    pq.write_table(pa.table({"id": ["big", "small"], "text": [BIG, "after"]}), path)
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["small"]
+    assert rows(rejected) == [("row 1", "big", "huge text: 3,000,000 characters, "
+                                               "over the 2,000,000 limit")]
+    articles, _ = read_articles([path], max_chars=3_000_000)
+    assert articles[0].text == BIG
+
+
+# --- the real seed articles -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/data/seeds is not available")
+def test_seed_articles() -> None:
+    articles, rejected = read_articles([SEEDS])
+    assert rejected == []
+    assert [a.id for a in articles] == ["niger-wagner-a", "niger-wagner-b"]
+    for article in articles:
+        raw = (SEEDS / f"{article.id}.txt").read_bytes()
+        assert article.text == raw.decode("utf-8").removeprefix("\ufeff")
+        assert article.text.startswith("Niger")
+        assert "Wagner" in article.text and "Bazoum" in article.text
+        assert article.origin == str(SEEDS / f"{article.id}.txt")
