@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
-
-import pytest
 
 from wiretrace.model import (
     Article,
@@ -25,11 +21,6 @@ from wiretrace.model import (
     WordChange,
 )
 from wiretrace.report import render_report, write_report
-
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 ORIGIN = ("MINSK (Wire) - Officials said on Monday that the Svislach bridge would reopen "
           "next week.\n\nThe mayor, Ivan Petrov, thanked the workers for their speed.\n\n"
@@ -118,28 +109,6 @@ def assert_balanced(html: str) -> None:
     checker.feed(html)
     checker.close()
     assert checker.errors == [] and checker.stack == []
-
-
-def chromium_path() -> str | None:
-    env = os.environ.get("WIRETRACE_CHROMIUM")
-    if env and Path(env).exists():
-        return env
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
-    return DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).exists() else None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    if exe is None:
-        pytest.skip("no chromium found (set WIRETRACE_CHROMIUM)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, path: Path):

@@ -1,0 +1,62 @@
+"""The report of the real seed pair, as a journalist opens it: in Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def seed_run(seeds_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("seed-run")
+    done = subprocess.run([sys.executable, "-m", "wiretrace", "trace", str(seeds_dir),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _joined(page, selector: str) -> dict[str, str]:
+    pairs = page.eval_on_selector_all(
+        selector, "els => els.map(e => [e.getAttribute('data-passage'), e.textContent])")
+    joined: dict[str, str] = defaultdict(str)
+    for key, text in pairs:
+        joined[key] += text
+    return dict(joined)
+
+
+def test_seed_report_highlights_the_aligned_passages(browser, seed_run, seeds_dir, tmp_path):
+    passages = [json.loads(line) for line in
+                (seed_run / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+    text_a = (seeds_dir / "niger-wagner-a.txt").read_text(encoding="utf-8")
+    text_b = (seeds_dir / "niger-wagner-b.txt").read_text(encoding="utf-8")
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((seed_run / "report.html").resolve().as_uri())
+
+    origin_side = _joined(page, ".side-origin mark.reused")
+    version_side = _joined(page, ".side-version mark.reused")
+    expected_a = sorted(text_a[p["a_start"]:p["a_end"]] for p in passages)
+    expected_b = sorted(text_b[p["b_start"]:p["b_end"]] for p in passages)
+    assert sorted(origin_side.values()) == expected_a
+    assert sorted(version_side.values()) == expected_b
+
+    added = " ".join(page.eval_on_selector_all("ins.added", "els => els.map(e => e.textContent)"))
+    dropped = " ".join(page.eval_on_selector_all("del.dropped",
+                                                 "els => els.map(e => e.textContent)"))
+    assert "Vanguard" in added and "Some residents rejected the junta" in added
+    assert "France has 1,500 soldiers in Niger" in dropped
+    assert "86% of niger-wagner-b is shared with niger-wagner-a" in page.inner_text("body")
+    assert all(url.startswith("file://") for url in requests)
+
+    shot = tmp_path / "seed-report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()
