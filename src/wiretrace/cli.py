@@ -83,6 +83,12 @@ def _encoding(value: str) -> str:
     return value
 
 
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return int(value)
+
+
 def _add_param_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("trace parameters (see wiretrace.TraceParams)")
     docs = _param_docs()
@@ -109,7 +115,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
                        help="text encoding of .txt, JSONL and CSV inputs; a byte-order mark "
                             "in the file wins (default: utf-8)")
     default = inspect.signature(read_articles).parameters["max_chars"].default
-    group.add_argument("--max-chars", type=int, metavar="N", default=default,
+    group.add_argument("--max-chars", type=_positive_int, metavar="N", default=default,
                        help=f"reject articles longer than N characters (default: {default})")
 
 

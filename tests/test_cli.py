@@ -1,0 +1,261 @@
+"""The ``wiretrace`` command, run for real in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wiretrace.cli import build_parser, main
+from wiretrace.datasets import data_dir
+from wiretrace.params import TraceParams
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = data_dir() / "seeds"  # ../shared/data/seeds unless WIRETRACE_DATA says otherwise
+SEED_A, SEED_B = SEEDS / "niger-wagner-a.txt", SEEDS / "niger-wagner-b.txt"
+needs_seeds = pytest.mark.skipif(not SEED_A.exists(), reason="shared seed articles not found")
+
+PARAM_OPTIONS = [f"--{name.replace('_', '-')}" for name in TraceParams.names()]
+INPUT_OPTIONS = ["--id-field", "--text-field", "--title-field", "--outlet-field", "--url-field",
+                 "--published-field", "--encoding", "--max-chars"]
+COMMON = ["--quiet", "--debug", "--help"]
+OPTIONS = {
+    "trace": ["--out", "--parquet", "--no-report", *INPUT_OPTIONS, *PARAM_OPTIONS, *COMMON],
+    "compare": ["--json", "--pairs", "--out", *INPUT_OPTIONS, *PARAM_OPTIONS, *COMMON],
+}
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env["COLUMNS"] = "160"
+    env.pop("FORCE_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "wiretrace", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, encoding="utf-8",
+                          timeout=600)
+
+
+def _subparsers():
+    parser = build_parser()
+    (action,) = [a for a in parser._actions if a.choices and isinstance(a.choices, dict)]
+    return action.choices
+
+
+# --------------------------------------------------------------------------- usage
+
+
+@pytest.mark.parametrize("command", ["trace", "compare"])
+def test_help_lists_and_explains_every_option(command):
+    proc = run(command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    for option in OPTIONS[command]:
+        assert option in proc.stdout, option
+    sub = _subparsers()[command]
+    for action in sub._actions:
+        assert action.help, f"{command} {action.option_strings or action.dest} has no help"
+        for option in action.option_strings:
+            assert option in proc.stdout
+    assert "exit codes" in proc.stdout
+
+
+def test_top_level_help_and_version():
+    proc = run("--help")
+    assert proc.returncode == 0
+    assert "trace" in proc.stdout and "compare" in proc.stdout and "--version" in proc.stdout
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("wiretrace ")
+
+
+def test_param_help_comes_from_the_docstring():
+    proc = run("trace", "--help")
+    assert "boilerplate" in proc.stdout  # --max-df
+    assert "(default: 8)" in proc.stdout  # --min-passage-words
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["frobnicate"],
+    ["trace", "x.txt"],  # no --out
+    ["trace", "--out", "o"],  # no input
+    ["trace", "x.txt", "--out", "o", "--bogus"],
+    ["compare", "only-one.txt"],
+    ["compare", "a.txt", "b.txt", "c.txt"],
+    ["compare", "--pairs", "pairs.tsv"],  # no --out
+    ["compare", "a.txt", "b.txt", "--out", "x.jsonl"],
+    ["trace", "x.txt", "--out", "o", "--encoding", "no-such-codec"],
+    ["trace", "x.txt", "--out", "o", "--max-chars", "0"],
+])
+def test_bad_usage_exits_2(args, tmp_path):
+    proc = run(*args, cwd=tmp_path)
+    assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+    assert "usage:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--seed-ngram", "0"), ("--lsh-threshold", "1.5"), ("--max-df", "1"),
+    ("--min-passage-words", "abc"), ("--story-min-share", "-0.1"), ("--max-gap", "-1"),
+])
+def test_invalid_parameter_exits_2_naming_it(option, value, tmp_path):
+    (tmp_path / "a.txt").write_text("some text", encoding="utf-8")
+    proc = run("trace", tmp_path / "a.txt", "--out", tmp_path / "out", option, value)
+    assert proc.returncode == 2, proc.stderr
+    assert option in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run("compare", tmp_path / "a.txt", tmp_path / "a.txt", option, value)
+    assert proc.returncode == 2, proc.stderr
+
+
+def test_max_df_accepts_auto(tmp_path):
+    assert main(["trace", "--max-df", "auto", "--out", str(tmp_path / "o"),
+                 str(tmp_path / "missing.txt")]) == 1
+
+
+def test_nonexistent_input_exits_1_with_a_clear_message(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    proc = run("trace", missing, "--out", tmp_path / "out")
+    assert proc.returncode == 1
+    assert "input not found" in proc.stderr and "no-such-folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+    proc = run("compare", missing / "a.txt", missing / "b.txt")
+    assert proc.returncode == 1 and "input not found" in proc.stderr
+
+
+def test_no_readable_article_exits_1(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02 not text \xff\xfe")
+    proc = run("trace", folder, "--out", tmp_path / "out", "--quiet")
+    assert proc.returncode == 1
+    assert "no readable article" in proc.stderr and "rejected.jsonl" in proc.stderr
+    rows = [json.loads(x) for x in (tmp_path / "out" / "rejected.jsonl").read_text().splitlines()]
+    assert [Path(r["source"]).name for r in rows] == ["binary.txt"]
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run("trace", empty, "--out", tmp_path / "out2")
+    assert proc.returncode == 1 and "no article" in proc.stderr
+
+
+def test_out_that_is_a_file_exits_1(tmp_path):
+    (tmp_path / "a.txt").write_text("text", encoding="utf-8")
+    (tmp_path / "out").write_text("a file", encoding="utf-8")
+    proc = run("trace", tmp_path / "a.txt", "--out", tmp_path / "out")
+    assert proc.returncode == 1 and "not a folder" in proc.stderr
+
+
+def test_pairs_with_no_usable_line_exits_1(tmp_path):
+    (tmp_path / "pairs.tsv").write_text("# a comment\n\njust-one-path.txt\n"
+                                        "missing-a.txt\tmissing-b.txt\n", encoding="utf-8")
+    proc = run("compare", "--pairs", tmp_path / "pairs.tsv", "--out", tmp_path / "p.jsonl")
+    assert proc.returncode == 1
+    assert "pairs.tsv:3:" in proc.stderr and "two paths" in proc.stderr
+    assert "pairs.tsv:4:" in proc.stderr and "missing-a.txt" in proc.stderr
+    assert "no pair could be compared" in proc.stderr
+    assert (tmp_path / "p.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_missing_pairs_file_exits_1(tmp_path):
+    proc = run("compare", "--pairs", tmp_path / "nope.tsv", "--out", tmp_path / "p.jsonl")
+    assert proc.returncode == 1 and "cannot read pairs file" in proc.stderr
+
+
+# --------------------------------------------------------------------------- end to end
+# These need the real pipeline (wiretrace.pipeline.trace / compare).
+
+
+@needs_seeds
+def test_trace_seeds_writes_every_file(tmp_path):
+    out = tmp_path / "out"
+    proc = run("trace", SEEDS, "--out", out, "--parquet")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("articles.jsonl", "passages.jsonl", "stories.jsonl", "diffs.jsonl",
+                 "rejected.jsonl", "summary.json", "report.html", "articles.parquet",
+                 "passages.parquet", "stories.parquet"):
+        assert (out / name).is_file(), name
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    articles = [json.loads(x) for x in (out / "articles.jsonl").read_text().splitlines()]
+    assert sorted(a["id"] for a in articles) == ["niger-wagner-a", "niger-wagner-b"]
+    assert all(a["story"] is not None and a["shared"] > 0.3 for a in articles)
+    passages = [json.loads(x) for x in (out / "passages.jsonl").read_text().splitlines()]
+    assert passages and all(p["a_text"] and p["b_text"] for p in passages)
+    stories = [json.loads(x) for x in (out / "stories.jsonl").read_text().splitlines()]
+    assert len(stories) == 1 and stories[0]["size"] == 2
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"]["articles"] == 2 and summary["counts"]["rejected"] == 0
+    assert summary["params"]["seed_ngram"] == TraceParams().seed_ngram
+    assert "wall_seconds" in summary
+    assert "articles read" in proc.stdout and "report.html" in proc.stdout
+
+
+@needs_seeds
+def test_trace_with_a_binary_file_reports_it_and_succeeds(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_A, folder)
+    shutil.copy(SEED_B, folder)
+    (folder / "broken.txt").write_bytes(bytes(range(256)) * 4)
+    out = tmp_path / "out"
+    proc = run("trace", folder, "--out", out, "--quiet", "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    rejected = [json.loads(x) for x in (out / "rejected.jsonl").read_text().splitlines()]
+    assert [Path(r["source"]).name for r in rejected] == ["broken.txt"]
+    assert rejected[0]["reason"]
+    assert "rejected" in proc.stdout and "rejected.jsonl" in proc.stdout
+    assert not (out / "report.html").exists()
+    assert proc.stderr == ""  # --quiet: no progress lines
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"] == {**summary["counts"], "articles": 2, "rejected": 1}
+
+
+@needs_seeds
+def test_compare_seeds_side_by_side(tmp_path):
+    proc = run("compare", SEED_A, SEED_B)
+    assert proc.returncode == 0, proc.stderr
+    assert "niger-wagner-a" in proc.stdout and "niger-wagner-b" in proc.stdout
+    assert "Reused passages" in proc.stdout
+
+    proc = run("compare", SEED_A, SEED_B, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {doc["a"], doc["b"]} == {"niger-wagner-a", "niger-wagner-b"}
+    assert doc["passages"] and doc["a_shared"] > 0.3
+    assert all(p["a_text"] and p["b_text"] for p in doc["passages"])
+
+
+@needs_seeds
+def test_compare_pairs_streams_passages_and_reports_bad_lines(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_A, docs / "a.txt")
+    shutil.copy(SEED_B, docs / "b.txt")
+    (tmp_path / "pairs.tsv").write_text(
+        "docs/a.txt\tdocs/b.txt\n"
+        "docs/b.txt docs/a.txt\n"
+        "docs/a.txt docs/b.txt docs/extra.txt\n"
+        "docs/a.txt\tdocs/missing.txt\n", encoding="utf-8")
+    out = tmp_path / "res" / "passages.jsonl"
+    proc = run("compare", "--pairs", tmp_path / "pairs.tsv", "--out", out, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert {(r["a"], r["b"]) for r in rows} == {("docs/a.txt", "docs/b.txt"),
+                                                ("docs/b.txt", "docs/a.txt")}
+    texts = {"docs/a.txt": SEED_A.read_text(encoding="utf-8"),
+             "docs/b.txt": SEED_B.read_text(encoding="utf-8")}
+    for r in rows:
+        for key in ("a_start", "a_end", "b_start", "b_end", "score"):
+            assert key in r
+        assert texts[r["a"]][r["a_start"]:r["a_end"]] == r["a_text"]
+        assert texts[r["b"]][r["b_start"]:r["b_end"]] == r["b_text"]
+    assert "pairs.tsv:3:" in proc.stderr and "pairs.tsv:4:" in proc.stderr
+    assert "missing.txt" in proc.stderr
+    assert "2 pairs skipped" in proc.stdout
