@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from wiretrace.model import Article, Passage, TraceResult
+from wiretrace.stories import covered_chars
 
 __all__ = [
     "article_rows", "atomic_open", "atomic_path", "passage_row", "passage_rows",
@@ -150,17 +151,6 @@ def passage_rows(result: TraceResult) -> Iterator[dict]:
         yield passage_row(passage, result.articles)
 
 
-def _covered(spans: list[tuple[int, int]]) -> int:
-    """Characters covered by the union of ``[start, end)`` spans."""
-    total, reach = 0, -1
-    for start, end in sorted(spans):
-        if end <= reach:
-            continue
-        total += end - max(start, reach)
-        reach = end
-    return total
-
-
 def shared_shares(result: TraceResult) -> dict[str, float]:
     """Share of each article's characters covered by any reused passage."""
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -170,7 +160,7 @@ def shared_shares(result: TraceResult) -> dict[str, float]:
     shares = {}
     for article_id, article in result.articles.items():
         length = len(article.text)
-        covered = _covered(spans.get(article_id, []))
+        covered = covered_chars(spans.get(article_id, []))
         shares[article_id] = round(min(1.0, covered / length), 4) if length else 0.0
     return shares
 
