@@ -518,3 +518,13 @@ def test_seed_articles() -> None:
         assert article.text.startswith("Niger")
         assert "Wagner" in article.text and "Bazoum" in article.text
         assert article.origin == str(SEEDS / f"{article.id}.txt")
+
+
+def test_a_stray_nul_in_long_text_is_kept(tmp_path):
+    # PAN 2013 holds documents with a handful of NULs in thousands of characters
+    text = "Real prose. " * 500 + "\x00" + " More prose." * 100
+    (tmp_path / "stray.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "dense.txt").write_bytes(b"ab\x00" * 100)
+    articles, rejected = read_articles([tmp_path])
+    assert [a.id for a in articles] == ["stray"] and articles[0].text == text
+    assert [(r.record_id, r.reason) for r in rejected] == [("dense", "binary content (NUL bytes)")]

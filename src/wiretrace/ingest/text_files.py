@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 
 from wiretrace.ingest.decoding import bom, splittable, undecodable
-from wiretrace.ingest.records import Accept, Options, text_problem
+from wiretrace.ingest.records import Accept, Options, is_binary, text_problem
 from wiretrace.model import Article, Rejected
 
 
@@ -27,7 +27,7 @@ def read_txt(source: str, opts: Options, accept: Accept) -> Iterator[Article | R
     with open(source, "rb") as fh:
         data = fh.read()
     codec, skip = bom(data, opts.encoding)
-    problem = "binary content (NUL bytes)" if splittable(codec) and b"\x00" in data else None
+    problem = "binary content (NUL bytes)" if splittable(codec) and is_binary(data) else None
     try:
         text = "" if problem else data[skip:].decode(codec)
     except UnicodeDecodeError as exc:
