@@ -46,7 +46,7 @@ def _uncovered_pieces(text: str, covered: list[tuple[int, int]]) -> list[tuple[i
             pieces.append((cursor, para_end))
     trimmed = []
     for start, end in pieces:
-        while start < end and not text[start].isalnum():
+        while start < end and not text[start].isalnum() and text[start] not in "\"“‘'(«":
             start += 1
         while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".!?\"”’')":
             end -= 1
