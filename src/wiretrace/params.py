@@ -27,6 +27,13 @@ class TraceParams:
         (on either side); larger gaps start a new passage.
     min_passage_words: passages with fewer matched words are dropped.
     min_passage_chars: passages shorter than this (on either side) are dropped.
+    sentence_similarity: two sentences seed a reworded passage when both their
+        tf-idf cosine and their Dice coefficient over content words reach
+        this; ``1.0`` turns sentence seeding off (exact wording only).
+    max_sentence_gap: sentences without a seed that a reworded passage may
+        span on either side.
+    min_reworded_chars: a passage found only by sentence similarity (no
+        exact wording in it) must be at least this long on both sides.
     story_min_share: two articles join one story only if their shared text is
         at least this share of the shorter one (a weak link, such as one
         common sentence in two long articles, does not join stories).
@@ -43,6 +50,9 @@ class TraceParams:
     max_gap: int = 12
     min_passage_words: int = 8
     min_passage_chars: int = 40
+    sentence_similarity: float = 0.33
+    max_sentence_gap: int = 4
+    min_reworded_chars: int = 150
     story_min_share: float = 0.2
     spelling_min_similarity: float = 0.75
 
@@ -53,13 +63,14 @@ class TraceParams:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        for name in ("max_gap", "min_passage_chars"):
+        for name in ("max_gap", "min_passage_chars", "max_sentence_gap", "min_reworded_chars"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
         if self.max_df is not None and (not isinstance(self.max_df, int) or self.max_df < 2):
             raise ValueError(f"max_df must be None or an integer >= 2, got {self.max_df!r}")
-        for name in ("lsh_threshold", "story_min_share", "spelling_min_similarity"):
+        for name in ("lsh_threshold", "story_min_share", "spelling_min_similarity",
+                     "sentence_similarity"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {value!r}")

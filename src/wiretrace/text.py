@@ -127,26 +127,48 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Rough sentence spans inside ``text[start:end]`` (split after . ! ? and line breaks)."""
-    end = len(text) if end is None else end
+# A sentence ends at . ! ? (with closing quotes/brackets) before a space, or
+# at CJK full stops; a line break ends one only where it cannot be a wrapped line.
+_BREAK_RE = re.compile(
+    r"(?P<stop>[.!?…]+[\"'”’»)\]]*)(?=\s)|(?P<cjk>[。！？]+[」』”’）]*)|(?P<nl>\n\s*)"
+    r"|(?<=[a-z]{2}[.!?])(?P<glued>)(?=[A-Z][a-z])")  # "study.Bachelor's": a lost space
+_LINE_END_PUNCT = tuple(".!?:;\"'”’»)]…")
+# Lines shorter than this that end without punctuation are headings or list
+# items (a break); longer ones are text wrapped at a fixed width (no break).
+WRAPPED_LINE_MIN = 40
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``, trimmed, each holding at least one letter or digit.
+
+    Tolerant of hard-wrapped text: a single line break inside a long line of
+    prose does not end a sentence, while a blank line, a heading line, or a
+    line ending in punctuation does.  A full stop followed by a lower-case
+    word ("e.g. the", "U.S. officials") does not end one either.
+    """
+    cuts = [0]
+    for match in _BREAK_RE.finditer(text):
+        if match.group("stop"):
+            following = text[match.end():match.end() + 3].lstrip()
+            if following[:1].islower():
+                continue
+            cuts.append(match.end())
+        elif match.group("cjk") is not None or match.group("glued") is not None:
+            cuts.append(match.end())
+        else:
+            blank = match.group("nl").count("\n") >= 2
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line = text[line_start:match.start()].strip()
+            if not blank and len(line) >= WRAPPED_LINE_MIN and not line.endswith(_LINE_END_PUNCT):
+                continue
+            cuts.append(match.start())
+    cuts.append(len(text))
     spans = []
-    for para_start, para_end in paragraph_spans(text[start:end]):
-        para_start += start
-        para_end += start
-        cursor = para_start
-        for match in _SENTENCE_END_RE.finditer(text, para_start, para_end):
-            stop = match.end()
-            # keep closing quotes/brackets with the sentence they end
-            while stop < para_end and text[stop] in "\"'”’»)]":
-                stop += 1
-            if stop < para_end and not text[stop].isspace():
-                continue  # "U.S." or "3.5": not a sentence end
-            if text[cursor:stop].strip():
-                spans.append((cursor, stop))
-            cursor = stop
-            while cursor < para_end and text[cursor].isspace():
-                cursor += 1
-        if cursor < para_end and text[cursor:para_end].strip():
-            spans.append((cursor, para_end))
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if any(ch.isalnum() for ch in text[start:end]):
+            spans.append((start, end))
     return spans

@@ -1,4 +1,4 @@
-"""Local alignment of two articles into reused passages.
+"""Exact-match alignment: word n-gram anchors chained into passages.
 
 Seed-and-chain, the approach of passage-reuse detectors such as passim:
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from wiretrace.align.sentences import STOP_WORDS
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, ngram_hashes
 
@@ -182,7 +183,9 @@ def extend_fuzzy(extent: tuple[int, int, int, int, int], tokens_a: Tokens, token
     a_first, a_end, b_first, b_end, matched = extent
 
     def usable(i: int, j: int) -> bool:
+        # a lone function word ("the") matching past a passage's edge is chance
         return not ((ignore_a is not None and ignore_a[i]) or (ignore_b is not None and ignore_b[j])
+                    or tokens_a.norms[i] in STOP_WORDS
                     ) and similar_words(tokens_a.norms[i], tokens_b.norms[j], min_similarity)
 
     while a_end < len(tokens_a) and b_end < len(tokens_b) and usable(a_end, b_end):
@@ -205,10 +208,10 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
-                 params: TraceParams | None = None, ignore_a: np.ndarray | None = None,
-                 ignore_b: np.ndarray | None = None) -> list[AlignedSpan]:
-    """Reused passages between two tokenised texts, sorted by position in a.
+def chain_passages(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
+                   params: TraceParams | None = None, ignore_a: np.ndarray | None = None,
+                   ignore_b: np.ndarray | None = None) -> list[AlignedSpan]:
+    """Passages of exact shared wording between two texts, sorted by position in a.
 
     ``ignore_a``/``ignore_b`` flag boilerplate tokens that may not anchor.
     """

@@ -1,0 +1,161 @@
+"""Local alignment of two texts into reused passages.
+
+Two kinds of evidence, combined:
+
+* **exact wording** (:mod:`.chains`): shared word n-grams chained along the
+  diagonal across small edits; precise to the word, and what finds verbatim
+  and lightly edited copies;
+* **similar sentences** (:mod:`.sentences`, :mod:`.clusters`): sentence
+  pairs with much the same content words, clustered into fragments; what
+  finds passages whose words were shuffled, swapped or paraphrased.
+
+Passages from both that overlap on both sides merge into one (an exact chain
+inside a reworded paragraph widens to the whole paragraph).  Every passage
+is then scored the same way: ``matched_words`` is the longest common
+subsequence of the two sides' words, ``score`` that over the longer side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz.distance import LCSseq
+
+from wiretrace.align.chains import AlignedSpan, chain_passages, similar_words
+from wiretrace.align.clusters import cluster_seeds, split_at_paragraphs, validated_fragments
+from wiretrace.align.sentences import Sentences, pair_vectors, similar_sentences, split_sentences
+from wiretrace.params import TraceParams
+from wiretrace.text import Tokens
+
+__all__ = ["AlignedSpan", "align_tokens", "similar_words"]
+
+Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
+
+
+def _rows_overlapping(sentences: Sentences, start: int, end: int) -> range:
+    """Sentences of which ``[start, end)`` covers at least half."""
+    first = int(np.searchsorted(sentences.ends, start, side="right"))
+    last = int(np.searchsorted(sentences.starts, end, side="left"))
+    rows = [row for row in range(first, last)
+            if 2 * _overlap(start, end, int(sentences.starts[row]), int(sentences.ends[row]))
+            >= sentences.ends[row] - sentences.starts[row]]
+    return range(rows[0], rows[-1] + 1) if rows else range(0)
+
+
+def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
+                       sentences_b: Sentences) -> set[tuple[int, int]]:
+    """Sentence pairs covered by an exact chain, paired in proportion along it."""
+    seeds = set()
+    for chain in chains:
+        rows_a = _rows_overlapping(sentences_a, chain.a_start, chain.a_end)
+        rows_b = _rows_overlapping(sentences_b, chain.b_start, chain.b_end)
+        if not rows_a or not rows_b:
+            continue
+        for k, i in enumerate(rows_a):
+            seeds.add((i, rows_b[k * len(rows_b) // len(rows_a)]))
+    return seeds
+
+
+def _boilerplate_rows(sentences: Sentences, ignore: np.ndarray | None) -> set[int]:
+    if ignore is None:
+        return set()
+    return {row for row in range(len(sentences))
+            if sentences.token_end[row] > sentences.token_first[row]
+            and ignore[sentences.token_first[row]:sentences.token_end[row]].mean() > 0.5}
+
+
+def _overlap(x0: int, x1: int, y0: int, y1: int) -> int:
+    return max(0, min(x1, y1) - max(x0, y0))
+
+
+def _merge_overlapping(spans: list[tuple[Span, bool]]) -> list[tuple[Span, bool]]:
+    """Union of spans overlapping on both sides; the flag says "has exact wording"."""
+    merged: list[tuple[Span, bool]] = []
+    for span, exact in sorted(spans):
+        for k, (other, other_exact) in enumerate(merged):
+            if _overlap(span[0], span[1], other[0], other[1]) and \
+                    _overlap(span[2], span[3], other[2], other[3]):
+                merged[k] = ((min(span[0], other[0]), max(span[1], other[1]),
+                              min(span[2], other[2]), max(span[3], other[3])),
+                             exact or other_exact)
+                break
+        else:
+            merged.append((span, exact))
+    return merged if len(merged) == len(spans) else _merge_overlapping(merged)
+
+
+def _token_slice(tokens: Tokens, start: int, end: int) -> list[int]:
+    first = int(np.searchsorted(tokens.starts, start, side="left"))
+    last = int(np.searchsorted(tokens.ends, end, side="right"))
+    return tokens.hashes[first:last].tolist()
+
+
+def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
+                 params: TraceParams | None = None, ignore_a: np.ndarray | None = None,
+                 ignore_b: np.ndarray | None = None) -> list[AlignedSpan]:
+    """Reused passages between two tokenised texts, sorted by position in a.
+
+    ``ignore_a``/``ignore_b`` flag boilerplate tokens, which neither anchor an
+    exact chain nor seed a sentence pair.
+    """
+    params = params or TraceParams()
+    chains = chain_passages(text_a, tokens_a, text_b, tokens_b, params, ignore_a, ignore_b)
+    spans: list[tuple[Span, bool]] = [((c.a_start, c.a_end, c.b_start, c.b_end), True)
+                                      for c in chains]
+    if params.sentence_similarity < 1.0:
+        spans += _sentence_fragments(text_a, tokens_a, text_b, tokens_b, chains, params,
+                                     ignore_a, ignore_b)
+    passages = []
+    for (a0, a1, b0, b1), exact in _merge_overlapping(spans):
+        if not exact and min(a1 - a0, b1 - b0) < params.min_reworded_chars:
+            continue
+        words_a, words_b = _token_slice(tokens_a, a0, a1), _token_slice(tokens_b, b0, b1)
+        matched = LCSseq.similarity(words_a, words_b)
+        if matched < params.min_passage_words:
+            continue
+        passages.append(AlignedSpan(a0, a1, b0, b1,
+                                    round(matched / max(len(words_a), len(words_b), 1), 4),
+                                    int(matched)))
+    return _drop_one_sided_overlaps(passages)
+
+
+def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
+                        chains: list[AlignedSpan], params: TraceParams,
+                        ignore_a: np.ndarray | None, ignore_b: np.ndarray | None
+                        ) -> list[tuple[Span, bool]]:
+    sentences_a, sentences_b = split_sentences(text_a, tokens_a), split_sentences(text_b, tokens_b)
+    if not len(sentences_a) or not len(sentences_b):
+        return []
+    vectors = pair_vectors(sentences_a, sentences_b)
+    exact = _seeds_from_chains(chains, sentences_a, sentences_b)
+    exact_a, exact_b = {i for i, _ in exact}, {j for _, j in exact}
+    # a sentence inside exact wording is already placed: it seeds only there
+    seeds = exact | {(i, j) for i, j in similar_sentences(
+        sentences_a, sentences_b, vectors, params.sentence_similarity)
+        if i not in exact_a and j not in exact_b}
+    skip_a, skip_b = _boilerplate_rows(sentences_a, ignore_a), _boilerplate_rows(sentences_b,
+                                                                                ignore_b)
+    seeds = {(i, j) for i, j in seeds if i not in skip_a and j not in skip_b}
+    fragments = []
+    for cluster in cluster_seeds(sorted(seeds), params.max_sentence_gap):
+        for piece in split_at_paragraphs(cluster, text_a, sentences_a, text_b, sentences_b):
+            for rows_a, rows_b, _ in validated_fragments(piece, vectors, params.max_sentence_gap,
+                                                        params.sentence_similarity):
+                span = (int(sentences_a.starts[rows_a.start]),
+                        int(sentences_a.ends[rows_a.stop - 1]),
+                        int(sentences_b.starts[rows_b.start]),
+                        int(sentences_b.ends[rows_b.stop - 1]))
+                fragments.append((span, False))
+    return fragments
+
+
+def _drop_one_sided_overlaps(passages: list[AlignedSpan]) -> list[AlignedSpan]:
+    """Keep the better of two passages that claim the same text on one side only."""
+    accepted: list[AlignedSpan] = []
+    for p in sorted(passages, key=lambda p: (-p.matched_words, p.a_start, p.b_start)):
+        clash = any(
+            _overlap(p.a_start, p.a_end, q.a_start, q.a_end) * 2 > p.a_end - p.a_start
+            or _overlap(p.b_start, p.b_end, q.b_start, q.b_end) * 2 > p.b_end - p.b_start
+            for q in accepted)
+        if not clash:
+            accepted.append(p)
+    return sorted(accepted, key=lambda p: (p.a_start, p.b_start))
