@@ -83,6 +83,28 @@ def word_changes(text_a: str, tokens_a: Tokens, span_a: tuple[int, int],
     return changes
 
 
+def _unmatched_lines(text: str, span: tuple[int, int], edits: list[tuple[int, int]]
+                     ) -> list[tuple[int, int]]:
+    """Whole lines inside ``span`` whose every word was edited away.
+
+    A subheading one version dropped inside an otherwise reused passage is a
+    drop of its own, not a word change.
+    """
+    lines = []
+    for start, end in paragraph_spans(text[span[0]:span[1]]):
+        start, end = start + span[0], end + span[0]
+        if start == span[0] and end == span[1]:
+            continue  # the passage is one line: its words are ordinary edits
+        covered = [c for c in range(start, end) if text[c].isalnum()]
+        if covered and all(any(e0 <= c < e1 for e0, e1 in edits) for c in covered):
+            lines.append((start, end))
+    return lines
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
 def _variants_in_changes(changes: list[WordChange], min_similarity: float
                          ) -> list[SpellingVariant]:
     variants = []
@@ -214,6 +236,15 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
     for index, p in enumerate(passages):
         inner = word_changes(text_a, tokens_a, (p.a_start, p.a_end), text_b, tokens_b,
                              (p.b_start, p.b_end))
+        lines_a = _unmatched_lines(text_a, (p.a_start, p.a_end),
+                                   [(w.a_start, w.a_end) for w in inner if w.op != "insert"])
+        lines_b = _unmatched_lines(text_b, (p.b_start, p.b_end),
+                                   [(w.b_start, w.b_end) for w in inner if w.op != "delete"])
+        changes += [Change("dropped", s, e, None, None, text_a[s:e], "") for s, e in lines_a]
+        changes += [Change("added", None, None, s, e, "", text_b[s:e]) for s, e in lines_b]
+        inner = [w for w in inner
+                 if (w.op == "insert" or not _inside(lines_a, w.a_start, w.a_end))
+                 and (w.op == "delete" or not _inside(lines_b, w.b_start, w.b_end))]
         variants += _variants_in_changes(inner, params.spelling_min_similarity)
         kind = "moved" if index in moved else "reworded" if inner else None
         if kind:

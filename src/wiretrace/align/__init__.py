@@ -22,13 +22,24 @@ from rapidfuzz.distance import LCSseq
 
 from wiretrace.align.chains import AlignedSpan, chain_passages, similar_words
 from wiretrace.align.clusters import cluster_seeds, split_at_paragraphs, validated_fragments
-from wiretrace.align.sentences import Sentences, pair_vectors, similar_sentences, split_sentences
+from wiretrace.align.sentences import (
+    Sentences,
+    fragment_similarity,
+    pair_vectors,
+    similar_sentences,
+    split_sentences,
+)
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens
 
 __all__ = ["AlignedSpan", "align_tokens", "similar_words"]
 
 Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
+
+# A summary: a's sentences draw on b's sentences up to this far apart, and
+# b's side is at least this many times longer than a's.
+SUMMARY_GAP = 24
+SUMMARY_RATIO = 3
 
 
 def _rows_overlapping(sentences: Sentences, start: int, end: int) -> range:
@@ -135,17 +146,31 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
     skip_a, skip_b = _boilerplate_rows(sentences_a, ignore_a), _boilerplate_rows(sentences_b,
                                                                                 ignore_b)
     seeds = {(i, j) for i, j in seeds if i not in skip_a and j not in skip_b}
+
+    def span_of(rows_a: range, rows_b: range) -> Span:
+        return (int(sentences_a.starts[rows_a.start]), int(sentences_a.ends[rows_a.stop - 1]),
+                int(sentences_b.starts[rows_b.start]), int(sentences_b.ends[rows_b.stop - 1]))
+
     fragments = []
     for cluster in cluster_seeds(sorted(seeds), params.max_sentence_gap):
         for piece in split_at_paragraphs(cluster, text_a, sentences_a, text_b, sentences_b):
             for rows_a, rows_b, _ in validated_fragments(piece, vectors, params.max_sentence_gap,
                                                         params.sentence_similarity):
-                span = (int(sentences_a.starts[rows_a.start]),
-                        int(sentences_a.ends[rows_a.stop - 1]),
-                        int(sentences_b.starts[rows_b.start]),
-                        int(sentences_b.ends[rows_b.stop - 1]))
-                fragments.append((span, False))
-    return fragments
+                fragments.append(span_of(rows_a, rows_b))
+    summaries = []
+    for cluster in cluster_seeds(sorted(seeds), params.max_sentence_gap, SUMMARY_GAP):
+        rows_a, rows_b = range(min(i for i, _ in cluster), max(i for i, _ in cluster) + 1), \
+            range(min(j for _, j in cluster), max(j for _, j in cluster) + 1)
+        span = span_of(rows_a, rows_b)
+        if (len({j for _, j in cluster}) >= 3 and sum(seed in exact for seed in cluster) * 2
+                < len(cluster) and span[3] - span[2] >= SUMMARY_RATIO * (span[1] - span[0])
+                and fragment_similarity(vectors, rows_a, rows_b) >= params.sentence_similarity):
+            summaries.append(span)
+    # a condensed version explains its source as one passage, not as scraps
+    fragments = [f for f in fragments
+                 if not any(_overlap(f[0], f[1], s[0], s[1]) and s[2] <= f[2] and f[3] <= s[3]
+                            for s in summaries)]
+    return [(span, False) for span in fragments + summaries]
 
 
 def _drop_one_sided_overlaps(passages: list[AlignedSpan]) -> list[AlignedSpan]:

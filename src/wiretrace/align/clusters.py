@@ -18,8 +18,6 @@ from wiretrace.align.sentences import PairVectors, Sentences, fragment_similarit
 
 Seed = tuple[int, int]
 
-# A line this short without closing punctuation is a heading.
-_HEADING_RE = re.compile(r"\n[ \t\xa0]*([^\n]{1,60}?)[ \t\xa0]*\n")
 # A paragraph set off by blank lines.
 _PARAGRAPH_RE = re.compile(r"\n[ \t\xa0]*\n\s*([^\n]+?)\s*\n[ \t\xa0]*\n")
 
@@ -34,14 +32,20 @@ def _cut(seeds: list[Seed], axis: int, max_gap: int) -> list[list[Seed]]:
     return pieces
 
 
-def cluster_seeds(seeds: list[Seed], max_gap: int) -> list[list[Seed]]:
-    """Group seeds lying within ``max_gap`` sentences of each other on both sides."""
+def cluster_seeds(seeds: list[Seed], max_gap: int, max_gap_b: int | None = None
+                  ) -> list[list[Seed]]:
+    """Group seeds lying within ``max_gap`` sentences of each other on both sides.
+
+    ``max_gap_b`` sets a different gap for side b (a summary condenses many
+    source sentences spread over b into a few of a).
+    """
     if not seeds:
         return []
+    gap_b = max_gap if max_gap_b is None else max_gap_b
     clusters = [list(seeds)]
     while True:
         refined = [piece_b for cluster in clusters for piece_a in _cut(cluster, 0, max_gap)
-                   for piece_b in _cut(piece_a, 1, max_gap)]
+                   for piece_b in _cut(piece_a, 1, gap_b)]
         if len(refined) == len(clusters):
             return refined
         clusters = refined
@@ -68,23 +72,22 @@ def validated_fragments(seeds: list[Seed], vectors: PairVectors, max_gap: int,
 
 
 def _unmatched_block(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` holds a heading or a whole paragraph."""
+    """Whether ``text[start:end]`` holds a whole paragraph set off by blank lines.
+
+    A heading line alone does not cut: rewriters drop and add headings inside
+    reused text all the time (the diff still reports them as dropped/added).
+    """
     window = (max(0, start - 1), min(len(text), end + 1))
-    for match in _HEADING_RE.finditer(text, *window):
-        line = match.group(1).strip()
-        if line and not line.endswith((".", "!", "?", ":", ";", ",", "\"", "”")):
-            return True
     return any(any(ch.isalnum() for ch in m.group(1))
                for m in _PARAGRAPH_RE.finditer(text, *window))
 
 
 def split_at_paragraphs(cluster: list[Seed], text_a: str, sentences_a: Sentences, text_b: str,
                         sentences_b: Sentences) -> list[list[Seed]]:
-    """Cut a cluster where a heading or a whole paragraph lies between two seeds.
+    """Cut a cluster where a whole paragraph lies between two seeds.
 
-    A subheading, or a paragraph spliced in from elsewhere, between two
-    reused paragraphs is not part of a reused passage: cut there, the diff
-    reports it as added or dropped.
+    A paragraph spliced in from elsewhere between two reused paragraphs is
+    not part of a reused passage: cut there, the diff reports it as added.
     """
     ordered = sorted(cluster)
     pieces = [[ordered[0]]]
