@@ -36,9 +36,8 @@ __all__ = ["AlignedSpan", "align_tokens", "similar_words"]
 
 Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
 
-# A summary: a's sentences draw on b's sentences up to this far apart, and
-# b's side is at least this many times longer than a's.
-SUMMARY_GAP = 24
+# A summary: a run of a's sentences drawing on b's sentences wherever they
+# are, b's side at least this many times longer than a's.
 SUMMARY_RATIO = 3
 
 
@@ -64,6 +63,16 @@ def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
         for k, i in enumerate(rows_a):
             seeds.add((i, rows_b[k * len(rows_b) // len(rows_a)]))
     return seeds
+
+
+def _scattered(seeds: list[tuple[int, int]]) -> bool:
+    """Whether most steps from one seed to the next jump ahead in b.
+
+    A copy steps along b one sentence at a time, reworded or not; a summary
+    takes one sentence here, the next several sentences further on.
+    """
+    jumps = sum(abs(j1 - j0) >= 3 for (_, j0), (_, j1) in zip(seeds, seeds[1:], strict=False))
+    return 2 * jumps >= len(seeds) - 1
 
 
 def _boilerplate_rows(sentences: Sentences, ignore: np.ndarray | None) -> set[int]:
@@ -158,12 +167,14 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
                                                         params.sentence_similarity):
                 fragments.append(span_of(rows_a, rows_b))
     summaries = []
-    for cluster in cluster_seeds(sorted(seeds), params.max_sentence_gap, SUMMARY_GAP):
-        rows_a, rows_b = range(min(i for i, _ in cluster), max(i for i, _ in cluster) + 1), \
-            range(min(j for _, j in cluster), max(j for _, j in cluster) + 1)
+    for cluster in cluster_seeds(sorted(seeds), params.max_sentence_gap, max_gap_b=len(
+            sentences_b)):
+        rows_a = range(min(i for i, _ in cluster), max(i for i, _ in cluster) + 1)
+        rows_b = range(min(j for _, j in cluster), max(j for _, j in cluster) + 1)
         span = span_of(rows_a, rows_b)
-        if (len({j for _, j in cluster}) >= 3 and sum(seed in exact for seed in cluster) * 2
-                < len(cluster) and span[3] - span[2] >= SUMMARY_RATIO * (span[1] - span[0])
+        a_length = span[1] - span[0]
+        if (len({j for _, j in cluster}) >= 3 and _scattered(sorted(cluster))
+                and span[3] - span[2] >= SUMMARY_RATIO * a_length
                 and fragment_similarity(vectors, rows_a, rows_b) >= params.sentence_similarity):
             summaries.append(span)
     # a condensed version explains its source as one passage, not as scraps
