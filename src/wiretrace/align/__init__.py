@@ -21,7 +21,12 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from wiretrace.align.chains import AlignedSpan, chain_passages, similar_words
-from wiretrace.align.clusters import cluster_seeds, split_at_paragraphs, validated_fragments
+from wiretrace.align.clusters import (
+    cluster_seeds,
+    split_at_paragraphs,
+    unmatched_block,
+    validated_fragments,
+)
 from wiretrace.align.sentences import (
     Sentences,
     fragment_similarity,
@@ -39,6 +44,8 @@ Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
 # A summary: a run of a's sentences drawing on b's sentences wherever they
 # are, b's side at least this many times longer than a's.
 SUMMARY_RATIO = 3
+# Passages closer than this on both sides are pieces of one passage.
+JOIN_GAP_CHARS = 250
 
 
 def _rows_overlapping(sentences: Sentences, start: int, end: int) -> range:
@@ -135,7 +142,35 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
         passages.append(AlignedSpan(a0, a1, b0, b1,
                                     round(matched / max(len(words_a), len(words_b), 1), 4),
                                     int(matched)))
-    return _drop_one_sided_overlaps(passages)
+    return _join_neighbours(_drop_one_sided_overlaps(passages), text_a, tokens_a, text_b,
+                            tokens_b)
+
+
+def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens, text_b: str,
+                     tokens_b: Tokens) -> list[AlignedSpan]:
+    """Join consecutive passages separated by a short stretch on both sides.
+
+    Two pieces of one reused passage, split by a sentence too rewritten to
+    match, read as one passage (the diff shows the rewritten part).  A whole
+    paragraph between them keeps them apart.
+    """
+    joined: list[AlignedSpan] = []
+    for p in passages:
+        if joined:
+            q = joined[-1]
+            gap_a, gap_b = p.a_start - q.a_end, p.b_start - q.b_end
+            if (0 <= gap_a <= JOIN_GAP_CHARS and 0 <= gap_b <= JOIN_GAP_CHARS
+                    and not unmatched_block(text_a, q.a_end, p.a_start)
+                    and not unmatched_block(text_b, q.b_end, p.b_start)):
+                words_a = _token_slice(tokens_a, q.a_start, p.a_end)
+                words_b = _token_slice(tokens_b, q.b_start, p.b_end)
+                matched = LCSseq.similarity(words_a, words_b)
+                joined[-1] = AlignedSpan(q.a_start, p.a_end, q.b_start, p.b_end,
+                                         round(matched / max(len(words_a), len(words_b), 1), 4),
+                                         int(matched))
+                continue
+        joined.append(p)
+    return joined
 
 
 def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,

@@ -71,7 +71,7 @@ def validated_fragments(seeds: list[Seed], vectors: PairVectors, max_gap: int,
     return fragments
 
 
-def _unmatched_block(text: str, start: int, end: int) -> bool:
+def unmatched_block(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds a whole paragraph set off by blank lines.
 
     A heading line alone does not cut: rewriters drop and add headings inside
@@ -92,9 +92,9 @@ def split_at_paragraphs(cluster: list[Seed], text_a: str, sentences_a: Sentences
     ordered = sorted(cluster)
     pieces = [[ordered[0]]]
     for (i0, j0), (i1, j1) in zip(ordered, ordered[1:], strict=False):
-        block_a = i1 > i0 + 1 and _unmatched_block(text_a, int(sentences_a.ends[i0]),
+        block_a = i1 > i0 + 1 and unmatched_block(text_a, int(sentences_a.ends[i0]),
                                                    int(sentences_a.starts[i1]))
-        block_b = j1 > j0 + 1 and _unmatched_block(text_b, int(sentences_b.ends[j0]),
+        block_b = j1 > j0 + 1 and unmatched_block(text_b, int(sentences_b.ends[j0]),
                                                    int(sentences_b.starts[j1]))
         if block_a or block_b:
             pieces.append([])
