@@ -72,9 +72,10 @@ def truth_file(root: Path, pair: Pair) -> Path:
     return root / folder / f"{Path(susp).stem}-{Path(src).stem}.xml"
 
 
-def _init_worker(root: Path) -> None:
-    global _root
+def _init_worker(root: Path, params: TraceParams | None = None) -> None:
+    global _root, _params
     _root = root
+    _params = params or TraceParams()
     _load.cache_clear()
 
 
@@ -92,13 +93,14 @@ def _align(pair: Pair) -> list[tuple[int, int, int, int]]:
             for p in align_articles(a, tokens_a, b, tokens_b, _params)]
 
 
-def align_all(root: Path, pairs: list[Pair], jobs: int) -> list[list[Span4]]:
+def align_all(root: Path, pairs: list[Pair], jobs: int,
+              params: TraceParams | None = None) -> list[list[Span4]]:
     if jobs <= 1:
-        _init_worker(root)
+        _init_worker(root, params)
         raw = [_align(p) for p in pairs]
     else:
         chunk = max(1, min(32, len(pairs) // (jobs * 8) or 1))
-        with multiprocessing.Pool(jobs, _init_worker, (root,)) as pool:
+        with multiprocessing.Pool(jobs, _init_worker, (root, params)) as pool:
             raw = list(pool.imap(_align, pairs, chunksize=chunk))
     return [[Span4(susp, s0, s1, src, r0, r1) for s0, s1, r0, r1 in spans]
             for (_, susp, src), spans in zip(pairs, raw, strict=True)]
@@ -186,7 +188,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="per-folder error analysis")
     parser.add_argument("--examples", type=int, default=5,
                         help="missed cases listed per folder with --errors (default 5)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a TraceParams default, for studies (figures in "
+                             "BENCHMARKS.md use the defaults)")
     args = parser.parse_args(argv)
+    overrides = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        default = getattr(TraceParams(), name)
+        overrides[name] = type(default)(value) if default is not None else int(value)
+    params = TraceParams(**overrides)
 
     started = time.perf_counter()
     root = corpus_root()
@@ -194,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     pairs = list_pairs(root, folders_arg or None, args.limit)
     truth = [read_pan_xml(truth_file(root, p)) for p in pairs]
     align_start = time.perf_counter()
-    detections = align_all(root, pairs, args.jobs)
+    detections = align_all(root, pairs, args.jobs, params)
     align_s = time.perf_counter() - align_start
 
     folders: dict[str, list[int]] = defaultdict(list)
@@ -220,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, err in errors.items():
         print_errors(name, err)
     if args.json:
-        figures = {"corpus": ARCHIVE, "params": asdict(TraceParams()), "jobs": args.jobs,
+        figures = {"corpus": ARCHIVE, "params": asdict(params), "jobs": args.jobs,
                    "limit": args.limit, "wall_s": wall_s, "align_s": align_s,
                    "pairs_per_s": len(pairs) / align_s,
                    "folders": {n: {"pairs": k, **s.to_dict()} for n, k, s in rows},

@@ -49,7 +49,7 @@ class TraceParams:
     anchor_ngram: int = 3
     max_gap: int = 12
     min_passage_words: int = 8
-    min_passage_chars: int = 40
+    min_passage_chars: int = 100
     sentence_similarity: float = 0.33
     max_sentence_gap: int = 4
     min_reworded_chars: int = 150

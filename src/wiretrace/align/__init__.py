@@ -44,6 +44,7 @@ Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
 # A summary: a run of a's sentences drawing on b's sentences wherever they
 # are, b's side at least this many times longer than a's.
 SUMMARY_RATIO = 3
+SUMMARY_SEED_SHARE = 0.75
 # Passages closer than this on both sides are pieces of one passage.
 JOIN_GAP_CHARS = 250
 
@@ -72,14 +73,22 @@ def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
     return seeds
 
 
-def _scattered(seeds: list[tuple[int, int]]) -> bool:
-    """Whether most steps from one seed to the next jump ahead in b.
+def _condensed(cluster: list[tuple[int, int]]) -> bool:
+    """Whether a cluster reads like a summary of b.
 
-    A copy steps along b one sentence at a time, reworded or not; a summary
-    takes one sentence here, the next several sentences further on.
+    A summary is compact on a's side, nearly every sentence drawing on one
+    place of b, and most steps from one of its sentences to the next jump
+    ahead in b (a copy, reworded or not, steps one sentence at a time).  A
+    sentence resembling many in b is chance, not condensation.
     """
-    jumps = sum(abs(j1 - j0) >= 3 for (_, j0), (_, j1) in zip(seeds, seeds[1:], strict=False))
-    return 2 * jumps >= len(seeds) - 1
+    rows_a = {i for i, _ in cluster}
+    if len(rows_a) < 2 or len(cluster) > 1.5 * len(rows_a):
+        return False
+    if len(rows_a) < 0.6 * (max(rows_a) - min(rows_a) + 1):
+        return False
+    ordered = sorted(cluster)
+    jumps = sum(abs(j1 - j0) >= 3 for (_, j0), (_, j1) in zip(ordered, ordered[1:], strict=False))
+    return 2 * jumps >= len(ordered) - 1
 
 
 def _boilerplate_rows(sentences: Sentences, ignore: np.ndarray | None) -> set[int]:
@@ -201,16 +210,27 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
             for rows_a, rows_b, _ in validated_fragments(piece, vectors, params.max_sentence_gap,
                                                         params.sentence_similarity):
                 fragments.append(span_of(rows_a, rows_b))
+    # A summary sentence condenses several source sentences, so it shares
+    # fewer of its terms with any one of them: summary seeds are looser.
+    strength = similar_sentences(sentences_a, sentences_b, vectors,
+                                 SUMMARY_SEED_SHARE * params.sentence_similarity)
+    strength.update(dict.fromkeys(exact, 1.0))
+    loose = exact | {(i, j) for i, j in strength
+                     if i not in exact_a and j not in exact_b and i not in skip_a
+                     and j not in skip_b}
     summaries = []
-    for cluster in cluster_seeds(sorted(seeds), params.max_sentence_gap, max_gap_b=len(
+    for cluster in cluster_seeds(sorted(loose), params.max_sentence_gap, max_gap_b=len(
             sentences_b)):
         rows_a = range(min(i for i, _ in cluster), max(i for i, _ in cluster) + 1)
         rows_b = range(min(j for _, j in cluster), max(j for _, j in cluster) + 1)
         span = span_of(rows_a, rows_b)
         a_length = span[1] - span[0]
-        if (len({j for _, j in cluster}) >= 3 and _scattered(sorted(cluster))
+        if (len({j for _, j in cluster}) >= 3 and _condensed(cluster)
                 and span[3] - span[2] >= SUMMARY_RATIO * a_length
                 and fragment_similarity(vectors, rows_a, rows_b) >= params.sentence_similarity):
+            if 2 * len(rows_b) >= len(sentences_b):
+                # drawing on most of b: a summary of the whole text, not of a part
+                span = span_of(rows_a, range(len(sentences_b)))
             summaries.append(span)
     # a condensed version explains its source as one passage, not as scraps
     fragments = [f for f in fragments
