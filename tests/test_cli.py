@@ -74,7 +74,7 @@ def test_top_level_help_and_version():
 def test_param_help_comes_from_the_docstring():
     proc = run("trace", "--help")
     assert "boilerplate" in proc.stdout  # --max-df
-    assert "(default: 8)" in proc.stdout  # --min-passage-words
+    assert "(default: 14)" in proc.stdout  # --min-passage-words
 
 
 @pytest.mark.parametrize("args", [

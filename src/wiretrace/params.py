@@ -34,9 +34,10 @@ class TraceParams:
         span on either side.
     min_reworded_chars: a passage found only by sentence similarity (no
         exact wording in it) must be at least this long on both sides.
-    story_min_share: two articles join one story only if their shared text is
-        at least this share of the shorter one (a weak link, such as one
-        common sentence in two long articles, does not join stories).
+    story_min_share: two articles join one story only if the words their
+        passages match are at least this share of the shorter one's words (a
+        weak link, such as one common sentence in two long articles, or a
+        loose paraphrase of background, does not join stories).
     spelling_min_similarity: normalised edit similarity (0-1) at which two
         differing words count as spelling variants of each other.
     """
@@ -48,8 +49,8 @@ class TraceParams:
     num_perm: int = 128
     anchor_ngram: int = 3
     max_gap: int = 12
-    min_passage_words: int = 8
-    min_passage_chars: int = 100
+    min_passage_words: int = 14
+    min_passage_chars: int = 40
     sentence_similarity: float = 0.33
     max_sentence_gap: int = 4
     min_reworded_chars: int = 150

@@ -108,7 +108,8 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         if done % 200 == 0 or done == len(pairs):
             progress("align", done, len(pairs))
 
-    stories = build_stories(by_id, passages, params)
+    stories = build_stories(by_id, passages, params,
+                            {article_id: len(tokens[k]) for k, article_id in enumerate(ids)})
     index_of = {article_id: k for k, article_id in enumerate(ids)}
     by_pair: dict[tuple[str, str], list[Passage]] = {}
     for p in passages:

@@ -1,10 +1,10 @@
 """Stories: articles that share reused text, their origin and derivations.
 
-Two articles are *linked* when the text they share is at least
-``story_min_share`` of one of them.  Stories are the connected groups of
-linked articles; a link too weak to count (a common sentence inside two long,
-otherwise different articles) never joins two stories, however many such
-links chain up.
+Two articles are *linked* when the words their passages match (in order,
+on both sides) are at least ``story_min_share`` of the shorter one.  Stories
+are the connected groups of linked articles; a link too weak to count (a
+common sentence inside two long, otherwise different articles) never joins
+two stories, however many such links chain up.
 
 The **origin** is the earliest ``published`` member when dates are known.
 Without dates it is the member whose text is least covered by the other
@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from wiretrace.model import Article, DerivationEdge, Passage, Story
 from wiretrace.params import TraceParams
+from wiretrace.text import tokenize
 
 # Explained shares closer than this are no evidence of which version came first.
 ORIGIN_MARGIN = 0.05
@@ -71,18 +72,26 @@ def _spans_by_pair(passages: list[Passage]) -> dict[tuple[str, str], list[tuple[
 
 
 def build_stories(articles: dict[str, Article], passages: list[Passage],
-                  params: TraceParams | None = None) -> list[Story]:
-    """Group articles into stories with origin and derivation edges."""
+                  params: TraceParams | None = None,
+                  word_counts: dict[str, int] | None = None) -> list[Story]:
+    """Group articles into stories with origin and derivation edges.
+
+    ``word_counts`` (tokens per article) is counted here when not given.
+    """
     params = params or TraceParams()
     spans = _spans_by_pair(passages)
     length = {i: max(1, len(a.text)) for i, a in articles.items()}
     position = {article_id: k for k, article_id in enumerate(articles)}
+    if word_counts is None:
+        word_counts = {i: len(tokenize(a.text)) for i, a in articles.items()}
+    matched: dict[tuple[str, str], int] = defaultdict(int)
+    for p in passages:
+        matched[(min(p.a, p.b), max(p.a, p.b))] += p.matched_words
 
-    def share(x: str, y: str) -> float:
-        return covered_chars(spans.get((x, y), ())) / length[x]
-
-    links = [(x, y) for (x, y) in spans
-             if x < y and max(share(x, y), share(y, x)) >= params.story_min_share]
+    # Matched words, not spans: a loosely paraphrased passage counts for the
+    # words it really shares, so topical paraphrase does not make one story.
+    links = [(x, y) for (x, y), words in matched.items()
+             if words >= params.story_min_share * max(1, min(word_counts[x], word_counts[y]))]
     linked_ids = sorted({i for pair in links for i in pair})
     groups = [g for g in _union_find(linked_ids, links) if len(g) > 1]
 

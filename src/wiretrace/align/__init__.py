@@ -59,6 +59,22 @@ def _rows_overlapping(sentences: Sentences, start: int, end: int) -> range:
     return range(rows[0], rows[-1] + 1) if rows else range(0)
 
 
+_SENTENCE_CACHE: dict[int, tuple[Tokens, Sentences]] = {}
+_SENTENCE_CACHE_SIZE = 8192
+
+
+def _sentences(text: str, tokens: Tokens) -> Sentences:
+    """Sentences of a text, kept for the next pairs the same text takes part in."""
+    cached = _SENTENCE_CACHE.get(id(tokens))
+    if cached is not None and cached[0] is tokens:
+        return cached[1]
+    if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_SIZE:
+        _SENTENCE_CACHE.pop(next(iter(_SENTENCE_CACHE)))
+    sentences = split_sentences(text, tokens)
+    _SENTENCE_CACHE[id(tokens)] = (tokens, sentences)
+    return sentences
+
+
 def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
                        sentences_b: Sentences) -> set[tuple[int, int]]:
     """Sentence pairs covered by an exact chain, paired in proportion along it."""
@@ -186,19 +202,24 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
                         chains: list[AlignedSpan], params: TraceParams,
                         ignore_a: np.ndarray | None, ignore_b: np.ndarray | None
                         ) -> list[tuple[Span, bool]]:
-    sentences_a, sentences_b = split_sentences(text_a, tokens_a), split_sentences(text_b, tokens_b)
+    sentences_a, sentences_b = _sentences(text_a, tokens_a), _sentences(text_b, tokens_b)
     if not len(sentences_a) or not len(sentences_b):
         return []
     vectors = pair_vectors(sentences_a, sentences_b)
     exact = _seeds_from_chains(chains, sentences_a, sentences_b)
     exact_a, exact_b = {i for i, _ in exact}, {j for _, j in exact}
-    # a sentence inside exact wording is already placed: it seeds only there
-    seeds = exact | {(i, j) for i, j in similar_sentences(
-        sentences_a, sentences_b, vectors, params.sentence_similarity)
-        if i not in exact_a and j not in exact_b}
     skip_a, skip_b = _boilerplate_rows(sentences_a, ignore_a), _boilerplate_rows(sentences_b,
                                                                                 ignore_b)
-    seeds = {(i, j) for i, j in seeds if i not in skip_a and j not in skip_b}
+    # A summary sentence condenses several source sentences, so it shares
+    # fewer of its terms with any one of them: summary seeds are looser.
+    strength = {(i, j): value for (i, j), value in similar_sentences(
+        sentences_a, sentences_b, vectors, SUMMARY_SEED_SHARE * params.sentence_similarity
+    ).items() if i not in skip_a and j not in skip_b
+        # a sentence inside exact wording is already placed: it seeds only there
+        and i not in exact_a and j not in exact_b}
+    seeds = exact | {pair for pair, value in strength.items()
+                     if value >= params.sentence_similarity}
+    loose = exact | set(strength)
 
     def span_of(rows_a: range, rows_b: range) -> Span:
         return (int(sentences_a.starts[rows_a.start]), int(sentences_a.ends[rows_a.stop - 1]),
@@ -210,14 +231,6 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
             for rows_a, rows_b, _ in validated_fragments(piece, vectors, params.max_sentence_gap,
                                                         params.sentence_similarity):
                 fragments.append(span_of(rows_a, rows_b))
-    # A summary sentence condenses several source sentences, so it shares
-    # fewer of its terms with any one of them: summary seeds are looser.
-    strength = similar_sentences(sentences_a, sentences_b, vectors,
-                                 SUMMARY_SEED_SHARE * params.sentence_similarity)
-    strength.update(dict.fromkeys(exact, 1.0))
-    loose = exact | {(i, j) for i, j in strength
-                     if i not in exact_a and j not in exact_b and i not in skip_a
-                     and j not in skip_b}
     summaries = []
     for cluster in cluster_seeds(sorted(loose), params.max_sentence_gap, max_gap_b=len(
             sentences_b)):

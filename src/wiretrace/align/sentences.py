@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
-from scipy import sparse
 
 from wiretrace.text import Tokens, sentence_spans
 
@@ -59,9 +58,24 @@ class Sentences:
     token_first: np.ndarray  # index of each sentence's first token
     token_end: np.ndarray  # one past its last token
     terms: list[np.ndarray]  # content term ids of each sentence (with repeats)
+    # distinct (sentence, term) postings with the term's count in the sentence
+    posting_rows: np.ndarray
+    posting_terms: np.ndarray
+    posting_counts: np.ndarray
 
     def __len__(self) -> int:
         return len(self.starts)
+
+
+def _postings(sentence_terms: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct ``(row, term)`` of a text's sentences with the term's count there."""
+    if not sum(len(t) for t in sentence_terms):
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=np.float64)
+    rows = np.repeat(np.arange(len(sentence_terms)), [len(t) for t in sentence_terms])
+    terms = np.concatenate(sentence_terms)
+    keys, counts = np.unique(rows * (terms.max() + 1) + terms, return_counts=True)
+    return keys // (terms.max() + 1), keys % (terms.max() + 1), counts.astype(np.float64)
 
 
 def split_sentences(text: str, tokens: Tokens) -> Sentences:
@@ -90,42 +104,52 @@ def split_sentences(text: str, tokens: Tokens) -> Sentences:
     if pending is not None:
         merged.append(pending)
     column = lambda k: np.array([m[k] for m in merged], dtype=np.int64)  # noqa: E731
-    return Sentences(column(0), column(1), column(3), column(4), [m[2] for m in merged])
-
-
-def _term_matrix(sentences: Sentences, columns: dict[int, int]) -> sparse.csr_matrix:
-    rows, cols = [], []
-    for row, terms in enumerate(sentences.terms):
-        rows.extend([row] * len(terms))
-        cols.extend(columns.setdefault(int(t), len(columns)) for t in terms)
-    data = np.ones(len(rows), dtype=np.float64)
-    shape = (len(sentences), max(len(columns), 1))
-    matrix = sparse.csr_matrix((data, (rows, cols)), shape=shape)
-    matrix.sum_duplicates()
-    return matrix
+    terms = [m[2] for m in merged]
+    return Sentences(column(0), column(1), column(3), column(4), terms, *_postings(terms))
 
 
 @dataclass(frozen=True, slots=True)
 class PairVectors:
-    """tf-idf rows of both texts' sentences over one shared vocabulary."""
+    """tf-idf postings of both texts' sentences over one shared, local vocabulary.
 
-    tfidf_a: sparse.csr_matrix
-    tfidf_b: sparse.csr_matrix
-    idf: np.ndarray
+    Plain NumPy arrays rather than sparse matrices: news articles are short,
+    and per-pair matrix set-up would cost more than the arithmetic.
+    """
+
+    rows_a: np.ndarray
+    terms_a: np.ndarray  # local term index of each posting
+    weights_a: np.ndarray
+    rows_b: np.ndarray
+    terms_b: np.ndarray
+    weights_b: np.ndarray
+    vocabulary: int
 
 
 def pair_vectors(sentences_a: Sentences, sentences_b: Sentences) -> PairVectors:
-    columns: dict[int, int] = {}
-    counts_a = _term_matrix(sentences_a, columns)
-    counts_b = _term_matrix(sentences_b, columns)
-    width = max(len(columns), 1)
-    counts_a.resize((counts_a.shape[0], width))
-    counts_b.resize((counts_b.shape[0], width))
-    df = np.asarray((counts_a > 0).sum(axis=0)).ravel() + np.asarray(
-        (counts_b > 0).sum(axis=0)).ravel()
+    rows_a, terms_a, tf_a = (sentences_a.posting_rows, sentences_a.posting_terms,
+                             sentences_a.posting_counts)
+    rows_b, terms_b, tf_b = (sentences_b.posting_rows, sentences_b.posting_terms,
+                             sentences_b.posting_counts)
+    vocabulary, local = np.unique(np.concatenate([terms_a, terms_b]), return_inverse=True)
+    local_a, local_b = local[:len(terms_a)], local[len(terms_a):]
+    # each posting is one (sentence, term): counting postings counts sentences
+    df = np.bincount(local, minlength=len(vocabulary))
     idf = np.log((len(sentences_a) + len(sentences_b)) / np.maximum(df, 1))
-    return PairVectors(sparse.csr_matrix(counts_a.multiply(idf)),
-                       sparse.csr_matrix(counts_b.multiply(idf)), idf)
+    return PairVectors(rows_a, local_a, tf_a * idf[local_a], rows_b, local_b,
+                       tf_b * idf[local_b], len(vocabulary))
+
+
+def _shared_postings(vectors: PairVectors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of postings with the same term: ``(row_a, row_b, product)``."""
+    order_b = np.argsort(vectors.terms_b, kind="stable")
+    sorted_b = vectors.terms_b[order_b]
+    left = np.searchsorted(sorted_b, vectors.terms_a, side="left")
+    counts = np.searchsorted(sorted_b, vectors.terms_a, side="right") - left
+    which_a = np.repeat(np.arange(len(vectors.terms_a)), counts)
+    offsets = np.arange(len(which_a)) - np.repeat(np.cumsum(counts) - counts, counts)
+    which_b = order_b[np.repeat(left, counts) + offsets]
+    return (vectors.rows_a[which_a], vectors.rows_b[which_b],
+            vectors.weights_a[which_a] * vectors.weights_b[which_b])
 
 
 def similar_sentences(sentences_a: Sentences, sentences_b: Sentences, vectors: PairVectors,
@@ -136,39 +160,49 @@ def similar_sentences(sentences_a: Sentences, sentences_b: Sentences, vectors: P
     evidence of reuse), and be among the best matches of one of their two
     sentences: a sentence that resembles many (site navigation, a topic's
     stock wording) seeds only with those it resembles most.  Returns the
-    cosine of each pair.
+    lower of the cosine and the Dice coefficient of each pair, so a stricter
+    threshold can be applied to the result afterwards.
     """
     if len(sentences_a) == 0 or len(sentences_b) == 0:
         return {}
-    norms_a = np.sqrt(np.asarray(vectors.tfidf_a.multiply(vectors.tfidf_a).sum(axis=1))).ravel()
-    norms_b = np.sqrt(np.asarray(vectors.tfidf_b.multiply(vectors.tfidf_b).sum(axis=1))).ravel()
-    dots = (vectors.tfidf_a @ vectors.tfidf_b.T).tocoo()
-    binary_a = (vectors.tfidf_a > 0).astype(np.float64)
-    binary_b = (vectors.tfidf_b > 0).astype(np.float64)
-    shared = (binary_a @ binary_b.T).tocsr()
-    sizes_a = np.asarray(binary_a.sum(axis=1)).ravel()
-    sizes_b = np.asarray(binary_b.sum(axis=1)).ravel()
-    seeds: dict[tuple[int, int], float] = {}
-    for i, j, dot in zip(dots.row, dots.col, dots.data, strict=True):
-        norm = norms_a[i] * norms_b[j]
-        if norm == 0 or dot / norm < threshold:
-            continue
-        common = shared[i, j]
-        if common < 2 or 2 * common / (sizes_a[i] + sizes_b[j]) < threshold:
-            continue
-        seeds[(int(i), int(j))] = float(dot / norm)
-    best_a: dict[int, float] = {}
-    best_b: dict[int, float] = {}
-    for (i, j), cosine in seeds.items():
-        best_a[i] = max(best_a.get(i, 0.0), cosine)
-        best_b[j] = max(best_b.get(j, 0.0), cosine)
-    return {(i, j): cosine for (i, j), cosine in seeds.items()
-            if cosine >= BEST_MATCH_SHARE * min(best_a[i], best_b[j])}
+    row_a, row_b, products = _shared_postings(vectors)
+    if len(products) == 0:
+        return {}
+    n_b = len(sentences_b)
+    keys, inverse, shared = np.unique(row_a * n_b + row_b, return_inverse=True,
+                                      return_counts=True)
+    dots = np.bincount(inverse, weights=products)
+    norms_a = np.sqrt(np.bincount(vectors.rows_a, weights=vectors.weights_a ** 2,
+                                  minlength=len(sentences_a)))
+    norms_b = np.sqrt(np.bincount(vectors.rows_b, weights=vectors.weights_b ** 2,
+                                  minlength=n_b))
+    sizes_a = np.bincount(vectors.rows_a, minlength=len(sentences_a))
+    sizes_b = np.bincount(vectors.rows_b, minlength=n_b)
+    i, j = keys // n_b, keys % n_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosine = np.nan_to_num(dots / (norms_a[i] * norms_b[j]))
+    dice = 2 * shared / (sizes_a[i] + sizes_b[j])
+    strength = np.minimum(cosine, dice)
+    keep = (shared >= 2) & (strength >= threshold)
+    i, j, strength = i[keep], j[keep], strength[keep]
+    if len(strength) == 0:
+        return {}
+    best_a = np.zeros(len(sentences_a))
+    best_b = np.zeros(n_b)
+    np.maximum.at(best_a, i, strength)
+    np.maximum.at(best_b, j, strength)
+    chosen = strength >= BEST_MATCH_SHARE * np.minimum(best_a[i], best_b[j])
+    return {(int(x), int(y)): float(v)
+            for x, y, v in zip(i[chosen], j[chosen], strength[chosen], strict=True)}
 
 
 def fragment_similarity(vectors: PairVectors, a_rows: range, b_rows: range) -> float:
     """Cosine of two runs of sentences, each summed into one tf-idf vector."""
-    summed_a = np.asarray(vectors.tfidf_a[a_rows.start:a_rows.stop].sum(axis=0)).ravel()
-    summed_b = np.asarray(vectors.tfidf_b[b_rows.start:b_rows.stop].sum(axis=0)).ravel()
+    in_a = (vectors.rows_a >= a_rows.start) & (vectors.rows_a < a_rows.stop)
+    in_b = (vectors.rows_b >= b_rows.start) & (vectors.rows_b < b_rows.stop)
+    summed_a = np.bincount(vectors.terms_a[in_a], weights=vectors.weights_a[in_a],
+                           minlength=vectors.vocabulary)
+    summed_b = np.bincount(vectors.terms_b[in_b], weights=vectors.weights_b[in_b],
+                           minlength=vectors.vocabulary)
     norm = np.linalg.norm(summed_a) * np.linalg.norm(summed_b)
     return float(summed_a @ summed_b / norm) if norm else 0.0
