@@ -45,6 +45,9 @@ Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
 # are, b's side at least this many times longer than a's.
 SUMMARY_RATIO = 3
 SUMMARY_SEED_SHARE = 0.75
+# Share of a merged passage that exact chains must make up for their extent
+# to stand for the whole.
+EXACT_DOMINANT = 0.9
 # Passages closer than this on both sides are pieces of one passage.
 JOIN_GAP_CHARS = 250
 
@@ -119,20 +122,43 @@ def _overlap(x0: int, x1: int, y0: int, y1: int) -> int:
     return max(0, min(x1, y1) - max(x0, y0))
 
 
+def _union(x: Span | None, y: Span | None) -> Span | None:
+    if x is None or y is None:
+        return x or y
+    return (min(x[0], y[0]), max(x[1], y[1]), min(x[2], y[2]), max(x[3], y[3]))
+
+
 def _merge_overlapping(spans: list[tuple[Span, bool]]) -> list[tuple[Span, bool]]:
-    """Union of spans overlapping on both sides; the flag says "has exact wording"."""
-    merged: list[tuple[Span, bool]] = []
-    for span, exact in sorted(spans):
-        for k, (other, other_exact) in enumerate(merged):
-            if _overlap(span[0], span[1], other[0], other[1]) and \
-                    _overlap(span[2], span[3], other[2], other[3]):
-                merged[k] = ((min(span[0], other[0]), max(span[1], other[1]),
-                              min(span[2], other[2]), max(span[3], other[3])),
-                             exact or other_exact)
-                break
-        else:
-            merged.append((span, exact))
-    return merged if len(merged) == len(spans) else _merge_overlapping(merged)
+    """Union of spans overlapping on both sides; the flag says "has exact wording".
+
+    When exact chains make up most of a merged passage, their extent is kept
+    instead: sentence fragments around verbatim text would only stretch it
+    to sentences that were not copied.
+    """
+    # a group: (whole extent, extent of its exact chains, exact chars on side a)
+    groups: list[tuple[Span, Span | None, int]] = [
+        (span, span if exact else None, span[1] - span[0] if exact else 0)
+        for span, exact in spans]
+    while True:
+        merged: list[tuple[Span, Span | None, int]] = []
+        for whole, exact_span, exact_chars in sorted(groups, key=lambda g: g[0]):
+            for k, (other, other_exact, other_chars) in enumerate(merged):
+                if _overlap(whole[0], whole[1], other[0], other[1]) and \
+                        _overlap(whole[2], whole[3], other[2], other[3]):
+                    merged[k] = (_union(whole, other), _union(exact_span, other_exact),
+                                 exact_chars + other_chars)
+                    break
+            else:
+                merged.append((whole, exact_span, exact_chars))
+        if len(merged) == len(groups):
+            break
+        groups = merged
+    result = []
+    for whole, exact_span, exact_chars in merged:
+        mostly_exact = exact_span is not None and exact_chars >= EXACT_DOMINANT * (
+            whole[1] - whole[0])
+        result.append((exact_span if mostly_exact else whole, exact_span is not None))
+    return result
 
 
 def _token_slice(tokens: Tokens, start: int, end: int) -> list[int]:
