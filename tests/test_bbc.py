@@ -2,11 +2,12 @@
 
 Counts checked by reading (recorded in the README's "What was verified"):
 the 98 byte-identical duplicates pair up; every other story joins follow-up
-articles on one event that reuse whole background sentences (e.g. the
-Blair/Brown feud series, Yukos/Rosneft, the MCI bidding war, team line-ups);
-the weakest links in the corpus (Lacroix sale, Collins doping ban, Sony PSP
-launch, Blair on TV debates) share two to four full sentences, not stock
-phrases.
+articles on one event that reuse whole background sentences, verbatim or
+lightly rewritten (the Blair/Brown feud series, the Greek sprinters' doping
+saga, Yukos/Rosneft, the MCI bidding war, team line-ups); the weakest links
+(England rugby line-ups, the US tobacco ruling, the EU jet-fuel tax, the
+Tory health-check plan, the Collins doping ban, the WorldCom trial) share
+whole sentences, not stock phrases.
 """
 
 from __future__ import annotations
