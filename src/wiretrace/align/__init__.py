@@ -44,6 +44,11 @@ Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
 # A summary: a run of a's sentences drawing on b's sentences wherever they
 # are, b's side at least this many times longer than a's.
 SUMMARY_RATIO = 3
+# A summary is a few sentences long, condenses at most this much, and at least
+# one of its sentences clearly echoes the source.
+SUMMARY_MIN_CHARS = 300
+SUMMARY_MAX_RATIO = 20
+SUMMARY_MIN_STRONGEST = 0.45
 SUMMARY_SEED_SHARE = 0.75
 # Share of a merged passage that exact chains must make up for their extent
 # to stand for the whole.
@@ -80,15 +85,23 @@ def _sentences(text: str, tokens: Tokens) -> Sentences:
 
 def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
                        sentences_b: Sentences) -> set[tuple[int, int]]:
-    """Sentence pairs covered by an exact chain, paired in proportion along it."""
+    """Sentence pairs an exact chain runs through, followed along the chain.
+
+    Each sentence of a that the chain covers at least half of is paired with
+    the sentence of b holding the chain's counterpart of its covered part's
+    middle (chains run along the diagonal, so offsets map in proportion).
+    """
     seeds = set()
     for chain in chains:
-        rows_a = _rows_overlapping(sentences_a, chain.a_start, chain.a_end)
-        rows_b = _rows_overlapping(sentences_b, chain.b_start, chain.b_end)
-        if not rows_a or not rows_b:
-            continue
-        for k, i in enumerate(rows_a):
-            seeds.add((i, rows_b[k * len(rows_b) // len(rows_a)]))
+        a_length = max(1, chain.a_end - chain.a_start)
+        ratio = (chain.b_end - chain.b_start) / a_length
+        for i in _rows_overlapping(sentences_a, chain.a_start, chain.a_end):
+            covered_start = max(chain.a_start, int(sentences_a.starts[i]))
+            covered_end = min(chain.a_end, int(sentences_a.ends[i]))
+            middle_b = chain.b_start + ((covered_start + covered_end) / 2 - chain.a_start) * ratio
+            j = int(np.searchsorted(sentences_b.ends, middle_b, side="right"))
+            if j < len(sentences_b) and sentences_b.starts[j] <= middle_b:
+                seeds.add((i, j))
     return seeds
 
 
@@ -101,7 +114,7 @@ def _condensed(cluster: list[tuple[int, int]]) -> bool:
     sentence resembling many in b is chance, not condensation.
     """
     rows_a = {i for i, _ in cluster}
-    if len(rows_a) < 2 or len(cluster) > 1.5 * len(rows_a):
+    if len(rows_a) < 3 or len(cluster) > 2 * len(rows_a):
         return False
     if len(rows_a) < 0.6 * (max(rows_a) - min(rows_a) + 1):
         return False
@@ -264,8 +277,10 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
         rows_b = range(min(j for _, j in cluster), max(j for _, j in cluster) + 1)
         span = span_of(rows_a, rows_b)
         a_length = span[1] - span[0]
+        strongest = max(strength.get(seed, 1.0) for seed in cluster)
         if (len({j for _, j in cluster}) >= 3 and _condensed(cluster)
-                and span[3] - span[2] >= SUMMARY_RATIO * a_length
+                and a_length >= SUMMARY_MIN_CHARS and strongest >= SUMMARY_MIN_STRONGEST
+                and SUMMARY_RATIO * a_length <= span[3] - span[2] <= SUMMARY_MAX_RATIO * a_length
                 and fragment_similarity(vectors, rows_a, rows_b) >= params.sentence_similarity):
             if 2 * len(rows_b) >= len(sentences_b):
                 # drawing on most of b: a summary of the whole text, not of a part
