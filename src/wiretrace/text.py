@@ -13,10 +13,8 @@ character n-grams instead of whole lines.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -32,21 +30,9 @@ _UNSPACED = (
 )
 # A token is one unspaced-script character, or a run of other letters/digits
 # (``[^\W_...]`` = word characters minus underscore and the unspaced scripts).
-_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}]+")
-_SENTENCE_END_RE = re.compile(r"[.!?。！？]")
-
-
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    """The words of one text: offsets into the original and normalised hashes."""
-
-    starts: np.ndarray  # int64, character offset of each token
-    ends: np.ndarray  # int64, exclusive end offset
-    hashes: np.ndarray  # uint64, stable hash of the normalised token
-    norms: tuple[str, ...]  # normalised token strings (for word-level diffs)
-
-    def __len__(self) -> int:
-        return len(self.norms)
+_UNSPACED_RE = re.compile(rf"[{_UNSPACED}]")
+_WORD_RE = re.compile(r"[^\W_]")
+_SEPARATOR, _WORD, _SINGLE = 0, 1, 2
 
 
 @lru_cache(maxsize=1_000_000)
@@ -60,25 +46,142 @@ def normalise_word(word: str) -> str:
     return unicodedata.normalize("NFC", stripped) or folded
 
 
-@lru_cache(maxsize=1_000_000)
-def word_hash(norm: str) -> int:
-    """Stable 64-bit hash (the same in every process, unlike ``hash``)."""
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(),
-                          "little")
+def _char_class(ch: str) -> int:
+    if _UNSPACED_RE.match(ch):
+        return _SINGLE
+    return _WORD if _WORD_RE.match(ch) else _SEPARATOR
+
+
+def _folded_code(ch: str) -> int:
+    """One code point standing for the character's normalised form.
+
+    Folding is per character so that offsets survive: "É" becomes "e", and
+    the rare character folding to two ("ß" to "ss") keeps the first.
+    """
+    norm = normalise_word(ch)
+    return ord(norm[0]) if norm else ord(ch)
+
+
+@lru_cache(maxsize=1)
+def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Class and folded code of every Basic Multilingual Plane character.
+
+    Built once per process (a fraction of a second); tokenising is then
+    table look-ups and NumPy run detection, no Python work per token.
+    """
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    folded = np.zeros(0x10000, dtype=np.uint64)
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        classes[code] = _char_class(ch)
+        if classes[code]:
+            folded[code] = _folded_code(ch)
+    return classes, folded
+
+
+@lru_cache(maxsize=1)
+def _fold_translation() -> dict[int, str]:
+    """``str.translate`` table doing the per-character folding of the hashes."""
+    classes, folded = _bmp_tables()
+    changed = np.flatnonzero((classes > 0) & (folded != np.arange(0x10000, dtype=np.uint64)))
+    return {int(code): chr(int(folded[code])) for code in changed}
+
+
+_PRIME_TOKEN = np.uint64(0x9E3779B97F4A7C15)  # odd, so invertible modulo 2**64
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
+
+
+def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**k`` and ``P**-k`` modulo 2**64 for ``k < length`` (grown on demand)."""
+    global _powers, _inverse_powers
+    if len(_powers) < length:
+        size = max(length, 2 * len(_powers))
+        inverse = _PRIME_TOKEN
+        with np.errstate(over="ignore"):
+            for _ in range(6):  # Newton's iteration doubles the correct bits each step
+                inverse = inverse * (np.uint64(2) - _PRIME_TOKEN * inverse)
+            steps = np.full(size - 1, _PRIME_TOKEN, dtype=np.uint64)
+            _powers = np.concatenate(([np.uint64(1)], np.cumprod(steps)))
+            steps[:] = inverse
+            _inverse_powers = np.concatenate(([np.uint64(1)], np.cumprod(steps)))
+    return _powers[:length], _inverse_powers[:length]
+
+
+class Tokens:
+    """The words of one text: offsets into the original and normalised hashes.
+
+    ``norms`` (the normalised strings) are made only when asked for: most
+    articles of a large corpus never reach the stages that read words.
+    """
+
+    __slots__ = ("starts", "ends", "hashes", "_text", "_norms")
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray,
+                 text: str) -> None:
+        self.starts = starts  # int64, character offset of each token
+        self.ends = ends  # int64, exclusive end offset
+        self.hashes = hashes  # uint64, stable hash of the normalised token
+        self._text = text
+        self._norms: tuple[str, ...] | None = None
+
+    @property
+    def norms(self) -> tuple[str, ...]:
+        """Normalised token strings: exactly what the hashes were computed from."""
+        if self._norms is None:
+            folded = self._text.translate(_fold_translation())
+            self._norms = tuple(folded[s:e] for s, e in
+                                zip(self.starts.tolist(), self.ends.tolist(), strict=True))
+        return self._norms
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
 
 def tokenize(text: str) -> Tokens:
-    """Split ``text`` into normalised tokens that remember where they came from."""
-    starts: list[int] = []
-    ends: list[int] = []
-    norms: list[str] = []
-    for match in _TOKEN_RE.finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-        norms.append(normalise_word(match.group()))
-    hashes = np.fromiter((word_hash(n) for n in norms), dtype=np.uint64, count=len(norms))
-    return Tokens(np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
-                  hashes, tuple(norms))
+    """Split ``text`` into normalised tokens that remember where they came from.
+
+    Vectorised: the text becomes an array of code points, each classified
+    and case/accent-folded by table look-up; tokens are runs of word
+    characters (or single characters of unspaced scripts); each token's hash
+    is a polynomial over its folded code points, taken from prefix sums.
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return Tokens(empty, empty.copy(), np.empty(0, dtype=np.uint64), text)
+    table_classes, table_folded = _bmp_tables()
+    beyond = codes >= 0x10000
+    if beyond.any():
+        inside = ~beyond
+        classes = np.zeros(len(codes), dtype=np.uint8)
+        folded = np.zeros(len(codes), dtype=np.uint64)
+        classes[inside] = table_classes[codes[inside]]
+        folded[inside] = table_folded[codes[inside]]
+        for code in np.unique(codes[beyond]).tolist():
+            where = codes == code
+            classes[where] = _char_class(chr(code))
+            folded[where] = code
+    else:
+        classes = table_classes[codes]
+        folded = table_folded[codes]
+    word = (classes == _WORD).view(np.int8)
+    boundary = np.diff(np.concatenate(([0], word, [0])).astype(np.int8))
+    starts, ends = np.flatnonzero(boundary == 1), np.flatnonzero(boundary == -1)
+    single = np.flatnonzero(classes == _SINGLE)
+    if len(single):
+        starts = np.concatenate([starts, single])
+        ends = np.concatenate([ends, single + 1])
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], ends[order]
+    powers, inverse_powers = _power_tables(len(codes) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate(([np.uint64(0)],
+                                 np.cumsum(folded * inverse_powers[:len(codes)])))
+        raw = (prefix[ends] - prefix[starts]) * powers[ends - 1]
+    return Tokens(starts.astype(np.int64), ends.astype(np.int64), _mix64(raw), text)
 
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
