@@ -17,7 +17,10 @@ class TraceParams:
     max_df: an n-gram found in more articles than this is treated as
         boilerplate ("Follow us on ...") and never seeds a candidate pair.
         ``None`` picks 5% of the corpus, clamped to [10, 100].
-    min_shared_seeds: distinct shared n-grams a pair needs to be aligned.
+    min_shared_seeds: distinct shared n-grams a pair needs to be aligned (4
+        five-word n-grams: about eight words of identical wording); pairs that
+        share fewer are wire templates and stock phrases far more often than
+        reuse (measured on Reuters + BBC: 9% of such pairs align at all).
     lsh_threshold: approximate Jaccard similarity at which MinHash LSH proposes
         whole-document near-duplicates (catches copies of stories so popular
         their n-grams exceed ``max_df``).
@@ -44,7 +47,7 @@ class TraceParams:
 
     seed_ngram: int = 5
     max_df: int | None = None
-    min_shared_seeds: int = 2
+    min_shared_seeds: int = 4
     lsh_threshold: float = 0.7
     num_perm: int = 128
     anchor_ngram: int = 3
