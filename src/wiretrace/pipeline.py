@@ -1,6 +1,7 @@
-"""The whole pipeline in one process: the embedded default.
+"""The whole pipeline on one machine: the embedded default.
 
-``trace`` runs the stages in order, each a plain function of its own module:
+``trace`` runs the stages in order, each a plain function of its own module,
+the per-article and per-pair ones on every core (``parallel.map_chunks``):
 
     text.tokenize -> fingerprint.shingles/minhash -> candidates (seed index +
     LSH) -> align.align_tokens -> stories.build_stories -> diff.diff_versions
@@ -20,11 +21,15 @@ from wiretrace.candidates import boilerplate_mask, lsh_pairs, seed_index_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash, permutations, shingles
 from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult
+from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.stories import build_stories
 from wiretrace.text import Tokens, tokenize
 
 Progress = Callable[[str, int, int], None]
+# Tokenised articles a worker keeps for their next pairs (pairs come sorted
+# by their first article, so its tokens are reused right away).
+TOKEN_CACHE_SIZE = 4096
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -45,38 +50,77 @@ def align_articles(a: Article, tokens_a: Tokens, b: Article, tokens_b: Tokens,
                                   ignore_a, ignore_b)]
 
 
-def candidate_pairs(tokens: list[Tokens], params: TraceParams,
-                    progress: Progress = _no_progress
-                    ) -> tuple[set[tuple[int, int]], np.ndarray]:
+def candidate_pairs(shingle_sets: list[np.ndarray], signatures: np.ndarray,
+                    params: TraceParams) -> tuple[set[tuple[int, int]], np.ndarray]:
     """Index pairs worth aligning (seed index and LSH), and the boilerplate n-grams."""
-    shingle_sets = []
-    for done, toks in enumerate(tokens, start=1):
-        shingle_sets.append(shingles(toks, params.seed_ngram))
-        if done % 1000 == 0 or done == len(tokens):
-            progress("fingerprint", done, len(tokens))
-    max_df = params.effective_max_df(len(tokens))
+    max_df = params.effective_max_df(len(shingle_sets))
     seed_pairs, boilerplate = seed_index_pairs(shingle_sets, max_df, params.min_shared_seeds)
-    pairs = set(seed_pairs)
-    perms = permutations(params.num_perm)
-    signatures = np.stack([minhash(s, perms) for s in shingle_sets]) if shingle_sets \
-        else np.empty((0, params.num_perm), dtype=np.uint64)
     non_empty = np.fromiter((len(s) > 0 for s in shingle_sets), dtype=bool,
                             count=len(shingle_sets))
-    pairs |= lsh_pairs(signatures, params.lsh_threshold, non_empty)
+    pairs = set(seed_pairs) | lsh_pairs(signatures, params.lsh_threshold, non_empty)
     return pairs, boilerplate
 
 
+# --- work done per article or per pair, in worker processes (see parallel.py)
+
+def _tokens(k: int) -> tuple[Tokens, np.ndarray | None]:
+    """Tokens of article ``k`` and its boilerplate mask, kept for its next pairs."""
+    cache = STATE["token_cache"]
+    if k not in cache:
+        if len(cache) >= TOKEN_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        tokens = tokenize(STATE["articles"][k].text)
+        cache[k] = (tokens, boilerplate_mask(tokens.hashes, STATE["params"].seed_ngram,
+                                             STATE["boilerplate"]))
+    return cache[k]
+
+
+def _fingerprint_chunk(indices: list[int]) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    params, perms = STATE["params"], STATE["perms"]
+    out = []
+    for k in indices:
+        tokens = tokenize(STATE["articles"][k].text)
+        shingle_set = shingles(tokens, params.seed_ngram)
+        out.append((shingle_set, minhash(shingle_set, perms), len(tokens)))
+    return out
+
+
+def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
+    articles, params = STATE["articles"], STATE["params"]
+    out = []
+    for i, j in pairs:
+        (tokens_i, ignore_i), (tokens_j, ignore_j) = _tokens(i), _tokens(j)
+        out.append(align_articles(articles[i], tokens_i, articles[j], tokens_j, params,
+                                  ignore_i, ignore_j))
+    return out
+
+
+def _diff_chunk(jobs: list[tuple[str, int, int, list[Passage] | None]]) -> list[Diff]:
+    articles, params = STATE["articles"], STATE["params"]
+    out = []
+    for story_id, origin, member, between in jobs:
+        (tokens_o, ignore_o), (tokens_m, ignore_m) = _tokens(origin), _tokens(member)
+        if between is None:  # linked only through other versions: align directly
+            between = align_articles(articles[origin], tokens_o, articles[member], tokens_m,
+                                     params, ignore_o, ignore_m)
+        out.append(diff_versions(articles[origin], tokens_o, articles[member], tokens_m,
+                                 between, params, story_id))
+    return out
+
+
 def trace(articles: Iterable[Article], params: TraceParams | None = None,
-          rejected: list[Rejected] | None = None,
-          progress: Progress | None = None) -> TraceResult:
+          rejected: list[Rejected] | None = None, progress: Progress | None = None,
+          workers: int | None = None) -> TraceResult:
     """Find reused passages, stories and version diffs in a set of articles.
 
     ``rejected`` records from reading are carried into the result (and
     duplicate ids met here are added to them), so one object tells the whole
-    story of a run.
+    story of a run.  ``workers`` processes share the per-article and per-pair
+    work (default: one per core); the result does not depend on it.
     """
     params = params or TraceParams()
     progress = progress or _no_progress
+    workers = default_workers() if workers is None else max(1, workers)
     started = time.perf_counter()
     rejected = list(rejected or [])
     by_id: dict[str, Article] = {}
@@ -87,46 +131,48 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
             continue
         by_id[article.id] = article
     ids = list(by_id)
+    state = {"articles": list(by_id.values()), "params": params,
+             "perms": permutations(params.num_perm), "token_cache": {},
+             "boilerplate": np.empty(0, dtype=np.uint64)}
 
-    tokens = []
-    for done, article_id in enumerate(ids, start=1):
-        tokens.append(tokenize(by_id[article_id].text))
-        if done % 1000 == 0 or done == len(ids):
-            progress("tokenise", done, len(ids))
-    pair_set, boilerplate = candidate_pairs(tokens, params, progress)
+    shingle_sets: list[np.ndarray] = []
+    signatures: list[np.ndarray] = []
+    word_counts: dict[str, int] = {}
+    for chunk in map_chunks(_fingerprint_chunk, range(len(ids)), workers, 500, state):
+        for shingle_set, signature, n_words in chunk:
+            word_counts[ids[len(shingle_sets)]] = n_words
+            shingle_sets.append(shingle_set)
+            signatures.append(signature)
+        progress("fingerprint", len(shingle_sets), len(ids))
+    signature_matrix = np.stack(signatures) if signatures else np.empty(
+        (0, params.num_perm), dtype=np.uint64)
+    pair_set, boilerplate = candidate_pairs(shingle_sets, signature_matrix, params)
+    del shingle_sets, signatures, signature_matrix
     pairs = sorted(pair_set)
-    ignore = {k: boilerplate_mask(tokens[k].hashes, params.seed_ngram, boilerplate)
-              for k in {k for pair in pairs for k in pair}}
+    progress("candidates", len(pairs), len(pairs))
 
+    state["boilerplate"] = boilerplate
     passages: list[Passage] = []
-    aligned_pairs = 0
-    for done, (i, j) in enumerate(pairs, start=1):
-        found = align_articles(by_id[ids[i]], tokens[i], by_id[ids[j]], tokens[j], params,
-                               ignore[i], ignore[j])
-        aligned_pairs += bool(found)
-        passages += found
-        if done % 200 == 0 or done == len(pairs):
-            progress("align", done, len(pairs))
+    aligned_pairs = done = 0
+    for chunk in map_chunks(_align_chunk, pairs, workers, 200, state):
+        for found in chunk:
+            aligned_pairs += bool(found)
+            passages += found
+        done += len(chunk)
+        progress("align", done, len(pairs))
 
-    stories = build_stories(by_id, passages, params,
-                            {article_id: len(tokens[k]) for k, article_id in enumerate(ids)})
+    stories = build_stories(by_id, passages, params, word_counts)
     index_of = {article_id: k for k, article_id in enumerate(ids)}
     by_pair: dict[tuple[str, str], list[Passage]] = {}
     for p in passages:
         by_pair.setdefault((p.a, p.b), []).append(p)
+    jobs = [(story.id, index_of[story.origin], index_of[member],
+             by_pair.get((story.origin, member)) or by_pair.get((member, story.origin)))
+            for story in stories for member in story.members if member != story.origin]
     diffs: list[Diff] = []
-    for story in stories:
-        origin = by_id[story.origin]
-        for member in story.members:
-            if member == story.origin:
-                continue
-            between = by_pair.get((story.origin, member)) or by_pair.get((member, story.origin))
-            if between is None:  # linked only through other versions: align directly
-                between = align_articles(origin, tokens[index_of[story.origin]],
-                                         by_id[member], tokens[index_of[member]], params)
-            diffs.append(diff_versions(origin, tokens[index_of[story.origin]], by_id[member],
-                                       tokens[index_of[member]], between, params, story.id))
-        progress("diff", len(diffs), len(diffs))
+    for chunk in map_chunks(_diff_chunk, jobs, workers, 100, state):
+        diffs += chunk
+        progress("diff", len(diffs), len(jobs))
 
     stats = {
         "articles": len(by_id),
@@ -137,6 +183,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         "passages": len(passages),
         "stories": len(stories),
         "articles_in_stories": sum(len(s.members) for s in stories),
+        "workers": workers,
         "seconds": round(time.perf_counter() - started, 3),
     }
     return TraceResult(by_id, passages, stories, diffs, rejected, stats)

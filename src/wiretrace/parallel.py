@@ -1,0 +1,50 @@
+"""Both cores for the stages that work one article or one pair at a time.
+
+``map_chunks`` splits a list into chunks and runs a function over them in
+worker processes started by ``fork``, so the workers inherit the run's state
+(the articles, the parameters) without pickling it; only the chunks and the
+results travel.  Results come back in input order, so a parallel run gives
+exactly what a serial one gives.  Where ``fork`` does not exist, or one
+worker is asked for, the chunks run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# The state a forked worker inherits: set by ``shared_state`` before the pool
+# starts, read by the chunk functions.
+STATE: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+def map_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
+               workers: int, chunk_size: int, state: dict[str, Any]) -> Iterator[list[Result]]:
+    """``function`` over consecutive chunks of ``items``, results in order.
+
+    ``state`` is made visible to ``function`` as ``parallel.STATE`` in every
+    worker.  Small inputs run in this process: starting workers costs more.
+    """
+    chunks = [items[k:k + chunk_size] for k in range(0, len(items), chunk_size)]
+    STATE.clear()
+    STATE.update(state)
+    try:
+        can_fork = "fork" in multiprocessing.get_all_start_methods()
+        if workers <= 1 or len(chunks) <= 1 or not can_fork:
+            yield from map(function, chunks)
+            return
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(workers, len(chunks))) as pool:
+            yield from pool.imap(function, chunks)
+    finally:
+        STATE.clear()
