@@ -29,7 +29,7 @@ from wiretrace.text import Tokens, tokenize
 Progress = Callable[[str, int, int], None]
 # Tokenised articles a worker keeps for their next pairs (pairs come sorted
 # by their first article, so its tokens are reused right away).
-TOKEN_CACHE_SIZE = 4096
+TOKEN_CACHE_SIZE = 8192
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

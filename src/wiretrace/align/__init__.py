@@ -50,6 +50,8 @@ SUMMARY_MIN_CHARS = 300
 SUMMARY_MAX_RATIO = 20
 SUMMARY_MIN_STRONGEST = 0.45
 SUMMARY_SEED_SHARE = 0.75
+# Exact chains covering this much of both texts make the pair a copy.
+COPY_COVERAGE = 0.95
 # Share of a merged passage that exact chains must make up for their extent
 # to stand for the whole.
 EXACT_DOMINANT = 0.9
@@ -192,7 +194,7 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     chains = chain_passages(text_a, tokens_a, text_b, tokens_b, params, ignore_a, ignore_b)
     spans: list[tuple[Span, bool]] = [((c.a_start, c.a_end, c.b_start, c.b_end), True)
                                       for c in chains]
-    if params.sentence_similarity < 1.0:
+    if params.sentence_similarity < 1.0 and not _nearly_all_exact(chains, text_a, text_b):
         spans += _sentence_fragments(text_a, tokens_a, text_b, tokens_b, chains, params,
                                      ignore_a, ignore_b)
     passages = []
@@ -291,6 +293,18 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
                  if not any(_overlap(f[0], f[1], s[0], s[1]) and s[2] <= f[2] and f[3] <= s[3]
                             for s in summaries)]
     return [(span, False) for span in fragments + summaries]
+
+
+def _nearly_all_exact(chains: list[AlignedSpan], text_a: str, text_b: str) -> bool:
+    """Whether exact chains already cover almost all of both texts (a copy).
+
+    Sentence similarity can add nothing to a copy; skipping it is what makes
+    the many copies of a widely republished story cheap to align.
+    """
+    covered_a = sum(c.a_end - c.a_start for c in chains)
+    covered_b = sum(c.b_end - c.b_start for c in chains)
+    return (covered_a >= COPY_COVERAGE * len(text_a.strip())
+            and covered_b >= COPY_COVERAGE * len(text_b.strip()))
 
 
 def _drop_one_sided_overlaps(passages: list[AlignedSpan]) -> list[AlignedSpan]:
