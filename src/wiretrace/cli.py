@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", action="store_true",
                    help="also write articles.parquet, passages.parquet and stories.parquet")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
+    p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+                   help="processes for the per-article and per-pair work (default: one per "
+                        "core); the results do not depend on it")
     _add_input_options(p)
     _add_param_options(p)
     p.set_defaults(func=cmd_trace, parser=p)
@@ -234,7 +237,8 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
                 raise Failure(f"no readable article in the input; "
                               f"{_plural(len(rejected), 'record')} rejected, see {rejected_file}")
             raise Failure("no article found in the input")
-        result = trace(articles, params=params, rejected=rejected, progress=progress)
+        result = trace(articles, params=params, rejected=rejected, progress=progress,
+                       workers=args.workers)
         progress("write", 0, 1)
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),
