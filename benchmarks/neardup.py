@@ -13,7 +13,7 @@ timing includes the method's own tokenisation:
   ``query_all``) with 8 bands of 16 rows, the banding rensa's own deduplicator
   picks at 0.8 (rensa needs a number of bands that divides ``num_perm``);
 * ``wiretrace``: ``text.tokenize`` -> ``fingerprint.shingles`` ->
-  ``fingerprint.minhash`` -> ``candidates.lsh_pairs`` (its own tokenizer and
+  ``fingerprint.minhash_matrix`` -> ``candidates.lsh_pairs`` (its own tokenizer and
   its own banding, ``candidates.lsh_bands``).  The word caches of
   ``wiretrace.text`` (if it has any) are cleared before each run, so that a
   repeat does not start with the corpus's vocabulary already normalised; tables
@@ -64,7 +64,7 @@ import numpy as np
 from wiretrace import datasets
 from wiretrace import text as wtext
 from wiretrace.candidates import lsh_bands, lsh_pairs
-from wiretrace.fingerprint import minhash, permutations, shingles
+from wiretrace.fingerprint import minhash_matrix, shingles
 
 THRESHOLD = 0.8
 NGRAM = 5
@@ -192,9 +192,7 @@ def run_wiretrace(texts: list[str], bands: int | None = None) -> Run:
     clock.lap("tokenise")
     sets = [shingles(t, NGRAM) for t in tokens]
     clock.lap("shingle")
-    perms = permutations(NUM_PERM)
-    signatures = (np.stack([minhash(s, perms) for s in sets]) if sets
-                  else np.empty((0, NUM_PERM), dtype=np.uint64))
+    signatures = minhash_matrix(sets, NUM_PERM)
     clock.lap("minhash")
     non_empty = np.fromiter((len(s) > 0 for s in sets), dtype=bool, count=len(sets))
     pairs = lsh_pairs(signatures, THRESHOLD, non_empty)

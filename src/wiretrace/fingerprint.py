@@ -2,19 +2,21 @@
 
 Shingles are the sets of hashed word n-grams of each article (see
 :func:`wiretrace.text.ngram_hashes`).  MinHash compresses a shingle set into
-``num_perm`` minima of universal hash functions, so that the share of equal
-positions between two signatures estimates their Jaccard similarity.  The
-hash family is multiply-shift on 64-bit words, computed for all permutations
-at once with NumPy.
+``num_perm`` minima of independent hash functions, so that the share of equal
+positions between two signatures estimates their Jaccard similarity.
+
+The signatures come from rensa's MinHash, fed wiretrace's own 64-bit shingle
+hashes: measured on the 21,268 Reuters + BBC texts it computes all of them
+in 0.05 s (0.38 s with the conversion to a NumPy matrix) against 1.54 s for
+wiretrace's earlier NumPy multiply-shift implementation (BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import rensa
 
 from wiretrace.text import Tokens, ngram_hashes
-
-_MAX = np.iinfo(np.uint64).max
 
 
 def shingles(tokens: Tokens, n: int) -> np.ndarray:
@@ -22,29 +24,20 @@ def shingles(tokens: Tokens, n: int) -> np.ndarray:
     return np.unique(ngram_hashes(tokens.hashes, n))
 
 
-def permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """The ``(a, b)`` coefficients of ``num_perm`` hash functions (a odd)."""
-    rng = np.random.default_rng(seed)
-    a = rng.integers(1, _MAX, size=num_perm, dtype=np.uint64, endpoint=True) | np.uint64(1)
-    b = rng.integers(0, _MAX, size=num_perm, dtype=np.uint64, endpoint=True)
-    return a, b
-
-
-def minhash(shingle_set: np.ndarray, perms: tuple[np.ndarray, np.ndarray],
-            chunk: int = 4096) -> np.ndarray:
-    """MinHash signature (``uint64[num_perm]``) of one shingle set.
+def minhash_matrix(shingle_sets: list[np.ndarray], num_perm: int, seed: int = 1
+                   ) -> np.ndarray:
+    """MinHash signatures of many shingle sets: ``uint32[len(sets), num_perm]``.
 
     An empty set gets the all-max signature, which only ever collides with
     other empty sets (those are never proposed as candidates).
     """
-    a, b = perms
-    signature = np.full(len(a), _MAX, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for begin in range(0, len(shingle_set), chunk):
-            block = shingle_set[begin:begin + chunk]
-            hashed = a[:, None] * block[None, :] + b[:, None]
-            np.minimum(signature, hashed.min(axis=1), out=signature)
-    return signature
+    if not shingle_sets:
+        return np.empty((0, num_perm), dtype=np.uint32)
+    flat = np.concatenate(shingle_sets).astype(np.uint64, copy=False)
+    offsets = np.zeros(len(shingle_sets) + 1, dtype=np.uint64)
+    np.cumsum([len(s) for s in shingle_sets], out=offsets[1:])
+    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, seed)
+    return np.array(digests.to_rows(), dtype=np.uint32).reshape(len(shingle_sets), num_perm)
 
 
 def jaccard(set_a: np.ndarray, set_b: np.ndarray) -> float:

@@ -19,7 +19,7 @@ import numpy as np
 from wiretrace.align import align_tokens
 from wiretrace.candidates import boilerplate_mask, lsh_pairs, seed_index_pairs
 from wiretrace.diff import diff_versions
-from wiretrace.fingerprint import minhash, permutations, shingles
+from wiretrace.fingerprint import minhash_matrix, shingles
 from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult
 from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
@@ -75,14 +75,15 @@ def _tokens(k: int) -> tuple[Tokens, np.ndarray | None]:
     return cache[k]
 
 
-def _fingerprint_chunk(indices: list[int]) -> list[tuple[np.ndarray, np.ndarray, int]]:
-    params, perms = STATE["params"], STATE["perms"]
-    out = []
+def _fingerprint_chunk(indices: list[int]) -> tuple[list[np.ndarray], np.ndarray, list[int]]:
+    """Shingle sets, MinHash signatures and word counts of some articles."""
+    params = STATE["params"]
+    shingle_sets, word_counts = [], []
     for k in indices:
         tokens = tokenize(STATE["articles"][k].text)
-        shingle_set = shingles(tokens, params.seed_ngram)
-        out.append((shingle_set, minhash(shingle_set, perms), len(tokens)))
-    return out
+        shingle_sets.append(shingles(tokens, params.seed_ngram))
+        word_counts.append(len(tokens))
+    return shingle_sets, minhash_matrix(shingle_sets, params.num_perm), word_counts
 
 
 def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
@@ -131,21 +132,21 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
             continue
         by_id[article.id] = article
     ids = list(by_id)
-    state = {"articles": list(by_id.values()), "params": params,
-             "perms": permutations(params.num_perm), "token_cache": {},
+    state = {"articles": list(by_id.values()), "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 
     shingle_sets: list[np.ndarray] = []
     signatures: list[np.ndarray] = []
     word_counts: dict[str, int] = {}
-    for chunk in map_chunks(_fingerprint_chunk, range(len(ids)), workers, 500, state):
-        for shingle_set, signature, n_words in chunk:
-            word_counts[ids[len(shingle_sets)]] = n_words
-            shingle_sets.append(shingle_set)
-            signatures.append(signature)
+    for chunk_sets, chunk_signatures, chunk_counts in map_chunks(
+            _fingerprint_chunk, range(len(ids)), workers, 500, state):
+        for n_words in chunk_counts:
+            word_counts[ids[len(word_counts)]] = n_words
+        shingle_sets += chunk_sets
+        signatures.append(chunk_signatures)
         progress("fingerprint", len(shingle_sets), len(ids))
-    signature_matrix = np.stack(signatures) if signatures else np.empty(
-        (0, params.num_perm), dtype=np.uint64)
+    signature_matrix = np.concatenate(signatures) if signatures else np.empty(
+        (0, params.num_perm), dtype=np.uint32)
     pair_set, boilerplate = candidate_pairs(shingle_sets, signature_matrix, params)
     del shingle_sets, signatures, signature_matrix
     pairs = sorted(pair_set)
