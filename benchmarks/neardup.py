@@ -12,8 +12,8 @@ timing includes the method's own tokenisation:
 * ``rensa``: ``RMinHash.from_token_sets`` and ``RMinHashLSH`` (``insert_pairs``,
   ``query_all``) with 8 bands of 16 rows, the banding rensa's own deduplicator
   picks at 0.8 (rensa needs a number of bands that divides ``num_perm``);
-* ``wiretrace``: ``text.tokenize`` -> ``fingerprint.shingles`` ->
-  ``fingerprint.minhash_matrix`` -> ``candidates.lsh_pairs`` (its own tokenizer and
+* ``wiretrace``: ``text.token_hashes_batch`` -> ``fingerprint.shingles_batch`` ->
+  ``fingerprint.minhash_flat`` -> ``candidates.lsh_pairs`` (its own tokenizer and
   its own banding, ``candidates.lsh_bands``).  The word caches of
   ``wiretrace.text`` (if it has any) are cleared before each run, so that a
   repeat does not start with the corpus's vocabulary already normalised; tables
@@ -64,7 +64,7 @@ import numpy as np
 from wiretrace import datasets
 from wiretrace import text as wtext
 from wiretrace.candidates import lsh_bands, lsh_pairs
-from wiretrace.fingerprint import minhash_matrix, shingles
+from wiretrace.fingerprint import minhash_flat, shingles, shingles_batch
 
 THRESHOLD = 0.8
 NGRAM = 5
@@ -188,13 +188,13 @@ def run_wiretrace(texts: list[str], bands: int | None = None) -> Run:
     del bands  # wiretrace picks its own banding from the threshold
     _clear_wiretrace_caches()
     clock = Timer()
-    tokens = [wtext.tokenize(t) for t in texts]
+    hashes, token_offsets = wtext.token_hashes_batch(texts)
     clock.lap("tokenise")
-    sets = [shingles(t, NGRAM) for t in tokens]
+    flat, offsets = shingles_batch(hashes, token_offsets, NGRAM)
     clock.lap("shingle")
-    signatures = minhash_matrix(sets, NUM_PERM)
+    signatures = minhash_flat(flat, offsets, NUM_PERM)
     clock.lap("minhash")
-    non_empty = np.fromiter((len(s) > 0 for s in sets), dtype=bool, count=len(sets))
+    non_empty = np.diff(offsets) > 0
     pairs = lsh_pairs(signatures, THRESHOLD, non_empty)
     clock.lap("lsh")
     return Run(clock.seconds, set(pairs), signatures, lsh_bands(NUM_PERM, THRESHOLD))

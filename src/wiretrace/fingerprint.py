@@ -24,6 +24,43 @@ def shingles(tokens: Tokens, n: int) -> np.ndarray:
     return np.unique(ngram_hashes(tokens.hashes, n))
 
 
+def shingles_batch(hashes: np.ndarray, offsets: np.ndarray, n: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle sets of many texts from :func:`~wiretrace.text.token_hashes_batch`.
+
+    Returns ``(flat, offsets)``: text ``k``'s sorted distinct n-gram hashes
+    are ``flat[offsets[k]:offsets[k + 1]]``.  N-grams that would run across
+    two texts are left out.
+    """
+    n_texts = len(offsets) - 1
+    grams = ngram_hashes(hashes, n)
+    text_of_token = np.repeat(np.arange(n_texts), np.diff(offsets))
+    starts = np.arange(len(grams))
+    valid = text_of_token[starts] == text_of_token[starts + n - 1] if len(grams) else starts > 0
+    grams, owners = grams[valid], text_of_token[starts[valid]]
+    # sort by (text, hash), then keep the first of each run of equal pairs
+    order = np.lexsort((grams, owners))
+    grams, owners = grams[order], owners[order]
+    first = np.ones(len(grams), dtype=bool)
+    first[1:] = (grams[1:] != grams[:-1]) | (owners[1:] != owners[:-1])
+    grams, owners = grams[first], owners[first]
+    counts = np.bincount(owners, minlength=n_texts)
+    flat_offsets = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(counts, out=flat_offsets[1:])
+    return grams, flat_offsets
+
+
+def minhash_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int = 1
+                 ) -> np.ndarray:
+    """MinHash signatures of the shingle sets ``flat[offsets[k]:offsets[k+1]]``."""
+    n_sets = len(offsets) - 1
+    if n_sets == 0:
+        return np.empty((0, num_perm), dtype=np.uint32)
+    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        flat.astype(np.uint64, copy=False), offsets.astype(np.uint64), num_perm, seed)
+    return np.array(digests.to_rows(), dtype=np.uint32).reshape(n_sets, num_perm)
+
+
 def minhash_matrix(shingle_sets: list[np.ndarray], num_perm: int, seed: int = 1
                    ) -> np.ndarray:
     """MinHash signatures of many shingle sets: ``uint32[len(sets), num_perm]``.
@@ -33,11 +70,9 @@ def minhash_matrix(shingle_sets: list[np.ndarray], num_perm: int, seed: int = 1
     """
     if not shingle_sets:
         return np.empty((0, num_perm), dtype=np.uint32)
-    flat = np.concatenate(shingle_sets).astype(np.uint64, copy=False)
-    offsets = np.zeros(len(shingle_sets) + 1, dtype=np.uint64)
+    offsets = np.zeros(len(shingle_sets) + 1, dtype=np.int64)
     np.cumsum([len(s) for s in shingle_sets], out=offsets[1:])
-    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, seed)
-    return np.array(digests.to_rows(), dtype=np.uint32).reshape(len(shingle_sets), num_perm)
+    return minhash_flat(np.concatenate(shingle_sets), offsets, num_perm, seed)
 
 
 def jaccard(set_a: np.ndarray, set_b: np.ndarray) -> float:

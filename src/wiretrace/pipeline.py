@@ -19,12 +19,12 @@ import numpy as np
 from wiretrace.align import align_tokens
 from wiretrace.candidates import boilerplate_mask, lsh_pairs, seed_index_pairs
 from wiretrace.diff import diff_versions
-from wiretrace.fingerprint import minhash_matrix, shingles
+from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult
 from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.stories import build_stories
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
 Progress = Callable[[str, int, int], None]
 # Tokenised articles a worker keeps for their next pairs (pairs come sorted
@@ -78,12 +78,11 @@ def _tokens(k: int) -> tuple[Tokens, np.ndarray | None]:
 def _fingerprint_chunk(indices: list[int]) -> tuple[list[np.ndarray], np.ndarray, list[int]]:
     """Shingle sets, MinHash signatures and word counts of some articles."""
     params = STATE["params"]
-    shingle_sets, word_counts = [], []
-    for k in indices:
-        tokens = tokenize(STATE["articles"][k].text)
-        shingle_sets.append(shingles(tokens, params.seed_ngram))
-        word_counts.append(len(tokens))
-    return shingle_sets, minhash_matrix(shingle_sets, params.num_perm), word_counts
+    hashes, token_offsets = token_hashes_batch([STATE["articles"][k].text for k in indices])
+    flat, offsets = shingles_batch(hashes, token_offsets, params.seed_ngram)
+    shingle_sets = [flat[offsets[k]:offsets[k + 1]] for k in range(len(indices))]
+    return (shingle_sets, minhash_flat(flat, offsets, params.num_perm),
+            np.diff(token_offsets).tolist())
 
 
 def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
