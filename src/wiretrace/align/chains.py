@@ -5,10 +5,11 @@ Seed-and-chain, the approach of passage-reuse detectors such as passim:
 1. **Anchors**: every word ``anchor_ngram``-gram the two texts share, as a
    pair of token positions ``(i, j)``.  N-grams repeated many times inside
    one text ("the", "said the") are dropped as uninformative.
-2. **Chains**: anchors sorted by position in ``a`` are chained greedily
-   along their diagonal; a chain accepts the next anchor when it lies at most
-   ``max_gap`` unmatched words further on both sides and does not drift off
-   the diagonal by more than ``max_gap``.  This bridges spelling variants
+2. **Chains**: anchors on one diagonal, close together, form a run (found
+   with NumPy in one pass); runs sorted by position in ``a`` are chained
+   greedily; a chain accepts the next run when it starts at most ``max_gap``
+   unmatched words further on both sides and does not drift off the
+   diagonal by more than ``max_gap``.  This bridges spelling variants
    (Bazoum/Bozoum), inserted or dropped words and small rewrites, while a
    paragraph only one side has breaks the chain.
 3. **Passages**: each chain with enough matched words becomes a passage, its
@@ -89,15 +90,44 @@ def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int,
     return matches[np.lexsort((matches[:, 1], matches[:, 0]))]
 
 
-def chain_anchors(matches: np.ndarray, n: int, max_gap: int) -> list[list[tuple[int, int]]]:
-    """Greedy diagonal chaining of anchors sorted by ``(i, j)``.
+Run = tuple[int, int, int, int, int]  # a_first, a_end, b_first, b_end, words of a covered
 
-    Returns the anchors of each chain, in order.
+
+def diagonal_runs(matches: np.ndarray, n: int, max_gap: int) -> list[Run]:
+    """Anchors on one diagonal, at most ``max_gap`` words apart, as one run.
+
+    Vectorised: a verbatim stretch of hundreds of anchors becomes one run, so
+    the chaining that follows handles a handful of runs per pair, not every
+    anchor (an edit shifts the diagonal and starts a new run).
     """
-    finished: list[list[tuple[int, int]]] = []
-    # an open chain: [a_end, b_end, last_i, last_j, anchors]
+    if len(matches) == 0:
+        return []
+    diagonal = matches[:, 0] - matches[:, 1]
+    order = np.lexsort((matches[:, 0], diagonal))
+    i, j, diagonal = matches[order, 0], matches[order, 1], diagonal[order]
+    breaks = np.flatnonzero((diagonal[1:] != diagonal[:-1]) | (i[1:] - i[:-1] > max_gap + n)) + 1
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [len(i)]))
+    # words of a each anchor adds: up to the next anchor of its run, n for the last
+    step = np.minimum(np.diff(i, append=i[-1] + n), n)
+    step[ends - 1] = n
+    covered = np.add.reduceat(step, starts)
+    runs = np.stack([i[starts], i[ends - 1] + n, j[starts], j[ends - 1] + n, covered], axis=1)
+    return [tuple(run) for run in runs[np.lexsort((runs[:, 2], runs[:, 0]))].tolist()]
+
+
+def chain_runs(runs: list[Run], max_gap: int) -> list[list[Run]]:
+    """Greedy chaining of runs sorted by their start in a.
+
+    A run joins the chain that ends at most ``max_gap`` words before it on
+    both sides and whose diagonal is within ``max_gap`` of its own; this
+    bridges spelling variants, inserted or dropped words and small rewrites.
+    """
+    finished: list[list[Run]] = []
+    # an open chain: [a_end, b_end, last a_first, last b_first, runs]
     active: list[list] = []
-    for i, j in matches.tolist():
+    for run in runs:
+        i, i_end, j, j_end, _ = run
         still_open = []
         for chain in active:
             if chain[0] + max_gap < i:
@@ -117,11 +147,11 @@ def chain_anchors(matches: np.ndarray, n: int, max_gap: int) -> list[list[tuple[
             if best_cost is None or cost < best_cost:
                 best, best_cost = chain, cost
         if best is None:
-            active.append([i + n, j + n, i, j, [(i, j)]])
+            active.append([i_end, j_end, i, j, [run]])
             continue
-        best[0], best[1] = max(best[0], i + n), max(best[1], j + n)
+        best[0], best[1] = max(best[0], i_end), max(best[1], j_end)
         best[2], best[3] = i, j
-        best[4].append((i, j))
+        best[4].append(run)
     return finished + [chain[4] for chain in active]
 
 
@@ -132,34 +162,32 @@ def _has_whole_paragraph(text: str, start: int, end: int) -> bool:
     return first != -1 and last > first and any(ch.isalnum() for ch in gap[first:last])
 
 
-def split_at_paragraphs(anchors: list[tuple[int, int]], n: int, text_a: str, tokens_a: Tokens,
-                        text_b: str, tokens_b: Tokens) -> list[list[tuple[int, int]]]:
+def split_at_paragraphs(chain: list[Run], text_a: str, tokens_a: Tokens, text_b: str,
+                        tokens_b: Tokens) -> list[list[Run]]:
     """Cut a chain where one side has a whole paragraph the other lacks.
 
     A subheading or an inserted paragraph between two reused paragraphs is not
     part of a reused passage: cutting there lets the diff report it as added
     or dropped instead of as a rewording.
     """
-    pieces = [[anchors[0]]]
-    end_a, end_b = anchors[0][0] + n, anchors[0][1] + n
-    for i, j in anchors[1:]:
+    pieces = [[chain[0]]]
+    end_a, end_b = chain[0][1], chain[0][3]
+    for run in chain[1:]:
+        i, i_end, j, j_end, _ = run
         if i > end_a and _has_whole_paragraph(text_a, int(tokens_a.ends[end_a - 1]),
                                               int(tokens_a.starts[i])) \
                 or j > end_b and _has_whole_paragraph(text_b, int(tokens_b.ends[end_b - 1]),
                                                       int(tokens_b.starts[j])):
             pieces.append([])
-        pieces[-1].append((i, j))
-        end_a, end_b = max(end_a, i + n), max(end_b, j + n)
+        pieces[-1].append(run)
+        end_a, end_b = max(end_a, i_end), max(end_b, j_end)
     return pieces
 
 
-def _chain_extent(anchors: list[tuple[int, int]], n: int) -> tuple[int, int, int, int, int]:
+def _chain_extent(chain: list[Run]) -> tuple[int, int, int, int, int]:
     """Token extent ``(a_first, a_end, b_first, b_end, matched)`` of a chain."""
-    covered_a = set()
-    for i, _ in anchors:
-        covered_a.update(range(i, i + n))
-    return (anchors[0][0], max(i for i, _ in anchors) + n,
-            anchors[0][1], max(j for _, j in anchors) + n, len(covered_a))
+    return (chain[0][0], max(run[1] for run in chain), chain[0][2],
+            max(run[3] for run in chain), sum(run[4] for run in chain))
 
 
 def similar_words(word_a: str, word_b: str, min_similarity: float) -> bool:
@@ -221,10 +249,10 @@ def chain_passages(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     if len(matches) == 0:
         return []
     chains = [
-        extend_fuzzy(_chain_extent(piece, n), tokens_a, tokens_b, params.spelling_min_similarity,
+        extend_fuzzy(_chain_extent(piece), tokens_a, tokens_b, params.spelling_min_similarity,
                      ignore_a, ignore_b)
-        for anchors in chain_anchors(matches, n, params.max_gap)
-        for piece in split_at_paragraphs(anchors, n, text_a, tokens_a, text_b, tokens_b)
+        for chain in chain_runs(diagonal_runs(matches, n, params.max_gap), params.max_gap)
+        for piece in split_at_paragraphs(chain, text_a, tokens_a, text_b, tokens_b)
     ]
     chains = [c for c in chains if c[4] >= params.min_passage_words]
     chains.sort(key=lambda c: (-c[4], c[0], c[2]))
