@@ -50,7 +50,7 @@ SUMMARY_MIN_CHARS = 300
 SUMMARY_MAX_RATIO = 20
 SUMMARY_MIN_STRONGEST = 0.45
 SUMMARY_SEED_SHARE = 0.75
-# Exact chains covering this much of both texts make the pair a copy.
+# Exact chains covering this much of one text make it a copy of the other.
 COPY_COVERAGE = 0.95
 # Share of a merged passage that exact chains must make up for their extent
 # to stand for the whole.
@@ -296,15 +296,17 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
 
 
 def _nearly_all_exact(chains: list[AlignedSpan], text_a: str, text_b: str) -> bool:
-    """Whether exact chains already cover almost all of both texts (a copy).
+    """Whether exact chains already cover almost all of one text.
 
-    Sentence similarity can add nothing to a copy; skipping it is what makes
-    the many copies of a widely republished story cheap to align.
+    Then that text is a copy (whole, trimmed or extended) of the other, and
+    what the other holds beyond it is its own material: sentence similarity
+    has nothing to add.  Skipping it is what makes the many copies of a
+    widely republished story cheap to align.
     """
     covered_a = sum(c.a_end - c.a_start for c in chains)
     covered_b = sum(c.b_end - c.b_start for c in chains)
     return (covered_a >= COPY_COVERAGE * len(text_a.strip())
-            and covered_b >= COPY_COVERAGE * len(text_b.strip()))
+            or covered_b >= COPY_COVERAGE * len(text_b.strip()))
 
 
 def _drop_one_sided_overlaps(passages: list[AlignedSpan]) -> list[AlignedSpan]:
