@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 
+from wiretrace.fingerprint import SHINGLE_BITS
 from wiretrace.text import ngram_hashes
 
 
@@ -74,7 +75,7 @@ def boilerplate_mask(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,
     """
     if len(boilerplate) == 0:
         return None
-    grams = ngram_hashes(word_hashes, n)
+    grams = ngram_hashes(word_hashes, n) >> np.uint64(64 - SHINGLE_BITS)  # as shingles
     hits = np.flatnonzero(np.isin(grams, boilerplate, assume_unique=False))
     if len(hits) == 0:
         return None

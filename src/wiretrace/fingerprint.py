@@ -18,35 +18,49 @@ import rensa
 
 from wiretrace.text import Tokens, ngram_hashes
 
+# Shingles keep the top 40 bits of their n-gram hash: room to pack the text's
+# number into the low 24 of a sort key (see shingles_batch).  Two different
+# n-grams then share a shingle once in 2**40: no measurable effect on
+# candidates or signatures.
+SHINGLE_BITS = 40
+_DROP_BITS = np.uint64(64 - SHINGLE_BITS)
+_VALUE_MASK = np.uint64((1 << SHINGLE_BITS) - 1)
+
 
 def shingles(tokens: Tokens, n: int) -> np.ndarray:
-    """Sorted, distinct hashes of the article's word ``n``-grams."""
-    return np.unique(ngram_hashes(tokens.hashes, n))
+    """Sorted, distinct shingles (40-bit n-gram hashes) of one text."""
+    return np.unique(ngram_hashes(tokens.hashes, n) >> _DROP_BITS)
 
 
 def shingles_batch(hashes: np.ndarray, offsets: np.ndarray, n: int
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Shingle sets of many texts from :func:`~wiretrace.text.token_hashes_batch`.
 
-    Returns ``(flat, offsets)``: text ``k``'s sorted distinct n-gram hashes
-    are ``flat[offsets[k]:offsets[k + 1]]`` (what :func:`shingles` gives).
-    A sort per text beats one global two-key sort (measured: 0.8 s against
-    1.5 s for the 21,268 Reuters + BBC texts).
+    Returns ``(flat, offsets)``: text ``k``'s sorted distinct shingles are
+    ``flat[offsets[k]:offsets[k + 1]]`` (what :func:`shingles` gives).
+    N-grams that would run across two texts are left out.  The text's number
+    and the shingle are packed into one 64-bit key and all texts sorted at
+    once (measured: 0.27 s for the 21,268 Reuters + BBC texts, against 0.86 s
+    sorting text by text and 1.5 s with a two-key sort).
     """
-    sets = []
-    for k in range(len(offsets) - 1):
-        grams = ngram_hashes(hashes[offsets[k]:offsets[k + 1]], n)
-        grams.sort()
-        if len(grams) > 1:
-            keep = np.empty(len(grams), dtype=bool)
-            keep[0] = True
-            np.not_equal(grams[1:], grams[:-1], out=keep[1:])
-            grams = grams[keep]
-        sets.append(grams)
-    flat_offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-    np.cumsum([len(g) for g in sets], out=flat_offsets[1:])
-    flat = np.concatenate(sets) if sets else np.empty(0, dtype=np.uint64)
-    return flat, flat_offsets
+    n_texts = len(offsets) - 1
+    flat_offsets = np.zeros(n_texts + 1, dtype=np.int64)
+    grams = ngram_hashes(hashes, n)
+    if len(grams) == 0:
+        return np.empty(0, dtype=np.uint64), flat_offsets
+    owners = np.repeat(np.arange(n_texts, dtype=np.uint64), np.diff(offsets))
+    starts = np.arange(len(grams))
+    valid = owners[starts] == owners[starts + n - 1]
+    keys = (owners[starts[valid]] << np.uint64(SHINGLE_BITS)) | (grams[valid] >> _DROP_BITS)
+    keys.sort()
+    if len(keys) > 1:
+        keep = np.empty(len(keys), dtype=bool)
+        keep[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+        keys = keys[keep]
+    counts = np.bincount((keys >> np.uint64(SHINGLE_BITS)).astype(np.int64), minlength=n_texts)
+    np.cumsum(counts, out=flat_offsets[1:])
+    return keys & _VALUE_MASK, flat_offsets
 
 
 def minhash_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int = 1
