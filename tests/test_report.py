@@ -272,3 +272,12 @@ def test_odd_but_valid_results_do_not_crash() -> None:
     assert_balanced(html)
     assert html.count('class="pair"') == 2  # o/v and o/w; "missing" is noted instead
     assert 'data-passage="1"' in html and "short origin text" in re.sub(r"<[^>]+>", "", html)
+
+
+def test_large_results_show_the_largest_stories_only() -> None:
+    articles = {f"x{k}": Article(f"x{k}", f"Text number {k} of a long series.") for k in range(12)}
+    stories = [Story(f"story-{k}", [f"x{2 * k}", f"x{2 * k + 1}"], f"x{2 * k}", "input order")
+               for k in range(6)]
+    html = render_report(TraceResult(articles, [], stories, [], []), max_stories=4)
+    assert "The 4 largest of 6 stories are shown" in html
+    assert html.count('<section class="story"') == 4

@@ -308,10 +308,26 @@ class _Renderer:
                 f"{self.timeline(story)}{edges}{pairs}</section>")
 
 
-def render_report(result: TraceResult, title: str = "wiretrace report") -> str:
-    """The whole report as one self-contained HTML page."""
+# A page a browser opens quickly: the largest stories in full, long lists cut.
+MAX_STORIES = 200
+MAX_LISTED = 2000
+
+
+def render_report(result: TraceResult, title: str = "wiretrace report",
+                  max_stories: int = MAX_STORIES) -> str:
+    """The whole report as one self-contained HTML page.
+
+    The ``max_stories`` largest stories are shown in full (a page with every
+    story of a million articles would not open); all of them are in
+    ``stories.jsonl``.
+    """
     r = _Renderer(result)
-    stories = sorted(result.stories, key=lambda s: -len(s.members))
+    stories = sorted(result.stories, key=lambda s: (-len(s.members), s.id))
+    shown_note = ""
+    if len(stories) > max_stories:
+        shown_note = (f'<p class="meta">The {max_stories:,} largest of {len(stories):,} stories '
+                      "are shown; stories.jsonl lists them all.</p>")
+        stories = stories[:max_stories]
     counts = "".join(f'<div class="count"><b>{n}</b>{label if n == 1 else plural}</div>'
                      for n, label, plural in (
         (len(result.articles), "article", "articles"), (len(result.stories), "story", "stories"),
@@ -332,21 +348,23 @@ def render_report(result: TraceResult, title: str = "wiretrace report") -> str:
             f'{_n(len(s.members), "article")}'
             f" · origin {_name(result, s.origin)} <span class=\"meta\">"
             f"({_e(s.origin_reason)})</span></li>" for i, s in enumerate(stories, 1))
-        body.append(f'<nav class="panel"><h2>Stories, largest first</h2>'
+        body.append(f'<nav class="panel"><h2>Stories, largest first</h2>{shown_note}'
                     f'<ol class="stories">{items}</ol></nav>')
         body.append(f'<div class="legend">{legend}</div>')
         body.extend(r.story(i, s) for i, s in enumerate(stories, 1))
     in_story = {m for s in result.stories for m in s.members}
-    alone = [a for a in result.articles.values() if a.id not in in_story]
+    alone = [a for a in result.articles.values() if a.id not in in_story][:MAX_LISTED]
     if alone and stories:
         items = "".join(f"<li><b>{_e(a.id)}</b>{' – ' + _e(a.title) if a.title else ''}</li>"
                         for a in alone)
+        cut = f" (the first {MAX_LISTED:,} listed)" if len(alone) == MAX_LISTED else ""
         body.append(f'<details class="panel" id="unstoried"><summary>'
-                    f"{_n(len(alone), 'article')} in no story</summary><ul>{items}</ul></details>")
+                    f"{_n(len(result.articles) - len(in_story), 'article')} in no story{cut}"
+                    f"</summary><ul>{items}</ul></details>")
     if result.rejected:
         rows = "".join(f"<tr><td>{_e(x.source)}</td><td>{_e(x.location or '')}</td>"
                        f"<td>{_e(x.record_id or '')}</td><td>{_e(x.reason)}</td></tr>"
-                       for x in result.rejected)
+                       for x in result.rejected[:MAX_LISTED])
         body.append(f'<details class="panel" id="rejected"><summary>'
                     f"{_n(len(result.rejected), 'rejected record')}</summary><table><tr>"
                     "<th>source</th><th>location</th><th>record</th><th>reason</th></tr>"
