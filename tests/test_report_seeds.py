@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+from test_report import marks_by_passage
 
 
 @pytest.fixture(scope="module")
@@ -19,15 +20,6 @@ def seed_run(seeds_dir, tmp_path_factory) -> Path:
                           timeout=120)
     assert done.returncode == 0, done.stderr
     return out
-
-
-def _joined(page, selector: str) -> dict[str, str]:
-    pairs = page.eval_on_selector_all(
-        selector, "els => els.map(e => [e.getAttribute('data-passage'), e.textContent])")
-    joined: dict[str, str] = defaultdict(str)
-    for key, text in pairs:
-        joined[key] += text
-    return dict(joined)
 
 
 def test_seed_report_highlights_the_aligned_passages(browser, seed_run, seeds_dir, tmp_path):
@@ -41,8 +33,8 @@ def test_seed_report_highlights_the_aligned_passages(browser, seed_run, seeds_di
     page.on("request", lambda request: requests.append(request.url))
     page.goto((seed_run / "report.html").resolve().as_uri())
 
-    origin_side = _joined(page, ".side-origin mark.reused")
-    version_side = _joined(page, ".side-version mark.reused")
+    origin_side = marks_by_passage(page, ".side-origin mark.reused")
+    version_side = marks_by_passage(page, ".side-version mark.reused")
     expected_a = sorted(text_a[p["a_start"]:p["a_end"]] for p in passages)
     expected_b = sorted(text_b[p["b_start"]:p["b_end"]] for p in passages)
     assert sorted(origin_side.values()) == expected_a
