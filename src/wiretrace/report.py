@@ -198,6 +198,8 @@ class _Renderer:
     def __init__(self, result: TraceResult) -> None:
         self.r = result
         self.counter = 0
+        # looked up once per version shown: index them, or a large run is quadratic
+        self.diffs = {(d.a, d.b): d for d in reversed(result.diffs)}
 
     def pair(self, story: Story, version: str) -> str:
         r, origin = self.r, story.origin
@@ -205,7 +207,7 @@ class _Renderer:
         if a is None or b is None:
             gone = version if b is None else origin
             return f'<p class="note">The text of {_e(gone)} is not available.</p>'
-        diff = next((d for d in r.diffs if d.a == origin and d.b == version), None)
+        diff = self.diffs.get((origin, version))
         a_spans: list[_Span | None] = []
         b_spans: list[_Span | None] = []
         for p in _pair_passages(r, diff, origin, version):
