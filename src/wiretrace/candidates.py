@@ -25,31 +25,40 @@ import numpy as np
 from wiretrace.fingerprint import SHINGLE_BITS
 from wiretrace.text import ngram_hashes
 
+# Article numbers live in the low bits of a sort key beside a 40-bit shingle.
+DOC_BITS = 64 - SHINGLE_BITS
+MAX_ARTICLES = 1 << DOC_BITS
 
-def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int, min_shared: int
+
+def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min_shared: int
                      ) -> tuple[dict[tuple[int, int], int], np.ndarray]:
-    """Pairs ``(i, j)`` (``i < j``) sharing at least ``min_shared`` n-grams.
+    """Pairs ``(i, j)`` (``i < j``) sharing at least ``min_shared`` shingles.
 
-    Returns the number of shared (non-boilerplate) n-grams per pair, and the
-    sorted hashes of the boilerplate n-grams (held by more than ``max_df``).
+    ``shingles[offsets[k]:offsets[k + 1]]`` are article ``k``'s distinct
+    shingles.  Returns the number of shared (non-boilerplate) shingles per
+    pair, and the sorted boilerplate shingles (held by more than ``max_df``
+    articles).  Shingle and article number are packed into one 64-bit key and
+    sorted in place: no index arrays beside the data, which is what bounds
+    the memory of this stage.
     """
     no_hashes = np.empty(0, dtype=np.uint64)
-    if len(shingle_sets) < 2:
+    n_docs = len(offsets) - 1
+    if n_docs < 2 or len(shingles) == 0:
         return {}, no_hashes
-    lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64,
-                          count=len(shingle_sets))
-    hashes = np.concatenate(shingle_sets) if lengths.sum() else np.empty(0, np.uint64)
-    docs = np.repeat(np.arange(len(shingle_sets), dtype=np.int64), lengths)
-    order = np.argsort(hashes, kind="stable")
-    hashes, docs = hashes[order], docs[order]
-    # group boundaries of equal hashes
-    boundaries = np.flatnonzero(np.diff(hashes)) + 1
-    starts = np.concatenate(([0], boundaries))
-    sizes = np.diff(np.concatenate((starts, [len(hashes)])))
+    if n_docs > MAX_ARTICLES:
+        raise ValueError(f"the seed index takes at most {MAX_ARTICLES:,} articles per run")
+    keys = np.repeat(np.arange(n_docs, dtype=np.uint64), np.diff(offsets))
+    keys |= shingles.astype(np.uint64) << np.uint64(DOC_BITS)
+    keys.sort()
+    values = keys >> np.uint64(DOC_BITS)
+    docs = (keys & np.uint64(MAX_ARTICLES - 1)).astype(np.int64)
+    del keys
+    # group boundaries of equal shingles
+    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+    sizes = np.diff(np.append(starts, len(values)))
     keep = (sizes >= 2) & (sizes <= max_df)
-    boilerplate = hashes[starts[sizes > max_df]]
+    boilerplate = values[starts[sizes > max_df]]
     pair_keys: list[np.ndarray] = []
-    n_docs = np.int64(len(shingle_sets))
     for size in np.unique(sizes[keep]):
         group_starts = starts[keep & (sizes == size)]
         members = docs[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
@@ -58,10 +67,10 @@ def seed_index_pairs(shingle_sets: list[np.ndarray], max_df: int, min_shared: in
         pair_keys.append(np.minimum(a, b) * n_docs + np.maximum(a, b))
     if not pair_keys:
         return {}, boilerplate
-    keys, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
+    pair_ids, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
     chosen = counts >= min_shared
     pairs = {(int(k // n_docs), int(k % n_docs)): int(c)
-             for k, c in zip(keys[chosen], counts[chosen], strict=True)}
+             for k, c in zip(pair_ids[chosen], counts[chosen], strict=True)}
     return pairs, boilerplate
 
 

@@ -50,13 +50,17 @@ def align_articles(a: Article, tokens_a: Tokens, b: Article, tokens_b: Tokens,
                                   ignore_a, ignore_b)]
 
 
-def candidate_pairs(shingle_sets: list[np.ndarray], signatures: np.ndarray,
+def candidate_pairs(shingles: np.ndarray, offsets: np.ndarray, signatures: np.ndarray,
                     params: TraceParams) -> tuple[set[tuple[int, int]], np.ndarray]:
-    """Index pairs worth aligning (seed index and LSH), and the boilerplate n-grams."""
-    max_df = params.effective_max_df(len(shingle_sets))
-    seed_pairs, boilerplate = seed_index_pairs(shingle_sets, max_df, params.min_shared_seeds)
-    non_empty = np.fromiter((len(s) > 0 for s in shingle_sets), dtype=bool,
-                            count=len(shingle_sets))
+    """Index pairs worth aligning (seed index and LSH), and the boilerplate shingles.
+
+    ``shingles[offsets[k]:offsets[k + 1]]`` are article ``k``'s shingles.
+    """
+    n_articles = len(offsets) - 1
+    max_df = params.effective_max_df(n_articles)
+    seed_pairs, boilerplate = seed_index_pairs(shingles, offsets, max_df,
+                                               params.min_shared_seeds)
+    non_empty = np.diff(offsets) > 0
     pairs = set(seed_pairs) | lsh_pairs(signatures, params.lsh_threshold, non_empty)
     return pairs, boilerplate
 
@@ -75,13 +79,13 @@ def _tokens(k: int) -> tuple[Tokens, np.ndarray | None]:
     return cache[k]
 
 
-def _fingerprint_chunk(indices: list[int]) -> tuple[list[np.ndarray], np.ndarray, list[int]]:
-    """Shingle sets, MinHash signatures and word counts of some articles."""
+def _fingerprint_chunk(indices: list[int]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """Shingles (flat, with offsets), MinHash signatures and word counts of some articles."""
     params = STATE["params"]
     hashes, token_offsets = token_hashes_batch([STATE["articles"][k].text for k in indices])
     flat, offsets = shingles_batch(hashes, token_offsets, params.seed_ngram)
-    shingle_sets = [flat[offsets[k]:offsets[k + 1]] for k in range(len(indices))]
-    return (shingle_sets, minhash_flat(flat, offsets, params.num_perm),
+    return (flat, offsets, minhash_flat(flat, offsets, params.num_perm),
             np.diff(token_offsets).tolist())
 
 
@@ -134,20 +138,27 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
     state = {"articles": list(by_id.values()), "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 
-    shingle_sets: list[np.ndarray] = []
+    flats: list[np.ndarray] = []
+    sizes: list[np.ndarray] = []
     signatures: list[np.ndarray] = []
     word_counts: dict[str, int] = {}
-    for chunk_sets, chunk_signatures, chunk_counts in map_chunks(
+    for chunk_flat, chunk_offsets, chunk_signatures, chunk_counts in map_chunks(
             _fingerprint_chunk, range(len(ids)), workers, 500, state):
         for n_words in chunk_counts:
             word_counts[ids[len(word_counts)]] = n_words
-        shingle_sets += chunk_sets
+        flats.append(chunk_flat)
+        sizes.append(np.diff(chunk_offsets))
         signatures.append(chunk_signatures)
-        progress("fingerprint", len(shingle_sets), len(ids))
+        progress("fingerprint", len(word_counts), len(ids))
+    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+    if sizes:
+        np.cumsum(np.concatenate(sizes), out=offsets[1:])
+    shingle_flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.uint64)
     signature_matrix = np.concatenate(signatures) if signatures else np.empty(
         (0, params.num_perm), dtype=np.uint32)
-    pair_set, boilerplate = candidate_pairs(shingle_sets, signature_matrix, params)
-    del shingle_sets, signatures, signature_matrix
+    del flats, signatures
+    pair_set, boilerplate = candidate_pairs(shingle_flat, offsets, signature_matrix, params)
+    del shingle_flat, signature_matrix
     pairs = sorted(pair_set)
     progress("candidates", len(pairs), len(pairs))
 
