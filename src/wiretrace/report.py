@@ -176,14 +176,14 @@ def _anchor(index: int, story_id: str) -> str:
     return f"story-{index}-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(story_id))[:40]
 
 
-def _pair_passages(result: TraceResult, diff: Diff | None, origin: str,
-                   version: str) -> list[Passage]:
-    if diff is not None and diff.passages:
-        found = [p for p in diff.passages if p.a == origin and p.b == version]
-        found += [p.swapped() for p in diff.passages if p.a == version and p.b == origin]
-        if found:
-            return sorted(found, key=lambda p: (p.a_start, p.b_start))
-    return [p for p in result.passages_of(origin) if p.b == version]
+def _pair_passages(by_pair: dict[tuple[str, str], list[Passage]], diff: Diff | None,
+                   origin: str, version: str) -> list[Passage]:
+    """Passages between the two versions, oriented origin first."""
+    candidates = diff.passages if diff is not None and diff.passages else (
+        by_pair.get((origin, version), []) + by_pair.get((version, origin), []))
+    found = [p for p in candidates if p.a == origin and p.b == version]
+    found += [p.swapped() for p in candidates if p.a == version and p.b == origin]
+    return sorted(found, key=lambda p: (p.a_start, p.b_start))
 
 
 def _article_head(art: Article, role: str) -> str:
@@ -200,6 +200,9 @@ class _Renderer:
         self.counter = 0
         # looked up once per version shown: index them, or a large run is quadratic
         self.diffs = {(d.a, d.b): d for d in reversed(result.diffs)}
+        self.by_pair: dict[tuple[str, str], list[Passage]] = {}
+        for p in result.passages:
+            self.by_pair.setdefault((p.a, p.b), []).append(p)
 
     def pair(self, story: Story, version: str) -> str:
         r, origin = self.r, story.origin
@@ -210,7 +213,7 @@ class _Renderer:
         diff = self.diffs.get((origin, version))
         a_spans: list[_Span | None] = []
         b_spans: list[_Span | None] = []
-        for p in _pair_passages(r, diff, origin, version):
+        for p in _pair_passages(self.by_pair, diff, origin, version):
             self.counter += 1
             k = self.counter
             tag = (f'<mark class="reused" data-passage="{k}" title="reused passage {k}: '
