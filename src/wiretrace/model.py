@@ -72,7 +72,10 @@ class Passage:
                        self.a_end, self.score, self.matched_words)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # spelled out: ``asdict`` deep-copies, which is most of writing a large run
+        return {"a": self.a, "a_start": self.a_start, "a_end": self.a_end, "b": self.b,
+                "b_start": self.b_start, "b_end": self.b_end, "score": self.score,
+                "matched_words": self.matched_words}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +150,12 @@ class Change:
     word_changes: list[WordChange] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"kind": self.kind, "a_start": self.a_start, "a_end": self.a_end,
+                "b_start": self.b_start, "b_end": self.b_end, "a_text": self.a_text,
+                "b_text": self.b_text,
+                "word_changes": [{"op": w.op, "a_start": w.a_start, "a_end": w.a_end,
+                                  "b_start": w.b_start, "b_end": w.b_end, "a_text": w.a_text,
+                                  "b_text": w.b_text} for w in self.word_changes]}
 
 
 @dataclass(frozen=True, slots=True)
