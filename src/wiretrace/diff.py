@@ -90,13 +90,18 @@ def _unmatched_lines(text: str, span: tuple[int, int], edits: list[tuple[int, in
     A subheading one version dropped inside an otherwise reused passage is a
     drop of its own, not a word change.
     """
-    lines = []
+    lines: list[tuple[int, int]] = []
+    if not edits:
+        return lines
     for start, end in paragraph_spans(text[span[0]:span[1]]):
         start, end = start + span[0], end + span[0]
         if start == span[0] and end == span[1]:
             continue  # the passage is one line: its words are ordinary edits
+        touching = [(e0, e1) for e0, e1 in edits if e0 < end and e1 > start]
+        if not touching:
+            continue  # the usual case, checked without looking at characters
         covered = [c for c in range(start, end) if text[c].isalnum()]
-        if covered and all(any(e0 <= c < e1 for e0, e1 in edits) for c in covered):
+        if covered and all(any(e0 <= c < e1 for e0, e1 in touching) for c in covered):
             lines.append((start, end))
     return lines
 
@@ -135,15 +140,25 @@ def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
 
     def names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None
               ) -> dict[str, tuple[int, int]]:
+        """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere."""
+        if within is None:
+            ranges = [(0, len(tokens))]
+        else:  # only the tokens of the unaligned pieces
+            ranges = [(int(np.searchsorted(tokens.starts, s)), int(np.searchsorted(tokens.ends,
+                                                                                    e, "right")))
+                      for s, e in within]
         found: dict[str, tuple[int, int]] = {}
-        for start, end, norm in zip(tokens.starts, tokens.ends, tokens.norms, strict=True):
-            word = text[start:end]
-            if len(word) < 4 or not word[0].isupper() or norm in found:
-                continue
-            if within is None or any(s <= start and end <= e for s, e in within):
-                found[norm] = (int(start), int(end))
+        norms, starts, ends = tokens.norms, tokens.starts, tokens.ends
+        for first, last in ranges:
+            for k in range(first, last):
+                start, end = int(starts[k]), int(ends[k])
+                if end - start < 4 or not text[start].isupper() or norms[k] in found:
+                    continue
+                found[norms[k]] = (start, end)
         return found
 
+    if not pieces_a and not pieces_b:
+        return []
     vocabulary_a, vocabulary_b = set(tokens_a.norms), set(tokens_b.norms)
     variants = []
     for pieces, here, there, vocab_there, flip in (
@@ -151,6 +166,8 @@ def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
         (pieces_a, (text_a, tokens_a), (text_b, tokens_b), vocabulary_b, True),
     ):
         candidates = names(*here, pieces)
+        if not candidates:
+            continue
         others = names(*there, None)
         for norm, (start, end) in candidates.items():
             if norm in vocab_there:
