@@ -258,7 +258,13 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         ("candidate pairs", pairs if isinstance(pairs, int) else "-", None),
         ("passages", len(result.passages), None),
         ("stories", len(result.stories), None),
+        ("articles in stories", sum(len(s.members) for s in result.stories), None),
         ("wall time", f"{wall:.1f} s", None)]))
+    largest = max(result.stories, key=lambda s: len(s.members), default=None)
+    if largest is not None:
+        diff = next((d for d in result.diffs if d.story == largest.id), None)
+        _say(out, f"Largest story: {largest.id}, {_plural(len(largest.members), 'article')}, "
+                  f"origin {largest.origin}" + (f"; {diff.summary}" if diff else ""))
     if n_rej:
         _say(out, f"{_plural(n_rej, 'input record')} rejected and skipped; "
                   f"see {rejected_file} for where and why.", "yellow")
