@@ -62,26 +62,24 @@ def meminfo() -> dict[str, int]:
     return out
 
 
-def available_memory() -> int | None:
+def _memory(meminfo_field: str, psutil_field: str) -> int | None:
+    """A figure from /proc/meminfo, else from psutil, else None."""
     info = meminfo()
-    if "MemAvailable" in info:
-        return info["MemAvailable"]
+    if meminfo_field in info:
+        return info[meminfo_field]
     try:
         import psutil  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return int(psutil.virtual_memory().available)
+    return int(getattr(psutil.virtual_memory(), psutil_field))
+
+
+def available_memory() -> int | None:
+    return _memory("MemAvailable", "available")
 
 
 def total_memory() -> int | None:
-    info = meminfo()
-    if "MemTotal" in info:
-        return info["MemTotal"]
-    try:
-        import psutil  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return int(psutil.virtual_memory().total)
+    return _memory("MemTotal", "total")
 
 
 class Refused(Exception):

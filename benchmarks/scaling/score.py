@@ -17,6 +17,18 @@ def _codes(values, ids) -> np.ndarray:
                       .to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+def _read_jsonl(path: Path, schema):
+    """Only the columns of ``schema`` from a JSONL result file, as an Arrow table."""
+    if path.stat().st_size == 0:
+        return schema.empty_table()
+    from pyarrow import json as pa_json
+
+    return pa_json.read_json(
+        path, read_options=pa_json.ReadOptions(block_size=32 << 20),
+        parse_options=pa_json.ParseOptions(explicit_schema=schema,
+                                           unexpected_field_behavior="ignore"))
+
+
 def read_passages(out_dir: Path, parquet: bool):
     import pyarrow as pa
 
@@ -27,16 +39,8 @@ def read_passages(out_dir: Path, parquet: bool):
         import pyarrow.parquet as pq
 
         return pq.read_table(out_dir / "passages.parquet", columns=columns)
-    path = out_dir / "passages.jsonl"
-    if path.stat().st_size == 0:
-        return schema.empty_table()
-    from pyarrow import json as pa_json
-
     # passage texts (a_text, b_text) are skipped by the parser, never built
-    return pa_json.read_json(
-        path, read_options=pa_json.ReadOptions(block_size=32 << 20),
-        parse_options=pa_json.ParseOptions(explicit_schema=schema,
-                                           unexpected_field_behavior="ignore"))
+    return _read_jsonl(out_dir / "passages.jsonl", schema)
 
 
 def read_stories(out_dir: Path):
@@ -44,14 +48,7 @@ def read_stories(out_dir: Path):
 
     path = out_dir / "stories.jsonl"
     schema = pa.schema([("story", pa.string()), ("members", pa.list_(pa.string()))])
-    if path.stat().st_size == 0:
-        return schema.empty_table()
-    from pyarrow import json as pa_json
-
-    return pa_json.read_json(
-        path, read_options=pa_json.ReadOptions(block_size=32 << 20),
-        parse_options=pa_json.ParseOptions(explicit_schema=schema,
-                                           unexpected_field_behavior="ignore"))
+    return _read_jsonl(path, schema)
 
 
 def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ are, ``WIRETRACE_CACHE`` where they are unpacked (default ``.cache/data``).
 from __future__ import annotations
 
 import os
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -35,11 +36,15 @@ def unpack(archive_name: str) -> Path:
         return target
     if not archive.exists():
         raise FileNotFoundError(f"corpus archive not found: {archive}")
+    # unpack beside the target and rename, so an interrupted run leaves no
+    # half-unpacked folder that looks complete
     partial = target.with_name(target.name + ".partial")
-    partial.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     with tarfile.open(archive) as tar:
         tar.extractall(partial, filter="data")
-    partial.rename(target) if not target.exists() else None
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
     done_marker.touch()
     return target
 

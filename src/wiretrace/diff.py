@@ -18,7 +18,6 @@ Given the aligned passages between versions ``a`` (usually the origin) and
 
 from __future__ import annotations
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from wiretrace.align import similar_words
@@ -55,20 +54,11 @@ def _uncovered_pieces(text: str, covered: list[tuple[int, int]]) -> list[tuple[i
     return trimmed
 
 
-def _token_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
-    """Indices of the tokens lying inside ``[start, end)``."""
-    first = int(np.searchsorted(tokens.starts, start, side="left"))
-    last = int(np.searchsorted(tokens.starts, end, side="left"))
-    while last > first and tokens.ends[last - 1] > end:
-        last -= 1
-    return first, last
-
-
 def word_changes(text_a: str, tokens_a: Tokens, span_a: tuple[int, int],
                  text_b: str, tokens_b: Tokens, span_b: tuple[int, int]) -> list[WordChange]:
     """Word-level edits turning ``text_a[span_a]`` into ``text_b[span_b]``."""
-    a0, a1 = _token_range(tokens_a, *span_a)
-    b0, b1 = _token_range(tokens_b, *span_b)
+    a0, a1 = tokens_a.within(*span_a)
+    b0, b1 = tokens_b.within(*span_b)
     changes = []
     for op in Levenshtein.opcodes(tokens_a.norms[a0:a1], tokens_b.norms[b0:b1]):
         if op.tag == "equal":
@@ -144,9 +134,7 @@ def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
         if within is None:
             ranges = [(0, len(tokens))]
         else:  # only the tokens of the unaligned pieces
-            ranges = [(int(np.searchsorted(tokens.starts, s)), int(np.searchsorted(tokens.ends,
-                                                                                    e, "right")))
-                      for s, e in within]
+            ranges = [tokens.within(s, e) for s, e in within]
         found: dict[str, tuple[int, int]] = {}
         norms, starts, ends = tokens.norms, tokens.starts, tokens.ends
         for first, last in ranges:

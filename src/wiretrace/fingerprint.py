@@ -72,25 +72,3 @@ def minhash_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
     digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
         flat.astype(np.uint64, copy=False), offsets.astype(np.uint64), num_perm, seed)
     return np.array(digests.to_rows(), dtype=np.uint32).reshape(n_sets, num_perm)
-
-
-def minhash_matrix(shingle_sets: list[np.ndarray], num_perm: int, seed: int = 1
-                   ) -> np.ndarray:
-    """MinHash signatures of many shingle sets: ``uint32[len(sets), num_perm]``.
-
-    An empty set gets the all-max signature, which only ever collides with
-    other empty sets (those are never proposed as candidates).
-    """
-    if not shingle_sets:
-        return np.empty((0, num_perm), dtype=np.uint32)
-    offsets = np.zeros(len(shingle_sets) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in shingle_sets], out=offsets[1:])
-    return minhash_flat(np.concatenate(shingle_sets), offsets, num_perm, seed)
-
-
-def jaccard(set_a: np.ndarray, set_b: np.ndarray) -> float:
-    """Exact Jaccard similarity of two sorted distinct shingle sets."""
-    if len(set_a) == 0 and len(set_b) == 0:
-        return 0.0
-    common = len(np.intersect1d(set_a, set_b, assume_unique=True))
-    return common / (len(set_a) + len(set_b) - common)

@@ -206,6 +206,14 @@ class Diff:
         }
 
 
+def passages_by_pair(passages: list[Passage]) -> dict[tuple[str, str], list[Passage]]:
+    """Passages grouped by their ``(a, b)`` pair, as oriented when found."""
+    grouped: dict[tuple[str, str], list[Passage]] = {}
+    for p in passages:
+        grouped.setdefault((p.a, p.b), []).append(p)
+    return grouped
+
+
 @dataclass(slots=True)
 class TraceResult:
     """Everything one ``trace`` run found."""

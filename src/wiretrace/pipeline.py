@@ -20,7 +20,7 @@ from wiretrace.align import align_tokens
 from wiretrace.candidates import boilerplate_mask, lsh_pairs, seed_index_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash_flat, shingles_batch
-from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult
+from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult, passages_by_pair
 from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.stories import build_stories
@@ -174,9 +174,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
 
     stories = build_stories(by_id, passages, params, word_counts)
     index_of = {article_id: k for k, article_id in enumerate(ids)}
-    by_pair: dict[tuple[str, str], list[Passage]] = {}
-    for p in passages:
-        by_pair.setdefault((p.a, p.b), []).append(p)
+    by_pair = passages_by_pair(passages)
     jobs = [(story.id, index_of[story.origin], index_of[member],
              by_pair.get((story.origin, member)) or by_pair.get((member, story.origin)))
             for story in stories for member in story.members if member != story.origin]

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
-from wiretrace.model import Article, Diff, Passage, Story, TraceResult
+from wiretrace.model import Article, Diff, Passage, Story, TraceResult, passages_by_pair
 
 __all__ = ["render_report", "write_report"]
 
@@ -200,9 +200,7 @@ class _Renderer:
         self.counter = 0
         # looked up once per version shown: index them, or a large run is quadratic
         self.diffs = {(d.a, d.b): d for d in reversed(result.diffs)}
-        self.by_pair: dict[tuple[str, str], list[Passage]] = {}
-        for p in result.passages:
-            self.by_pair.setdefault((p.a, p.b), []).append(p)
+        self.by_pair = passages_by_pair(result.passages)
 
     def pair(self, story: Story, version: str) -> str:
         r, origin = self.r, story.origin

@@ -131,13 +131,16 @@ class Tokens:
     articles of a large corpus never reach the stages that read words.
     """
 
-    __slots__ = ("starts", "ends", "hashes", "_text", "_norms")
+    __slots__ = ("starts", "ends", "hashes", "derived", "_text", "_norms")
 
     def __init__(self, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray,
                  text: str) -> None:
         self.starts = starts  # int64, character offset of each token
         self.ends = ends  # int64, exclusive end offset
         self.hashes = hashes  # uint64, stable hash of the normalised token
+        # what later stages compute once per text (its sentences), living as
+        # long as the tokens do
+        self.derived: dict[str, object] = {}
         self._text = text
         self._norms: tuple[str, ...] | None = None
 
@@ -149,6 +152,11 @@ class Tokens:
             self._norms = tuple(folded[s:e] for s, e in
                                 zip(self.starts.tolist(), self.ends.tolist(), strict=True))
         return self._norms
+
+    def within(self, start: int, end: int) -> tuple[int, int]:
+        """Indices ``(first, last)`` of the tokens lying wholly inside ``[start, end)``."""
+        return (int(np.searchsorted(self.starts, start, side="left")),
+                int(np.searchsorted(self.ends, end, side="right")))
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from wiretrace.align.chains import AlignedSpan, chain_passages, similar_words
+from wiretrace.align.chains import AlignedSpan, _overlap, chain_passages, similar_words
 from wiretrace.align.clusters import (
     cluster_seeds,
     split_at_paragraphs,
@@ -69,20 +69,11 @@ def _rows_overlapping(sentences: Sentences, start: int, end: int) -> range:
     return range(rows[0], rows[-1] + 1) if rows else range(0)
 
 
-_SENTENCE_CACHE: dict[int, tuple[Tokens, Sentences]] = {}
-_SENTENCE_CACHE_SIZE = 8192
-
-
 def _sentences(text: str, tokens: Tokens) -> Sentences:
-    """Sentences of a text, kept for the next pairs the same text takes part in."""
-    cached = _SENTENCE_CACHE.get(id(tokens))
-    if cached is not None and cached[0] is tokens:
-        return cached[1]
-    if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_SIZE:
-        _SENTENCE_CACHE.pop(next(iter(_SENTENCE_CACHE)))
-    sentences = split_sentences(text, tokens)
-    _SENTENCE_CACHE[id(tokens)] = (tokens, sentences)
-    return sentences
+    """Sentences of a text, kept with its tokens for the next pairs it takes part in."""
+    if "sentences" not in tokens.derived:
+        tokens.derived["sentences"] = split_sentences(text, tokens)
+    return tokens.derived["sentences"]
 
 
 def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
@@ -133,10 +124,6 @@ def _boilerplate_rows(sentences: Sentences, ignore: np.ndarray | None) -> set[in
             and ignore[sentences.token_first[row]:sentences.token_end[row]].mean() > 0.5}
 
 
-def _overlap(x0: int, x1: int, y0: int, y1: int) -> int:
-    return max(0, min(x1, y1) - max(x0, y0))
-
-
 def _union(x: Span | None, y: Span | None) -> Span | None:
     if x is None or y is None:
         return x or y
@@ -176,9 +163,9 @@ def _merge_overlapping(spans: list[tuple[Span, bool]]) -> list[tuple[Span, bool]
     return result
 
 
-def _token_slice(tokens: Tokens, start: int, end: int) -> list[int]:
-    first = int(np.searchsorted(tokens.starts, start, side="left"))
-    last = int(np.searchsorted(tokens.ends, end, side="right"))
+def _words(tokens: Tokens, start: int, end: int) -> list[int]:
+    """Hashes of the words lying wholly inside ``[start, end)``."""
+    first, last = tokens.within(start, end)
     return tokens.hashes[first:last].tolist()
 
 
@@ -201,7 +188,7 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     for (a0, a1, b0, b1), exact in _merge_overlapping(spans):
         if not exact and min(a1 - a0, b1 - b0) < params.min_reworded_chars:
             continue
-        words_a, words_b = _token_slice(tokens_a, a0, a1), _token_slice(tokens_b, b0, b1)
+        words_a, words_b = _words(tokens_a, a0, a1), _words(tokens_b, b0, b1)
         matched = LCSseq.similarity(words_a, words_b)
         if matched < params.min_passage_words:
             continue
@@ -228,8 +215,8 @@ def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens,
             if (0 <= gap_a <= JOIN_GAP_CHARS and 0 <= gap_b <= JOIN_GAP_CHARS
                     and not unmatched_block(text_a, q.a_end, p.a_start)
                     and not unmatched_block(text_b, q.b_end, p.b_start)):
-                words_a = _token_slice(tokens_a, q.a_start, p.a_end)
-                words_b = _token_slice(tokens_b, q.b_start, p.b_end)
+                words_a = _words(tokens_a, q.a_start, p.a_end)
+                words_b = _words(tokens_b, q.b_start, p.b_end)
                 matched = LCSseq.similarity(words_a, words_b)
                 joined[-1] = AlignedSpan(q.a_start, p.a_end, q.b_start, p.b_end,
                                          round(matched / max(len(words_a), len(words_b), 1), 4),
