@@ -1,0 +1,260 @@
+"""The :class:`Index`: open, add, query and read a persistent wiretrace index.
+
+See the package docstring (:mod:`wiretrace.index`) for the API and its
+guarantees; :mod:`.writer` does the adds, :mod:`.engine` the per-batch
+computation, :mod:`.reader` the read-only look-ups.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from wiretrace.index import reader, writer
+from wiretrace.index.postings import BANDS, SHINGLES, Postings
+from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
+from wiretrace.index.schema import IndexFileError, connect, file_bytes, initialise
+from wiretrace.index.writer import Snapshot
+from wiretrace.model import Article, Diff, Passage, Story
+from wiretrace.params import TraceParams
+from wiretrace.pipeline import diff_articles
+
+
+class Index:
+    """A persistent, incremental wiretrace index in one SQLite file (WAL mode).
+
+    Open with :meth:`Index.open`; use as a context manager or call
+    :meth:`close`.  One ``Index`` may be shared by many threads: each thread
+    gets its own SQLite connection, adds are serialised by a lock (and by
+    SQLite's write lock across processes), reads run concurrently with each
+    other and with an add, and see only committed adds.
+    """
+
+    def __init__(self, path: str, params: TraceParams) -> None:
+        self.path = path
+        self.params = params
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._snapshot_lock = threading.Lock()
+        self._snapshot = Snapshot(Postings(), np.empty(0, dtype=np.uint64))
+        self._closed = False
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, params: TraceParams | None = None,
+             create: bool = True) -> Index:
+        """Open the index at ``path``, creating it if missing (unless ``create`` is false).
+
+        A new index stores ``params`` (default ``TraceParams()``, with
+        ``max_df`` fixed at 100 when not given: a batch run derives it from the
+        corpus size, an index cannot).  An existing index keeps the parameters
+        it was built with: passing other ones raises ``ValueError``.  A path
+        that is not a wiretrace index raises :class:`IndexFileError`.
+        """
+        path = os.fspath(path)
+        if os.path.isdir(path):
+            raise IndexFileError(f"{path}: is a folder, not an index file")
+        if not os.path.exists(path) and not create:
+            raise IndexFileError(f"{path}: no such index")
+        try:
+            conn = connect(path)
+        except sqlite3.Error as e:
+            raise IndexFileError(f"{path}: cannot open ({e})") from None
+        try:
+            stored = initialise(conn, path, params, create)
+        except BaseException:
+            conn.close()
+            raise
+        index = cls(path, stored)
+        index._local.conn = conn
+        index._connections.append(conn)
+        index._refresh()
+        return index
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every connection this index opened (in any thread)."""
+        with self._connections_lock:
+            self._closed = True
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            with self._connections_lock:
+                if self._closed:
+                    raise RuntimeError("the index is closed")
+                conn = connect(self.path)
+                self._connections.append(conn)
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _read(self) -> Iterator[tuple[sqlite3.Connection, Snapshot]]:
+        """A read transaction (one consistent snapshot) and the matching postings."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn, self._refresh(conn)
+        finally:
+            conn.execute("COMMIT")
+
+    def _refresh(self, conn: sqlite3.Connection | None = None) -> Snapshot:
+        """The postings snapshot, reloaded if another connection committed since."""
+        conn = conn or self._conn()
+        generation = int(conn.execute(
+            "SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+        snap = self._snapshot
+        if snap.postings.generation == generation:
+            return snap
+        with self._snapshot_lock:
+            snap = self._snapshot
+            if snap.postings.generation != generation:
+                snap = reader.load_snapshot(conn, snap, generation)
+                self._snapshot = snap
+            return snap
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, articles: Iterable[Article], workers: int = 1) -> list[AddResult]:
+        """Add articles; one :class:`AddResult` per article, in order.
+
+        The whole call is one transaction: after a crash, either all of it
+        is in the index or none.  An id given twice in one call is handled as
+        two adds in a row (the second is ``unchanged`` or a ``new_version``).
+        ``workers`` > 1 aligns large batches in that many processes (the
+        results do not depend on it; keep 1 inside threaded servers).
+        """
+        batches: list[list[Article]] = [[]]
+        seen: set[str] = set()
+        for article in articles:
+            if not isinstance(article, Article):
+                raise TypeError(f"expected an Article, got {type(article).__name__}")
+            if article.id in seen:
+                batches.append([])
+                seen = set()
+            seen.add(article.id)
+            batches[-1].append(article)
+        results: list[AddResult] = []
+        with self._write_lock:
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                snap = self._refresh(conn)
+                for batch in batches:
+                    if batch:
+                        found, snap = writer.add_batch(conn, snap, self.params, batch, workers)
+                        results += found
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self._snapshot = snap
+            self._merge()
+        for result in results:
+            if result.status == NEW_VERSION:
+                result.diff = self.version_diff(result.article_id, result.version)
+        return results
+
+    def _merge(self) -> None:
+        """Merge postings runs while some level is full (each merge one transaction)."""
+        conn = self._conn()
+        while True:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                merged = writer.merge_runs(conn, self._refresh(conn))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            if merged is None:
+                return
+            self._snapshot = merged
+
+    # ------------------------------------------------------------------ reading
+
+    def query(self, article: Article) -> QueryResult:
+        """The reuse ``article`` holds and the stories it would join, without storing it."""
+        with self._read() as (conn, snap):
+            return reader.query(conn, snap, self.params, article)
+
+    def article(self, article_id: str, version: int | None = None) -> Article | None:
+        """The current (or the given) version of an article, or ``None``."""
+        with self._read() as (conn, _):
+            return reader.article(conn, article_id, version)
+
+    def versions(self, article_id: str) -> list[VersionInfo]:
+        """Every stored version of an article, oldest first (empty if unknown)."""
+        with self._read() as (conn, _):
+            return reader.versions(conn, article_id)
+
+    def version_diff(self, article_id: str, version: int) -> Diff | None:
+        """What ``version`` changed against the version before it (``None`` for the first)."""
+        if version <= 1:
+            return None
+        before, after = self.article(article_id, version - 1), self.article(article_id, version)
+        if before is None or after is None:
+            return None
+        return diff_articles(before, after, self.params)
+
+    def passages(self, article_id: str) -> list[Passage]:
+        """Reused passages of the article's current version, oriented so ``a`` is it."""
+        with self._read() as (conn, _):
+            return reader.passages(conn, article_id)
+
+    def story_of(self, article_id: str) -> Story | None:
+        """The story the article's current version belongs to, or ``None``."""
+        with self._read() as (conn, _):
+            return reader.story_of(conn, article_id)
+
+    def story(self, story_id: str) -> tuple[Story, list[Diff]] | None:
+        """A story and the diff of each version against its origin (members' order)."""
+        with self._read() as (conn, snap):
+            return reader.story(conn, snap, self.params, story_id)
+
+    def stories(self, limit: int = 50, offset: int = 0) -> list[Story]:
+        """Stories, largest first."""
+        with self._read() as (conn, _):
+            return reader.stories(conn, limit, offset)
+
+    def search(self, text: str, limit: int = 10) -> list[tuple[str, float]]:
+        """Articles sharing text with ``text``: ``(article_id, score)``, best first.
+
+        The score is the share of the text's word 5-grams (``seed_ngram``)
+        found in the article.  A text too short for one n-gram is matched as
+        a substring of titles and texts (case-insensitive for ASCII; score 1).
+        """
+        with self._read() as (conn, snap):
+            return reader.search(conn, snap, self.params, text, max(0, int(limit)))
+
+    def stats(self) -> dict:
+        """Counts, sizes and the parameters of the index."""
+        with self._read() as (conn, snap):
+            found = reader.counts(conn)
+        found["shingle_postings"] = snap.postings.n_keys(SHINGLES)
+        found["band_postings"] = snap.postings.n_keys(BANDS)
+        found["runs"] = len(snap.postings.runs[SHINGLES]) + len(snap.postings.runs[BANDS])
+        found["boilerplate_ngrams"] = len(snap.boilerplate)
+        found["file_bytes"] = file_bytes(self.path)
+        found["bytes_per_article"] = (round(found["file_bytes"] / found["articles"])
+                                      if found["articles"] else None)
+        found["params"] = {k: getattr(self.params, k) for k in TraceParams.names()}
+        return found

@@ -1,0 +1,205 @@
+"""The per-batch work of the index, on the pipeline's own stage functions.
+
+For the articles of one ``add`` (or one ``query``) this computes what a
+batch ``trace`` over the whole index would compute for them, and no more:
+
+* fingerprints: ``text.token_hashes_batch`` -> ``fingerprint.shingles_batch``
+  -> ``fingerprint.minhash_flat`` -> LSH band keys;
+* boilerplate: shingles held by more than ``max_df`` current versions;
+  when an add pushes a shingle over (or, replacing a version, under) the
+  bar, every article holding it is *affected*: its masks and candidate
+  pairs change, so its pairs are computed again (as a batch run over the
+  final corpus would have them);
+* candidate pairs: the seed rule of ``candidates.seed_index_pairs`` (at
+  least ``min_shared_seeds`` shared non-boilerplate shingles) and LSH band
+  collisions, looked up in the postings instead of a corpus-wide sort;
+* passages: ``pipeline.align_articles`` with ``candidates.boilerplate_mask``,
+  each pair oriented like the batch run (the earlier position first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from wiretrace.candidates import boilerplate_mask, lsh_bands
+from wiretrace.fingerprint import minhash_flat, shingles_batch
+from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Postings, band_keys
+from wiretrace.model import Article, Passage
+from wiretrace.parallel import STATE, map_chunks
+from wiretrace.params import TraceParams
+from wiretrace.pipeline import align_articles
+from wiretrace.text import Tokens, token_hashes_batch, tokenize
+
+# Below this many pairs, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAIRS = 400
+_NO_KEYS = np.empty(0, dtype=np.uint64)
+
+
+@dataclass(slots=True)
+class Doc:
+    """One version of an article while the engine works on it."""
+
+    doc: int
+    article: Article
+    seq: int  # position: the order its article was first added in
+    words: int = 0
+    shingles: np.ndarray = field(default_factory=lambda: _NO_KEYS)
+    bands: np.ndarray | None = None  # LSH band keys; None for a text without shingles
+
+
+def fingerprint(docs: list[Doc], params: TraceParams) -> None:
+    """Fill in word counts, shingles and band keys (as ``trace``'s fingerprint stage)."""
+    if not docs:
+        return
+    hashes, token_offsets = token_hashes_batch([d.article.text for d in docs])
+    flat, offsets = shingles_batch(hashes, token_offsets, params.seed_ngram)
+    signatures = minhash_flat(flat, offsets, params.num_perm)
+    keys = band_keys(signatures, *lsh_bands(params.num_perm, params.lsh_threshold))
+    for k, d in enumerate(docs):
+        d.words = int(token_offsets[k + 1] - token_offsets[k])
+        d.shingles = flat[offsets[k]:offsets[k + 1]]
+        d.bands = keys[k] if len(d.shingles) else None
+
+
+def postings_of(docs: list[Doc]) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle and band ``(values, docs)`` arrays of some docs, for one run each."""
+    if any(d.doc >= MAX_DOCS for d in docs):
+        raise ValueError(f"the index holds at most {MAX_DOCS - 1:,} article versions")
+    shingle_values = np.concatenate([d.shingles for d in docs]) if docs else _NO_KEYS
+    shingle_docs = np.repeat([d.doc for d in docs], [len(d.shingles) for d in docs])
+    banded = [d for d in docs if d.bands is not None]
+    band_values = np.concatenate([d.bands for d in banded]) if banded else _NO_KEYS
+    band_docs = np.repeat([d.doc for d in banded], [len(d.bands) for d in banded])
+    return (np.stack([shingle_values, shingle_docs.astype(np.uint64)]),
+            np.stack([band_values, band_docs.astype(np.uint64)]))
+
+
+def boilerplate_after(view: Postings, touched: np.ndarray, current: np.ndarray,
+                      max_df: int) -> tuple[np.ndarray, np.ndarray]:
+    """The boilerplate set once ``view`` is the corpus, and the shingles that changed.
+
+    Only ``touched`` shingles (those of added or superseded versions) can
+    change; ``current`` is the sorted boilerplate set before.
+    """
+    touched = np.unique(touched)
+    if len(touched) == 0:
+        return current, _NO_KEYS
+    now = view.lookup(SHINGLES, touched, cap=max_df).df > max_df
+    before = np.isin(touched, current)
+    changed = touched[now != before]
+    if len(changed) == 0:
+        return current, changed
+    after = np.union1d(np.setdiff1d(current, touched[before & ~now]), touched[now & ~before])
+    return after.astype(np.uint64), changed
+
+
+def holders(view: Postings, shingles: np.ndarray) -> set[int]:
+    """Current versions holding any of ``shingles``."""
+    return set(view.lookup(SHINGLES, shingles).docs.tolist())
+
+
+def _pairs_from(view: Postings, kind: int, values: np.ndarray, owners: np.ndarray,
+                work: np.ndarray, cap: int | None, exclude: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Pair keys ``min << 24 | max`` (one per shared value) between owners and holders."""
+    if len(values) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    found = view.lookup(kind, distinct, cap)
+    usable = np.ones(len(distinct), dtype=bool) if exclude is None else ~exclude(distinct, found)
+    order = np.argsort(found.which, kind="stable")
+    held_by = found.docs[order]
+    counts = np.bincount(found.which, minlength=len(distinct))
+    starts = np.cumsum(counts) - counts
+    occurrence = usable[inverse]
+    inverse, owners = inverse[occurrence], owners[occurrence]
+    repeat = counts[inverse]
+    total = int(repeat.sum())
+    owner_rep = np.repeat(owners, repeat)
+    positions = np.arange(total) - np.repeat(np.cumsum(repeat) - repeat - starts[inverse], repeat)
+    other = held_by[positions]
+    # a pair of two docs of this batch is seen from both sides: keep one
+    keep = (other != owner_rep) & (~np.isin(other, work) | (owner_rep < other))
+    low = np.minimum(owner_rep[keep], other[keep])
+    high = np.maximum(owner_rep[keep], other[keep])
+    return np.unique((low << 24) | high, return_counts=True)
+
+
+def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
+                    params: TraceParams) -> set[tuple[int, int]]:
+    """Doc pairs (smaller doc first) with a doc of ``work`` worth aligning."""
+    work_docs = np.array([d.doc for d in work], dtype=np.int64)
+    values = np.concatenate([d.shingles for d in work]) if work else _NO_KEYS
+    owners = np.repeat(work_docs, [len(d.shingles) for d in work])
+    max_df = params.max_df or 0
+
+    def is_boilerplate(distinct: np.ndarray, found) -> np.ndarray:
+        return (found.df > max_df) | np.isin(distinct, boilerplate)
+
+    keys, counts = _pairs_from(view, SHINGLES, values, owners, work_docs, max_df,
+                               is_boilerplate)
+    chosen = set(keys[counts >= params.min_shared_seeds].tolist())
+    banded = [d for d in work if d.bands is not None]
+    if banded:
+        band_values = np.concatenate([d.bands for d in banded])
+        band_owners = np.repeat([d.doc for d in banded], [len(d.bands) for d in banded])
+        keys, _ = _pairs_from(view, BANDS, band_values, band_owners, work_docs, None, None)
+        chosen.update(keys.tolist())
+    return {(k >> 24, k & (MAX_DOCS - 1)) for k in chosen}
+
+
+# --------------------------------------------------------------------------- alignment
+
+def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
+    """Tokens of a doc and its boilerplate mask, computed once per batch."""
+    cache = state["tokens"]
+    if doc not in cache:
+        tokens = tokenize(state["docs"][doc].article.text)
+        cache[doc] = (tokens, boilerplate_mask(tokens.hashes, state["params"].seed_ngram,
+                                               state["boilerplate"]))
+    return cache[doc]
+
+
+def _align_with(state: dict, pairs: list[tuple[int, int]]) -> list[list[Passage]]:
+    docs, params = state["docs"], state["params"]
+    out = []
+    for x, y in pairs:
+        (tokens_x, ignore_x), (tokens_y, ignore_y) = tokens_of(state, x), tokens_of(state, y)
+        out.append(align_articles(docs[x].article, tokens_x, docs[y].article, tokens_y,
+                                  params, ignore_x, ignore_y))
+    return out
+
+
+def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
+    return _align_with(STATE, pairs)  # in a worker forked by parallel.map_chunks
+
+
+def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate: np.ndarray,
+                params: TraceParams, workers: int = 1) -> dict[tuple[int, int], list[Passage]]:
+    """Passages of each pair, oriented as the batch run orients them (earlier position = a).
+
+    Keys are ``(a, b)`` doc pairs in that orientation; pairs without a
+    passage are left out.
+    """
+    oriented = sorted((x, y) if docs[x].seq < docs[y].seq else (y, x) for x, y in pairs)
+    state = {"docs": docs, "params": params, "boilerplate": boilerplate, "tokens": {}}
+    found: dict[tuple[int, int], list[Passage]] = {}
+    results: list[list[Passage]] = []
+    if workers <= 1 or len(oriented) < PARALLEL_MIN_PAIRS:
+        # not through parallel.STATE: readers in other threads align at the same time
+        results = _align_with(state, oriented)
+    else:
+        for chunk in map_chunks(_align_chunk, oriented, workers, 100, state):
+            results += chunk
+    for pair, passages in zip(oriented, results, strict=True):
+        if passages:
+            found[pair] = passages
+    return found
+
+
+def is_link(passages: list[Passage], words_a: int, words_b: int, params: TraceParams) -> bool:
+    """Whether a pair joins one story (the rule of ``stories.build_stories``)."""
+    matched = sum(p.matched_words for p in passages)
+    return matched >= params.story_min_share * max(1, min(words_a, words_b))

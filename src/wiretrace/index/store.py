@@ -1,0 +1,104 @@
+"""Rows of the index's tables to and from the model's dataclasses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from wiretrace.model import Article, DerivationEdge, Passage, Story
+
+DOC_COLUMNS = ("doc, article_id, version, seq, live, text, title, outlet, url, published, "
+               "origin, words, added_at")
+# SQLite's default limit on ``?`` parameters is 999 in old builds: stay below.
+CHUNK = 900
+
+
+@dataclass(slots=True)
+class DocRow:
+    """One stored version of an article."""
+
+    doc: int
+    article: Article
+    version: int
+    seq: int
+    live: bool
+    words: int
+    added_at: float
+
+
+def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for k in range(0, len(items), size):
+        yield items[k:k + size]
+
+
+def doc_row(row: tuple) -> DocRow:
+    doc, article_id, version, seq, live, text, title, outlet, url, published, origin, words, \
+        added_at = row
+    article = Article(article_id, text, title, outlet, url,
+                      datetime.fromisoformat(published) if published else None, origin)
+    return DocRow(doc, article, version, seq, bool(live), words, added_at)
+
+
+def load_docs(conn: sqlite3.Connection, docs: Iterable[int]) -> dict[int, DocRow]:
+    """Stored versions by doc number (missing ones are left out)."""
+    found: dict[int, DocRow] = {}
+    wanted = sorted(set(docs))
+    for part in chunks(wanted):
+        marks = ",".join("?" * len(part))
+        for row in conn.execute(f"SELECT {DOC_COLUMNS} FROM docs WHERE doc IN ({marks})", part):
+            found[row[0]] = doc_row(row)
+    return found
+
+
+def article_values(doc: int, article: Article, version: int, seq: int, text_hash: bytes,
+                   words: int, added_at: float) -> tuple:
+    return (doc, article.id, version, seq, 1, article.text, text_hash, article.title,
+            article.outlet, article.url,
+            article.published.isoformat() if article.published else None, article.origin,
+            words, added_at)
+
+
+def encode_passages(passages: list[Passage]) -> str:
+    """The passages of one pair, without their ids (the pair row has them)."""
+    return json.dumps([[p.a_start, p.a_end, p.b_start, p.b_end, p.score, p.matched_words]
+                       for p in passages], separators=(",", ":"))
+
+
+def decode_passages(text: str, a: str, b: str) -> list[Passage]:
+    return [Passage(a, a0, a1, b, b0, b1, score, words)
+            for a0, a1, b0, b1, score, words in json.loads(text)]
+
+
+def encode_story(story: Story) -> str:
+    return json.dumps({"members": story.members, "origin": story.origin,
+                       "origin_reason": story.origin_reason,
+                       "edges": [e.to_dict() for e in story.edges]}, separators=(",", ":"))
+
+
+def decode_story(story_id: str, text: str) -> Story:
+    data = json.loads(text)
+    return Story(story_id, data["members"], data["origin"], data["origin_reason"],
+                 [DerivationEdge(**e) for e in data["edges"]])
+
+
+def pair_rows(conn: sqlite3.Connection, docs: Iterable[int]
+              ) -> list[tuple[int, int, bool, str]]:
+    """``(a, b, linked, passages JSON)`` of every stored pair involving one of ``docs``."""
+    rows: dict[tuple[int, int], tuple[bool, str]] = {}
+    wanted = sorted(set(docs))
+    for part in chunks(wanted, CHUNK // 2):
+        marks = ",".join("?" * len(part))
+        for a, b, linked, text in conn.execute(
+                f"SELECT a, b, linked, passages FROM pairs WHERE a IN ({marks}) "
+                f"UNION ALL SELECT a, b, linked, passages FROM pairs WHERE b IN ({marks})",
+                [*part, *part]):
+            rows[(a, b)] = (bool(linked), text)
+    return [(a, b, linked, text) for (a, b), (linked, text) in rows.items()]
+
+
+def live_doc(conn: sqlite3.Connection, article_id: str) -> int | None:
+    row = conn.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,112 @@
+"""Keeping the index's stories up to date as pairs appear and disappear.
+
+Stories are the connected groups of linked articles (``stories.py``).  An
+add can only change the stories of the articles whose pairs it touched, so
+only those are taken apart and built again, with ``stories.build_stories``
+over their members (in index order, which stands for the input order of a
+batch run): the same members, origin and derivation edges a batch run over
+the whole index gives.  Story ids are stable: a story keeps its id while it
+grows, a merge keeps the id of the larger part, a split gives the smaller
+parts new ids (``story-N``, numbered in order of creation, not by size).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+
+from wiretrace.index.store import chunks, decode_passages, encode_story, load_docs, pair_rows
+from wiretrace.model import Passage, Story
+from wiretrace.params import TraceParams
+from wiretrace.stories import build_stories
+
+
+def _components(nodes: set[int], links: list[tuple[int, int]]) -> list[list[int]]:
+    parent = {n: n for n in nodes}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in links:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    groups: dict[int, list[int]] = {}
+    for n in nodes:
+        groups.setdefault(find(n), []).append(n)
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def _new_story_id(conn: sqlite3.Connection) -> str:
+    number = int(conn.execute("SELECT value FROM meta WHERE key='next_story'").fetchone()[0])
+    conn.execute("UPDATE meta SET value=? WHERE key='next_story'", (str(number + 1),))
+    return f"story-{number}"
+
+
+def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParams) -> None:
+    """Rebuild the stories of ``dirty`` docs (whose pairs changed), inside the caller's
+    transaction."""
+    if not dirty:
+        return
+    wanted = sorted(dirty)
+    old_of: dict[int, str] = {}
+    hit: set[str] = set()
+    for part in chunks(wanted):
+        marks = ",".join("?" * len(part))
+        hit.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT story FROM story_members WHERE doc IN ({marks})", part))
+    for part in chunks(sorted(hit)):
+        marks = ",".join("?" * len(part))
+        old_of.update(conn.execute(
+            f"SELECT doc, story FROM story_members WHERE story IN ({marks})", part))
+    live = set()
+    for part in chunks(wanted):
+        marks = ",".join("?" * len(part))
+        live.update(r[0] for r in conn.execute(
+            f"SELECT doc FROM docs WHERE live = 1 AND doc IN ({marks})", part))
+    nodes = set(old_of) | live
+    rows = pair_rows(conn, nodes)
+    # a story is closed under links, and new links only join dirty docs: every
+    # link of these nodes stays among them
+    strong = [(a, b) for a, b, linked, _ in rows if linked and a in nodes and b in nodes]
+    groups = sorted(_components(nodes, strong), key=lambda g: (-len(g), g[0]))
+
+    for part in chunks(sorted(nodes)):
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM story_members WHERE doc IN ({marks})", part)
+    for part in chunks(sorted(hit)):
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", part)
+    texts = {(a, b): text for a, b, _, text in rows}
+    used: set[str] = set()
+    for group in groups:
+        story = build_story(conn, group, texts, params)
+        votes = Counter(old_of[d] for d in group if d in old_of)
+        story.id = next((sid for sid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+                         if sid not in used), None) or _new_story_id(conn)
+        used.add(story.id)
+        conn.execute("INSERT INTO stories (id, size, data) VALUES (?, ?, ?)",
+                     (story.id, len(story.members), encode_story(story)))
+        conn.executemany("INSERT INTO story_members (doc, story) VALUES (?, ?)",
+                         [(d, story.id) for d in group])
+
+
+def build_story(conn: sqlite3.Connection, group: list[int],
+                texts: dict[tuple[int, int], str], params: TraceParams) -> Story:
+    """The story of one connected group of docs, as ``stories.build_stories`` makes it."""
+    rows = load_docs(conn, group)
+    ordered = sorted(rows.values(), key=lambda r: r.seq)
+    articles = {r.article.id: r.article for r in ordered}
+    members = set(group)
+    passages: list[Passage] = []
+    for (a, b), text in texts.items():
+        if a in members and b in members:
+            passages += decode_passages(text, rows[a].article.id, rows[b].article.id)
+    words = {r.article.id: r.words for r in ordered}
+    stories = build_stories(articles, passages, params, words)
+    if len(stories) != 1:  # the group is connected by links, so this cannot happen
+        raise RuntimeError(f"index stories out of step: {len(stories)} stories for one group")
+    return stories[0]

@@ -1,0 +1,216 @@
+"""Adding a batch of articles to the index: one transaction, all or nothing.
+
+Everything a batch changes (versions, postings run, boilerplate, pairs,
+stories, the generation counter) is written in one SQLite transaction, so a
+process killed at any moment leaves each article either fully indexed or
+absent, and running the same add again finds the committed ones unchanged
+and adds the rest.  The in-memory postings are published to readers only
+after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from wiretrace.index import engine
+from wiretrace.index.postings import BANDS, SHINGLES, TOP_LEVEL, Postings, merged, pack
+from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED, AddResult
+from wiretrace.index.store import (
+    article_values,
+    chunks,
+    encode_passages,
+    load_docs,
+    pair_rows,
+)
+from wiretrace.index.storyset import update_stories
+from wiretrace.model import Article, Passage
+from wiretrace.params import TraceParams
+
+# Runs of one level merged into one of the next level once there are this many.
+FANOUT = 8
+# A run is not merged past this many keys (SQLite BLOBs stop at 1 GB).
+MAX_RUN_KEYS = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Postings and boilerplate set as of one committed generation."""
+
+    postings: Postings
+    boilerplate: np.ndarray  # sorted shingles held by more than max_df current versions
+
+
+def text_hash(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def _docs_from_rows(conn: sqlite3.Connection, docs: set[int]) -> dict[int, engine.Doc]:
+    return {d: engine.Doc(d, r.article, r.seq, r.words) for d, r in load_docs(conn, docs).items()}
+
+
+def _bump_generation(conn: sqlite3.Connection) -> int:
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    return int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+
+def _insert_run(conn: sqlite3.Connection, kind: int, level: int, keys: np.ndarray) -> int:
+    cur = conn.execute("INSERT INTO runs (kind, level, n, keys) VALUES (?, ?, ?, ?)",
+                       (kind, level, len(keys), keys.astype("<u8").tobytes()))
+    return int(cur.lastrowid)
+
+
+def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
+              articles: Sequence[Article], workers: int) -> tuple[list[AddResult], Snapshot]:
+    """Add articles with distinct ids inside the caller's ``BEGIN IMMEDIATE``."""
+    ids = [a.id for a in articles]
+    existing: dict[str, tuple[int, int, int, bytes]] = {}
+    for part in chunks(ids):
+        marks = ",".join("?" * len(part))
+        for article_id, doc, seq, versions, digest in conn.execute(
+                f"SELECT a.id, a.doc, a.seq, a.versions, d.text_hash FROM articles a "
+                f"JOIN docs d ON d.doc = a.doc WHERE a.id IN ({marks})", part):
+            existing[article_id] = (doc, seq, versions, digest)
+    next_doc = conn.execute("SELECT COALESCE(MAX(doc), -1) + 1 FROM docs").fetchone()[0]
+    next_seq = conn.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM articles").fetchone()[0]
+    results: list[AddResult] = []
+    new: list[engine.Doc] = []
+    versions: dict[int, int] = {}
+    killed: list[int] = []
+    hashes: dict[int, bytes] = {}
+    for article in articles:
+        digest = text_hash(article.text)
+        known = existing.get(article.id)
+        if known is not None and known[3] == digest:
+            results.append(AddResult(article.id, UNCHANGED, known[2]))
+            continue
+        if known is not None:
+            killed.append(known[0])
+            seq, version, status = known[1], known[2] + 1, NEW_VERSION
+        else:
+            seq, version, status = next_seq, 1, ADDED
+            next_seq += 1
+        doc = engine.Doc(next_doc, article, seq)
+        next_doc += 1
+        new.append(doc)
+        versions[doc.doc], hashes[doc.doc] = version, digest
+        results.append(AddResult(article.id, status, version))
+    if not new:
+        return results, snap
+
+    engine.fingerprint(new, params)
+    old = _docs_from_rows(conn, set(killed))
+    engine.fingerprint(list(old.values()), params)
+    (shingle_values, shingle_docs), (band_values, band_docs) = engine.postings_of(new)
+    shingle_run, band_run = pack(shingle_values, shingle_docs), pack(band_values, band_docs)
+    view = (snap.postings.with_run(SHINGLES, -1, shingle_run).with_run(BANDS, -1, band_run)
+            .with_alive([d.doc for d in new], killed))
+    touched = np.concatenate([d.shingles for d in [*new, *old.values()]])
+    boilerplate, changed = engine.boilerplate_after(view, touched, snap.boilerplate,
+                                                    params.max_df or 0)
+    new_docs = {d.doc for d in new}
+    affected = _docs_from_rows(conn, engine.holders(view, changed) - new_docs)
+    engine.fingerprint(list(affected.values()), params)
+    pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params)
+
+    redone = set(affected) | set(killed)
+    dropped = pair_rows(conn, redone)
+    docs = {d.doc: d for d in new} | affected
+    docs |= _docs_from_rows(conn, {x for pair in pairs for x in pair} - set(docs))
+    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, workers)
+    dirty = new_docs | redone | {x for a, b, _, _ in dropped for x in (a, b)}
+    dirty |= {x for pair in found for x in pair}
+
+    now = time.time()
+    conn.executemany(
+        "INSERT INTO docs (doc, article_id, version, seq, live, text, text_hash, title, outlet, "
+        "url, published, origin, words, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [article_values(d.doc, d.article, versions[d.doc], d.seq, hashes[d.doc], d.words, now)
+         for d in new])
+    conn.executemany("UPDATE docs SET live = 0 WHERE doc = ?", [(k,) for k in killed])
+    conn.executemany(
+        "INSERT INTO articles (id, seq, doc, versions) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+        "DO UPDATE SET doc = excluded.doc, versions = excluded.versions",
+        [(d.article.id, d.seq, d.doc, versions[d.doc]) for d in new])
+    shingle_id = _insert_run(conn, SHINGLES, 0, shingle_run)
+    band_id = _insert_run(conn, BANDS, 0, band_run)
+    gone = np.intersect1d(changed, snap.boilerplate)
+    conn.executemany("DELETE FROM boilerplate WHERE shingle = ?", [(int(s),) for s in gone])
+    conn.executemany("INSERT INTO boilerplate (shingle) VALUES (?)",
+                     [(int(s),) for s in np.setdiff1d(changed, gone)])
+    for part in chunks(sorted(redone), 450):
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
+    conn.executemany(
+        "INSERT OR REPLACE INTO pairs (a, b, words, linked, passages) VALUES (?, ?, ?, ?, ?)",
+        [(a, b, sum(p.matched_words for p in passages),
+          engine.is_link(passages, docs[a].words, docs[b].words, params),
+          encode_passages(passages)) for (a, b), passages in found.items()])
+    update_stories(conn, dirty, params)
+    generation = _bump_generation(conn)
+
+    order = {d.doc: k for k, d in enumerate(new)}
+    by_doc = {d.doc: d for d in new}
+    story_of = dict(_stories_of(conn, new_docs))
+    for result, doc in zip([r for r in results if r.status != UNCHANGED], new, strict=True):
+        result.passages = _reported(doc.doc, found, order, by_doc)
+        result.story_id = story_of.get(doc.doc)
+    view = Postings({SHINGLES: {**snap.postings.runs[SHINGLES], shingle_id: shingle_run},
+                     BANDS: {**snap.postings.runs[BANDS], band_id: band_run}},
+                    view.alive, generation)
+    return results, Snapshot(view, boilerplate)
+
+
+def _stories_of(conn: sqlite3.Connection, docs: set[int]) -> list[tuple[int, str]]:
+    found = []
+    for part in chunks(sorted(docs)):
+        marks = ",".join("?" * len(part))
+        found += conn.execute(f"SELECT doc, story FROM story_members WHERE doc IN ({marks})",
+                              part).fetchall()
+    return found
+
+
+def _reported(doc: int, found: dict[tuple[int, int], list[Passage]], order: dict[int, int],
+              by_doc: dict[int, engine.Doc]) -> list[Passage]:
+    """Passages of a new doc with the docs before it (older, or earlier in the call)."""
+    me = by_doc[doc].article.id
+    out = []
+    for (a, b), passages in found.items():
+        if doc not in (a, b):
+            continue
+        other = b if a == doc else a
+        if other in order and order[other] > order[doc]:
+            continue  # reported with the later article
+        out += [p if p.a == me else p.swapped() for p in passages]
+    return sorted(out, key=lambda p: (p.a_start, p.b, p.b_start))
+
+
+def merge_runs(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot | None:
+    """Merge one level's runs if it has ``FANOUT`` of them (inside ``BEGIN IMMEDIATE``).
+
+    Returns the new snapshot, or ``None`` when nothing needed merging.
+    """
+    levels = conn.execute("SELECT kind, level, COUNT(*) FROM runs WHERE level < ? "
+                          "GROUP BY kind, level HAVING COUNT(*) >= ? ORDER BY level LIMIT 1",
+                          (TOP_LEVEL, FANOUT)).fetchone()
+    if levels is None:
+        return None
+    kind, level, _ = levels
+    ids = [r[0] for r in conn.execute("SELECT id FROM runs WHERE kind = ? AND level = ?",
+                                      (kind, level))]
+    runs = snap.postings.runs[kind]
+    keys = merged([runs[i] for i in ids], snap.postings.alive)
+    new_level = TOP_LEVEL if len(keys) > MAX_RUN_KEYS else level + 1
+    new_id = _insert_run(conn, kind, new_level, keys)
+    conn.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in ids])
+    generation = _bump_generation(conn)
+    kept = {i: k for i, k in runs.items() if i not in ids}
+    kept[new_id] = keys
+    all_runs = dict(snap.postings.runs)
+    all_runs[kind] = kept
+    return Snapshot(Postings(all_runs, snap.postings.alive, generation), snap.boilerplate)
