@@ -19,15 +19,13 @@ Both work on sorted NumPy arrays (a sort-and-group instead of Python dicts).
 from __future__ import annotations
 
 import math
+import tempfile
 
 import numpy as np
 
 from wiretrace.fingerprint import SHINGLE_BITS
+from wiretrace.seed_index import SeedIndex
 from wiretrace.text import ngram_hashes
-
-# Article numbers live in the low bits of a sort key beside a 40-bit shingle.
-DOC_BITS = 64 - SHINGLE_BITS
-MAX_ARTICLES = 1 << DOC_BITS
 
 
 def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min_shared: int
@@ -37,41 +35,15 @@ def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min
     ``shingles[offsets[k]:offsets[k + 1]]`` are article ``k``'s distinct
     shingles.  Returns the number of shared (non-boilerplate) shingles per
     pair, and the sorted boilerplate shingles (held by more than ``max_df``
-    articles).  Shingle and article number are packed into one 64-bit key and
-    sorted in place: no index arrays beside the data, which is what bounds
-    the memory of this stage.
+    articles).  The in-memory face of :class:`~wiretrace.seed_index.SeedIndex`,
+    for corpora that fit in memory.
     """
-    no_hashes = np.empty(0, dtype=np.uint64)
-    n_docs = len(offsets) - 1
-    if n_docs < 2 or len(shingles) == 0:
-        return {}, no_hashes
-    if n_docs > MAX_ARTICLES:
-        raise ValueError(f"the seed index takes at most {MAX_ARTICLES:,} articles per run")
-    keys = np.repeat(np.arange(n_docs, dtype=np.uint64), np.diff(offsets))
-    keys |= shingles.astype(np.uint64) << np.uint64(DOC_BITS)
-    keys.sort()
-    values = keys >> np.uint64(DOC_BITS)
-    docs = (keys & np.uint64(MAX_ARTICLES - 1)).astype(np.int64)
-    del keys
-    # group boundaries of equal shingles
-    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-    sizes = np.diff(np.append(starts, len(values)))
-    keep = (sizes >= 2) & (sizes <= max_df)
-    boilerplate = values[starts[sizes > max_df]]
-    pair_keys: list[np.ndarray] = []
-    for size in np.unique(sizes[keep]):
-        group_starts = starts[keep & (sizes == size)]
-        members = docs[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
-        left, right = np.triu_indices(size, k=1)
-        a, b = members[:, left].ravel(), members[:, right].ravel()
-        pair_keys.append(np.minimum(a, b) * n_docs + np.maximum(a, b))
-    if not pair_keys:
-        return {}, boilerplate
-    pair_ids, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
-    chosen = counts >= min_shared
-    pairs = {(int(k // n_docs), int(k % n_docs)): int(c)
-             for k, c in zip(pair_ids[chosen], counts[chosen], strict=True)}
-    return pairs, boilerplate
+    with tempfile.TemporaryDirectory(prefix="wiretrace-seeds-") as folder:
+        index = SeedIndex(folder, shingle_partitions=1, pair_partitions=1)
+        index.add(0, shingles, offsets)
+        left, right, shared, boilerplate = index.pairs(max_df, min_shared)
+    return ({(i, j): c for i, j, c in zip(left.tolist(), right.tolist(), shared.tolist(),
+                                          strict=True)}, boilerplate)
 
 
 def boilerplate_mask(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,

@@ -25,9 +25,10 @@ from rich.console import Console
 from wiretrace import __version__
 from wiretrace.ingest import FieldNames, read_articles
 from wiretrace.model import Article
-from wiretrace.output import dumps, passage_row, write_jsonl, write_outputs
+from wiretrace.output import dumps, jsonl_writer, passage_row, write_jsonl, write_outputs
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles, compare, trace
+from wiretrace.server import cli as serve
 from wiretrace.terminal import StageProgress, render_diff, summary_table
 from wiretrace.text import Tokens, tokenize
 
@@ -154,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
                    help="processes for the per-article and per-pair work (default: one per "
                         "core); the results do not depend on it")
+    p.add_argument("--temp-dir", type=Path, metavar="DIR", default=None,
+                   help="where the seed index spills to disk while it is built (default: the "
+                        "system's temporary folder; needs about 8 bytes per word of input)")
     _add_input_options(p)
     _add_param_options(p)
     p.set_defaults(func=cmd_trace, parser=p)
@@ -178,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     _add_param_options(p)
     p.set_defaults(func=cmd_compare, parser=p)
+
+    serve.add_parser(sub, [common], EPILOG)
     return parser
 
 
@@ -237,13 +243,20 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
                 raise Failure(f"no readable article in the input; "
                               f"{_plural(len(rejected), 'record')} rejected, see {rejected_file}")
             raise Failure("no article found in the input")
-        result = trace(articles, params=params, rejected=rejected, progress=progress,
-                       workers=args.workers)
+        from wiretrace.report import MAX_STORIES
+
+        # diffs go to their file as they are made; the result keeps those the
+        # report shows
+        with jsonl_writer(args.out / "diffs.jsonl") as write_diff:
+            result = trace(articles, params=params, rejected=rejected, progress=progress,
+                           workers=args.workers, diff_sink=write_diff, keep_diffs=MAX_STORIES,
+                           temp_dir=args.temp_dir)
         progress("write", 0, 1)
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),
                  "wall_seconds": round(time.perf_counter() - started, 3)}
-        written = write_outputs(result, args.out, parquet=args.parquet, extra=extra)
+        written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
+                                diffs_written=True)
         if not args.no_report:
             from wiretrace.report import write_report
 

@@ -18,6 +18,8 @@ Given the aligned passages between versions ``a`` (usually the origin) and
 
 from __future__ import annotations
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from wiretrace.align import similar_words
@@ -123,57 +125,79 @@ def _variants_in_changes(changes: list[WordChange], min_similarity: float
     return variants
 
 
+def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = None
+           ) -> dict[str, tuple[int, int]]:
+    """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere.
+
+    The names of a whole text are kept with its tokens: an origin is diffed
+    against every other version of its story.
+    """
+    if within is None and "names" in tokens.derived:
+        return tokens.derived["names"]  # type: ignore[return-value]
+    ranges = [(0, len(tokens))] if within is None else [tokens.within(s, e) for s, e in within]
+    found: dict[str, tuple[int, int]] = {}
+    norms, starts, ends = tokens.norms, tokens.starts, tokens.ends
+    for first, last in ranges:
+        long_enough = np.flatnonzero(ends[first:last] - starts[first:last] >= 4) + first
+        for k in long_enough.tolist():
+            start = int(starts[k])
+            if text[start].isupper() and norms[k] not in found:
+                found[norms[k]] = (start, int(ends[k]))
+    if within is None:
+        tokens.derived["names"] = found
+    return found
+
+
+def _vocabulary(tokens: Tokens) -> set[str]:
+    if "vocabulary" not in tokens.derived:
+        tokens.derived["vocabulary"] = set(tokens.norms)
+    return tokens.derived["vocabulary"]  # type: ignore[return-value]
+
+
 def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                    pieces_a: list[tuple[int, int]], pieces_b: list[tuple[int, int]],
                    min_similarity: float) -> list[SpellingVariant]:
     """Capitalised words of unaligned text spelled like a name of the other version."""
-
-    def names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None
-              ) -> dict[str, tuple[int, int]]:
-        """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere."""
-        if within is None:
-            ranges = [(0, len(tokens))]
-        else:  # only the tokens of the unaligned pieces
-            ranges = [tokens.within(s, e) for s, e in within]
-        found: dict[str, tuple[int, int]] = {}
-        norms, starts, ends = tokens.norms, tokens.starts, tokens.ends
-        for first, last in ranges:
-            for k in range(first, last):
-                start, end = int(starts[k]), int(ends[k])
-                if end - start < 4 or not text[start].isupper() or norms[k] in found:
-                    continue
-                found[norms[k]] = (start, end)
-        return found
-
     if not pieces_a and not pieces_b:
         return []
-    vocabulary_a, vocabulary_b = set(tokens_a.norms), set(tokens_b.norms)
     variants = []
-    for pieces, here, there, vocab_there, flip in (
-        (pieces_b, (text_b, tokens_b), (text_a, tokens_a), vocabulary_a, False),
-        (pieces_a, (text_a, tokens_a), (text_b, tokens_b), vocabulary_b, True),
+    for pieces, here, there, flip in (
+        (pieces_b, (text_b, tokens_b), (text_a, tokens_a), False),
+        (pieces_a, (text_a, tokens_a), (text_b, tokens_b), True),
     ):
-        candidates = names(*here, pieces)
-        if not candidates:
+        if not pieces:
             continue
-        others = names(*there, None)
-        for norm, (start, end) in candidates.items():
-            if norm in vocab_there:
+        vocabulary_there = _vocabulary(there[1])
+        candidates = [(norm, span) for norm, span in _names(*here, pieces).items()
+                      if norm not in vocabulary_there and not norm.isdigit()]
+        others = _names(*there)
+        if not candidates or not others:
+            continue
+        other_items = list(others.items())
+        # every candidate against every name of the other version at once;
+        # zero where below the bar
+        scores = process.cdist([norm for norm, _ in candidates],
+                               [norm for norm, _ in other_items],
+                               scorer=Levenshtein.normalized_similarity,
+                               score_cutoff=min_similarity, dtype=np.float32)
+        matched_rows: set[int] = set()  # each word takes the first name it resembles
+        rows, columns = np.nonzero(scores)
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            (norm, (start, end)) = candidates[row]
+            other_norm, (o_start, o_end) = other_items[column]
+            if min(len(norm), len(other_norm)) < 4 or other_norm.isdigit() \
+                    or other_norm.startswith(norm) or norm.startswith(other_norm):
+                continue  # Nigeria/Nigerian: a derived word, not a respelling
+            if row in matched_rows:
                 continue
-            for other_norm, (o_start, o_end) in others.items():
-                if other_norm.startswith(norm) or norm.startswith(other_norm):
-                    continue  # Nigeria/Nigerian: a derived word, not a respelling
-                if similar_words(norm, other_norm, min_similarity):
-                    similarity = round(Levenshtein.normalized_similarity(norm, other_norm), 3)
-                    if flip:  # the unaligned word is on a's side
-                        variants.append(SpellingVariant(
-                            text_a[start:end], text_b[o_start:o_end], start, end, o_start,
-                            o_end, similarity))
-                    else:
-                        variants.append(SpellingVariant(
-                            text_a[o_start:o_end], text_b[start:end], o_start, o_end, start,
-                            end, similarity))
-                    break
+            matched_rows.add(row)
+            similarity = round(Levenshtein.normalized_similarity(norm, other_norm), 3)
+            if flip:  # the unaligned word is on a's side
+                variants.append(SpellingVariant(text_a[start:end], text_b[o_start:o_end], start,
+                                                end, o_start, o_end, similarity))
+            else:
+                variants.append(SpellingVariant(text_a[o_start:o_end], text_b[start:end],
+                                                o_start, o_end, start, end, similarity))
     return variants
 
 

@@ -9,8 +9,12 @@ gives the JSON row written to the output files.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import overload
+
+import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,87 @@ class Passage:
                 "b_start": self.b_start, "b_end": self.b_end, "score": self.score,
                 "matched_words": self.matched_words}
 
+
+
+# One passage as a NumPy record: articles by number, not by id.
+PASSAGE_DTYPE = np.dtype([("a", np.int32), ("b", np.int32), ("a_start", np.int64),
+                          ("a_end", np.int64), ("b_start", np.int64), ("b_end", np.int64),
+                          ("score", np.float64), ("matched_words", np.int64)])
+
+
+class PassageTable(Sequence[Passage]):
+    """Many passages as one NumPy record array, articles by number into ``ids``.
+
+    What a large run keeps instead of millions of :class:`Passage` objects;
+    indexing and iterating still give :class:`Passage` objects, so code that
+    reads a list of passages reads this too.
+    """
+
+    def __init__(self, rows: np.ndarray, ids: Sequence[str]) -> None:
+        self.rows = rows
+        self.ids = ids
+        self._pair_index: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def from_passages(cls, passages: Iterable[Passage], ids: Sequence[str]) -> PassageTable:
+        number = {article_id: k for k, article_id in enumerate(ids)}
+        rows = [(number[p.a], number[p.b], p.a_start, p.a_end, p.b_start, p.b_end, p.score,
+                 p.matched_words) for p in passages]
+        return cls(np.array(rows, dtype=PASSAGE_DTYPE), ids)
+
+    @classmethod
+    def concat(cls, tables: Sequence[np.ndarray], ids: Sequence[str]) -> PassageTable:
+        rows = np.concatenate(tables) if len(tables) else np.empty(0, dtype=PASSAGE_DTYPE)
+        return cls(rows, ids)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _passage(self, row: np.void) -> Passage:
+        return Passage(self.ids[int(row["a"])], int(row["a_start"]), int(row["a_end"]),
+                       self.ids[int(row["b"])], int(row["b_start"]), int(row["b_end"]),
+                       float(row["score"]), int(row["matched_words"]))
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Passage]: ...
+
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+        if isinstance(index, slice):
+            return [self._passage(row) for row in self.rows[index]]
+        return self._passage(self.rows[index])
+
+    def __iter__(self) -> Iterator[Passage]:
+        ids = self.ids
+        for a, b, a_start, a_end, b_start, b_end, score, matched in self.rows.tolist():
+            yield Passage(ids[a], a_start, a_end, ids[b], b_start, b_end, score, matched)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def prepare_pair_lookup(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The sorted index :meth:`of_pair` reads (built on first use)."""
+        if self._pair_index is None:
+            order = np.lexsort((self.rows["b"], self.rows["a"]))
+            self._pair_index = (order, self.rows["a"][order], self.rows["b"][order])
+        return self._pair_index
+
+    def of_pair(self, a: int, b: int) -> list[Passage]:
+        """Passages between articles number ``a`` and ``b``, as oriented when found."""
+        order, keys_a, keys_b = self.prepare_pair_lookup()
+        found: list[Passage] = []
+        for x, y in ((a, b), (b, a)):
+            lo = np.searchsorted(keys_a, x, side="left")
+            hi = np.searchsorted(keys_a, x, side="right")
+            inner = lo + np.flatnonzero(keys_b[lo:hi] == y)
+            found += [self._passage(self.rows[k]) for k in order[inner]]
+        return found
 
 @dataclass(frozen=True, slots=True)
 class DerivationEdge:
@@ -219,7 +304,7 @@ class TraceResult:
     """Everything one ``trace`` run found."""
 
     articles: dict[str, Article]
-    passages: list[Passage]
+    passages: Sequence[Passage]  # a list, or a PassageTable for a large run
     stories: list[Story]
     diffs: list[Diff]
     rejected: list[Rejected]

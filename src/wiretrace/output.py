@@ -28,14 +28,15 @@ import dataclasses
 import json
 import os
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from wiretrace.model import Article, Passage, TraceResult
-from wiretrace.stories import covered_chars
+import numpy as np
+
+from wiretrace.model import Article, Passage, PassageTable, TraceResult
 
 __all__ = [
     "article_rows", "atomic_open", "atomic_path", "passage_row", "passage_rows",
@@ -110,6 +111,24 @@ def dumps(obj: Any, indent: int | None = None) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_default, indent=indent)
 
 
+@contextmanager
+def jsonl_writer(path: str | os.PathLike) -> Iterator[Callable[[Any], None]]:
+    """A function appending rows (dicts, or records with ``to_dict``) to ``path``.
+
+    For rows produced over a long run (the diffs, as they are made): the file
+    appears at ``path`` only once the ``with`` block completes, so a crash or
+    a kill never leaves a truncated file in place of a previous one.
+    """
+    with atomic_open(path) as fh:
+        def write(row: Mapping[str, Any] | Any) -> None:
+            if not isinstance(row, Mapping) and hasattr(row, "to_dict"):
+                row = row.to_dict()
+            fh.write(dumps(row))
+            fh.write("\n")
+
+        yield write
+
+
 def write_jsonl(rows: Iterable[Mapping[str, Any] | Any], path: str | os.PathLike) -> int:
     """Write ``rows`` (dicts, or records with ``to_dict``) to ``path``, one per line.
 
@@ -118,12 +137,9 @@ def write_jsonl(rows: Iterable[Mapping[str, Any] | Any], path: str | os.PathLike
     previous file at ``path`` (if any) is left untouched.
     """
     count = 0
-    with atomic_open(path) as fh:
+    with jsonl_writer(path) as write:
         for row in rows:
-            if not isinstance(row, Mapping) and hasattr(row, "to_dict"):
-                row = row.to_dict()
-            fh.write(dumps(row))
-            fh.write("\n")
+            write(row)
             count += 1
     return count
 
@@ -153,15 +169,25 @@ def passage_rows(result: TraceResult) -> Iterator[dict]:
 
 def shared_shares(result: TraceResult) -> dict[str, float]:
     """Share of each article's characters covered by any reused passage."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for p in result.passages:
-        spans.setdefault(p.a, []).append((p.a_start, p.a_end))
-        spans.setdefault(p.b, []).append((p.b_start, p.b_end))
+    ids = list(result.articles)
+    table = result.passages if isinstance(result.passages, PassageTable) else \
+        PassageTable.from_passages(result.passages, ids)
+    rows = table.rows
+    article = np.concatenate([rows["a"], rows["b"]]).astype(np.int64)
+    # spans of all articles in one sorted line: article k's offsets shifted
+    # past every earlier article's, so one running maximum serves them all
+    shift = int(max(rows["a_end"].max(initial=0), rows["b_end"].max(initial=0))) + 1
+    starts = article * shift + np.concatenate([rows["a_start"], rows["b_start"]])
+    ends = article * shift + np.concatenate([rows["a_end"], rows["b_end"]])
+    order = np.lexsort((ends, starts))
+    starts, ends, article = starts[order], ends[order], article[order]
+    reach = np.concatenate([[np.iinfo(np.int64).min], np.maximum.accumulate(ends)[:-1]])
+    gained = np.maximum(0, ends - np.maximum(starts, reach))
+    covered = np.bincount(article, weights=gained, minlength=len(ids))
     shares = {}
-    for article_id, article in result.articles.items():
-        length = len(article.text)
-        covered = covered_chars(spans.get(article_id, []))
-        shares[article_id] = round(min(1.0, covered / length), 4) if length else 0.0
+    for k, (article_id, art) in enumerate(result.articles.items()):
+        length = len(art.text)
+        shares[article_id] = round(min(1.0, covered[k] / length), 4) if length else 0.0
     return shares
 
 
@@ -236,7 +262,7 @@ def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict
             "rejected": len(result.rejected),
             "passages": len(result.passages),
             "stories": len(result.stories),
-            "diffs": len(result.diffs),
+            "diffs": result.stats.get("diffs", len(result.diffs)),
         },
         "stats": dict(result.stats),
     }
@@ -245,11 +271,14 @@ def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict
 
 
 def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool = False,
-                  extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
+                  extra: Mapping[str, Any] | None = None,
+                  diffs_written: bool = False) -> dict[str, Path]:
     """Write the result files of ``result`` into ``out_dir`` (created if needed).
 
     ``extra`` keys (e.g. parameters, wall time, inputs) are added to
-    ``summary.json``.  Returns ``{file name: path}`` of every file written.
+    ``summary.json``.  ``diffs_written`` says ``diffs.jsonl`` was written as
+    the diffs were made (``trace(diff_sink=...)``).  Returns ``{file name:
+    path}`` of every file written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -267,7 +296,10 @@ def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool
         passages = passage_rows(result)
     jsonl("passages.jsonl", passages)
     jsonl("stories.jsonl", (s.to_dict() for s in result.stories))
-    jsonl("diffs.jsonl", (d.to_dict() for d in result.diffs))
+    if diffs_written:
+        written["diffs.jsonl"] = out / "diffs.jsonl"
+    else:
+        jsonl("diffs.jsonl", (d.to_dict() for d in result.diffs))
     jsonl("rejected.jsonl", (r.to_dict() for r in result.rejected))
     if parquet:
         tables = {"articles": articles, "passages": passages,

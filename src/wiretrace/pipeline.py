@@ -11,18 +11,29 @@ the per-article and per-pair ones on every core (``parallel.map_chunks``):
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 
 from wiretrace.align import align_tokens
-from wiretrace.candidates import boilerplate_mask, lsh_pairs, seed_index_pairs
+from wiretrace.candidates import boilerplate_mask, lsh_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash_flat, shingles_batch
-from wiretrace.model import Article, Diff, Passage, Rejected, TraceResult, passages_by_pair
+from wiretrace.model import (
+    PASSAGE_DTYPE,
+    Article,
+    Diff,
+    Passage,
+    PassageTable,
+    Rejected,
+    TraceResult,
+)
 from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
+from wiretrace.seed_index import SeedIndex
 from wiretrace.stories import build_stories
 from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
@@ -50,19 +61,19 @@ def align_articles(a: Article, tokens_a: Tokens, b: Article, tokens_b: Tokens,
                                   ignore_a, ignore_b)]
 
 
-def candidate_pairs(shingles: np.ndarray, offsets: np.ndarray, signatures: np.ndarray,
-                    params: TraceParams) -> tuple[set[tuple[int, int]], np.ndarray]:
-    """Index pairs worth aligning (seed index and LSH), and the boilerplate shingles.
-
-    ``shingles[offsets[k]:offsets[k + 1]]`` are article ``k``'s shingles.
-    """
-    n_articles = len(offsets) - 1
-    max_df = params.effective_max_df(n_articles)
-    seed_pairs, boilerplate = seed_index_pairs(shingles, offsets, max_df,
-                                               params.min_shared_seeds)
-    non_empty = np.diff(offsets) > 0
-    pairs = set(seed_pairs) | lsh_pairs(signatures, params.lsh_threshold, non_empty)
-    return pairs, boilerplate
+def candidate_pairs(seeds: SeedIndex, signatures: np.ndarray, non_empty: np.ndarray,
+                    params: TraceParams) -> tuple[np.ndarray, np.ndarray]:
+    """Article-number pairs worth aligning (seed index and LSH), as a sorted
+    ``(k, 2)`` array with ``i < j``, and the boilerplate shingles."""
+    n_articles = len(signatures)
+    left, right, _, boilerplate = seeds.pairs(params.effective_max_df(n_articles),
+                                              params.min_shared_seeds)
+    near_duplicates = lsh_pairs(signatures, params.lsh_threshold, non_empty)
+    if near_duplicates:
+        extra = np.array(sorted(near_duplicates), dtype=np.int64).reshape(-1, 2)
+        left, right = np.concatenate([left, extra[:, 0]]), np.concatenate([right, extra[:, 1]])
+    keys = np.unique(left.astype(np.int64) * max(1, n_articles) + right)
+    return np.stack([keys // max(1, n_articles), keys % max(1, n_articles)], axis=1), boilerplate
 
 
 # --- work done per article or per pair, in worker processes (see parallel.py)
@@ -89,22 +100,26 @@ def _fingerprint_chunk(indices: list[int]
             np.diff(token_offsets).tolist())
 
 
-def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
+def _align_chunk(pairs: np.ndarray) -> np.ndarray:
+    """Passages of some pairs, as rows of a :class:`PassageTable`."""
     articles, params = STATE["articles"], STATE["params"]
-    out = []
-    for i, j in pairs:
+    rows = []
+    for i, j in pairs.tolist():
         (tokens_i, ignore_i), (tokens_j, ignore_j) = _tokens(i), _tokens(j)
-        out.append(align_articles(articles[i], tokens_i, articles[j], tokens_j, params,
-                                  ignore_i, ignore_j))
-    return out
+        for s in align_tokens(articles[i].text, tokens_i, articles[j].text, tokens_j, params,
+                              ignore_i, ignore_j):
+            rows.append((i, j, s.a_start, s.a_end, s.b_start, s.b_end, s.score,
+                         s.matched_words))
+    return np.array(rows, dtype=PASSAGE_DTYPE)
 
 
-def _diff_chunk(jobs: list[tuple[str, int, int, list[Passage] | None]]) -> list[Diff]:
-    articles, params = STATE["articles"], STATE["params"]
+def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
+    articles, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
     out = []
-    for story_id, origin, member, between in jobs:
+    for story_id, origin, member in jobs:
         (tokens_o, ignore_o), (tokens_m, ignore_m) = _tokens(origin), _tokens(member)
-        if between is None:  # linked only through other versions: align directly
+        between = passages.of_pair(origin, member)
+        if not between:  # linked only through other versions: align directly
             between = align_articles(articles[origin], tokens_o, articles[member], tokens_m,
                                      params, ignore_o, ignore_m)
         out.append(diff_versions(articles[origin], tokens_o, articles[member], tokens_m,
@@ -114,13 +129,20 @@ def _diff_chunk(jobs: list[tuple[str, int, int, list[Passage] | None]]) -> list[
 
 def trace(articles: Iterable[Article], params: TraceParams | None = None,
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
-          workers: int | None = None) -> TraceResult:
+          workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
+          keep_diffs: int | None = None, temp_dir: str | Path | None = None) -> TraceResult:
     """Find reused passages, stories and version diffs in a set of articles.
 
     ``rejected`` records from reading are carried into the result (and
     duplicate ids met here are added to them), so one object tells the whole
     story of a run.  ``workers`` processes share the per-article and per-pair
     work (default: one per core); the result does not depend on it.
+
+    For runs larger than memory: the seed index spills to a temporary folder
+    (in ``temp_dir``, default the system's), passages are kept as a
+    :class:`PassageTable`, and every diff can go to ``diff_sink`` as it is
+    made, the result keeping only those of the ``keep_diffs`` largest stories
+    (all when ``None``).
     """
     params = params or TraceParams()
     progress = progress or _no_progress
@@ -138,50 +160,53 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
     state = {"articles": list(by_id.values()), "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 
-    flats: list[np.ndarray] = []
-    sizes: list[np.ndarray] = []
-    signatures: list[np.ndarray] = []
-    word_counts: dict[str, int] = {}
-    for chunk_flat, chunk_offsets, chunk_signatures, chunk_counts in map_chunks(
-            _fingerprint_chunk, range(len(ids)), workers, 500, state):
-        for n_words in chunk_counts:
-            word_counts[ids[len(word_counts)]] = n_words
-        flats.append(chunk_flat)
-        sizes.append(np.diff(chunk_offsets))
-        signatures.append(chunk_signatures)
-        progress("fingerprint", len(word_counts), len(ids))
-    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-    if sizes:
-        np.cumsum(np.concatenate(sizes), out=offsets[1:])
-    shingle_flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.uint64)
-    signature_matrix = np.concatenate(signatures) if signatures else np.empty(
-        (0, params.num_perm), dtype=np.uint32)
-    del flats, signatures
-    pair_set, boilerplate = candidate_pairs(shingle_flat, offsets, signature_matrix, params)
-    del shingle_flat, signature_matrix
-    pairs = sorted(pair_set)
+    with tempfile.TemporaryDirectory(prefix="wiretrace-", dir=temp_dir) as spill:
+        seeds = SeedIndex(spill)
+        signatures = np.zeros((len(ids), params.num_perm), dtype=np.uint32)
+        word_counts = np.zeros(len(ids), dtype=np.int64)
+        done = 0
+        for chunk_flat, chunk_offsets, chunk_signatures, chunk_counts in map_chunks(
+                _fingerprint_chunk, range(len(ids)), workers, 500, state):
+            seeds.add(done, chunk_flat, chunk_offsets)
+            signatures[done:done + len(chunk_counts)] = chunk_signatures
+            word_counts[done:done + len(chunk_counts)] = chunk_counts
+            done += len(chunk_counts)
+            progress("fingerprint", done, len(ids))
+        pairs, boilerplate = candidate_pairs(seeds, signatures, word_counts >= params.seed_ngram,
+                                             params)
+    del signatures
     progress("candidates", len(pairs), len(pairs))
 
     state["boilerplate"] = boilerplate
-    passages: list[Passage] = []
+    found: list[np.ndarray] = []
     aligned_pairs = done = 0
-    for chunk in map_chunks(_align_chunk, pairs, workers, 200, state):
-        for found in chunk:
-            aligned_pairs += bool(found)
-            passages += found
-        done += len(chunk)
+    for chunk_rows in map_chunks(_align_chunk, pairs, workers, 200, state):
+        found.append(chunk_rows)
+        if len(chunk_rows):
+            pair_keys = chunk_rows["a"].astype(np.int64) * len(ids) + chunk_rows["b"]
+            aligned_pairs += len(np.unique(pair_keys))
+        done = min(done + 200, len(pairs))
         progress("align", done, len(pairs))
+    passages = PassageTable.concat(found, ids)
+    del found
 
     stories = build_stories(by_id, passages, params, word_counts)
+    kept_stories = {s.id for s in (stories if keep_diffs is None else stories[:keep_diffs])}
     index_of = {article_id: k for k, article_id in enumerate(ids)}
-    by_pair = passages_by_pair(passages)
-    jobs = [(story.id, index_of[story.origin], index_of[member],
-             by_pair.get((story.origin, member)) or by_pair.get((member, story.origin)))
+    jobs = [(story.id, index_of[story.origin], index_of[member])
             for story in stories for member in story.members if member != story.origin]
+    passages.prepare_pair_lookup()  # once, before the workers start
+    state["passages"] = passages
     diffs: list[Diff] = []
+    done = 0
     for chunk in map_chunks(_diff_chunk, jobs, workers, 100, state):
-        diffs += chunk
-        progress("diff", len(diffs), len(jobs))
+        for diff in chunk:
+            if diff_sink is not None:
+                diff_sink(diff)
+            if diff_sink is None or diff.story in kept_stories:
+                diffs.append(diff)
+        done += len(chunk)
+        progress("diff", done, len(jobs))
 
     stats = {
         "articles": len(by_id),
@@ -192,6 +217,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         "passages": len(passages),
         "stories": len(stories),
         "articles_in_stories": sum(len(s.members) for s in stories),
+        "diffs": done,
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 3),
     }

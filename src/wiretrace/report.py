@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
@@ -176,11 +177,14 @@ def _anchor(index: int, story_id: str) -> str:
     return f"story-{index}-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(story_id))[:40]
 
 
-def _pair_passages(by_pair: dict[tuple[str, str], list[Passage]], diff: Diff | None,
-                   origin: str, version: str) -> list[Passage]:
+def _pair_passages(by_pair: Callable[[], dict[tuple[str, str], list[Passage]]],
+                   diff: Diff | None, origin: str, version: str) -> list[Passage]:
     """Passages between the two versions, oriented origin first."""
-    candidates = diff.passages if diff is not None and diff.passages else (
-        by_pair.get((origin, version), []) + by_pair.get((version, origin), []))
+    if diff is not None and diff.passages:
+        candidates = diff.passages
+    else:
+        grouped = by_pair()
+        candidates = grouped.get((origin, version), []) + grouped.get((version, origin), [])
     found = [p for p in candidates if p.a == origin and p.b == version]
     found += [p.swapped() for p in candidates if p.a == version and p.b == origin]
     return sorted(found, key=lambda p: (p.a_start, p.b_start))
@@ -200,7 +204,13 @@ class _Renderer:
         self.counter = 0
         # looked up once per version shown: index them, or a large run is quadratic
         self.diffs = {(d.a, d.b): d for d in reversed(result.diffs)}
-        self.by_pair = passages_by_pair(result.passages)
+        self._by_pair: dict[tuple[str, str], list[Passage]] | None = None
+
+    def by_pair(self) -> dict[tuple[str, str], list[Passage]]:
+        """All passages by pair: built only if a diff lacks its passages."""
+        if self._by_pair is None:
+            self._by_pair = passages_by_pair(self.r.passages)
+        return self._by_pair
 
     def pair(self, story: Story, version: str) -> str:
         r, origin = self.r, story.origin

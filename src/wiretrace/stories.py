@@ -22,9 +22,11 @@ from each.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
-from wiretrace.model import Article, DerivationEdge, Passage, Story
+import numpy as np
+
+from wiretrace.model import Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.params import TraceParams
 from wiretrace.text import tokenize
 
@@ -43,86 +45,111 @@ def covered_chars(spans: Iterable[tuple[int, int]]) -> int:
     return total
 
 
-def _union_find(ids: list[str], links: Iterable[tuple[str, str]]) -> list[list[str]]:
-    parent = {i: i for i in ids}
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` nodes for edges (left, right)."""
+    parent = list(range(n))
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
 
-    for x, y in links:
+    for x, y in zip(left.tolist(), right.tolist(), strict=True):
         rx, ry = find(x), find(y)
         if rx != ry:
             parent[max(rx, ry)] = min(rx, ry)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        groups[find(i)].append(i)
-    return list(groups.values())
+    return np.array([find(x) for x in range(n)], dtype=np.int64)
 
 
-def _spans_by_pair(passages: list[Passage]) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    """For each ordered pair ``(x, y)``: spans of x covered by passages with y."""
-    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for p in passages:
-        spans[(p.a, p.b)].append((p.a_start, p.a_end))
-        spans[(p.b, p.a)].append((p.b_start, p.b_end))
-    return spans
-
-
-def build_stories(articles: dict[str, Article], passages: list[Passage],
+def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
                   params: TraceParams | None = None,
-                  word_counts: dict[str, int] | None = None) -> list[Story]:
+                  word_counts: Mapping[str, int] | np.ndarray | None = None) -> list[Story]:
     """Group articles into stories with origin and derivation edges.
 
-    ``word_counts`` (tokens per article) is counted here when not given.
+    ``passages`` is a list or a :class:`~wiretrace.model.PassageTable` whose
+    article numbers follow the order of ``articles``; ``word_counts`` (tokens
+    per article, by id or by number) is counted here when not given.
     """
     params = params or TraceParams()
-    spans = _spans_by_pair(passages)
-    length = {i: max(1, len(a.text)) for i, a in articles.items()}
-    position = {article_id: k for k, article_id in enumerate(articles)}
+    ids = list(articles)
+    n = len(ids)
+    table = passages if isinstance(passages, PassageTable) else \
+        PassageTable.from_passages(passages, ids)
     if word_counts is None:
-        word_counts = {i: len(tokenize(a.text)) for i, a in articles.items()}
-    matched: dict[tuple[str, str], int] = defaultdict(int)
-    for p in passages:
-        matched[(min(p.a, p.b), max(p.a, p.b))] += p.matched_words
-
+        counts = np.array([len(tokenize(a.text)) for a in articles.values()], dtype=np.int64)
+    elif isinstance(word_counts, np.ndarray):
+        counts = word_counts.astype(np.int64)
+    else:
+        counts = np.array([word_counts[i] for i in ids], dtype=np.int64)
+    rows = table.rows
+    if n < 2 or len(rows) == 0:
+        return []
     # Matched words, not spans: a loosely paraphrased passage counts for the
     # words it really shares, so topical paraphrase does not make one story.
-    links = [(x, y) for (x, y), words in matched.items()
-             if words >= params.story_min_share * max(1, min(word_counts[x], word_counts[y]))]
-    linked_ids = sorted({i for pair in links for i in pair})
-    groups = [g for g in _union_find(linked_ids, links) if len(g) > 1]
+    low = np.minimum(rows["a"], rows["b"]).astype(np.int64)
+    high = np.maximum(rows["a"], rows["b"]).astype(np.int64)
+    pair_keys, inverse = np.unique(low * n + high, return_inverse=True)
+    matched = np.bincount(inverse.ravel(), weights=rows["matched_words"])
+    x, y = pair_keys // n, pair_keys % n
+    linked = matched >= params.story_min_share * np.maximum(1, np.minimum(counts[x], counts[y]))
+    labels = _components(n, x[linked], y[linked])
+    in_story = np.zeros(n, dtype=bool)
+    in_story[x[linked]] = in_story[y[linked]] = True
+    # each passage inside one story, grouped by story
+    row_label = np.where((labels[rows["a"]] == labels[rows["b"]]) & in_story[rows["a"]],
+                         labels[rows["a"]], -1)
+    by_label = np.argsort(row_label, kind="stable")
+    bounds = np.searchsorted(row_label[by_label], np.arange(n + 1))
+    member_order = np.argsort(labels, kind="stable")
+    member_bounds = np.searchsorted(labels[member_order], np.arange(n + 1))
+    position = {article_id: k for k, article_id in enumerate(ids)}
 
     stories = []
-    for members in groups:
-        explained = {
-            m: covered_chars(s for other in members if other != m
-                             for s in spans.get((m, other), ())) / length[m]
-            for m in members
-        }
-        dated = [m for m in members if articles[m].published is not None]
-        if dated:
-            origin = min(dated, key=lambda m: (_sortable(articles[m]), explained[m], m))
-            reason = "earliest published"
-        else:
-            least = min(explained.values())
-            close = [m for m in members if explained[m] <= least + ORIGIN_MARGIN]
-            origin = min(close, key=lambda m: position[m])
-            reason = ("least explained by others" if len(close) == 1
-                      else "input order (versions explain each other about equally)")
-        order = sorted(members, key=lambda m: (
-            m != origin,
-            articles[m].published is None,
-            _sortable(articles[m]) if articles[m].published else "",
-            explained[m], position[m]))
-        edges = _derivation_edges(order, spans, length, params)
-        stories.append(Story("", order, origin, reason, edges))
+    for label in np.unique(labels[in_story]).tolist():
+        members = [ids[k] for k in member_order[member_bounds[label]:member_bounds[label + 1]]
+                   .tolist()]
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for p in table.rows[by_label[bounds[label]:bounds[label + 1]]].tolist():
+            a, b = ids[p[0]], ids[p[1]]
+            spans[(a, b)].append((p[2], p[3]))
+            spans[(b, a)].append((p[4], p[5]))
+        stories.append(_story(members, spans, articles, position, params))
     stories.sort(key=lambda s: (-len(s.members), s.origin))
     for number, story in enumerate(stories, start=1):
         story.id = f"story-{number}"
     return stories
+
+
+def _story(members: list[str], spans: dict[tuple[str, str], list[tuple[int, int]]],
+           articles: Mapping[str, Article], position: dict[str, int],
+           params: TraceParams) -> Story:
+    """The origin, version order and derivation edges of one group of linked articles."""
+    length = {m: max(1, len(articles[m].text)) for m in members}
+    explained = {
+        m: covered_chars(s for other in members if other != m
+                         for s in spans.get((m, other), ())) / length[m]
+        for m in members
+    }
+    dated = [m for m in members if articles[m].published is not None]
+    if dated:
+        origin = min(dated, key=lambda m: (_sortable(articles[m]), explained[m], m))
+        reason = "earliest published"
+    else:
+        least = min(explained.values())
+        close = [m for m in members if explained[m] <= least + ORIGIN_MARGIN]
+        origin = min(close, key=lambda m: position[m])
+        reason = ("least explained by others" if len(close) == 1
+                  else "input order (versions explain each other about equally)")
+    order = sorted(members, key=lambda m: (
+        m != origin,
+        articles[m].published is None,
+        _sortable(articles[m]) if articles[m].published else "",
+        explained[m], position[m]))
+    edges = _derivation_edges(order, spans, length, params)
+    return Story("", order, origin, reason, edges)
 
 
 def _sortable(article: Article) -> str:

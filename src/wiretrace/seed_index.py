@@ -1,0 +1,162 @@
+"""The seed index: which articles share enough word n-grams to be worth aligning.
+
+An inverted index from shingle (hashed word n-gram) to the articles holding
+it, built as a sort-and-group over files, so that its memory stays bounded
+whatever the size of the corpus (a MapReduce with two shuffles):
+
+1. **map**: each article's distinct shingles are packed with the article's
+   number into one 64-bit key and appended to one of ``shingle_partitions``
+   files, chosen by the shingle's top bits (:meth:`SeedIndex.add`);
+2. **group**: each shingle file alone is sorted; a shingle held by 2 to
+   ``max_df`` articles yields every pair of them (a *pair occurrence*),
+   appended to one of ``pair_partitions`` files chosen by a hash of the pair.
+   A shingle held by more than ``max_df`` articles is boilerplate ("Follow
+   us on ...", agency slugs): it creates no pair, which also bounds the
+   pairs any one shingle can create;
+3. **count**: each pair file alone is sorted and counted; pairs sharing at
+   least ``min_shared`` shingles are candidates.
+
+Only one partition is in memory at a time; the files live in a folder the
+caller provides (a temporary one) and are deleted as they are used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from wiretrace.fingerprint import SHINGLE_BITS
+
+# Article numbers live in the low bits of a key beside a 40-bit shingle.
+DOC_BITS = 64 - SHINGLE_BITS
+MAX_ARTICLES = 1 << DOC_BITS
+_DOC_MASK = np.uint64(MAX_ARTICLES - 1)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # multiplicative hashing of pair keys
+# Pair occurrences made and spilled at once: bounds the memory of a partition
+# whose shingles are shared by many articles.
+OCCURRENCES_PER_BATCH = 1 << 22
+
+
+def _partition_bits(partitions: int) -> int:
+    bits = partitions.bit_length() - 1
+    if partitions < 1 or 1 << bits != partitions:
+        raise ValueError(f"partitions must be a power of two, got {partitions}")
+    return bits
+
+
+def _append_by_partition(keys: np.ndarray, part: np.ndarray, files: list[Path]) -> None:
+    """Append each key to the file of its partition number."""
+    if len(keys) == 0:
+        return
+    order = np.argsort(part, kind="stable")  # radix sort on small integers
+    bounds = np.searchsorted(part[order], np.arange(len(files) + 1))
+    sorted_keys = keys[order]
+    for k, path in enumerate(files):
+        if bounds[k + 1] > bounds[k]:
+            with path.open("ab") as handle:
+                sorted_keys[bounds[k]:bounds[k + 1]].tofile(handle)
+
+
+class SeedIndex:
+    """Shingles of many articles spilled to disk, and the pairs they seed.
+
+    ``add`` the articles' shingles in any number of batches, then call
+    ``pairs`` once.
+    """
+
+    def __init__(self, folder: str | Path, shingle_partitions: int = 16,
+                 pair_partitions: int = 64) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._shingle_bits = _partition_bits(shingle_partitions)
+        self._pair_bits = _partition_bits(pair_partitions)
+        self._shingle_files = [self.folder / f"shingles-{k:03d}.u64"
+                               for k in range(shingle_partitions)]
+        self._pair_files = [self.folder / f"pairs-{k:03d}.u64" for k in range(pair_partitions)]
+        for path in self._shingle_files + self._pair_files:
+            path.unlink(missing_ok=True)
+        self.n_articles = 0
+        self.n_shingles = 0
+
+    def add(self, first_article: int, shingles: np.ndarray, offsets: np.ndarray) -> None:
+        """Spill the shingles of articles ``first_article``, ``first_article + 1``, ...
+
+        ``shingles[offsets[k]:offsets[k + 1]]`` are the distinct shingles of
+        article ``first_article + k``.
+        """
+        n = len(offsets) - 1
+        if first_article + n > MAX_ARTICLES:
+            raise ValueError(f"the seed index takes at most {MAX_ARTICLES:,} articles per run")
+        self.n_articles = max(self.n_articles, first_article + n)
+        if len(shingles) == 0:
+            return
+        keys = np.repeat(np.arange(first_article, first_article + n, dtype=np.uint64),
+                         np.diff(offsets))
+        keys |= shingles.astype(np.uint64) << np.uint64(DOC_BITS)
+        part = (keys >> np.uint64(64 - self._shingle_bits)).astype(np.uint16) \
+            if self._shingle_bits else np.zeros(len(keys), dtype=np.uint16)
+        _append_by_partition(keys, part, self._shingle_files)
+        self.n_shingles += len(keys)
+
+    def pairs(self, max_df: int, min_shared: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate pairs ``(left, right, shared)`` with ``left < right``, sorted,
+        sharing at least ``min_shared`` non-boilerplate shingles; and the
+        sorted boilerplate shingles (held by more than ``max_df`` articles)."""
+        boilerplate = [np.empty(0, dtype=np.uint64)]
+        for path in self._shingle_files:
+            if path.exists():
+                keys = np.fromfile(path, dtype=np.uint64)
+                path.unlink()
+                boilerplate.append(self._spill_pair_occurrences(keys, max_df))
+                del keys
+        lefts, rights, counts = [], [], []
+        for path in self._pair_files:
+            if not path.exists():
+                continue
+            occurrences = np.fromfile(path, dtype=np.uint64)
+            path.unlink()
+            occurrences.sort()
+            starts = np.concatenate(([0], np.flatnonzero(occurrences[1:] != occurrences[:-1])
+                                     + 1))
+            shared = np.diff(np.append(starts, len(occurrences)))
+            chosen = shared >= min_shared
+            pair_keys = occurrences[starts[chosen]]
+            del occurrences
+            lefts.append((pair_keys >> np.uint64(DOC_BITS)).astype(np.int64))
+            rights.append((pair_keys & _DOC_MASK).astype(np.int64))
+            counts.append(shared[chosen].astype(np.int64))
+        if not lefts:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty.copy(), empty.copy(), np.sort(np.concatenate(boilerplate))
+        left, right, shared = np.concatenate(lefts), np.concatenate(rights), np.concatenate(counts)
+        order = np.lexsort((right, left))
+        return (left[order], right[order], shared[order],
+                np.sort(np.concatenate(boilerplate)))
+
+    def _spill_pair_occurrences(self, keys: np.ndarray, max_df: int) -> np.ndarray:
+        """Sort one shingle partition, spill its pair occurrences; its boilerplate."""
+        keys.sort()
+        values = keys >> np.uint64(DOC_BITS)
+        docs = keys & _DOC_MASK  # ascending within a group of equal shingles
+        starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+        sizes = np.diff(np.append(starts, len(values)))
+        keep = (sizes >= 2) & (sizes <= max_df)
+        boilerplate = values[starts[sizes > max_df]]
+        del values
+        for size in np.unique(sizes[keep]).tolist():
+            left, right = np.triu_indices(size, k=1)
+            all_starts = starts[keep & (sizes == size)]
+            step = max(1, OCCURRENCES_PER_BATCH // len(left))
+            for batch in range(0, len(all_starts), step):
+                group_starts = all_starts[batch:batch + step]
+                members = docs[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
+                occurrences = ((members[:, left] << np.uint64(DOC_BITS))
+                               | members[:, right]).ravel()
+                del members
+                with np.errstate(over="ignore"):
+                    part = (occurrences * _GOLDEN) >> np.uint64(64 - self._pair_bits) \
+                        if self._pair_bits else np.zeros(len(occurrences), dtype=np.uint64)
+                _append_by_partition(occurrences, part.astype(np.uint16), self._pair_files)
+        return boilerplate
