@@ -1,0 +1,117 @@
+"""Every error the service returns is one JSON shape, never a stack trace.
+
+``{"error": "<one clear sentence>", "status": <code>, "details": [...] | null}``:
+validation problems list where (``body.articles[2].text``) and what; an
+unexpected exception is logged with a reference the client gets instead of
+the internals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wiretrace.ingest.records import kind
+
+log = logging.getLogger("wiretrace.server")
+
+REASONS = {400: "bad request", 401: "authentication needed", 403: "forbidden",
+           404: "not found", 405: "method not allowed", 413: "request too large",
+           415: "unsupported media type", 422: "invalid request", 500: "internal error"}
+OBJECT_EXPECTED = {"model_attributes_type", "dict_type", "model_type", "missing"}
+
+
+class ApiError(Exception):
+    """An expected failure with its status and message (raised by the routes)."""
+
+    def __init__(self, status: int, message: str, details: list[dict] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.details, self.headers = status, message, details, headers
+
+
+def error_body(status: int, message: str, details: list[dict] | None = None) -> dict:
+    return {"error": message, "status": status, "details": details}
+
+
+def error_response(status: int, message: str, details: list[dict] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, message, details), status_code=status,
+                        headers=headers)
+
+
+def _where(loc: tuple | list) -> str:
+    """``("body", "articles", 2, "text")`` -> ``body.articles[2].text``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem(error: dict) -> str:
+    if tuple(error.get("loc", ())) == ("body",) and error.get("type") in OBJECT_EXPECTED:
+        got = kind(error.get("input"))
+        return f"the body must be a JSON object, not {'an' if got[0] in 'ao' else 'a'} {got}"
+    return error.get("msg", "invalid")
+
+
+def _validation(exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    for e in errors:
+        if e.get("type") == "json_invalid":
+            # A body that is not JSON at all is a bad request, not a bad field.
+            pos = e.get("loc", (None, None))[-1]
+            reason = (e.get("ctx") or {}).get("error", "invalid JSON")
+            return error_response(400, f"malformed JSON body: {reason} (at character {pos})")
+    details = [{"where": _where(e.get("loc", ())), "problem": _problem(e)} for e in errors]
+    shown = "; ".join(f"{d['where']}: {d['problem']}" for d in details[:3]) or "invalid request"
+    more = f" (and {len(details) - 3} more)" if len(details) > 3 else ""
+    return error_response(422, shown + more, details)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every kind of failure to the one JSON error shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.message, exc.details, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = f"no such endpoint: {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            message = f"method {request.method} not allowed on {request.url.path}"
+        elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            message = "the request body could not be read as JSON (is it UTF-8?)"
+        else:
+            message = str(exc.detail) if exc.detail else REASONS.get(exc.status_code, "error")
+        return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        ref = secrets.token_hex(6)
+        log.error("unexpected error %s on %s %s", ref, request.method, request.url.path,
+                  exc_info=exc)
+        return error_response(500, f"internal error (reference {ref} in the server log)")
+
+
+def error_bytes(status: int, message: str) -> bytes:
+    """The JSON error body, for the raw ASGI middlewares that answer before routing."""
+    return json.dumps(error_body(status, message)).encode()
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

@@ -1,0 +1,183 @@
+"""The JSON API: one declaration per operation over :class:`IndexService`.
+
+Article ids may hold any printable character, ``/`` included (ids are often
+URLs), so the article routes take the id as a path tail; the routes with a
+suffix (``/passages``, ``/story``, ``/versions``) are declared first so they win.
+Articles from a request pass the same checks as articles read from files
+(:func:`wiretrace.ingest.records.to_article`): empty, binary, unpaired
+surrogates, unparseable dates.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from wiretrace import __version__
+from wiretrace.ingest.records import FieldNames, Options, to_article
+from wiretrace.model import Article, Rejected
+from wiretrace.server import schemas as s
+from wiretrace.server.errors import ApiError
+from wiretrace.server.security import require_read, require_write
+from wiretrace.server.service import IndexService
+from wiretrace.server.settings import ServerSettings
+
+ERRORS = {code: {"model": s.ErrorOut} for code in (400, 401, 403, 404, 413, 415, 422)}
+router = APIRouter(prefix="/api", responses=ERRORS)
+reads = APIRouter(dependencies=[Depends(require_read)])
+writes = APIRouter(dependencies=[Depends(require_write)])
+ArticleId = Path(min_length=1, max_length=512, description="the article's id (may hold '/')")
+
+
+def _service(request: Request) -> IndexService:
+    return request.app.state.service
+
+
+def _settings(request: Request) -> ServerSettings:
+    return request.app.state.settings
+
+
+def _article(item: s.ArticleIn | s.QueryIn, where: str, settings: ServerSettings) -> Article:
+    """The request's article, checked like one read from a file."""
+    limit = settings.max_article_chars
+    if len(item.text) > limit:
+        raise ApiError(413, f"{where}.text: {len(item.text):,} characters, over the limit of "
+                            f"{limit:,} per article")
+    opts = Options(FieldNames(), limit, "utf-8")
+    found = to_article(item.model_dump(), "request", where, opts)
+    if isinstance(found, Rejected):
+        field = "published" if "published" in found.reason else "text"
+        raise ApiError(422, f"{where}.{field}: {found.reason}",
+                       [{"where": f"{where}.{field}", "problem": found.reason}])
+    return found
+
+
+def _batch(items: list[s.ArticleIn], settings: ServerSettings) -> list[Article]:
+    if len(items) > settings.max_batch:
+        raise ApiError(413, f"{len(items):,} articles in one request, over the limit of "
+                            f"{settings.max_batch:,}: send them in smaller batches")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id.strip() in seen:
+            raise ApiError(422, f"body.articles[{i}].id: id {item.id!r} already given at "
+                                f"articles[{seen[item.id.strip()]}]; send a new version in "
+                                "a later request")
+        seen[item.id.strip()] = i
+    return [_article(item, f"body.articles[{i}]", settings) for i, item in enumerate(items)]
+
+
+def _found(value: dict | list | None, what: str) -> dict | list:
+    if value is None:
+        raise ApiError(404, f"no {what}")
+    return value
+
+
+@router.get("/health", response_model=s.HealthOut, summary="Is the service up?")
+async def health(request: Request) -> dict:
+    settings = _settings(request)
+    return {"status": "ok", "version": __version__, "writes": settings.token is not None,
+            "protect_reads": settings.protect_reads}
+
+
+@writes.post("/articles", response_model=s.AddResponse, summary="Add one article",
+             description="Index one article and return the reuse found in earlier articles. "
+                         "The same id and text again is a no-op (`unchanged`); the same id "
+                         "with another text is stored as a `new_version`.")
+async def add_one(body: s.ArticleIn, request: Request) -> dict:
+    article = _article(body, "body", _settings(request))
+    return {"results": await _service(request).run(_service(request).add, [article])}
+
+
+@writes.post("/articles/batch", response_model=s.AddResponse, summary="Add many articles",
+             description="Index the articles in order (an article can reuse one earlier in "
+                         "the same batch) and return, for each, the reuse found.")
+async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
+    articles = _batch(body.articles, _settings(request))
+    return {"results": await _service(request).run(_service(request).add, articles)}
+
+
+@reads.post("/query", response_model=s.ReuseOut, summary="Check an article without adding it",
+            description="The passages the text shares with indexed articles, per source, and "
+                        "the stories it would join.  Nothing is stored.")
+async def query(body: s.QueryIn, request: Request) -> dict:
+    article = _article(body, "body", _settings(request))
+    return await _service(request).run(_service(request).query, article)
+
+
+@reads.get("/articles/{article_id:path}/passages", response_model=s.PassageListOut,
+           summary="An article's reused passages")
+async def passages(request: Request, article_id: str = ArticleId) -> dict:
+    rows = await _service(request).run(_service(request).passages, article_id)
+    return {"id": article_id, "passages": _found(rows, f"article {article_id!r}")}
+
+
+@reads.get("/articles/{article_id:path}/story", response_model=s.StoryOut,
+           summary="The story an article belongs to")
+async def story_of(request: Request, article_id: str = ArticleId) -> dict:
+    row = await _service(request).run(_service(request).story_of, article_id)
+    if row is False:
+        raise ApiError(404, f"article {article_id!r} shares no text with another: it is in "
+                            "no story")
+    return _found(row, f"article {article_id!r}")
+
+
+@reads.get("/articles/{article_id:path}/versions", response_model=s.VersionListOut,
+           summary="The stored versions of an article")
+async def versions(request: Request, article_id: str = ArticleId) -> dict:
+    rows = await _service(request).run(_service(request).versions, article_id)
+    return {"id": article_id, "versions": _found(rows, f"article {article_id!r}")}
+
+
+@reads.get("/articles/{article_id:path}/diff", response_model=s.VersionDiffOut,
+           summary="What a version of an article changed against the one before")
+async def version_diff(request: Request, article_id: str = ArticleId,
+                       version: int | None = Query(None, ge=1, le=1_000_000,
+                                                   description="default: the latest")) -> dict:
+    row = await _service(request).run(_service(request).version_diff, article_id, version)
+    if row is False:
+        raise ApiError(404, f"article {article_id!r} version {version or 1} is the first "
+                            "version: there is nothing before it to compare with")
+    what = f"article {article_id!r}" + (f" version {version}" if version else "")
+    return _found(row, what)
+
+
+@reads.get("/articles/{article_id:path}", response_model=s.ArticleOut, summary="An article")
+async def article(request: Request, article_id: str = ArticleId,
+                  version: int | None = Query(None, ge=1, le=1_000_000,
+                                              description="a stored version (default: "
+                                                          "the latest)")) -> dict:
+    row = await _service(request).run(_service(request).article, article_id, version)
+    what = f"article {article_id!r}" + (f" version {version}" if version else "")
+    return _found(row, what)
+
+
+@reads.get("/stories", response_model=s.StoryListOut, summary="Stories, largest first")
+async def stories(request: Request, limit: int = Query(50, ge=1, le=1000),
+                  offset: int = Query(0, ge=0, le=10_000_000)) -> dict:
+    return await _service(request).run(_service(request).stories, limit, offset)
+
+
+@reads.get("/stories/{story_id}", response_model=s.StoryDetailOut,
+           summary="A story with its versions and their diffs against the origin")
+async def story(request: Request, story_id: str = Path(min_length=1, max_length=200)) -> dict:
+    row = await _service(request).run(_service(request).story, story_id)
+    return _found(row, f"story {story_id!r}")
+
+
+@reads.get("/search", response_model=s.SearchOut, summary="Articles whose text matches")
+async def search(request: Request,
+                 q: str = Query(min_length=1, max_length=10_000, description="words to find"),
+                 limit: int = Query(10, ge=1, le=100)) -> dict:
+    if not q.strip():
+        raise ApiError(422, "query.q: nothing to search for (only whitespace)",
+                       [{"where": "query.q", "problem": "only whitespace"}])
+    hits = await _service(request).run(_service(request).search, q, limit)
+    return {"query": q, "results": hits}
+
+
+@reads.get("/stats", summary="Counts and sizes of the index")
+async def stats(request: Request) -> dict:
+    return await _service(request).run(_service(request).stats)
+
+
+router.include_router(writes)
+router.include_router(reads)

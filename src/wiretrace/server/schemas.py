@@ -1,0 +1,248 @@
+"""Request and response bodies of the HTTP API (they make the OpenAPI description).
+
+Field names follow the output files (``passages.jsonl``, ``stories.jsonl``,
+``diffs.jsonl``) so a client reads the API and the batch results the same way.
+Offsets are Unicode code-point indices into the article text, as everywhere in
+wiretrace: ``text[a_start:a_end]``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"  # printable, not blank
+
+
+class _Strict(BaseModel):
+    # An unknown field is a typo ("txt") the client wants to hear about.
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArticleIn(_Strict):
+    """One article to add.  Re-adding an id with the same text changes nothing;
+    with another text it is stored as a new version and diffed."""
+
+    id: str = Field(min_length=1, max_length=512, pattern=ID_PATTERN,
+                    examples=["reuters-2024-05-06-bridge"])
+    text: str = Field(description="the article text, kept exactly as sent: every offset "
+                                  "points into it", examples=["Officials said on Monday..."])
+    title: str | None = Field(None, max_length=2000)
+    outlet: str | None = Field(None, max_length=500)
+    url: str | None = Field(None, max_length=4000)
+    published: str | None = Field(None, max_length=64, description="ISO 8601 date or time, "
+                                  "or epoch seconds", examples=["2024-05-06T09:00:00Z"])
+
+
+class ArticleBatch(_Strict):
+    articles: list[ArticleIn] = Field(min_length=1, description="the articles to add, in order "
+                                      "(earlier ones can be the source of later ones)")
+
+
+class QueryIn(_Strict):
+    """An article to check against the index without storing it."""
+
+    text: str
+    id: str = Field("(query)", min_length=1, max_length=512, pattern=ID_PATTERN)
+    title: str | None = Field(None, max_length=2000)
+    outlet: str | None = Field(None, max_length=500)
+    url: str | None = Field(None, max_length=4000)
+    published: str | None = Field(None, max_length=64)
+
+
+class PassageOut(BaseModel):
+    """``a[a_start:a_end]`` (the article asked about) reused in ``b[b_start:b_end]``."""
+
+    a: str
+    a_start: int
+    a_end: int
+    b: str
+    b_start: int
+    b_end: int
+    score: float = Field(description="share of the passage's words matching exactly")
+    matched_words: int
+    a_text: str
+    b_text: str
+
+
+class SourceOut(BaseModel):
+    """An indexed article the one asked about shares text with."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    passages: int
+    shared_chars: int = Field(description="characters of the article asked about inside "
+                                          "passages with this one")
+    share: float = Field(description="shared_chars over the length of the article asked about")
+
+
+class ReuseOut(BaseModel):
+    """What an added or queried article reuses."""
+
+    id: str
+    chars: int
+    shared: float = Field(description="share of the article's characters in any passage")
+    passages: list[PassageOut]
+    sources: list[SourceOut]
+    stories: list[str] = Field(description="stories the article is (or would be) in")
+
+
+class ArticleOut(BaseModel):
+    id: str
+    version: int
+    versions: list[int]
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    chars: int
+    story: str | None
+    text: str
+
+
+class EdgeOut(BaseModel):
+    source: str
+    target: str
+    target_share: float
+    source_share: float
+    shared_chars: int
+
+
+class StoryOut(BaseModel):
+    story: str
+    members: list[str]
+    size: int
+    origin: str
+    origin_reason: str
+    edges: list[EdgeOut]
+
+
+class MemberOut(BaseModel):
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    chars: int
+    version: int
+
+
+class WordChangeOut(BaseModel):
+    op: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+
+
+class ChangeOut(BaseModel):
+    kind: Literal["added", "dropped", "reworded", "moved"]
+    a_start: int | None
+    a_end: int | None
+    b_start: int | None
+    b_end: int | None
+    a_text: str
+    b_text: str
+    word_changes: list[WordChangeOut]
+
+
+class VariantOut(BaseModel):
+    a_form: str
+    b_form: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float
+
+
+class DiffOut(BaseModel):
+    story: str | None
+    a: str
+    b: str
+    a_shared: float
+    b_shared: float
+    summary: str
+    changes: list[ChangeOut]
+    spelling_variants: list[VariantOut]
+    passages: list[PassageOut] = Field(description="the aligned passages, a = this diff's a")
+
+
+class AddedOut(ReuseOut):
+    status: Literal["added", "unchanged", "new_version"]
+    version: int
+    diff: DiffOut | None = Field(description="new_version: what it changed against the "
+                                             "version before (both sides are this article)")
+
+
+class AddResponse(BaseModel):
+    results: list[AddedOut]
+
+
+class StoryDetailOut(StoryOut):
+    articles: list[MemberOut] = Field(description="the members, in the order of ``members``")
+    diffs: list[DiffOut] = Field(description="each member other than the origin against it")
+
+
+class StoryListOut(BaseModel):
+    total: int | None
+    limit: int
+    offset: int
+    stories: list[StoryOut]
+
+
+class PassageListOut(BaseModel):
+    id: str
+    passages: list[PassageOut]
+
+
+class VersionOut(BaseModel):
+    version: int
+    current: bool = Field(description="the version that is indexed (the latest)")
+    chars: int
+    words: int
+    title: str | None
+    added_at: str = Field(description="when it was added (ISO 8601, UTC)")
+
+
+class VersionListOut(BaseModel):
+    id: str
+    versions: list[VersionOut]
+
+
+class VersionDiffOut(BaseModel):
+    id: str
+    version: int
+    against: int = Field(description="the version it is compared with (the one before)")
+    diff: DiffOut
+
+
+class SearchHit(BaseModel):
+    id: str
+    score: float
+    title: str | None
+    outlet: str | None
+    snippet: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    results: list[SearchHit]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+    writes: bool = Field(description="whether the server takes writes (it has a token)")
+    protect_reads: bool
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="what went wrong, in one sentence")
+    status: int
+    details: list[dict] | None = Field(None, description="for invalid fields: where "
+                                       "(body.articles[2].text) and the problem")

@@ -1,0 +1,189 @@
+"""The service's guards: tokens, request limits, Host names and browser headers.
+
+Two layers.  ``Guard`` is a raw ASGI middleware that answers before any route
+runs: an unknown ``Host`` (DNS rebinding), a body over the byte limit, a write
+whose body is not JSON.  The token checks are FastAPI dependencies, so the
+OpenAPI description shows which operations need the bearer token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from wiretrace.server.errors import ApiError, error_bytes
+from wiretrace.server.settings import ServerSettings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+BEARER = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="the server's token (WIRETRACE_TOKEN or --token)")
+
+# The page and the API load nothing from anywhere but this server.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'")
+# Swagger UI starts itself from an inline script; still nothing from elsewhere.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def tokens_match(given: str, expected: str) -> bool:
+    """Constant-time comparison; hashing first hides the token's length too."""
+    a = hashlib.sha256(given.encode("utf-8", "surrogatepass")).digest()
+    b = hashlib.sha256(expected.encode("utf-8", "surrogatepass")).digest()
+    return hmac.compare_digest(a, b)
+
+
+def _check(request: Request, credentials: HTTPAuthorizationCredentials | None,
+           write: bool) -> None:
+    settings: ServerSettings = request.app.state.settings
+    if settings.token is None:
+        if write:
+            raise ApiError(403, "this server takes no writes: start it with a token "
+                                "(WIRETRACE_TOKEN or --token) to add articles")
+        return
+    if not write and not settings.protect_reads:
+        return
+    challenge = {"WWW-Authenticate": 'Bearer realm="wiretrace"'}
+    if credentials is None:
+        raise ApiError(401, "this needs the server's token: send 'Authorization: Bearer "
+                            "<token>'", headers=challenge)
+    if not tokens_match(credentials.credentials, settings.token):
+        raise ApiError(401, "wrong token", headers=challenge)
+
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
+def require_write(request: Request, credentials: Credentials) -> None:
+    """Dependency of every operation that changes the index."""
+    _check(request, credentials, write=True)
+
+
+def require_read(request: Request, credentials: Credentials) -> None:
+    """Dependency of every read; a no-op unless the server protects reads."""
+    _check(request, credentials, write=False)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _host_name(host: str) -> str:
+    """``example.org:8000`` -> ``example.org``; ``[::1]:8000`` -> ``[::1]``."""
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class Guard:
+    """Raw ASGI checks that must happen before a route reads anything."""
+
+    def __init__(self, app: ASGIApp, settings: ServerSettings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = self._with_headers(scope, send)
+        path, method = scope.get("path", ""), scope.get("method", "GET")
+        allowed = self.settings.allowed_hosts
+        host = _header(scope, b"host")
+        if allowed and (host is None or _host_name(host).lower() not in allowed):
+            await _answer(send, 400, f"unknown Host header {host!r}: this server answers to "
+                                     f"{', '.join(allowed)}")
+            return
+        if method not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if path.startswith("/api/"):
+            ctype = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+            if ctype != "application/json":
+                await _answer(send, 415, "the body must be JSON: send 'Content-Type: "
+                                         f"application/json' (got {ctype or 'none'!r})")
+                return
+        body = await self._read_body(scope, receive, send)
+        if body is None:
+            return
+        if not body.strip() and path.startswith("/api/"):
+            await _answer(send, 400, "empty request body: send a JSON object")
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read_body(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
+        """The whole body, or None once a 413 has been sent."""
+        limit = self.settings.max_body_bytes
+        declared = _header(scope, b"content-length")
+        too_big = (f"request body over the limit of {limit:,} bytes "
+                   "(send fewer articles per request)")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _answer(send, 413, too_big)
+            return None
+        # A chunked body declares no length: count as it arrives, stop at the limit.
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _answer(send, 413, too_big)
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _with_headers(self, scope: Scope, send: Send) -> Send:
+        path = scope.get("path", "")
+        csp = DOCS_CSP if path.startswith("/docs") else PAGE_CSP
+        extra = [(b"content-security-policy", csp.encode()),
+                 (b"x-content-type-options", b"nosniff"),
+                 (b"referrer-policy", b"no-referrer"),
+                 (b"x-frame-options", b"DENY")]
+        if path.startswith("/api/"):
+            extra.append((b"cache-control", b"no-store"))
+
+        async def sender(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        return sender
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # later calls wait for the disconnect, as ASGI expects
+
+    return replay
+
+
+async def _answer(send: Send, status: int, message: str) -> None:
+    body = error_bytes(status, message)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

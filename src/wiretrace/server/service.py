@@ -1,0 +1,240 @@
+"""The service's one door to the index: index calls off the event loop, JSON-ready rows.
+
+:class:`~wiretrace.index.Index` is shared by threads (one SQLite connection
+each; adds serialised by its lock, reads never wait for an add), so index
+calls run on a small pool of worker threads and the routes ``await`` them:
+the event loop stays free for other requests (health, the page, queries)
+while a batch is aligned.  Turning index records into response rows
+(passages with their text, per-source shares) lives here too, so the routes
+stay declarations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from wiretrace.index import Index
+from wiretrace.model import Article, Diff, Passage, Story
+from wiretrace.params import TraceParams
+
+T = TypeVar("T")
+SNIPPET = 200
+
+
+def _iso(article: Article) -> str | None:
+    return article.published.isoformat() if article.published else None
+
+
+def _oriented(passages: Iterable[Passage], article_id: str) -> list[Passage]:
+    """Passages with ``a`` the article asked about, in reading order."""
+    out = [p if p.a == article_id else p.swapped() for p in passages
+           if article_id in (p.a, p.b)]
+    return sorted(out, key=lambda p: (p.a_start, p.a_end, p.b, p.b_start))
+
+
+def covered(spans: Iterable[tuple[int, int]]) -> int:
+    """Characters inside the union of ``[start, end)`` spans."""
+    total, reach = 0, -1
+    for start, end in sorted(spans):
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
+
+
+class IndexService:
+    """Runs index calls on one thread and shapes their results for the API."""
+
+    def __init__(self, path: str | os.PathLike, params: TraceParams | None = None,
+                 create: bool = True, threads: int = 4) -> None:
+        self._index = Index.open(path, params=params, create=create)
+        # A few threads: queries and reads go on while one add holds the write lock.
+        self._pool = concurrent.futures.ThreadPoolExecutor(threads,
+                                                           thread_name_prefix="wiretrace-index")
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` on the index thread and wait for it without blocking."""
+        return await asyncio.wrap_future(self._pool.submit(fn, *args))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._index.close()
+
+    # ------------------------------------------------------- on the worker threads
+
+    def _text_of(self, article_id: str, cache: dict[str, Article | None]) -> Article | None:
+        if article_id not in cache:
+            cache[article_id] = self._index.article(article_id)
+        return cache[article_id]
+
+    def _passage_rows(self, article: Article, passages: Iterable[Passage],
+                      cache: dict[str, Article | None]) -> list[dict]:
+        rows = []
+        for p in _oriented(passages, article.id):
+            other = self._text_of(p.b, cache)
+            b_text = other.text[p.b_start:p.b_end] if other else ""
+            row = p.to_dict()
+            row.update(a_text=article.text[p.a_start:p.a_end], b_text=b_text)
+            rows.append(row)
+        return rows
+
+    def _reuse(self, article: Article, passages: Iterable[Passage], stories: list[str],
+               cache: dict[str, Article | None]) -> dict:
+        rows = self._passage_rows(article, passages, cache)
+        by_source: dict[str, list[dict]] = {}
+        for row in rows:
+            by_source.setdefault(row["b"], []).append(row)
+        n = max(1, len(article.text))
+        sources = []
+        for source_id, group in by_source.items():
+            other = self._text_of(source_id, cache)
+            shared = covered((r["a_start"], r["a_end"]) for r in group)
+            sources.append({
+                "id": source_id, "title": other.title if other else None,
+                "outlet": other.outlet if other else None,
+                "published": _iso(other) if other else None, "passages": len(group),
+                "shared_chars": shared, "share": round(shared / n, 4)})
+        sources.sort(key=lambda s: (-s["shared_chars"], s["id"]))
+        shared_all = covered((r["a_start"], r["a_end"]) for r in rows)
+        return {"id": article.id, "chars": len(article.text),
+                "shared": round(shared_all / n, 4), "passages": rows, "sources": sources,
+                "stories": stories}
+
+    def add(self, articles: list[Article]) -> list[dict]:
+        results = self._index.add(articles)
+        by_id = {a.id: a for a in articles}
+        cache: dict[str, Article | None] = dict(by_id)
+        out = []
+        for r in results:
+            article = by_id[r.article_id]
+            stories = [r.story_id] if r.story_id else []
+            # Unchanged: nothing was aligned again, but the client still wants the reuse.
+            passages = self._index.passages(r.article_id) if r.status == "unchanged" \
+                else r.passages
+            row = self._reuse(article, passages, stories, cache)
+            row.update(status=r.status, version=r.version, diff=None)
+            if r.diff is not None:
+                row["diff"] = self._version_diff_row(r.article_id, r.version, r.diff)
+            out.append(row)
+        return out
+
+    def _version_diff_row(self, article_id: str, version: int, diff: Diff) -> dict:
+        """A diff between two versions of one article (both sides have its id)."""
+        before = self._index.article(article_id, version - 1)
+        after = self._index.article(article_id, version)
+        row = diff.to_dict()
+        row["passages"] = []
+        if before is not None and after is not None:
+            for p in diff.passages:
+                r = p.to_dict()
+                r.update(a_text=before.text[p.a_start:p.a_end],
+                         b_text=after.text[p.b_start:p.b_end])
+                row["passages"].append(r)
+        return row
+
+    def version_diff(self, article_id: str, version: int | None) -> dict | None | bool:
+        """Version ``version`` (default: the latest) against the one before it.
+
+        ``None``: no such article or version; ``False``: it is the first version.
+        """
+        versions = self._versions(article_id)
+        version = version if version is not None else (max(versions) if versions else None)
+        if version is None or version not in versions:
+            return None
+        diff = self._index.version_diff(article_id, version)
+        if diff is None:
+            return False
+        return {"id": article_id, "version": version, "against": version - 1,
+                "diff": self._version_diff_row(article_id, version, diff)}
+
+    def query(self, article: Article) -> dict:
+        result = self._index.query(article)
+        stories = [s.id for s in result.stories]
+        return self._reuse(article, result.passages, stories, {article.id: article})
+
+    def article(self, article_id: str, version: int | None = None) -> dict | None:
+        article = self._index.article(article_id, version)
+        if article is None:
+            return None
+        versions = self._versions(article_id)
+        story = self._index.story_of(article_id)
+        current = version if version is not None else max(versions, default=1)
+        return {"id": article.id, "version": current, "versions": versions,
+                "title": article.title, "outlet": article.outlet, "url": article.url,
+                "published": _iso(article), "chars": len(article.text),
+                "story": story.id if story else None, "text": article.text}
+
+    def _versions(self, article_id: str) -> list[int]:
+        return sorted(v.version for v in self._index.versions(article_id))
+
+    def versions(self, article_id: str) -> list[dict] | None:
+        found = self._index.versions(article_id)
+        if not found:
+            return None
+        return [{"version": v.version, "current": v.current, "chars": v.chars, "words": v.words,
+                 "title": v.title,
+                 "added_at": datetime.fromtimestamp(v.added_at, timezone.utc).isoformat()}
+                for v in found]
+
+    def passages(self, article_id: str) -> list[dict] | None:
+        article = self._index.article(article_id)
+        if article is None:
+            return None
+        return self._passage_rows(article, self._index.passages(article_id), {article_id: article})
+
+    def story_of(self, article_id: str) -> dict | None | bool:
+        """The story row; ``None`` for no such article, ``False`` when it is in none."""
+        if self._index.article(article_id) is None:
+            return None
+        story = self._index.story_of(article_id)
+        return story.to_dict() if story else False
+
+    def story(self, story_id: str) -> dict | None:
+        found = self._index.story(story_id)
+        if found is None:
+            return None
+        story, diffs = found
+        cache: dict[str, Article | None] = {}
+        row = story.to_dict()
+        row["articles"] = [self._member(m, cache) for m in story.members]
+        row["diffs"] = [self._diff_row(d, cache) for d in diffs]
+        return row
+
+    def _member(self, article_id: str, cache: dict[str, Article | None]) -> dict:
+        a = self._text_of(article_id, cache)
+        versions = self._versions(article_id)
+        return {"id": article_id, "title": a.title if a else None,
+                "outlet": a.outlet if a else None, "published": _iso(a) if a else None,
+                "chars": len(a.text) if a else 0, "version": max(versions, default=1)}
+
+    def _diff_row(self, diff: Diff, cache: dict[str, Article | None]) -> dict:
+        row = diff.to_dict()
+        a = self._text_of(diff.a, cache)
+        row["passages"] = self._passage_rows(a, diff.passages, cache) if a else []
+        return row
+
+    def stories(self, limit: int, offset: int) -> dict:
+        stories: list[Story] = self._index.stories(limit=limit, offset=offset)
+        total = self._index.stats().get("stories")
+        return {"total": total if isinstance(total, int) else None, "limit": limit,
+                "offset": offset, "stories": [s.to_dict() for s in stories]}
+
+    def search(self, text: str, limit: int) -> list[dict]:
+        hits = []
+        cache: dict[str, Article | None] = {}
+        for article_id, score in self._index.search(text, limit=limit):
+            a = self._text_of(article_id, cache)
+            snippet = " ".join(a.text[: SNIPPET * 2].split())[:SNIPPET] if a else ""
+            hits.append({"id": article_id, "score": round(float(score), 4),
+                         "title": a.title if a else None, "outlet": a.outlet if a else None,
+                         "snippet": snippet})
+        return hits
+
+    def stats(self) -> dict:
+        return dict(self._index.stats())

@@ -1,0 +1,417 @@
+// wiretrace web page: a thin client of the JSON API on the same server.
+// Every text is rendered with textContent (never as HTML), and every request
+// goes to this server only (the Content-Security-Policy forbids anything else).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { storyOffset: 0, check: null, article: null, story: null };
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined) continue;
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function pct(x) { return `${Math.round(x * 100)}%`; }
+
+// ------------------------------------------------------------------ the API
+
+function token() { return $("token").value.trim(); }
+
+async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const resp = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await resp.json(); } catch (e) { data = null; }
+  if (!resp.ok) {
+    const msg = data && data.error ? data.error : `${resp.status} ${resp.statusText}`;
+    const err = new Error(msg);
+    err.status = resp.status;
+    throw err;
+  }
+  return data;
+}
+
+function articlePath(id) {
+  return `/api/articles/${id.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+function showError(err) {
+  const box = $("error");
+  box.textContent = err ? String(err.message || err) : "";
+  box.hidden = !err;
+}
+
+async function refreshStats() {
+  try {
+    const s = await api("GET", "/api/stats");
+    const parts = [];
+    if (s.articles !== undefined) parts.push(`${s.articles.toLocaleString()} articles`);
+    if (s.stories !== undefined) parts.push(`${s.stories.toLocaleString()} stories`);
+    $("stats").textContent = parts.join(" · ");
+  } catch (e) { $("stats").textContent = ""; }
+}
+
+// ------------------------------------------------------- highlighted texts
+
+// API offsets count Unicode code points; JavaScript strings count UTF-16 units.
+function unitIndex(text) {
+  if (!/[\uD800-\uDFFF]/.test(text)) return null;
+  const map = [0];
+  let unit = 0;
+  for (const ch of text) { unit += ch.length; map.push(unit); }
+  return map;
+}
+
+// Render `text` into `box` with `spans` ({start, end, cls, id, title}) marked.
+// Overlapping spans are cut at every boundary; each piece carries the ids of
+// all spans over it (data-p) and its code-point offsets (data-start, data-end).
+function renderText(box, text, spans) {
+  box.replaceChildren();
+  const map = unitIndex(text);
+  const unit = (cp) => (map ? map[Math.min(cp, map.length - 1)] : cp);
+  const length = map ? map.length - 1 : text.length;
+  const cuts = new Set([0, length]);
+  const valid = spans.filter((s) => s.start < s.end && s.start >= 0 && s.end <= length);
+  for (const s of valid) { cuts.add(s.start); cuts.add(s.end); }
+  const points = [...cuts].sort((a, b) => a - b);
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [a, b] = [points[i], points[i + 1]];
+    const piece = text.slice(unit(a), unit(b));
+    const over = valid.filter((s) => s.start <= a && s.end >= b);
+    if (!over.length) { box.append(piece); continue; }
+    const classes = [...new Set(over.map((s) => s.cls))].join(" ");
+    const ids = over.filter((s) => s.id !== undefined).map((s) => s.id).join(" ");
+    const mark = el("mark", { class: classes, "data-start": a, "data-end": b,
+      "data-p": ids || null, title: over.map((s) => s.title).filter(Boolean).join("\n") || null });
+    mark.textContent = piece;
+    box.append(mark);
+  }
+}
+
+// Hovering a passage lights up its other side.
+function linkPanes(container) {
+  container.addEventListener("mouseover", (ev) => {
+    const m = ev.target.closest("mark[data-p]");
+    container.querySelectorAll("mark.active").forEach((x) => x.classList.remove("active"));
+    if (!m) return;
+    for (const id of m.dataset.p.split(" ")) {
+      container.querySelectorAll(`mark[data-p~="${id}"]`).forEach((x) => x.classList.add("active"));
+    }
+  });
+}
+
+function pane(title, subtitle, side) {
+  const body = el("div", { class: "text", "data-side": side });
+  return { node: el("div", { class: "pane" }, el("h3", {}, title),
+    el("p", { class: "meta" }, subtitle || ""), body), body };
+}
+
+function passageSpans(passages, side, extra) {
+  return passages.map((p) => ({
+    start: side === "a" ? p.a_start : p.b_start, end: side === "a" ? p.a_end : p.b_end,
+    cls: "reused", id: p.index, title: `reused (${pct(p.score)} same words)`, ...extra,
+  }));
+}
+
+// Two texts side by side with the passages between them highlighted.
+function sideBySide(box, left, right, passages, changes) {
+  box.replaceChildren();
+  const a = pane(left.title, left.meta, "a");
+  const b = pane(right.title, right.meta, "b");
+  renderText(a.body, left.text, passageSpans(passages, "a").concat(changes ? changes.a : []));
+  renderText(b.body, right.text, passageSpans(passages, "b").concat(changes ? changes.b : []));
+  box.append(a.node, b.node);
+}
+
+function metaLine(a) {
+  return [a.outlet, a.published, a.id].filter(Boolean).join(" · ");
+}
+
+// ------------------------------------------------------------- check view
+
+async function readUpload(ev) {
+  const file = ev.target.files[0];
+  if (!file) return;
+  $("check-text").value = await file.text();
+  if (!$("check-id").value) $("check-id").value = file.name.replace(/\.[^.]*$/, "");
+  if (!$("check-title").value) $("check-title").value = file.name;
+}
+
+async function check(ev) {
+  ev.preventDefault();
+  showError(null);
+  const text = $("check-text").value;
+  const title = $("check-title").value.trim() || null;
+  $("check-go").disabled = true;
+  $("check-summary").textContent = "Looking for reuse...";
+  try {
+    let result;
+    if ($("check-add").checked) {
+      const id = $("check-id").value.trim();
+      if (!id) throw new Error("give the article an id to add it");
+      const out = await api("POST", "/api/articles", { id, text, title });
+      result = out.results[0];
+      refreshStats();
+    } else {
+      result = await api("POST", "/api/query", { text, title });
+    }
+    state.check = { text, title: title || "This article", result };
+    showReuse(result, text, title || "This article", "check");
+  } catch (err) {
+    $("check-summary").textContent = "";
+    showError(err);
+  } finally {
+    $("check-go").disabled = false;
+  }
+}
+
+function describeReuse(result, prefix) {
+  if (!result.sources.length) return `${prefix}No reuse found in the indexed articles.`;
+  const n = result.sources.length;
+  const stories = result.stories.length ? ` Story: ${result.stories.join(", ")}.` : "";
+  const status = result.status ? `${result.status.replace("_", " ")} (version ${result.version}). ` : "";
+  return `${prefix}${status}${pct(result.shared)} of the text appears in ${n} indexed ` +
+    `article${n === 1 ? "" : "s"}: ${result.passages.length} reused passage` +
+    `${result.passages.length === 1 ? "" : "s"}.${stories}`;
+}
+
+// The sources of a text as a list; choosing one shows both side by side.
+function showReuse(result, text, title, where) {
+  result.passages.forEach((p, i) => { p.index = i; });
+  $(`${where}-summary`).textContent = describeReuse(result, "");
+  const list = $(`${where}-sources`);
+  list.replaceChildren();
+  $(`${where}-compare`).replaceChildren();
+  for (const src of result.sources) {
+    const button = el("button", { type: "button", class: "source", "data-id": src.id,
+      onclick: () => showSource(result, text, title, src, where) },
+      el("strong", {}, src.title || src.id), " ",
+      el("span", { class: "meta" }, [src.outlet, src.published].filter(Boolean).join(" · ")), " ",
+      el("span", { class: "share" }, `${pct(src.share)} of this text, ${src.passages} passage` +
+        `${src.passages === 1 ? "" : "s"}`));
+    list.append(el("li", {}, button));
+  }
+  if (result.sources.length) showSource(result, text, title, result.sources[0], where);
+}
+
+async function showSource(result, text, title, src, where) {
+  showError(null);
+  document.querySelectorAll(`#${where}-sources button`).forEach((b) =>
+    b.classList.toggle("chosen", b.dataset.id === src.id));
+  try {
+    const other = await api("GET", articlePath(src.id));
+    const passages = result.passages.filter((p) => p.b === src.id);
+    const box = $(`${where}-compare`);
+    sideBySide(box, { title, text, meta: `${pct(src.share)} shared with the article on the right` },
+      { title: other.title || other.id, text: other.text, meta: metaLine(other) }, passages);
+    const open = el("a", { href: `#article/${encodeURIComponent(other.id)}` }, "open this article");
+    box.lastChild.querySelector(".meta").append(" · ", open);
+  } catch (err) { showError(err); }
+}
+
+// ----------------------------------------------------------- stories view
+
+async function loadStories(more) {
+  showError(null);
+  if (!more) { state.storyOffset = 0; $("story-table").tBodies[0].replaceChildren(); }
+  try {
+    const out = await api("GET", `/api/stories?limit=50&offset=${state.storyOffset}`);
+    for (const s of out.stories) {
+      const link = el("a", { href: `#story/${encodeURIComponent(s.story)}` }, s.story);
+      $("story-table").tBodies[0].append(el("tr", { "data-story": s.story },
+        el("td", {}, link), el("td", {}, String(s.size)), el("td", {}, s.origin),
+        el("td", {}, s.origin_reason)));
+    }
+    state.storyOffset += out.stories.length;
+    $("story-more").hidden = out.stories.length < out.limit;
+    if (!out.stories.length && !more) {
+      $("story-table").tBodies[0].append(el("tr", {}, el("td", { colspan: 4 },
+        "No stories yet: no two indexed articles share text.")));
+    }
+  } catch (err) { showError(err); }
+}
+
+async function showStory(id) {
+  showError(null);
+  try {
+    const story = await api("GET", `/api/stories/${encodeURIComponent(id)}`);
+    state.story = story;
+    $("story-title").textContent = `${story.story}: ${story.size} articles`;
+    $("story-origin").textContent = `Origin: ${story.origin} (${story.origin_reason}).`;
+    const list = $("story-members");
+    list.replaceChildren();
+    const byId = Object.fromEntries(story.articles.map((a) => [a.id, a]));
+    for (const m of story.articles) {
+      const diff = story.diffs.find((d) => d.b === m.id);
+      const label = [el("strong", {}, m.title || m.id), " ",
+        el("span", { class: "meta" }, [m.outlet, m.published, m.id].filter(Boolean).join(" · ")),
+        " ", el("span", { class: "share" }, m.id === story.origin ? "origin"
+          : diff ? `${pct(diff.b_shared)} shared with the origin` : "")];
+      if (m.version > 1) label.push(" ", el("span", { class: "meta" }, `version ${m.version}`));
+      const attrs = { type: "button", class: "source", "data-id": m.id,
+        onclick: () => showVersion(story, byId, m.id) };
+      list.append(el("li", {}, el("button", attrs, ...label)));
+    }
+    const first = story.diffs.length ? story.diffs[0].b : story.origin;
+    await showVersion(story, byId, first);
+  } catch (err) { showError(err); }
+}
+
+// One member of a story against the origin: reused passages, additions, drops.
+async function showVersion(story, byId, memberId) {
+  document.querySelectorAll("#story-members button").forEach((b) =>
+    b.classList.toggle("chosen", b.dataset.id === memberId));
+  const diff = story.diffs.find((d) => d.b === memberId);
+  const changesList = $("diff-changes");
+  changesList.replaceChildren();
+  try {
+    const [a, b] = await Promise.all([api("GET", articlePath(story.origin)),
+      api("GET", articlePath(memberId))]);
+    if (!diff) {
+      $("diff-summary").textContent = "The origin of the story; choose another article to " +
+        "see what it changed.";
+      sideBySide($("story-compare"), { title: a.title || a.id, text: a.text, meta: metaLine(a) },
+        { title: "", text: "", meta: "" }, []);
+      return;
+    }
+    diff.passages.forEach((p, i) => { p.index = i; });
+    const changes = { a: [], b: [] };
+    for (const c of diff.changes) {
+      if (c.kind === "dropped") changes.a.push({ start: c.a_start, end: c.a_end, cls: "dropped", title: "dropped" });
+      if (c.kind === "added") changes.b.push({ start: c.b_start, end: c.b_end, cls: "added", title: "added" });
+      for (const w of c.word_changes || []) {
+        changes.a.push({ start: w.a_start, end: w.a_end, cls: "word", title: `${w.op}: ${w.b_text}` });
+        changes.b.push({ start: w.b_start, end: w.b_end, cls: "word", title: `${w.op}: ${w.a_text}` });
+      }
+      changesList.append(el("li", { class: c.kind }, el("strong", {}, c.kind), " ",
+        c.kind === "added" ? c.b_text : c.a_text));
+    }
+    $("diff-summary").textContent = diff.summary;
+    sideBySide($("story-compare"),
+      { title: `${a.title || a.id} (origin)`, text: a.text, meta: metaLine(a) },
+      { title: b.title || b.id, text: b.text, meta: metaLine(b) }, diff.passages, changes);
+    for (const v of diff.spelling_variants || []) {
+      changesList.append(el("li", { class: "variant" }, el("strong", {}, "spelling"), " ",
+        `${v.a_form} → ${v.b_form}`));
+    }
+  } catch (err) { showError(err); }
+}
+
+// ----------------------------------------------------------- article view
+
+async function showArticle(id, version) {
+  showError(null);
+  try {
+    const q = version ? `?version=${version}` : "";
+    const article = await api("GET", articlePath(id) + q);
+    const out = await api("GET", `${articlePath(id)}/passages`);
+    $("article-title").textContent = article.title || article.id;
+    const story = article.story ? el("a", { href: `#story/${encodeURIComponent(article.story)}` },
+      article.story) : "no story";
+    $("article-meta").replaceChildren(`${metaLine(article)} · ${article.chars.toLocaleString()} ` +
+      "characters · ", story);
+    const versions = $("article-versions");
+    versions.replaceChildren();
+    if (article.versions.length > 1) {
+      versions.append("versions: ");
+      for (const v of article.versions) {
+        versions.append(v === article.version ? el("strong", {}, `${v} `)
+          : el("a", { href: `#article/${encodeURIComponent(id)}/v${v}` }, `${v} `));
+      }
+    }
+    const result = { passages: out.passages, sources: [], stories: [] };
+    const seen = new Map();
+    for (const p of out.passages) {
+      if (!seen.has(p.b)) seen.set(p.b, { id: p.b, passages: 0, spans: [] });
+      const s = seen.get(p.b);
+      s.passages += 1;
+      s.spans.push([p.a_start, p.a_end]);
+    }
+    for (const s of seen.values()) {
+      const covered = s.spans.sort((x, y) => x[0] - y[0]).reduce((acc, [st, en]) => {
+        const from = Math.max(st, acc.reach);
+        return { n: acc.n + Math.max(0, en - from), reach: Math.max(acc.reach, en) };
+      }, { n: 0, reach: 0 }).n;
+      result.sources.push({ id: s.id, title: null, outlet: null, published: null,
+        passages: s.passages, share: covered / Math.max(1, article.chars) });
+    }
+    result.sources.sort((x, y) => y.share - x.share);
+    $("article-compare").replaceChildren();
+    if (version && version !== Math.max(...article.versions)) {
+      $("article-sources").replaceChildren();
+      renderText($("article-compare"), article.text, []);
+      return;
+    }
+    showReuse(result, article.text, article.title || article.id, "article");
+  } catch (err) { showError(err); }
+}
+
+// ------------------------------------------------------------ search view
+
+async function search(ev) {
+  if (ev) ev.preventDefault();
+  showError(null);
+  const q = $("search-q").value;
+  try {
+    const out = await api("GET", `/api/search?q=${encodeURIComponent(q)}&limit=20`);
+    const list = $("search-results");
+    list.replaceChildren();
+    for (const hit of out.results) {
+      list.append(el("li", {}, el("a", { href: `#article/${encodeURIComponent(hit.id)}` },
+        hit.title || hit.id), " ", el("span", { class: "meta" },
+        [hit.outlet, hit.id].filter(Boolean).join(" · ")), el("p", {}, hit.snippet)));
+    }
+    if (!out.results.length) list.append(el("li", {}, "Nothing found."));
+  } catch (err) { showError(err); }
+}
+
+// ---------------------------------------------------------------- routing
+
+function show(view) {
+  document.querySelectorAll(".view").forEach((v) => { v.hidden = v.id !== `view-${view}`; });
+  document.querySelectorAll("nav a[data-tab]").forEach((a) =>
+    a.classList.toggle("current", a.dataset.tab === view ||
+      (view === "story" && a.dataset.tab === "stories")));
+}
+
+function route() {
+  const hash = decodeURIComponent(location.hash.slice(1)) || "check";
+  showError(null);
+  if (hash.startsWith("story/")) { show("story"); showStory(hash.slice(6)); return; }
+  if (hash.startsWith("article/")) {
+    const m = hash.slice(8).match(/^(.*)\/v(\d+)$/);
+    show("article");
+    if (m) showArticle(m[1], Number(m[2])); else showArticle(hash.slice(8));
+    return;
+  }
+  if (hash === "stories") { show("stories"); loadStories(false); return; }
+  if (hash === "search") { show("search"); return; }
+  show("check");
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("token").value = sessionStorage.getItem("wiretrace-token") || "";
+  $("token").addEventListener("change", () => {
+    sessionStorage.setItem("wiretrace-token", token());
+    refreshStats();
+  });
+  $("check-form").addEventListener("submit", check);
+  $("check-file").addEventListener("change", readUpload);
+  $("search-form").addEventListener("submit", search);
+  $("story-more").addEventListener("click", () => loadStories(true));
+  for (const id of ["check-compare", "story-compare", "article-compare"]) linkPanes($(id));
+  window.addEventListener("hashchange", route);
+  route();
+  refreshStats();
+});
