@@ -184,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare, parser=p)
 
     serve.add_parser(sub, [common], EPILOG)
+
+    from wiretrace.index.cli import add_parser as add_index_parser  # imports this module
+
+    add_index_parser(sub, [common])
     return parser
 
 

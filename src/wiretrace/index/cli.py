@@ -1,0 +1,230 @@
+"""The ``wiretrace index`` command: add to, query and describe a persistent index.
+
+``add_parser(subparsers, parents)`` registers the subcommand on the main
+parser (``wiretrace.cli``); the handlers follow the main command's
+conventions: exit 0 done (also with rejected records, which are listed),
+1 failure (no readable article, not an index, an unexpected error), 2 bad
+usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from wiretrace import cli
+from wiretrace.index.core import Index
+from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED
+from wiretrace.index.schema import IndexFileError
+from wiretrace.ingest import iter_articles, read_articles
+from wiretrace.model import Article, Rejected
+from wiretrace.output import dumps, jsonl_writer, passage_row
+from wiretrace.parallel import default_workers
+from wiretrace.terminal import StageProgress, summary_table
+
+EPILOG = "exit codes: 0 done, 1 failed (no readable input, not an index, error), 2 bad usage, " \
+         "130 interrupted"
+
+
+def add_parser(subparsers: argparse._SubParsersAction,
+               parents: list[argparse.ArgumentParser]) -> None:
+    """Register ``wiretrace index add|query|stats``."""
+    top = subparsers.add_parser(
+        "index", parents=parents, epilog=EPILOG,
+        help="a persistent, incremental index: add articles, query a new one, stats",
+        description="A persistent index in one SQLite file.  Articles are added incrementally "
+                    "(one at a time or in batches: the same passages and stories as a batch "
+                    "'trace' over the same articles); a new article can be checked against "
+                    "everything indexed without storing it.")
+    sub = top.add_subparsers(dest="index_command", metavar="ACTION")
+    top.set_defaults(func=lambda args, out, err: _usage(top), parser=top)
+
+    p = sub.add_parser(
+        "add", parents=parents, epilog=EPILOG, help="add articles to an index (created if missing)",
+        description="Add articles to the index DB (created if missing).  An article whose id is "
+                    "indexed with the same text is left alone; with another text it becomes a "
+                    "new version (the old one is kept).  Each batch is one transaction: if the "
+                    "command is killed, every article is fully indexed or absent, and running "
+                    "it again completes the job.  Records that cannot be read are listed on "
+                    "stderr (and in --rejected FILE) and skipped.")
+    p.add_argument("db", metavar="DB", help="index file (SQLite)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
+    p.add_argument("--batch-size", type=cli._positive_int, default=1000, metavar="N",
+                   help="articles per transaction (default: 1000)")
+    p.add_argument("--workers", type=cli._positive_int, default=None, metavar="N",
+                   help="processes aligning a batch's pairs (default: one per core); the "
+                        "results do not depend on it")
+    p.add_argument("--rejected", type=Path, metavar="FILE",
+                   help="also write the rejected records to FILE as JSONL")
+    cli._add_input_options(p)
+    cli._add_param_options(p)
+    p.set_defaults(func=cmd_add, parser=p)
+
+    p = sub.add_parser(
+        "query", parents=parents, epilog=EPILOG,
+        help="what an article reuses from the index (JSON), without adding it",
+        description="Check ARTICLE against the index without storing it: print JSON with the "
+                    "reused passages (a = the article, b = an indexed one, with both texts), "
+                    "the articles it reuses text from and the stories it would join.  A file "
+                    "holding several articles gives one JSON object per line.")
+    p.add_argument("db", metavar="DB", help="index file (must exist)")
+    p.add_argument("article", metavar="ARTICLE",
+                   help="a file (.txt, .jsonl, .csv, .parquet) or '-' for one plain-text "
+                        "article on stdin")
+    p.add_argument("--id", default="stdin", metavar="ID",
+                   help="id of the article read from stdin (default: stdin)")
+    cli._add_input_options(p)
+    p.set_defaults(func=cmd_query, parser=p)
+
+    p = sub.add_parser("stats", parents=parents, epilog=EPILOG,
+                       help="counts, size on disk and parameters of an index",
+                       description="Print the index's counts (articles, versions, pairs, "
+                                   "stories), its size on disk per article and its parameters.")
+    p.add_argument("db", metavar="DB", help="index file (must exist)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_stats, parser=p)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _open(db: str, create: bool, params=None) -> Index:
+    try:
+        return Index.open(db, params=params, create=create)
+    except IndexFileError as e:
+        raise cli.Failure(str(e)) from None
+    except ValueError as e:
+        raise cli.Failure(str(e)) from None
+
+
+def _rejection(r: Rejected) -> str:
+    where = f"{r.source}:{r.location}" if r.location else r.source
+    return f"{where}: {r.record_id + ': ' if r.record_id else ''}{r.reason}"
+
+
+def _batches(args: argparse.Namespace, rejected: list[Rejected], log) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in iter_articles(args.inputs, **cli._read_options(args)):
+        if isinstance(item, Rejected):
+            rejected.append(item)
+            log(f"rejected: {_rejection(item)}")
+            continue
+        batch.append(item)
+        if len(batch) >= args.batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
+    started = time.perf_counter()
+    given = {k for k in vars(args) if k.startswith("param_")}
+    params = cli.make_params(args) if given else None
+    cli._check_inputs(args.inputs)
+    workers = args.workers or default_workers()
+    counts = {ADDED: 0, NEW_VERSION: 0, UNCHANGED: 0}
+    passages = 0
+    rejected: list[Rejected] = []
+    with _open(args.db, create=True, params=params) as index, \
+            StageProgress(err, enabled=not args.quiet) as progress:
+        def log(message: str) -> None:
+            progress.log(f"wiretrace: {message}", style="yellow")
+
+        read = 0
+        progress("index", 0, 0)
+        for batch in _batches(args, rejected, log):
+            for result in index.add(batch, workers=workers):
+                counts[result.status] += 1
+                passages += len(result.passages)
+            read += len(batch)
+            progress("index", read, 0)
+        stats = index.stats()
+    if args.rejected is not None:
+        args.rejected.parent.mkdir(parents=True, exist_ok=True)
+        with jsonl_writer(args.rejected) as write:
+            for r in rejected:
+                write(r)
+    wall = time.perf_counter() - started
+    total = sum(counts.values())
+    out.print(summary_table("wiretrace index add", [
+        ("articles read", total, None),
+        ("added", counts[ADDED], None),
+        ("new versions", counts[NEW_VERSION], None),
+        ("unchanged (already indexed)", counts[UNCHANGED], None),
+        ("rejected", len(rejected), "yellow" if rejected else None),
+        ("passages found", passages, None),
+        ("articles in the index", stats["articles"], None),
+        ("stories in the index", stats["stories"], None),
+        ("index size", f"{stats['file_bytes'] / 1e6:.1f} MB", None),
+        ("wall time", f"{wall:.1f} s", None),
+        ("articles/s", f"{total / wall:.0f}" if wall > 0 else "-", None)]))
+    if rejected:
+        where = f"; listed in {args.rejected}" if args.rejected else " (listed above)"
+        cli._say(out, f"{cli._plural(len(rejected), 'input record')} rejected and skipped{where}.",
+                 "yellow")
+    if not total:
+        raise cli.Failure("no readable article in the input" if rejected else
+                          "no article found in the input")
+    return 0
+
+
+def _query_articles(args: argparse.Namespace) -> tuple[list[Article], list[Rejected]]:
+    if args.article != "-":
+        cli._check_inputs([args.article])
+        return read_articles([args.article], **cli._read_options(args))
+    data = sys.stdin.buffer.read()
+    name = args.id.strip() or "stdin"
+    if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
+        raise cli.Failure(f"--id {args.id!r}: an id cannot hold a path separator or start "
+                          f"with a dot")
+    # through the .txt reader, so stdin meets exactly the rules a file meets
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.txt"
+        path.write_bytes(data)
+        found, rejected = read_articles([path], **cli._read_options(args))
+    rejected = [Rejected("<stdin>", r.location, r.record_id, r.reason) for r in rejected]
+    return [Article(name, a.text, origin="<stdin>") for a in found], rejected
+
+
+def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:
+    articles, rejected = _query_articles(args)
+    for r in rejected:
+        cli._say(err, f"wiretrace: rejected: {_rejection(r)}", "yellow")
+    if not articles:
+        raise cli.Failure("no readable article in the input" if rejected else
+                          "no article found in the input")
+    with _open(args.db, create=False) as index:
+        for article in articles:
+            result = index.query(article)
+            known = {article.id: article}
+            for p in result.passages:
+                if p.b not in known:
+                    known[p.b] = index.article(p.b)
+            doc = result.to_dict()
+            doc["passages"] = [passage_row(p, known) for p in result.passages]
+            sys.stdout.write(dumps(doc, indent=None if len(articles) > 1 else 2) + "\n")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _open(args.db, create=False) as index:
+        stats = index.stats()
+    if args.json:
+        sys.stdout.write(dumps(stats, indent=2) + "\n")
+        return 0
+    params = stats.pop("params")
+    rows = [(k.replace("_", " "), v if v is not None else "-", None) for k, v in stats.items()]
+    out.print(summary_table(f"wiretrace index {args.db}", rows))
+    cli._say(out, "parameters: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+    return 0
