@@ -127,6 +127,47 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
     return out
 
 
+def _same_text(articles: list[Article]) -> np.ndarray:
+    """For each article, the number of the first article with exactly its text."""
+    first: dict[str, int] = {}
+    return np.array([first.setdefault(a.text, k) for k, a in enumerate(articles)],
+                    dtype=np.int64)
+
+
+def _align_pairs(pairs: np.ndarray, state: dict, workers: int, progress: Progress
+                 ) -> PassageTable:
+    """Passages of every candidate pair, in pair order.
+
+    Articles with the very same text (wire copies republished verbatim) align
+    the same way with any partner: each distinct pair of texts is aligned
+    once, and its passages are given to every pair of articles carrying
+    those two texts.
+    """
+    articles = state["articles"]
+    n = max(1, len(articles))
+    representative = _same_text(articles)
+    text_pairs, pair_to_text = np.unique(representative[pairs[:, 0]] * n
+                                         + representative[pairs[:, 1]], return_inverse=True)
+    distinct = np.stack([text_pairs // n, text_pairs % n], axis=1)
+    found: list[np.ndarray] = []
+    done = 0
+    for chunk_rows in map_chunks(_align_chunk, distinct, workers, 200, state):
+        found.append(chunk_rows)
+        done = min(done + 200, len(distinct))
+        progress("align", done, len(distinct))
+    rows = np.concatenate(found) if found else np.empty(0, dtype=PASSAGE_DTYPE)
+    # rows come grouped by distinct text pair, in order: slice them per pair
+    row_text_pair = np.searchsorted(text_pairs, rows["a"].astype(np.int64) * n + rows["b"])
+    first_row = np.searchsorted(row_text_pair, np.arange(len(text_pairs) + 1))
+    counts = np.diff(first_row)[pair_to_text.ravel()]
+    take = np.repeat(first_row[pair_to_text.ravel()] - np.cumsum(counts) + counts, counts) \
+        + np.arange(int(counts.sum()))
+    expanded = rows[take]
+    expanded["a"] = np.repeat(pairs[:, 0], counts)
+    expanded["b"] = np.repeat(pairs[:, 1], counts)
+    return PassageTable(expanded, [a.id for a in articles])
+
+
 def trace(articles: Iterable[Article], params: TraceParams | None = None,
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
           workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
@@ -178,17 +219,9 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
     progress("candidates", len(pairs), len(pairs))
 
     state["boilerplate"] = boilerplate
-    found: list[np.ndarray] = []
-    aligned_pairs = done = 0
-    for chunk_rows in map_chunks(_align_chunk, pairs, workers, 200, state):
-        found.append(chunk_rows)
-        if len(chunk_rows):
-            pair_keys = chunk_rows["a"].astype(np.int64) * len(ids) + chunk_rows["b"]
-            aligned_pairs += len(np.unique(pair_keys))
-        done = min(done + 200, len(pairs))
-        progress("align", done, len(pairs))
-    passages = PassageTable.concat(found, ids)
-    del found
+    passages = _align_pairs(pairs, state, workers, progress)
+    aligned_pairs = len(np.unique(passages.rows["a"].astype(np.int64) * len(ids)
+                                  + passages.rows["b"]))
 
     stories = build_stories(by_id, passages, params, word_counts)
     kept_stories = {s.id for s in (stories if keep_diffs is None else stories[:keep_diffs])}

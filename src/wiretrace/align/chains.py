@@ -52,6 +52,22 @@ class AlignedSpan:
     matched_words: int
 
 
+def _anchor_index(tokens: Tokens, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                   np.ndarray]:
+    """A text's ``n``-gram hashes, their sorted order, and how often each occurs.
+
+    Kept with the tokens: an article takes part in several pairs.
+    """
+    key = f"anchors-{n}"
+    if key not in tokens.derived:
+        grams = ngram_hashes(tokens.hashes, n)
+        order = np.argsort(grams, kind="stable")
+        sorted_grams = grams[order]
+        _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
+        tokens.derived[key] = (grams, order, sorted_grams, counts[inverse.ravel()])
+    return tokens.derived[key]  # type: ignore[return-value]
+
+
 def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int,
                    ignore_a: np.ndarray | None = None,
                    ignore_b: np.ndarray | None = None) -> np.ndarray:
@@ -61,33 +77,34 @@ def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int,
     touching tokens flagged in ``ignore_a``/``ignore_b`` (boilerplate)
     are left out.
     """
-    grams_a = ngram_hashes(tokens_a.hashes, n)
-    grams_b = ngram_hashes(tokens_b.hashes, n)
-    if len(grams_a) == 0 or len(grams_b) == 0:
+    grams_a, _, _, repeats_a = _anchor_index(tokens_a, n)
+    _, order_b, sorted_b, _ = _anchor_index(tokens_b, n)
+    if len(grams_a) == 0 or len(sorted_b) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    order_b = np.argsort(grams_b, kind="stable")
-    sorted_b = grams_b[order_b]
     left = np.searchsorted(sorted_b, grams_a, side="left")
     right = np.searchsorted(sorted_b, grams_a, side="right")
     counts_b = right - left
-    _, inverse, counts_a = np.unique(grams_a, return_inverse=True, return_counts=True)
     usable = (counts_b > 0) & (counts_b <= MAX_ANCHOR_REPEATS)
-    usable &= counts_a[inverse] <= MAX_ANCHOR_REPEATS
+    usable &= repeats_a <= MAX_ANCHOR_REPEATS
     positions_a = np.flatnonzero(usable)
     if len(positions_a) == 0:
         return np.empty((0, 2), dtype=np.int64)
     repeats = counts_b[positions_a]
-    i = np.repeat(positions_a, repeats)
-    # offsets 0..count-1 inside each run of equal hashes in sorted b
-    run_starts = np.repeat(left[positions_a], repeats)
-    within = np.arange(len(i)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-    j = order_b[run_starts + within]
-    matches = np.stack([i, j], axis=1).astype(np.int64)
+    if int(repeats.max()) == 1:  # the usual case: each anchor once in b
+        matches = np.stack([positions_a, order_b[left[positions_a]]], axis=1).astype(np.int64)
+    else:
+        i = np.repeat(positions_a, repeats)
+        # offsets 0..count-1 inside each run of equal hashes in sorted b
+        run_starts = np.repeat(left[positions_a], repeats)
+        within = np.arange(len(i)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+        j = order_b[run_starts + within]
+        matches = np.stack([i, j], axis=1).astype(np.int64)
     for ignore, column in ((ignore_a, 0), (ignore_b, 1)):
         if ignore is not None and len(matches):
             start = matches[:, column]
             matches = matches[~(ignore[start] | ignore[start + n - 1])]
-    return matches[np.lexsort((matches[:, 1], matches[:, 0]))]
+    # already sorted: i ascends, and j ascends within one i (stable order of b)
+    return matches
 
 
 Run = tuple[int, int, int, int, int]  # a_first, a_end, b_first, b_end, words of a covered
