@@ -155,10 +155,10 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     generation = _bump_generation(conn)
 
     order = {d.doc: k for k, d in enumerate(new)}
-    by_doc = {d.doc: d for d in new}
     story_of = dict(_stories_of(conn, new_docs))
+    reported = _reported(found, order, {d.doc: d.article.id for d in new})
     for result, doc in zip([r for r in results if r.status != UNCHANGED], new, strict=True):
-        result.passages = _reported(doc.doc, found, order, by_doc)
+        result.passages = reported.get(doc.doc, [])
         result.story_id = story_of.get(doc.doc)
     view = Postings({SHINGLES: {**snap.postings.runs[SHINGLES], shingle_id: shingle_run},
                      BANDS: {**snap.postings.runs[BANDS], band_id: band_run}},
@@ -175,19 +175,21 @@ def _stories_of(conn: sqlite3.Connection, docs: set[int]) -> list[tuple[int, str
     return found
 
 
-def _reported(doc: int, found: dict[tuple[int, int], list[Passage]], order: dict[int, int],
-              by_doc: dict[int, engine.Doc]) -> list[Passage]:
-    """Passages of a new doc with the docs before it (older, or earlier in the call)."""
-    me = by_doc[doc].article.id
-    out = []
+def _reported(found: dict[tuple[int, int], list[Passage]], order: dict[int, int],
+              ids: dict[int, str]) -> dict[int, list[Passage]]:
+    """Passages of each new doc with the docs before it (older, or earlier in the call),
+    oriented so that ``a`` is the new doc."""
+    out: dict[int, list[Passage]] = {}
     for (a, b), passages in found.items():
-        if doc not in (a, b):
-            continue
-        other = b if a == doc else a
-        if other in order and order[other] > order[doc]:
-            continue  # reported with the later article
-        out += [p if p.a == me else p.swapped() for p in passages]
-    return sorted(out, key=lambda p: (p.a_start, p.b, p.b_start))
+        # the pair is reported with whichever of the two came later
+        later = b if a not in order or (b in order and order[b] > order[a]) else a
+        if later not in order:
+            continue  # two older docs re-aligned after a boilerplate change
+        me = ids[later]
+        out.setdefault(later, []).extend(p if p.a == me else p.swapped() for p in passages)
+    for passages in out.values():
+        passages.sort(key=lambda p: (p.a_start, p.b, p.b_start))
+    return out
 
 
 def merge_runs(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot | None:

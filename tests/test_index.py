@@ -1,0 +1,249 @@
+"""The persistent index through its Python API, on real SQLite files.
+
+The central property: adding articles one at a time or in batches gives the
+same passages and stories as one batch ``trace`` over the same articles with
+the same parameters, including when n-grams become boilerplate on the way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import replace
+
+import pytest
+
+import wiretrace
+from test_index_support import (
+    bbc_sample,
+    consistency_problems,
+    index_passages,
+    passage_key,
+    story_key,
+)
+from wiretrace.index import Index, IndexFileError
+from wiretrace.model import Article
+from wiretrace.params import TraceParams
+
+PARAMS = TraceParams(max_df=4)  # small: the planted footer becomes boilerplate on the way
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[Article]:
+    return bbc_sample()
+
+
+@pytest.fixture(scope="module")
+def batch(sample):
+    return wiretrace.trace(sample, params=PARAMS, workers=1)
+
+
+def _same_as_trace(index: Index, articles: list[Article], result) -> None:
+    ids = [a.id for a in articles]
+    assert index_passages(index, ids) == {passage_key(p) for p in result.passages}
+    stories = index.stories(limit=10_000)
+    assert sorted(map(story_key, stories)) == sorted(map(story_key, result.stories))
+
+
+def test_seed_pair_one_at_a_time_matches_trace(tmp_path, seed_articles):
+    params = TraceParams(max_df=100)
+    result = wiretrace.trace(list(seed_articles), params=params, workers=1)
+    with Index.open(tmp_path / "seeds.db", params) as index:
+        first, second = (index.add([a])[0] for a in seed_articles)
+        assert (first.status, first.passages, first.story_id) == ("added", [], None)
+        assert second.status == "added" and second.story_id is not None
+        assert {passage_key(p) for p in second.passages} == \
+            {passage_key(p) for p in result.passages}
+        assert all(p.a == "niger-wagner-b" for p in second.passages)
+        _same_as_trace(index, list(seed_articles), result)
+        story, diffs = index.story(second.story_id)
+        assert [d.summary for d in diffs] == [d.summary for d in result.diffs]
+        assert [d.to_dict() for d in diffs] == [d.to_dict() for d in result.diffs]
+
+
+def test_one_at_a_time_and_batches_match_trace(tmp_path, sample, batch):
+    assert batch.stats["boilerplate_ngrams"] > 0 and len(batch.stories) >= 10
+    with Index.open(tmp_path / "one.db", PARAMS) as index:
+        for article in sample:
+            index.add([article])
+        _same_as_trace(index, sample, batch)
+        stats = index.stats()
+        assert stats["boilerplate_ngrams"] == batch.stats["boilerplate_ngrams"]
+        assert stats["runs"] < 2 * len(sample) / 4  # postings runs were merged
+        assert consistency_problems(tmp_path / "one.db", index) == []
+    with Index.open(tmp_path / "batches.db", PARAMS) as index:
+        for k in range(0, len(sample), 37):
+            index.add(sample[k:k + 37])
+        _same_as_trace(index, sample, batch)
+
+
+def test_readding_is_a_no_op(tmp_path, seed_articles):
+    with Index.open(tmp_path / "x.db") as index:
+        index.add(seed_articles)
+        before = index.stats()
+        again = index.add(seed_articles)
+        assert [r.status for r in again] == ["unchanged", "unchanged"]
+        assert [r.version for r in again] == [1, 1]
+        after = index.stats()
+        assert after["generation"] == before["generation"]
+        assert after["versions"] == 2 and after["articles"] == 2
+
+
+def test_new_text_is_a_new_version_diffed_and_traced(tmp_path, sample):
+    articles = sample[:60]
+    with Index.open(tmp_path / "v.db", PARAMS) as index:
+        index.add(articles)
+        old = articles[4]
+        changed = replace(old, text=old.text.replace("\n\n", "\n\nA new sentence was added "
+                                                     "to this paragraph by the editor.\n\n", 1))
+        result = index.add([changed])[0]
+        assert (result.status, result.version) == ("new_version", 2)
+        assert result.diff is not None and result.diff.changes_of("added")
+        assert index.article(old.id).text == changed.text
+        assert index.article(old.id, version=1).text == old.text
+        assert [(v.version, v.current) for v in index.versions(old.id)] == [(1, False), (2, True)]
+        assert index.version_diff(old.id, 2).to_dict() == result.diff.to_dict()
+        # the index now equals a batch run over the current texts, in the same order
+        final = [changed if a.id == old.id else a for a in articles]
+        _same_as_trace(index, final, wiretrace.trace(final, params=PARAMS, workers=1))
+        assert index.stats()["versions"] == len(articles) + 1
+
+
+def test_an_id_twice_in_one_call_is_two_adds(tmp_path, seed_articles):
+    a, b = seed_articles
+    with Index.open(tmp_path / "twice.db") as index:
+        results = index.add([a, a, replace(a, text=b.text)])
+        assert [(r.status, r.version) for r in results] == \
+            [("added", 1), ("unchanged", 1), ("new_version", 2)]
+
+
+def test_query_finds_what_add_finds_and_stores_nothing(tmp_path, sample):
+    with Index.open(tmp_path / "q.db", PARAMS) as index:
+        index.add(sample[:-8])
+        before = index.stats()
+        for article in sample[-8:]:
+            q = index.query(article)
+            assert q.status == "new"
+            assert index.stats() == before
+            added = index.add([article])[0]
+            assert [passage_key(p) for p in q.passages] == \
+                [passage_key(p) for p in added.passages]
+            assert all(p.a == article.id for p in q.passages)
+            if added.story_id and q.stories:
+                assert added.story_id in {s.id for s in q.stories}
+            before = index.stats()
+        again = index.query(sample[-1])
+        assert again.status == "unchanged"
+        assert [passage_key(p) for p in again.passages] == \
+            [passage_key(p) for p in index.passages(sample[-1].id)]
+
+
+def test_query_of_a_copy_names_its_source_and_story(tmp_path, seed_articles):
+    with Index.open(tmp_path / "c.db") as index:
+        index.add(seed_articles)
+        copy = Article("copy", seed_articles[0].text)
+        q = index.query(copy)
+        assert q.sources[0] == "niger-wagner-a"
+        assert [s.members for s in q.stories] == [["niger-wagner-a", "niger-wagner-b"]]
+        assert set(q.links) == {"niger-wagner-a", "niger-wagner-b"}
+        assert index.query(Article("other", "Nothing in common with anything here.")).passages \
+            == []
+
+
+def test_search(tmp_path, sample):
+    with Index.open(tmp_path / "s.db", PARAMS) as index:
+        index.add(sample[:50])
+        target = sample[10]
+        paragraph = target.text.split("\n\n")[1]
+        hits = index.search(paragraph, limit=3)
+        assert hits[0] == (target.id, 1.0)
+        word = target.text.split()[0]
+        assert target.id in {i for i, _ in index.search(word, limit=100)}
+        assert index.search("", limit=5) == []
+        assert index.search(paragraph, limit=0) == []
+
+
+def test_stories_story_and_story_of(tmp_path, sample, batch):
+    with Index.open(tmp_path / "st.db", PARAMS) as index:
+        index.add(sample)
+        stories = index.stories(limit=5)
+        assert [len(s.members) for s in stories] == sorted(
+            (len(s.members) for s in batch.stories), reverse=True)[:5]
+        largest = stories[0]
+        story, diffs = index.story(largest.id)
+        assert [d.b for d in diffs] == story.members[1:]
+        assert all(d.a == story.origin for d in diffs)
+        assert index.story_of(story.members[-1]).id == story.id
+        assert index.story("story-999999") is None and index.story_of("nope") is None
+        assert index.stories(limit=2, offset=1) == stories[1:3]
+
+
+def test_reopen_and_a_second_handle_see_the_same_index(tmp_path, sample):
+    path = tmp_path / "shared.db"
+    with Index.open(path, PARAMS) as writer, Index.open(path) as reader:
+        writer.add(sample[:40])
+        assert reader.stats()["articles"] == 40  # reloads what the other handle committed
+        assert reader.passages(sample[5].id) == writer.passages(sample[5].id)
+        assert reader.params == PARAMS
+    with Index.open(path, create=False) as again:
+        assert again.stats()["articles"] == 40
+
+
+def test_threads_read_while_one_adds(tmp_path, sample):
+    errors: list[BaseException] = []
+    with Index.open(tmp_path / "t.db", PARAMS) as index:
+        index.add(sample[:30])
+
+        def reader() -> None:
+            try:
+                for article in sample[30:60]:
+                    index.query(article)
+                    index.search(article.text[:200])
+                    index.stats()
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for article in sample[30:90]:
+            index.add([article])
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert index.stats()["articles"] == 90
+
+
+def test_opening_what_is_not_an_index(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(IndexFileError, match="not a wiretrace index"):
+        Index.open(junk)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(IndexFileError, match="not a wiretrace index"):
+        Index.open(other)
+    with pytest.raises(IndexFileError, match="no such index"):
+        Index.open(tmp_path / "missing.db", create=False)
+    assert not (tmp_path / "missing.db").exists()
+    with pytest.raises(IndexFileError, match="folder"):
+        Index.open(tmp_path)
+
+
+def test_an_index_keeps_its_parameters(tmp_path):
+    path = tmp_path / "p.db"
+    Index.open(path, TraceParams(max_df=7)).close()
+    with Index.open(path) as index:
+        assert index.params.max_df == 7
+    with Index.open(path, TraceParams()) as index:  # max_df not given: the stored one
+        assert index.params.max_df == 7
+    with pytest.raises(ValueError, match="min_passage_words"):
+        Index.open(path, TraceParams(max_df=7, min_passage_words=20))
+    with Index.open(tmp_path / "d.db") as index:
+        assert index.params.max_df == 100
+
+
+def test_add_rejects_what_is_not_an_article(tmp_path):
+    with Index.open(tmp_path / "a.db") as index, pytest.raises(TypeError):
+        index.add(["just a string"])
