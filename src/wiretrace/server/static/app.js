@@ -176,12 +176,13 @@ async function check(ev) {
   }
 }
 
-function describeReuse(result, prefix) {
-  if (!result.sources.length) return `${prefix}No reuse found in the indexed articles.`;
+function describeReuse(result) {
+  const status = result.status
+    ? `${result.id}: ${result.status.replace("_", " ")} (version ${result.version}). ` : "";
+  if (!result.sources.length) return `${status}No reuse found in the indexed articles.`;
   const n = result.sources.length;
   const stories = result.stories.length ? ` Story: ${result.stories.join(", ")}.` : "";
-  const status = result.status ? `${result.status.replace("_", " ")} (version ${result.version}). ` : "";
-  return `${prefix}${status}${pct(result.shared)} of the text appears in ${n} indexed ` +
+  return `${status}${pct(result.shared)} of the text appears in ${n} indexed ` +
     `article${n === 1 ? "" : "s"}: ${result.passages.length} reused passage` +
     `${result.passages.length === 1 ? "" : "s"}.${stories}`;
 }
@@ -189,7 +190,7 @@ function describeReuse(result, prefix) {
 // The sources of a text as a list; choosing one shows both side by side.
 function showReuse(result, text, title, where) {
   result.passages.forEach((p, i) => { p.index = i; });
-  $(`${where}-summary`).textContent = describeReuse(result, "");
+  $(`${where}-summary`).textContent = describeReuse(result);
   const list = $(`${where}-sources`);
   list.replaceChildren();
   $(`${where}-compare`).replaceChildren();
@@ -268,6 +269,21 @@ async function showStory(id) {
   } catch (err) { showError(err); }
 }
 
+// Marks for a diff's changes: dropped text on the a side, added on b, word edits on both.
+function changeSpans(diff) {
+  const changes = { a: [], b: [] };
+  for (const c of diff.changes) {
+    if (c.kind === "dropped") changes.a.push({ start: c.a_start, end: c.a_end, cls: "dropped", title: "dropped" });
+    if (c.kind === "added") changes.b.push({ start: c.b_start, end: c.b_end, cls: "added", title: "added" });
+    for (const w of c.word_changes || []) {
+      changes.a.push({ start: w.a_start, end: w.a_end, cls: "word", title: `${w.op}: ${w.b_text}` });
+      changes.b.push({ start: w.b_start, end: w.b_end, cls: "word", title: `${w.op}: ${w.a_text}` });
+    }
+  }
+  diff.passages.forEach((p, i) => { p.index = i; });
+  return changes;
+}
+
 // One member of a story against the origin: reused passages, additions, drops.
 async function showVersion(story, byId, memberId) {
   document.querySelectorAll("#story-members button").forEach((b) =>
@@ -285,15 +301,8 @@ async function showVersion(story, byId, memberId) {
         { title: "", text: "", meta: "" }, []);
       return;
     }
-    diff.passages.forEach((p, i) => { p.index = i; });
-    const changes = { a: [], b: [] };
+    const changes = changeSpans(diff);
     for (const c of diff.changes) {
-      if (c.kind === "dropped") changes.a.push({ start: c.a_start, end: c.a_end, cls: "dropped", title: "dropped" });
-      if (c.kind === "added") changes.b.push({ start: c.b_start, end: c.b_end, cls: "added", title: "added" });
-      for (const w of c.word_changes || []) {
-        changes.a.push({ start: w.a_start, end: w.a_end, cls: "word", title: `${w.op}: ${w.b_text}` });
-        changes.b.push({ start: w.b_start, end: w.b_end, cls: "word", title: `${w.op}: ${w.a_text}` });
-      }
       changesList.append(el("li", { class: c.kind }, el("strong", {}, c.kind), " ",
         c.kind === "added" ? c.b_text : c.a_text));
     }
@@ -348,13 +357,30 @@ async function showArticle(id, version) {
     }
     result.sources.sort((x, y) => y.share - x.share);
     $("article-compare").replaceChildren();
-    if (version && version !== Math.max(...article.versions)) {
+    await showHistory(article);
+    if (article.version !== Math.max(...article.versions)) {
+      // Only the current version is indexed: older ones have no passages.
       $("article-sources").replaceChildren();
-      renderText($("article-compare"), article.text, []);
+      $("article-summary").textContent = "An earlier version (not indexed).";
       return;
     }
     showReuse(result, article.text, article.title || article.id, "article");
   } catch (err) { showError(err); }
+}
+
+// What this version changed against the one before it.
+async function showHistory(article) {
+  const box = $("article-history");
+  box.hidden = article.version <= 1;
+  if (box.hidden) return;
+  const out = await api("GET", `${articlePath(article.id)}/diff?version=${article.version}`);
+  const before = await api("GET", `${articlePath(article.id)}?version=${out.against}`);
+  $("history-title").textContent = `Version ${out.version} against version ${out.against}`;
+  $("history-summary").textContent = out.diff.summary;
+  const changes = changeSpans(out.diff);
+  sideBySide($("history-compare"),
+    { title: `version ${out.against}`, text: before.text, meta: "" },
+    { title: `version ${out.version}`, text: article.text, meta: "" }, out.diff.passages, changes);
 }
 
 // ------------------------------------------------------------ search view
@@ -410,7 +436,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("check-file").addEventListener("change", readUpload);
   $("search-form").addEventListener("submit", search);
   $("story-more").addEventListener("click", () => loadStories(true));
-  for (const id of ["check-compare", "story-compare", "article-compare"]) linkPanes($(id));
+  $("token-form").addEventListener("submit", (ev) => ev.preventDefault());
+  for (const id of ["check-compare", "story-compare", "article-compare", "history-compare"]) {
+    linkPanes($(id));
+  }
   window.addEventListener("hashchange", route);
   route();
   refreshStats();

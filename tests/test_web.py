@@ -1,0 +1,210 @@
+"""The web page of ``wiretrace serve``, clicked through in a real headless Chromium.
+
+The server is a real child process on 127.0.0.1 over a real SQLite index; what
+the page highlights is checked against what the API returns, and every
+request the page makes must stay on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from wiretrace.server.process import ServerProcess
+
+TOKEN = "web-test-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+# A title that would run script if the page ever rendered data as HTML.
+EVIL_TITLE = '<img src="/x" onerror="window.pwned = 1">Alert <b>bold</b>'
+
+# Every mark in a pane: its passage ids, code-point offsets, classes and text.
+MARKS_JS = """(pane) => [...document.querySelectorAll(pane + ' mark')].map(m => ({
+    ids: m.dataset.p ? m.dataset.p.split(' ').map(Number) : [],
+    start: Number(m.dataset.start), end: Number(m.dataset.end),
+    cls: m.className, text: m.textContent}))"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seed_articles):
+    a, b = seed_articles
+    lead = a.text[: a.text.index("\n\n", 600)]
+    emoji = "🚨📰 Breaking, from the wire 🚨\n\n" + lead + "\n\nMore soon 👍"
+    db = tmp_path_factory.mktemp("web") / "index.db"
+    with ServerProcess(db, TOKEN) as running, httpx.Client(base_url=running.url) as c:
+        body = {"articles": [
+            {"id": a.id, "text": a.text, "title": "Niger junta asks Wagner for help",
+             "outlet": "AP", "published": "2023-08-05T10:00:00Z"},
+            {"id": b.id, "text": b.text, "title": "Niger junta seeks Wagner's help",
+             "outlet": "Vanguard", "published": "2023-08-06T08:00:00Z"},
+            {"id": "wire-emoji", "text": emoji, "title": EVIL_TITLE,
+             "published": "2023-08-07T08:00:00Z"}]}
+        r = c.post("/api/articles/batch", json=body, headers=AUTH, timeout=120)
+        assert r.status_code == 200, r.text
+        yield running
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.requests = []  # every URL the page asks for
+    page.errors = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(server.url + "/")
+    yield page
+    assert page.errors == []
+    assert page.requests and all(u.startswith(server.url + "/") for u in page.requests), \
+        [u for u in page.requests if not u.startswith(server.url + "/")]
+    assert page.evaluate("window.pwned") is None
+    page.close()
+
+
+def api(server, method: str, path: str, **kwargs) -> dict:
+    r = httpx.request(method, server.url + path, timeout=120, **kwargs)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def spans_by_passage(marks: list[dict]) -> dict[int, tuple[int, int, str]]:
+    """Passage id -> (first offset, last offset, text) as the page highlights it."""
+    found: dict[int, list[dict]] = {}
+    for m in marks:
+        for i in m["ids"]:
+            found.setdefault(i, []).append(m)
+    out = {}
+    for i, pieces in found.items():
+        pieces.sort(key=lambda m: m["start"])
+        for x, y in zip(pieces, pieces[1:], strict=False):
+            assert x["end"] == y["start"], f"passage {i} highlighted with a gap"
+        out[i] = (pieces[0]["start"], pieces[-1]["end"], "".join(m["text"] for m in pieces))
+    return out
+
+
+def assert_highlights(page, box: str, passages: list[dict]) -> None:
+    """The two panes of ``box`` highlight exactly ``passages`` (ids = list positions)."""
+    left = spans_by_passage(page.evaluate(MARKS_JS, f"{box} [data-side=a]"))
+    right = spans_by_passage(page.evaluate(MARKS_JS, f"{box} [data-side=b]"))
+    assert set(left) == set(right) == {p["index"] for p in passages}
+    for p in passages:
+        assert left[p["index"]] == (p["a_start"], p["a_end"], p["a_text"])
+        assert right[p["index"]] == (p["b_start"], p["b_end"], p["b_text"])
+
+
+def merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(ranges):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [tuple(r) for r in out]
+
+
+def test_pasted_article_shows_its_sources_side_by_side(page, server, seed_articles, tmp_path):
+    _, b = seed_articles
+    text = "📰 Filed today.\n\n" + b.text  # an emoji first: offsets are code points
+    page.fill("#check-text", text)
+    page.click("#check-go")
+    page.wait_for_selector("#check-compare mark.reused")
+    expected = api(server, "POST", "/api/query", json={"text": text})
+    for i, p in enumerate(expected["passages"]):
+        p["index"] = i
+    shown = page.eval_on_selector_all("#check-sources button", "bs => bs.map(b => b.dataset.id)")
+    assert shown == [s["id"] for s in expected["sources"]]
+    assert set(shown) == {"niger-wagner-a", "niger-wagner-b", "wire-emoji"}
+    assert page.text_content("#check-summary").startswith(f"{round(expected['shared'] * 100)}%")
+    for source in expected["sources"]:
+        page.click(f"#check-sources button[data-id='{source['id']}']")
+        page.wait_for_selector(f"#check-compare .pane h3 >> text={source['title']}")
+        assert_highlights(page, "#check-compare",
+                          [p for p in expected["passages"] if p["b"] == source["id"]])
+    # hovering a passage lights up its other side
+    page.hover("#check-compare [data-side=a] mark.reused")
+    assert page.locator("#check-compare [data-side=b] mark.active").count() > 0
+    page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
+    assert (tmp_path / "check.png").stat().st_size > 10_000
+
+
+def test_stories_and_their_versions_with_diffs(page, server, tmp_path):
+    page.click("nav a[data-tab=stories]")
+    page.wait_for_selector("#story-table tbody a")
+    listed = api(server, "GET", "/api/stories")["stories"]
+    rows = page.eval_on_selector_all("#story-table tbody tr", "rs => rs.map(r => r.dataset.story)")
+    assert rows == [s["story"] for s in listed]
+    story_id = next(s["story"] for s in listed if "niger-wagner-b" in s["members"])
+    page.click(f"#story-table a >> text={story_id}")
+    page.wait_for_selector("#story-compare mark.reused")
+    story = api(server, "GET", f"/api/stories/{story_id}")
+    members = page.eval_on_selector_all("#story-members button", "bs => bs.map(b => b.dataset.id)")
+    assert members == story["members"] and story["origin"] == "niger-wagner-a"
+    for diff in story["diffs"]:
+        page.click(f"#story-members button[data-id='{diff['b']}']")
+        page.wait_for_function("s => document.querySelector('#diff-summary').textContent === s",
+                               arg=diff["summary"])
+        for i, p in enumerate(diff["passages"]):
+            p["index"] = i
+        assert_highlights(page, "#story-compare", diff["passages"])
+        marks = page.evaluate(MARKS_JS, "#story-compare [data-side=b]")
+        added = merged([(m["start"], m["end"]) for m in marks if "added" in m["cls"].split()])
+        want = merged([(c["b_start"], c["b_end"]) for c in diff["changes"]
+                       if c["kind"] == "added"])
+        assert added == want and want
+        dropped = merged([(m["start"], m["end"]) for m in
+                          page.evaluate(MARKS_JS, "#story-compare [data-side=a]")
+                          if "dropped" in m["cls"].split()])
+        assert dropped == merged([(c["a_start"], c["a_end"]) for c in diff["changes"]
+                                  if c["kind"] == "dropped"])
+    page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
+    page.click(f"#story-members button[data-id='{story['origin']}']")
+    page.wait_for_selector("#diff-summary >> text=The origin of the story")
+
+
+def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_path):
+    first = tmp_path / "council-vote.txt"
+    first.write_text("The city council met on Tuesday evening to discuss the new budget for "
+                     "the parks, the pools and the libraries of the northern districts.\n\n"
+                     "The mayor said the vote would come next month.", encoding="utf-8")
+    page.set_input_files("#check-file", str(first))
+    page.wait_for_function("document.querySelector('#check-text').value.length > 0")
+    assert page.input_value("#check-text") == first.read_text(encoding="utf-8")
+    assert page.input_value("#check-id") == "council-vote"
+    page.check("#check-add")
+    page.click("#check-go")  # no token yet: refused, with the reason shown
+    page.wait_for_selector("#error:not([hidden])")
+    assert "token" in page.text_content("#error")
+    assert httpx.get(server.url + "/api/articles/council-vote").status_code == 404
+
+    page.fill("#token", TOKEN)
+    page.click("#check-go")
+    page.wait_for_selector("#check-summary >> text=added (version 1)")
+    second = tmp_path / "council-vote-2.txt"
+    second.write_text(first.read_text(encoding="utf-8").replace("Tuesday", "Wednesday")
+                      + "\n\nThe budget passed by nine votes to two.", encoding="utf-8")
+    page.set_input_files("#check-file", str(second))
+    page.wait_for_function("document.querySelector('#check-text').value.includes('nine votes')")
+    page.click("#check-go")
+    page.wait_for_selector("#check-summary >> text=new version (version 2)")
+
+    page.goto(server.url + "/#article/council-vote")
+    page.wait_for_selector("#history-compare mark.added")
+    diff = api(server, "GET", "/api/articles/council-vote/diff")["diff"]
+    assert page.text_content("#history-summary") == diff["summary"]
+    marks = page.evaluate(MARKS_JS, "#history-compare [data-side=b]")
+    added = [m["text"] for m in marks if "added" in m["cls"].split()]
+    assert "".join(added).strip() == "The budget passed by nine votes to two."
+
+
+def test_search_and_article_view_render_data_as_text(page, server):
+    page.click("nav a[data-tab=search]")
+    page.fill("#search-q", "Breaking, from the wire")  # too short for an n-gram: substring
+    page.click("#search-form button")
+    page.wait_for_selector("#search-results a")
+    assert page.text_content("#search-results a") == EVIL_TITLE  # shown, never parsed
+    page.click("#search-results a")
+    page.wait_for_selector("#article-compare mark.reused")
+    assert page.text_content("#article-title") == EVIL_TITLE
+    rows = api(server, "GET", "/api/articles/wire-emoji/passages")["passages"]
+    for i, p in enumerate(rows):
+        p["index"] = i
+    chosen = page.get_attribute("#article-sources button.chosen", "data-id")
+    assert_highlights(page, "#article-compare", [p for p in rows if p["b"] == chosen])
