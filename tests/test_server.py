@@ -6,6 +6,7 @@ Every request goes over a socket to the child process, as a client's would.
 from __future__ import annotations
 
 import json
+import random
 
 import httpx
 import pytest
@@ -319,3 +320,25 @@ def test_serve_rejects_bad_options(tmp_path, capsys, monkeypatch, argv, message)
     assert main(["serve", str(tmp_path / "x.db"), *argv]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_failure_inside_is_a_500_without_internals(tmp_path):
+    db = tmp_path / "broken.db"
+    with ServerProcess(db, TOKEN) as s, httpx.Client(base_url=s.url, headers=AUTH) as c:
+        text = "One article, added before the index file is overwritten with noise."
+        assert c.post("/api/articles", json={"id": "a", "text": text}).status_code == 200
+        noise = random.Random(5)
+        for f in (db, db.with_name(db.name + "-wal")):  # a disk fault: the files turn to noise
+            if f.exists():
+                f.write_bytes(noise.randbytes(f.stat().st_size))
+        answers = [c.get(path) for path in ("/api/stats", "/api/articles/a", "/api/stories",
+                                            "/api/stats")]
+        broken = [r for r in answers if r.status_code == 500]
+        assert broken, [r.status_code for r in answers]
+        for r in broken:
+            body = _error(r, 500, "internal error (reference ")
+            assert "sqlite" not in r.text.lower() and "malformed" not in r.text
+            ref = body["error"].split("reference ")[1].split()[0]
+            assert f"unexpected error {ref}" in s.log_tail(100_000)  # the operator can look
+        # the connection that got the 500 still works: the server did not drop it
+        assert c.get("/api/health").status_code == 200

@@ -99,12 +99,19 @@ def install_error_handlers(app: FastAPI) -> None:
             message = str(exc.detail) if exc.detail else REASONS.get(exc.status_code, "error")
         return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        ref = secrets.token_hex(6)
-        log.error("unexpected error %s on %s %s", ref, request.method, request.url.path,
-                  exc_info=exc)
-        return error_response(500, f"internal error (reference {ref} in the server log)")
+    # Unexpected exceptions are answered by the Guard middleware (security.py),
+    # which, unlike a handler here, keeps the client's connection usable.
+
+
+def unexpected(exc: BaseException, method: str, path: str) -> str:
+    """Log an unexpected exception with its traceback; the reference for the client."""
+    ref = secrets.token_hex(6)
+    log.error("unexpected error %s on %s %s", ref, method, path, exc_info=exc)
+    return ref
+
+
+def internal_message(ref: str) -> str:
+    return f"internal error (reference {ref} in the server log)"
 
 
 def error_bytes(status: int, message: str) -> bytes:

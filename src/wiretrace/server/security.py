@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from wiretrace.server.errors import ApiError, error_bytes
+from wiretrace.server.errors import ApiError, error_bytes, internal_message, unexpected
 from wiretrace.server.settings import ServerSettings
 
 Scope = MutableMapping[str, Any]
@@ -110,7 +110,7 @@ class Guard:
                                      f"{', '.join(allowed)}")
             return
         if method not in WRITE_METHODS:
-            await self.app(scope, receive, send)
+            await self._run(scope, receive, send)
             return
         if path.startswith("/api/"):
             ctype = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
@@ -124,7 +124,29 @@ class Guard:
         if not body.strip() and path.startswith("/api/"):
             await _answer(send, 400, "empty request body: send a JSON object")
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self._run(scope, _replay(body, receive), send)
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app; an exception it lets out becomes a 500 JSON answer, and stops here.
+
+        Re-raised (as Starlette's outermost handler does), uvicorn would drop the
+        connection after the answer, and a client's next request on that
+        keep-alive connection would fail too.
+        """
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:  # noqa: BLE001 - this is the last line of defence
+            ref = unexpected(exc, scope.get("method", ""), scope.get("path", ""))
+            if started:
+                raise  # half an answer is out: only closing the connection is honest
+            await _answer(send, 500, internal_message(ref))
 
     async def _read_body(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
         """The whole body, or None once a 413 has been sent."""
