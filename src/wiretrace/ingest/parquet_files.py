@@ -13,7 +13,7 @@ from wiretrace.ingest.decoding import FileRejected
 from wiretrace.ingest.records import Accept, Options, check_columns, field_names, to_article
 from wiretrace.model import Article, Rejected
 
-_BATCH = 256  # rows per batch: bounds memory when texts are large
+_BATCH = 1024  # rows per batch: bounds memory when texts are large
 
 
 def read_parquet(source: str, opts: Options, accept: Accept) -> Iterator[Article | Rejected]:
