@@ -1,0 +1,157 @@
+"""The parts that keep a large run's memory bounded give the same answers as
+the plain, all-in-memory way: the spilled seed index, the passage table,
+aligning each distinct pair of texts once, and streamed diffs."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import wiretrace
+from wiretrace.datasets import bbc_articles
+from wiretrace.model import Article, Passage, PassageTable
+from wiretrace.output import jsonl_writer, shared_shares
+from wiretrace.pipeline import align_articles
+from wiretrace.seed_index import SeedIndex
+from wiretrace.stories import covered_chars
+from wiretrace.text import tokenize
+
+
+def _random_shingles(seed: int, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct shingles per document from a small vocabulary, so pairs share many."""
+    rng = np.random.default_rng(seed)
+    docs = [np.unique(rng.integers(0, 400, size=rng.integers(0, 60))) for _ in range(n_docs)]
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=offsets[1:])
+    # spread over the whole 40-bit range, as real shingles are
+    flat = np.concatenate(docs).astype(np.uint64) * np.uint64(2_654_435_761) % np.uint64(1 << 40)
+    return flat, offsets
+
+
+def _brute_force(flat: np.ndarray, offsets: np.ndarray, max_df: int, min_shared: int):
+    sets = [set(flat[offsets[k]:offsets[k + 1]].tolist()) for k in range(len(offsets) - 1)]
+    df: dict[int, int] = {}
+    for s in sets:
+        for x in s:
+            df[x] = df.get(x, 0) + 1
+    usable = {x for x, c in df.items() if c <= max_df}
+    pairs = {}
+    for i, j in itertools.combinations(range(len(sets)), 2):
+        shared = len(sets[i] & sets[j] & usable)
+        if shared >= min_shared:
+            pairs[(i, j)] = shared
+    return pairs, sorted(x for x, c in df.items() if c > max_df)
+
+
+@pytest.mark.parametrize("partitions", [(1, 1), (4, 8), (16, 64)])
+def test_spilled_seed_index_equals_brute_force(tmp_path, partitions):
+    flat, offsets = _random_shingles(7, 60)
+    expected, expected_boilerplate = _brute_force(flat, offsets, max_df=12, min_shared=3)
+    index = SeedIndex(tmp_path / "seeds", *partitions)
+    # added in uneven batches, as fingerprint chunks arrive
+    for lo, hi in ((0, 7), (7, 8), (8, 41), (41, 60)):
+        index.add(lo, flat[offsets[lo]:offsets[hi]], offsets[lo:hi + 1] - offsets[lo])
+    left, right, shared, boilerplate = index.pairs(max_df=12, min_shared=3)
+    found = zip(zip(left.tolist(), right.tolist(), strict=True), shared.tolist(), strict=True)
+    assert dict(found) == expected
+    assert expected, "the corpus must have candidate pairs for the test to mean anything"
+    assert boilerplate.tolist() == expected_boilerplate and expected_boilerplate
+    assert np.all(np.diff(left * 1000 + right) > 0), "pairs sorted and distinct"
+    assert not list((tmp_path / "seeds").iterdir()), "spill files are removed once used"
+
+
+def test_seed_index_refuses_too_many_articles(tmp_path):
+    index = SeedIndex(tmp_path)
+    with pytest.raises(ValueError, match="at most"):
+        index.add(1 << 24, np.array([1], dtype=np.uint64), np.array([0, 1]))
+
+
+def test_seed_index_partitions_must_be_powers_of_two(tmp_path):
+    with pytest.raises(ValueError, match="power of two"):
+        SeedIndex(tmp_path, shingle_partitions=6)
+
+
+def test_passage_table_reads_like_a_list():
+    ids = ["x", "y", "z"]
+    passages = [Passage("x", 0, 10, "y", 5, 15, 1.0, 3), Passage("z", 2, 9, "x", 1, 8, 0.5, 2),
+                Passage("x", 20, 30, "y", 25, 35, 0.75, 4)]
+    table = PassageTable.from_passages(passages, ids)
+    assert len(table) == 3 and table == passages and list(table) == passages
+    assert table[1] == passages[1] and table[1:] == passages[1:]
+    assert table.of_pair(0, 1) == [passages[0], passages[2]]
+    assert table.of_pair(0, 2) == [passages[1]]  # found as (z, x): both orders are looked up
+    assert table.of_pair(1, 2) == []
+    assert PassageTable.concat([], ids) == []
+
+
+def test_shared_shares_equal_a_union_per_article():
+    texts = {"a": "x" * 100, "b": "y" * 50, "c": "z" * 80, "d": "w" * 10}
+    passages = [Passage("a", 0, 40, "b", 0, 30, 1, 5), Passage("a", 30, 60, "c", 0, 20, 1, 5),
+                Passage("c", 10, 80, "a", 90, 100, 1, 5), Passage("b", 10, 50, "c", 70, 80, 1, 5)]
+    result = wiretrace.TraceResult({k: Article(k, t) for k, t in texts.items()}, passages, [],
+                                   [], [])
+    shares = shared_shares(result)
+    for article_id, text in texts.items():
+        spans = [(p.a_start, p.a_end) for p in passages if p.a == article_id] + \
+                [(p.b_start, p.b_end) for p in passages if p.b == article_id]
+        assert shares[article_id] == round(covered_chars(spans) / len(text), 4)
+    assert shares["a"] == 0.7 and shares["d"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def bbc() -> dict[str, Article]:
+    try:
+        return {a.id: a for a in bbc_articles()}
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+
+
+def test_copies_share_one_alignment_and_match_pairwise_alignment(bbc):
+    """Verbatim copies are aligned once per distinct pair of texts; every pair
+    still gets exactly the passages a direct alignment gives it."""
+    source, other = bbc["politics/049"], bbc["tech/151"]
+    trimmed = Article("trimmed", source.text[: len(source.text) * 2 // 3])
+    copies = [Article(f"copy-{k}", source.text) for k in range(3)]
+    spliced = Article("spliced", source.text[:900] + "\n\nA line of its own here.\n\n"
+                      + other.text[:900])
+    articles = [source, *copies, trimmed, spliced, other]
+    result = wiretrace.trace(articles, workers=1)
+    by_pair: dict[tuple[str, str], list[Passage]] = {}
+    for p in result.passages:
+        by_pair.setdefault((p.a, p.b), []).append(p)
+    assert ("copy-0", "copy-1") in by_pair and ("copy-1", "trimmed") in by_pair
+    for (a_id, b_id), found in by_pair.items():
+        a, b = result.articles[a_id], result.articles[b_id]
+        assert found == align_articles(a, tokenize(a.text), b, tokenize(b.text),
+                                       wiretrace.TraceParams())
+    assert len(result.stories) == 1 and len(result.stories[0].members) == len(articles)
+
+
+def test_streamed_diffs_and_kept_diffs(bbc, tmp_path):
+    articles = [bbc["politics/049"], Article("copy", bbc["politics/049"].text[:1500]),
+                bbc["tech/151"], Article("copy2", bbc["tech/151"].text[200:])]
+    streamed: list = []
+    result = wiretrace.trace(articles, diff_sink=streamed.append, keep_diffs=1, workers=1)
+    everything = wiretrace.trace(articles, workers=1)
+    assert [d.to_dict() for d in streamed] == [d.to_dict() for d in everything.diffs]
+    assert len(result.stories) == 2 and len(streamed) == 2
+    # only the largest story's diffs stay in the result; the count says how many were made
+    assert [d.story for d in result.diffs] == [result.stories[0].id]
+    assert result.stats["diffs"] == 2
+
+
+def test_jsonl_writer_appears_only_when_complete(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"old": true}\n')
+    with pytest.raises(RuntimeError):
+        with jsonl_writer(path) as write:
+            write({"n": 1})
+            raise RuntimeError("killed mid-run")
+    assert path.read_text() == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["rows.jsonl"], "no temporary file left"
+    with jsonl_writer(path) as write:
+        write({"n": 1})
+        write(Passage("a", 0, 1, "b", 0, 1, 1.0, 1))
+    assert path.read_text().count("\n") == 2
