@@ -52,8 +52,9 @@ class IndexService:
     """Runs index calls on one thread and shapes their results for the API."""
 
     def __init__(self, path: str | os.PathLike, params: TraceParams | None = None,
-                 create: bool = True, threads: int = 4) -> None:
+                 create: bool = True, threads: int = 4, workers: int = 1) -> None:
         self._index = Index.open(path, params=params, create=create)
+        self._workers = workers  # alignment processes per add (the index's own pool)
         # A few threads: queries and reads go on while one add holds the write lock.
         self._pool = concurrent.futures.ThreadPoolExecutor(threads,
                                                            thread_name_prefix="wiretrace-index")
@@ -107,7 +108,7 @@ class IndexService:
                 "stories": stories}
 
     def add(self, articles: list[Article]) -> list[dict]:
-        results = self._index.add(articles)
+        results = self._index.add(articles, workers=self._workers)
         by_id = {a.id: a for a in articles}
         cache: dict[str, Article | None] = dict(by_id)
         out = []
