@@ -40,7 +40,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(size: int, corpus: Path, work: Path, queries: int, batch_size: int,
-        workers: int, keep: bool = False) -> dict:
+        workers: int, keep: bool = False, reuse: bool = False) -> dict:
     from wiretrace.index import Index
     from wiretrace.ingest import read_articles
 
@@ -52,16 +52,18 @@ def run(size: int, corpus: Path, work: Path, queries: int, batch_size: int,
     pq.write_table(table.slice(0, n - held), ingest_file)
     pq.write_table(table.slice(n - held, held), query_file)
     db = work / f"index-{n}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-
-    command = [sys.executable, "-m", "wiretrace", "index", "add", str(db), str(ingest_file),
-               "--quiet", "--batch-size", str(batch_size), "--workers", str(workers)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
-    ingest_seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"index add failed ({done.returncode}): {done.stderr[-2000:]}")
+    timing = work / f"index-{n}.seconds"
+    if not (reuse and db.exists() and timing.exists()):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        command = [sys.executable, "-m", "wiretrace", "index", "add", str(db), str(ingest_file),
+                   "--quiet", "--batch-size", str(batch_size), "--workers", str(workers)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        timing.write_text(f"{time.perf_counter() - started:.3f}\n")
+        if done.returncode != 0:
+            raise SystemExit(f"index add failed ({done.returncode}): {done.stderr[-2000:]}")
+    ingest_seconds = float(timing.read_text())
 
     articles, _ = read_articles([query_file])
     latencies: list[float] = []
@@ -77,7 +79,8 @@ def run(size: int, corpus: Path, work: Path, queries: int, batch_size: int,
             found += bool(result.passages)
         stats = index.stats()
     if not keep:
-        for path in (ingest_file, query_file, *(Path(f"{db}{s}") for s in ("", "-wal", "-shm"))):
+        for path in (ingest_file, query_file, timing,
+                     *(Path(f"{db}{s}") for s in ("", "-wal", "-shm"))):
             path.unlink(missing_ok=True)
     return {
         "articles": n - held, "batch_size": batch_size, "workers": workers,
@@ -109,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         "WIRETRACE_CACHE", ROOT / ".cache")), help="where corpora live (default: .cache)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the index files")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: query an index kept by an earlier run (its ingest "
+                             "time is the one recorded then) instead of building it again")
     args = parser.parse_args(argv)
 
     rows = []
@@ -118,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"no corpus at {corpus}: run benchmarks/make_corpus.py first")
         work = args.cache / "index-bench"
         rows.append(run(size, corpus, work, args.queries, args.batch_size, args.workers,
-                        args.keep))
+                        args.keep, args.reuse))
     header = (f"{'indexed':>9} {'ingest s':>9} {'ingest/s':>9} {'queries':>8} {'p50 ms':>8} "
               f"{'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'MB':>8} {'bytes/art':>10}")
     print(header)

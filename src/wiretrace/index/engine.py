@@ -19,13 +19,14 @@ batch ``trace`` over the whole index would compute for them, and no more:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from wiretrace.candidates import boilerplate_mask, lsh_bands
 from wiretrace.fingerprint import minhash_flat, shingles_batch
-from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Postings, band_keys
+from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
 from wiretrace.model import Article, Passage
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
@@ -77,22 +78,25 @@ def postings_of(docs: list[Doc]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def boilerplate_after(view: Postings, touched: np.ndarray, current: np.ndarray,
-                      max_df: int) -> tuple[np.ndarray, np.ndarray]:
+                      max_df: int) -> tuple[np.ndarray, np.ndarray, Lookup | None]:
     """The boilerplate set once ``view`` is the corpus, and the shingles that changed.
 
     Only ``touched`` shingles (those of added or superseded versions) can
-    change; ``current`` is the sorted boilerplate set before.
+    change; ``current`` is the sorted boilerplate set before.  Also returns
+    the look-up of the distinct touched shingles (reusable by
+    :func:`candidate_pairs` when they are exactly one doc's shingles).
     """
     touched = np.unique(touched)
     if len(touched) == 0:
-        return current, _NO_KEYS
-    now = view.lookup(SHINGLES, touched, cap=max_df).df > max_df
+        return current, _NO_KEYS, None
+    found = view.lookup(SHINGLES, touched, cap=max_df)
+    now = found.df > max_df
     before = np.isin(touched, current)
     changed = touched[now != before]
     if len(changed) == 0:
-        return current, changed
+        return current, changed, found
     after = np.union1d(np.setdiff1d(current, touched[before & ~now]), touched[now & ~before])
-    return after.astype(np.uint64), changed
+    return after.astype(np.uint64), changed, found
 
 
 def holders(view: Postings, shingles: np.ndarray) -> set[int]:
@@ -101,13 +105,17 @@ def holders(view: Postings, shingles: np.ndarray) -> set[int]:
 
 
 def _pairs_from(view: Postings, kind: int, values: np.ndarray, owners: np.ndarray,
-                work: np.ndarray, cap: int | None, exclude: np.ndarray | None
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Pair keys ``min << 24 | max`` (one per shared value) between owners and holders."""
+                work: np.ndarray, cap: int | None, exclude: Callable | None,
+                known: Lookup | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pair keys ``min << 24 | max`` (one per shared value) between owners and holders.
+
+    ``known``: the look-up of ``np.unique(values)``, when the caller has it.
+    """
     if len(values) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     distinct, inverse = np.unique(values, return_inverse=True)
-    found = view.lookup(kind, distinct, cap)
+    found = known if known is not None and len(known.df) == len(distinct) else \
+        view.lookup(kind, distinct, cap)
     usable = np.ones(len(distinct), dtype=bool) if exclude is None else ~exclude(distinct, found)
     order = np.argsort(found.which, kind="stable")
     held_by = found.docs[order]
@@ -128,8 +136,11 @@ def _pairs_from(view: Postings, kind: int, values: np.ndarray, owners: np.ndarra
 
 
 def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
-                    params: TraceParams) -> set[tuple[int, int]]:
-    """Doc pairs (smaller doc first) with a doc of ``work`` worth aligning."""
+                    params: TraceParams, known: Lookup | None = None) -> set[tuple[int, int]]:
+    """Doc pairs (smaller doc first) with a doc of ``work`` worth aligning.
+
+    ``known``: the look-up of the work docs' distinct shingles, if already made.
+    """
     work_docs = np.array([d.doc for d in work], dtype=np.int64)
     values = np.concatenate([d.shingles for d in work]) if work else _NO_KEYS
     owners = np.repeat(work_docs, [len(d.shingles) for d in work])
@@ -139,7 +150,7 @@ def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
         return (found.df > max_df) | np.isin(distinct, boilerplate)
 
     keys, counts = _pairs_from(view, SHINGLES, values, owners, work_docs, max_df,
-                               is_boilerplate)
+                               is_boilerplate, known)
     chosen = set(keys[counts >= params.min_shared_seeds].tolist())
     banded = [d for d in work if d.bands is not None]
     if banded:

@@ -111,8 +111,8 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     view = (snap.postings.with_run(SHINGLES, -1, shingle_run).with_run(BANDS, -1, band_run)
             .with_alive([d.doc for d in new], killed))
     touched = np.concatenate([d.shingles for d in [*new, *old.values()]])
-    boilerplate, changed = engine.boilerplate_after(view, touched, snap.boilerplate,
-                                                    params.max_df or 0)
+    boilerplate, changed, _ = engine.boilerplate_after(view, touched, snap.boilerplate,
+                                                       params.max_df or 0)
     new_docs = {d.doc for d in new}
     affected = _docs_from_rows(conn, engine.holders(view, changed) - new_docs)
     engine.fingerprint(list(affected.values()), params)

@@ -1,0 +1,178 @@
+"""``wiretrace index add|query|stats`` as a user runs them: real subprocesses, real files.
+
+Includes the crash test of issue 5: SIGKILL in the middle of a large
+``index add`` leaves a consistent index, and the same command run again
+completes it without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import wiretrace
+from test_index_support import bbc_sample, consistency_problems, index_passages, passage_key
+from wiretrace.index import Index
+from wiretrace.params import TraceParams
+
+
+def wt(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wiretrace", *map(str, args)], input=stdin,
+                          capture_output=True, timeout=timeout)
+
+
+def test_add_query_stats_on_the_seeds(tmp_path, seeds_dir):
+    db = tmp_path / "i.db"
+    done = wt("index", "add", db, seeds_dir, "-q")
+    assert done.returncode == 0, done.stderr
+    assert b"added" in done.stdout and b"Traceback" not in done.stderr
+    again = wt("index", "add", db, seeds_dir, "-q")
+    assert again.returncode == 0
+    stats = json.loads(wt("index", "stats", db, "--json").stdout)
+    assert (stats["articles"], stats["versions"], stats["stories"]) == (2, 2, 1)
+    assert stats["params"]["max_df"] == 100 and stats["bytes_per_article"] > 0
+    table = wt("index", "stats", db)
+    assert table.returncode == 0 and b"bytes per article" in table.stdout
+
+    query = wt("index", "query", db, seeds_dir / "niger-wagner-b.txt")
+    assert query.returncode == 0, query.stderr
+    doc = json.loads(query.stdout)
+    assert doc["status"] == "unchanged" and doc["sources"] == ["niger-wagner-a"]
+    assert all(p["a_text"] and p["b_text"] for p in doc["passages"])
+    text = (seeds_dir / "niger-wagner-a.txt").read_bytes()
+    piped = json.loads(wt("index", "query", db, "-", "--id", "new-one", stdin=text).stdout)
+    assert piped["status"] == "new" and piped["article_id"] == "new-one"
+    assert piped["sources"][0] == "niger-wagner-a" and piped["stories"][0]["size"] == 2
+
+
+def test_help_and_usage_errors(tmp_path):
+    for args in (["index", "--help"], ["index", "add", "--help"], ["index", "query", "--help"],
+                 ["index", "stats", "--help"]):
+        done = wt(*args)
+        assert done.returncode == 0 and b"exit codes" in done.stdout
+    assert wt("index").returncode == 2
+    assert wt("index", "add", tmp_path / "x.db").returncode == 2  # no INPUT
+    assert wt("index", "add", tmp_path / "x.db", tmp_path, "--batch-size", "0").returncode == 2
+
+
+def test_add_reports_rejected_records_and_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A perfectly good article with several words in it.")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    (folder / "huge.txt").write_text("word " * 5000)
+    (folder / "rows.jsonl").write_text('{"id": "j1", "text": "fine text here"}\n'
+                                       '{"id": "j2", "text": \n'
+                                       '["not an object"]\n'
+                                       '{"id": "j1", "text": "duplicate id"}\n')
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    db, rejected = tmp_path / "i.db", tmp_path / "rejected.jsonl"
+    done = wt("index", "add", db, folder, "--max-chars", "10000", "--rejected", rejected)
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.decode()
+    assert "Traceback" not in err
+    rows = [json.loads(line) for line in rejected.read_text().splitlines()]
+    reasons = {Path(r["source"]).name: r for r in rows if r["location"] is None}
+    assert set(reasons) >= {"empty.txt", "binary.txt", "latin1.txt", "huge.txt", "notes.pdf"}
+    assert {r["location"] for r in rows if r["location"]} == {"line 2", "line 3", "line 4"}
+    assert all(Path(r["source"]).name in err for r in rows)
+    assert f"{len(rows)} input records rejected" in done.stdout.decode()
+    stats = json.loads(wt("index", "stats", db, "--json").stdout)
+    assert stats["articles"] == 2  # good, j1
+
+
+def test_add_with_nothing_readable_fails(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n")
+    done = wt("index", "add", tmp_path / "i.db", bad)
+    assert done.returncode == 1 and b"no readable article" in done.stderr
+    assert wt("index", "add", tmp_path / "i.db", tmp_path / "missing.txt").returncode == 1
+
+
+def test_query_bad_input(tmp_path, seeds_dir):
+    db = tmp_path / "i.db"
+    assert wt("index", "add", db, seeds_dir, "-q").returncode == 0
+    for data in (b"", b"\x00\x01\x02\xff" * 300, "caf\xe9".encode("latin-1")):
+        done = wt("index", "query", db, "-", stdin=data)
+        assert done.returncode == 1 and b"Traceback" not in done.stderr
+        assert b"rejected" in done.stderr or b"no readable" in done.stderr
+    assert wt("index", "query", db, "-", "--id", "../etc", stdin=b"text").returncode == 1
+    assert wt("index", "query", db, tmp_path / "missing.txt").returncode == 1
+    lines = tmp_path / "two.jsonl"
+    lines.write_text('{"id": "x", "text": "one article"}\n{"id": "y", "text": "another"}\n'
+                     '{"broken\n')
+    done = wt("index", "query", db, lines)
+    assert done.returncode == 0
+    assert [json.loads(line)["article_id"] for line in done.stdout.splitlines()] == ["x", "y"]
+    assert b"line 3" in done.stderr
+    huge = wt("index", "query", db, "-", "--max-chars", "100", stdin=b"word " * 100)
+    assert huge.returncode == 1 and b"huge text" in huge.stderr
+
+
+def test_not_an_index_is_a_clear_error(tmp_path, seeds_dir):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(os.urandom(8192))
+    for args in (["index", "stats", junk], ["index", "add", junk, seeds_dir],
+                 ["index", "query", junk, seeds_dir / "niger-wagner-a.txt"]):
+        done = wt(*args)
+        assert done.returncode == 1, args
+        assert b"not a wiretrace index" in done.stderr and b"Traceback" not in done.stderr
+    missing = wt("index", "stats", tmp_path / "nothing.db")
+    assert missing.returncode == 1 and b"no such index" in missing.stderr
+    assert not (tmp_path / "nothing.db").exists()
+    other = wt("index", "add", tmp_path / "p.db", seeds_dir, "-q")
+    assert other.returncode == 0
+    changed = wt("index", "add", tmp_path / "p.db", seeds_dir, "--min-passage-words", "20")
+    assert changed.returncode == 1 and b"other parameters" in changed.stderr
+
+
+def _articles_in(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_sigkill_mid_add_leaves_a_consistent_index_and_a_rerun_completes(tmp_path):
+    articles = bbc_sample(300)
+    source = tmp_path / "big.jsonl"
+    with source.open("w", encoding="utf-8") as f:
+        for a in articles:
+            f.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
+    db = tmp_path / "crash.db"
+    command = [sys.executable, "-m", "wiretrace", "index", "add", str(db), str(source), "-q",
+               "--batch-size", "10", "--workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _articles_in(db) < 30 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the add finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = _articles_in(db)
+    assert 30 <= partial < len(articles)
+    with Index.open(db, create=False) as index:
+        assert consistency_problems(db, index) == []
+        assert index.stats()["articles"] % 10 == 0  # whole batches only
+
+    done = subprocess.run(command, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with Index.open(db, create=False) as index:
+        assert consistency_problems(db, index) == []
+        stats = index.stats()
+        assert stats["articles"] == stats["versions"] == len(articles)
+        params = index.params
+        result = wiretrace.trace(articles, params=params, workers=1)
+        assert index_passages(index, [a.id for a in articles]) == \
+            {passage_key(p) for p in result.passages}
+        assert len(index.stories(limit=10_000)) == len(result.stories)
+    assert params == TraceParams(max_df=100)
