@@ -176,6 +176,13 @@ def test_stories_story_and_story_of(tmp_path, sample, batch):
         assert index.story_of(story.members[-1]).id == story.id
         assert index.story("story-999999") is None and index.story_of("nope") is None
         assert index.stories(limit=2, offset=1) == stories[1:3]
+        # every version's diff against its origin is the batch run's
+        wanted = {(d.a, d.b): d.to_dict() for d in batch.diffs}
+        got = {}
+        for s in index.stories(limit=10_000):
+            for d in index.story(s.id)[1]:
+                got[(d.a, d.b)] = {**d.to_dict(), "story": None}
+        assert got == {k: {**v, "story": None} for k, v in wanted.items()}
 
 
 def test_reopen_and_a_second_handle_see_the_same_index(tmp_path, sample):
