@@ -572,3 +572,56 @@ def test_alignment_is_deterministic():
         assert first
         assert align_tokens(text_a, tokens_a, text_b, tokens_b) == first  # cached sentences
         assert _align(text_a, text_b) == first  # fresh tokens
+
+
+def _runs_by_brute_force(grams_a, grams_b, ignore_a, ignore_b, n, max_gap, max_repeats):
+    """Anchors and diagonal runs spelled out with plain loops: the definition."""
+    from collections import Counter
+
+    count_a, count_b = Counter(grams_a), Counter(grams_b)
+    anchors = [(i, j) for i, g in enumerate(grams_a) for j, h in enumerate(grams_b)
+               if g == h and count_a[g] <= max_repeats and count_b[g] <= max_repeats
+               and not (ignore_a[i] or ignore_a[i + n - 1] or ignore_b[j] or ignore_b[j + n - 1])]
+    anchors.sort(key=lambda ij: (ij[0] - ij[1], ij[0]))
+    runs, current = [], []
+    for i, j in anchors:
+        last_i, last_j = current[-1] if current else (0, 0)
+        if current and (i - j != last_i - last_j or i - last_i > max_gap + n):
+            runs.append(current)
+            current = []
+        current.append((i, j))
+    if current:
+        runs.append(current)
+    out = []
+    for run in runs:
+        covered = sum(min(nxt[0] - cur[0], n) for cur, nxt in zip(run, run[1:], strict=False)) + n
+        out.append((run[0][0], run[-1][0] + n, run[0][1], run[-1][1] + n, covered))
+    return sorted(out, key=lambda r: (r[0], r[2]))
+
+
+def test_compiled_anchor_runs_equal_their_definition():
+    import numpy as np
+
+    from wiretrace.align.anchors import anchor_runs
+
+    rng = np.random.default_rng(3)
+    n, checked = 3, 0
+    for _ in range(60):
+        # small vocabularies make repeats, shared stretches and shifted diagonals
+        vocabulary = int(rng.integers(3, 40))
+        grams_a = rng.integers(0, vocabulary, size=int(rng.integers(0, 80))).astype(np.uint64)
+        grams_b = np.concatenate([grams_a[int(rng.integers(0, 10)):],
+                                  rng.integers(0, vocabulary, size=int(rng.integers(0, 30)))
+                                  ]).astype(np.uint64)
+        rng.shuffle(grams_b[: len(grams_b) // 4])
+        ignore_a = rng.random(len(grams_a) + n - 1) < 0.05
+        ignore_b = rng.random(len(grams_b) + n - 1) < 0.05
+        order_b = np.argsort(grams_b, kind="stable")
+        _, inverse, counts = np.unique(grams_a, return_inverse=True, return_counts=True)
+        runs = anchor_runs(grams_a, counts[inverse.ravel()], order_b, grams_b[order_b],
+                           ignore_a, ignore_b, n, 4, 3)
+        expected = _runs_by_brute_force(grams_a.tolist(), grams_b.tolist(), ignore_a, ignore_b,
+                                        n, 4, 3)
+        assert [tuple(r) for r in runs.tolist()] == expected
+        checked += len(expected)
+    assert checked > 100, "the random texts must share enough to test anything"

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from wiretrace.align.anchors import anchor_runs
 from wiretrace.align.sentences import STOP_WORDS
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, ngram_hashes
@@ -68,69 +69,29 @@ def _anchor_index(tokens: Tokens, n: int) -> tuple[np.ndarray, np.ndarray, np.nd
     return tokens.derived[key]  # type: ignore[return-value]
 
 
-def anchor_matches(tokens_a: Tokens, tokens_b: Tokens, n: int,
-                   ignore_a: np.ndarray | None = None,
-                   ignore_b: np.ndarray | None = None) -> np.ndarray:
-    """All ``(i, j)`` with the same ``n``-gram at token ``i`` of a and ``j`` of b.
+Run = tuple[int, int, int, int, int]  # a_first, a_end, b_first, b_end, words of a covered
+_NOTHING_IGNORED = np.zeros(0, dtype=bool)
 
-    Returned as an ``(k, 2)`` int64 array sorted by ``i`` then ``j``.  Anchors
-    touching tokens flagged in ``ignore_a``/``ignore_b`` (boilerplate)
-    are left out.
+
+def diagonal_runs(tokens_a: Tokens, tokens_b: Tokens, n: int, max_gap: int,
+                  ignore_a: np.ndarray | None = None,
+                  ignore_b: np.ndarray | None = None) -> list[Run]:
+    """Shared ``n``-gram anchors, joined along their diagonal into runs.
+
+    Sorted by start in a, then in b; see :func:`.anchors.anchor_runs`.  A
+    verbatim stretch of hundreds of anchors becomes one run, so the chaining
+    that follows handles a handful of runs per pair, not every anchor (an
+    edit shifts the diagonal and starts a new run).
     """
     grams_a, _, _, repeats_a = _anchor_index(tokens_a, n)
     _, order_b, sorted_b, _ = _anchor_index(tokens_b, n)
     if len(grams_a) == 0 or len(sorted_b) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    left = np.searchsorted(sorted_b, grams_a, side="left")
-    right = np.searchsorted(sorted_b, grams_a, side="right")
-    counts_b = right - left
-    usable = (counts_b > 0) & (counts_b <= MAX_ANCHOR_REPEATS)
-    usable &= repeats_a <= MAX_ANCHOR_REPEATS
-    positions_a = np.flatnonzero(usable)
-    if len(positions_a) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    repeats = counts_b[positions_a]
-    if int(repeats.max()) == 1:  # the usual case: each anchor once in b
-        matches = np.stack([positions_a, order_b[left[positions_a]]], axis=1).astype(np.int64)
-    else:
-        i = np.repeat(positions_a, repeats)
-        # offsets 0..count-1 inside each run of equal hashes in sorted b
-        run_starts = np.repeat(left[positions_a], repeats)
-        within = np.arange(len(i)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-        j = order_b[run_starts + within]
-        matches = np.stack([i, j], axis=1).astype(np.int64)
-    for ignore, column in ((ignore_a, 0), (ignore_b, 1)):
-        if ignore is not None and len(matches):
-            start = matches[:, column]
-            matches = matches[~(ignore[start] | ignore[start + n - 1])]
-    # already sorted: i ascends, and j ascends within one i (stable order of b)
-    return matches
-
-
-Run = tuple[int, int, int, int, int]  # a_first, a_end, b_first, b_end, words of a covered
-
-
-def diagonal_runs(matches: np.ndarray, n: int, max_gap: int) -> list[Run]:
-    """Anchors on one diagonal, at most ``max_gap`` words apart, as one run.
-
-    Vectorised: a verbatim stretch of hundreds of anchors becomes one run, so
-    the chaining that follows handles a handful of runs per pair, not every
-    anchor (an edit shifts the diagonal and starts a new run).
-    """
-    if len(matches) == 0:
         return []
-    diagonal = matches[:, 0] - matches[:, 1]
-    order = np.lexsort((matches[:, 0], diagonal))
-    i, j, diagonal = matches[order, 0], matches[order, 1], diagonal[order]
-    breaks = np.flatnonzero((diagonal[1:] != diagonal[:-1]) | (i[1:] - i[:-1] > max_gap + n)) + 1
-    starts = np.concatenate(([0], breaks))
-    ends = np.concatenate((breaks, [len(i)]))
-    # words of a each anchor adds: up to the next anchor of its run, n for the last
-    step = np.minimum(np.diff(i, append=i[-1] + n), n)
-    step[ends - 1] = n
-    covered = np.add.reduceat(step, starts)
-    runs = np.stack([i[starts], i[ends - 1] + n, j[starts], j[ends - 1] + n, covered], axis=1)
-    return [tuple(run) for run in runs[np.lexsort((runs[:, 2], runs[:, 0]))].tolist()]
+    runs = anchor_runs(grams_a, repeats_a, order_b, sorted_b,
+                       _NOTHING_IGNORED if ignore_a is None else ignore_a,
+                       _NOTHING_IGNORED if ignore_b is None else ignore_b,
+                       n, max_gap, MAX_ANCHOR_REPEATS)
+    return [tuple(run) for run in runs.tolist()]
 
 
 def chain_runs(runs: list[Run], max_gap: int) -> list[list[Run]]:
@@ -262,13 +223,13 @@ def chain_passages(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     """
     params = params or TraceParams()
     n = params.anchor_ngram
-    matches = anchor_matches(tokens_a, tokens_b, n, ignore_a, ignore_b)
-    if len(matches) == 0:
+    runs = diagonal_runs(tokens_a, tokens_b, n, params.max_gap, ignore_a, ignore_b)
+    if not runs:
         return []
     chains = [
         extend_fuzzy(_chain_extent(piece), tokens_a, tokens_b, params.spelling_min_similarity,
                      ignore_a, ignore_b)
-        for chain in chain_runs(diagonal_runs(matches, n, params.max_gap), params.max_gap)
+        for chain in chain_runs(runs, params.max_gap)
         for piece in split_at_paragraphs(chain, text_a, tokens_a, text_b, tokens_b)
     ]
     chains = [c for c in chains if c[4] >= params.min_passage_words]
