@@ -2,11 +2,12 @@
 
 :class:`~wiretrace.index.Index` is shared by threads (one SQLite connection
 each; adds serialised by its lock, reads never wait for an add), so index
-calls run on a small pool of worker threads and the routes ``await`` them:
-the event loop stays free for other requests (health, the page, queries)
-while a batch is aligned.  Turning index records into response rows
-(passages with their text, per-source shares) lives here too, so the routes
-stay declarations.
+calls run on worker threads and the routes ``await`` them: the event loop
+stays free for other requests (health, the page) while a batch is aligned.
+Adds have a thread of their own (the index runs one at a time anyway), so
+queued adds never take the threads that reads and queries need.  Turning
+index records into response rows (passages with their text, per-source
+shares) lives here too, so the routes stay declarations.
 """
 
 from __future__ import annotations
@@ -52,19 +53,22 @@ class IndexService:
     """Runs index calls on one thread and shapes their results for the API."""
 
     def __init__(self, path: str | os.PathLike, params: TraceParams | None = None,
-                 create: bool = True, threads: int = 4, workers: int = 1) -> None:
+                 create: bool = True, threads: int = 3, workers: int = 1) -> None:
         self._index = Index.open(path, params=params, create=create)
         self._workers = workers  # alignment processes per add (the index's own pool)
-        # A few threads: queries and reads go on while one add holds the write lock.
-        self._pool = concurrent.futures.ThreadPoolExecutor(threads,
-                                                           thread_name_prefix="wiretrace-index")
+        self._reads = concurrent.futures.ThreadPoolExecutor(threads,
+                                                            thread_name_prefix="wiretrace-read")
+        self._writes = concurrent.futures.ThreadPoolExecutor(1,
+                                                             thread_name_prefix="wiretrace-add")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(*args)`` on the index thread and wait for it without blocking."""
-        return await asyncio.wrap_future(self._pool.submit(fn, *args))
+        """Run ``fn(*args)`` on a worker thread and wait for it without blocking."""
+        pool = self._writes if fn == self.add else self._reads
+        return await asyncio.wrap_future(pool.submit(fn, *args))
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        self._writes.shutdown(wait=True)
+        self._reads.shutdown(wait=True)
         self._index.close()
 
     # ------------------------------------------------------- on the worker threads
