@@ -33,7 +33,7 @@ def test_neardup_benchmark_on_300_texts(tmp_path):
 
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["method", "bands", "tokenise", "shingle", "minhash", "lsh",
-                                "total", "vs", "wt", "pairs", "prec", "rec"]
+                                "verify", "total", "vs", "wt", "pairs", "prec", "rec"]
     rows = {}
     for line in lines[2:]:
         if not line.strip():
@@ -42,19 +42,27 @@ def test_neardup_benchmark_on_300_texts(tmp_path):
         rows[cells[0]] = cells
     assert tuple(rows) == METHODS
     for name, cells in rows.items():
-        seconds = [float(c) for c in cells[2:7]]
+        seconds = [float(c) for c in cells[2:8]]
         assert all(s >= 0 for s in seconds), (name, cells)
-        assert int(cells[8]) >= 0, (name, cells)
-        precision, recall = float(cells[9]), float(cells[10])
+        assert seconds[-1] == pytest.approx(sum(seconds[:-1]), abs=0.01), (name, cells)
+        assert int(cells[9]) >= 0, (name, cells)
+        precision, recall = float(cells[10]), float(cells[11])
         assert 0.0 <= precision <= 1.0 and 0.0 <= recall <= 1.0, (name, cells)
-    assert rows["wiretrace"][7] == "1.00x"
+    assert rows["wiretrace"][8] == "1.00x"
+    # wiretrace checks its candidates exactly: every pair it reports is true
+    assert float(rows["wiretrace"][10]) == 1.0
     assert "corpus: 300 texts" in run.stdout
+    assert "jit: once per process" in run.stdout
 
     figures = json.loads(figures_path.read_text(encoding="utf-8"))
     assert figures["corpus"]["texts"] == 300
     assert figures["truth"]["positives"] > 0  # the sample holds real duplicates
     for name in METHODS:
         method = figures["methods"][name]
-        for scores in (method, method["verified"]):
+        for scores in (method, method["verified"], method["candidates"]):
             for measure in ("precision", "recall"):
                 assert 0.0 <= scores[measure] <= 1.0, (name, measure, scores[measure])
+    wiretrace = figures["methods"]["wiretrace"]
+    assert wiretrace["true"] == wiretrace["candidates"]["true"]  # the check drops no true pair
+    assert set(figures["jit_seconds"]) == {"import", "cold", "warm"}
+    assert all(seconds > 0 for seconds in figures["jit_seconds"].values())

@@ -84,25 +84,26 @@ def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:
 
 def lsh_pairs(signatures: np.ndarray, threshold: float,
               non_empty: np.ndarray | None = None) -> set[tuple[int, int]]:
-    """Pairs of rows of ``signatures`` that collide in at least one LSH band."""
+    """Pairs ``(i, j)``, ``i < j``, of rows of ``signatures`` equal in at least one LSH band.
+
+    Each (row, band) becomes one 64-bit key hashing the band's values and
+    its number; one sort of all keys groups the buckets of every band at
+    once, and the pairs of each bucket come from a compiled loop (no Python
+    loop over bands or buckets).  Two different bands collide in a key once
+    in 2**64, so the pairs are those of an exact band comparison.
+    """
+    from wiretrace import kernels  # numba: imported on first use only
+
     n_docs, num_perm = signatures.shape
     if n_docs < 2:
         return set()
     bands, rows = lsh_bands(num_perm, threshold)
-    rows_index = np.arange(n_docs) if non_empty is None else np.flatnonzero(non_empty)
-    pairs: set[tuple[int, int]] = set()
-    for band in range(bands):
-        block = np.ascontiguousarray(signatures[rows_index, band * rows:(band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-        if len(same) == 0:
-            continue
-        # consecutive positions in ``same`` form one bucket of equal keys
-        for run in np.split(same, np.flatnonzero(np.diff(same) != 1) + 1):
-            members = np.sort(rows_index[order[run[0]:run[-1] + 2]])
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((int(members[x]), int(members[y])))
-    return pairs
+    rows_index = (np.arange(n_docs, dtype=np.int64) if non_empty is None
+                  else np.flatnonzero(non_empty).astype(np.int64))
+    keys = kernels.band_keys(np.ascontiguousarray(signatures), rows_index, bands, rows)
+    order = np.argsort(keys)
+    pair_keys = kernels.bucket_pairs(keys[order], rows_index[order // bands], n_docs)
+    if len(pair_keys) == 0:
+        return set()
+    pair_keys = np.unique(pair_keys)
+    return set(zip((pair_keys // n_docs).tolist(), (pair_keys % n_docs).tolist(), strict=True))

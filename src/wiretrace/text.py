@@ -103,27 +103,6 @@ def _fold_translation() -> dict[int, str]:
     return {int(code): chr(int(folded[code])) for code in changed}
 
 
-_PRIME_TOKEN = np.uint64(0x9E3779B97F4A7C15)  # odd, so invertible modulo 2**64
-_powers = np.ones(1, dtype=np.uint64)
-_inverse_powers = np.ones(1, dtype=np.uint64)
-
-
-def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
-    """``P**k`` and ``P**-k`` modulo 2**64 for ``k < length`` (grown on demand)."""
-    global _powers, _inverse_powers
-    if len(_powers) < length:
-        size = max(length, 2 * len(_powers))
-        inverse = _PRIME_TOKEN
-        with np.errstate(over="ignore"):
-            for _ in range(6):  # Newton's iteration doubles the correct bits each step
-                inverse = inverse * (np.uint64(2) - _PRIME_TOKEN * inverse)
-            steps = np.full(size - 1, _PRIME_TOKEN, dtype=np.uint64)
-            _powers = np.concatenate(([np.uint64(1)], np.cumprod(steps)))
-            steps[:] = inverse
-            _inverse_powers = np.concatenate(([np.uint64(1)], np.cumprod(steps)))
-    return _powers[:length], _inverse_powers[:length]
-
-
 class Tokens:
     """The words of one text: offsets into the original and normalised hashes.
 
@@ -162,49 +141,58 @@ class Tokens:
         return len(self.starts)
 
 
+def _codes(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array, one byte each where that suffices.
+
+    Python stores a text of Latin-1 characters one byte per character, so
+    encoding it as Latin-1 is a copy; news in Western languages mostly is.
+    Other texts go through UTF-32 (lone surrogates kept as themselves).
+    """
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    try:
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _astral(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted code points above the BMP in ``codes`` and their packed class/code.
+
+    They are rare (emoji, historic scripts, CJK extensions), so they are
+    classified here, once per distinct character, instead of in the table.
+    Folding leaves them as they are.
+    """
+    if codes.dtype == np.uint8 or len(codes) == 0 or int(codes.max()) < 0x10000:
+        return _NO_ASTRAL, _NO_ASTRAL
+    astral = np.unique(codes[codes >= 0x10000])
+    packed = np.array([code | (_char_class(chr(code)) << int(_CLASS_SHIFT))
+                       for code in astral.tolist()], dtype=np.uint32)
+    return astral.astype(np.uint32), packed
+
+
+_NO_ASTRAL = np.empty(0, dtype=np.uint32)
+
+
 def _scan(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Token starts, ends and hashes of ``text`` (see :func:`tokenize`)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if len(codes) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty.copy(), np.empty(0, dtype=np.uint64)
-    table = _packed_table()
-    if int(codes.max()) >= 0x10000:
-        packed = np.zeros(len(codes), dtype=np.uint32)
-        inside = codes < 0x10000
-        packed[inside] = table[codes[inside]]
-        for code in np.unique(codes[~inside]).tolist():
-            packed[codes == code] = code | (_char_class(chr(code)) << int(_CLASS_SHIFT))
-    else:
-        packed = table[codes]
-    classes = (packed >> _CLASS_SHIFT).astype(np.int8)
-    word = classes == _WORD
-    boundary = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(boundary == 1), np.flatnonzero(boundary == -1)
-    single = np.flatnonzero(classes == _SINGLE)
-    if len(single):
-        starts = np.concatenate([starts, single])
-        ends = np.concatenate([ends, single + 1])
-        order = np.argsort(starts, kind="stable")
-        starts, ends = starts[order], ends[order]
-    powers, inverse_powers = _power_tables(len(codes) + 1)
-    with np.errstate(over="ignore"):
-        folded = (packed & _CODE_MASK).astype(np.uint64)
-        prefix = np.empty(len(codes) + 1, dtype=np.uint64)
-        prefix[0] = 0
-        np.cumsum(folded * inverse_powers[:len(codes)], out=prefix[1:])
-        raw = (prefix[ends] - prefix[starts]) * powers[ends - 1]
-    return starts.astype(np.int64), ends.astype(np.int64), _mix64(raw)
+    from wiretrace import kernels  # numba: imported on first use only
+
+    codes = _codes(text)
+    starts, ends, hashes, _ = kernels.scan(codes, _packed_table(), *_astral(codes),
+                                           np.array([len(codes)], dtype=np.int64), True)
+    return starts, ends, hashes
 
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into normalised tokens that remember where they came from.
 
-    Vectorised: the text becomes an array of code points, each classified
-    and case/accent-folded by table look-up; tokens are runs of word
+    The text becomes an array of code points, each classified and
+    case/accent-folded by one table look-up; tokens are runs of word
     characters (or single characters of unspaced scripts); each token's hash
-    is a polynomial over its folded code points, taken from prefix sums, so
-    it does not depend on where in the text the token stands.
+    is a polynomial over its folded code points, so it does not depend on
+    where in the text the token stands.  One compiled pass
+    (:func:`wiretrace.kernels.scan`), no Python work per token.
     """
     return Tokens(*_scan(text), text)
 
@@ -213,13 +201,17 @@ def token_hashes_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Token hashes of many texts in one pass: ``(hashes, offsets)``.
 
     Text ``k``'s token hashes are ``hashes[offsets[k]:offsets[k + 1]]``, the
-    same values :func:`tokenize` gives.  One NumPy pass over all texts,
-    joined by a separator no token can cross, costs far less than one pass
-    per text when texts are short, as news articles are.
+    same values :func:`tokenize` gives.  The texts are joined by a separator
+    no token can cross and scanned once: per-call overhead is paid once per
+    batch, not once per (short) news article.
     """
-    starts, _, hashes = _scan("\x00".join(texts))
-    text_starts = np.cumsum([0] + [len(t) + 1 for t in texts], dtype=np.int64)
-    return hashes, np.searchsorted(starts, text_starts, side="left")
+    from wiretrace import kernels
+
+    codes = _codes("\x00".join(texts))
+    text_ends = np.cumsum([len(t) + 1 for t in texts], dtype=np.int64) - 1
+    _, _, hashes, offsets = kernels.scan(codes, _packed_table(), *_astral(codes), text_ends,
+                                         False)
+    return hashes, offsets
 
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
