@@ -17,7 +17,8 @@ from wiretrace.server.errors import ApiError
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_FILES = {"app.js": "text/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
+PAGE_FILES = {"app.js": "text/javascript", "render.js": "text/javascript", "app.css": "text/css",
+              "favicon.svg": "image/svg+xml"}
 DOCS_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
 
 

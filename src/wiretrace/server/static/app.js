@@ -3,22 +3,7 @@
 // goes to this server only (the Content-Security-Policy forbids anything else).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const state = { storyOffset: 0, check: null, article: null, story: null };
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined) continue;
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
-function pct(x) { return `${Math.round(x * 100)}%`; }
 
 // ------------------------------------------------------------------ the API
 
@@ -60,82 +45,6 @@ async function refreshStats() {
     if (s.stories !== undefined) parts.push(`${s.stories.toLocaleString()} stories`);
     $("stats").textContent = parts.join(" · ");
   } catch (e) { $("stats").textContent = ""; }
-}
-
-// ------------------------------------------------------- highlighted texts
-
-// API offsets count Unicode code points; JavaScript strings count UTF-16 units.
-function unitIndex(text) {
-  if (!/[\uD800-\uDFFF]/.test(text)) return null;
-  const map = [0];
-  let unit = 0;
-  for (const ch of text) { unit += ch.length; map.push(unit); }
-  return map;
-}
-
-// Render `text` into `box` with `spans` ({start, end, cls, id, title}) marked.
-// Overlapping spans are cut at every boundary; each piece carries the ids of
-// all spans over it (data-p) and its code-point offsets (data-start, data-end).
-function renderText(box, text, spans) {
-  box.replaceChildren();
-  const map = unitIndex(text);
-  const unit = (cp) => (map ? map[Math.min(cp, map.length - 1)] : cp);
-  const length = map ? map.length - 1 : text.length;
-  const cuts = new Set([0, length]);
-  const valid = spans.filter((s) => s.start < s.end && s.start >= 0 && s.end <= length);
-  for (const s of valid) { cuts.add(s.start); cuts.add(s.end); }
-  const points = [...cuts].sort((a, b) => a - b);
-  for (let i = 0; i + 1 < points.length; i++) {
-    const [a, b] = [points[i], points[i + 1]];
-    const piece = text.slice(unit(a), unit(b));
-    const over = valid.filter((s) => s.start <= a && s.end >= b);
-    if (!over.length) { box.append(piece); continue; }
-    const classes = [...new Set(over.map((s) => s.cls))].join(" ");
-    const ids = over.filter((s) => s.id !== undefined).map((s) => s.id).join(" ");
-    const mark = el("mark", { class: classes, "data-start": a, "data-end": b,
-      "data-p": ids || null, title: over.map((s) => s.title).filter(Boolean).join("\n") || null });
-    mark.textContent = piece;
-    box.append(mark);
-  }
-}
-
-// Hovering a passage lights up its other side.
-function linkPanes(container) {
-  container.addEventListener("mouseover", (ev) => {
-    const m = ev.target.closest("mark[data-p]");
-    container.querySelectorAll("mark.active").forEach((x) => x.classList.remove("active"));
-    if (!m) return;
-    for (const id of m.dataset.p.split(" ")) {
-      container.querySelectorAll(`mark[data-p~="${id}"]`).forEach((x) => x.classList.add("active"));
-    }
-  });
-}
-
-function pane(title, subtitle, side) {
-  const body = el("div", { class: "text", "data-side": side });
-  return { node: el("div", { class: "pane" }, el("h3", {}, title),
-    el("p", { class: "meta" }, subtitle || ""), body), body };
-}
-
-function passageSpans(passages, side, extra) {
-  return passages.map((p) => ({
-    start: side === "a" ? p.a_start : p.b_start, end: side === "a" ? p.a_end : p.b_end,
-    cls: "reused", id: p.index, title: `reused (${pct(p.score)} same words)`, ...extra,
-  }));
-}
-
-// Two texts side by side with the passages between them highlighted.
-function sideBySide(box, left, right, passages, changes) {
-  box.replaceChildren();
-  const a = pane(left.title, left.meta, "a");
-  const b = pane(right.title, right.meta, "b");
-  renderText(a.body, left.text, passageSpans(passages, "a").concat(changes ? changes.a : []));
-  renderText(b.body, right.text, passageSpans(passages, "b").concat(changes ? changes.b : []));
-  box.append(a.node, b.node);
-}
-
-function metaLine(a) {
-  return [a.outlet, a.published, a.id].filter(Boolean).join(" · ");
 }
 
 // ------------------------------------------------------------- check view
@@ -267,21 +176,6 @@ async function showStory(id) {
     const first = story.diffs.length ? story.diffs[0].b : story.origin;
     await showVersion(story, byId, first);
   } catch (err) { showError(err); }
-}
-
-// Marks for a diff's changes: dropped text on the a side, added on b, word edits on both.
-function changeSpans(diff) {
-  const changes = { a: [], b: [] };
-  for (const c of diff.changes) {
-    if (c.kind === "dropped") changes.a.push({ start: c.a_start, end: c.a_end, cls: "dropped", title: "dropped" });
-    if (c.kind === "added") changes.b.push({ start: c.b_start, end: c.b_end, cls: "added", title: "added" });
-    for (const w of c.word_changes || []) {
-      changes.a.push({ start: w.a_start, end: w.a_end, cls: "word", title: `${w.op}: ${w.b_text}` });
-      changes.b.push({ start: w.b_start, end: w.b_end, cls: "word", title: `${w.op}: ${w.a_text}` });
-    }
-  }
-  diff.passages.forEach((p, i) => { p.index = i; });
-  return changes;
 }
 
 // One member of a story against the origin: reused passages, additions, drops.
