@@ -15,7 +15,10 @@ For a generated corpus (``benchmarks/make_corpus.py``, ``.cache/corpus-<N>``):
    are each sent as ``POST /api/query``, one at a time after one warm-up,
    timed in the client from request to parsed answer: p50, p90, p99, max;
 3. ``GET /api/articles/{id}/passages`` for as many indexed articles, timed
-   the same way (a plain read).
+   the same way (a plain read);
+4. the same queries through ``Index.query`` in this process (no HTTP), so
+   the share of the latency that is the service (HTTP, JSON, validation,
+   the answer's texts) and the share that is the index show apart.
 
 ``--db FILE`` keeps the index (and, if it already holds the articles, skips
 step 1).  Prints one table; ``--json FILE`` writes the figures too.  Nothing
@@ -108,6 +111,22 @@ def timed(http: httpx.Client, method: str, paths_or_bodies: list, path: str | No
     return latencies, with_reuse
 
 
+def in_process(db: Path, asked: list[dict]) -> list[float]:
+    """Latencies in ms of ``Index.query`` for the same articles, without HTTP."""
+    from wiretrace.index import Index
+    from wiretrace.model import Article
+
+    articles = [Article(id="(query)", text=a["text"], title=a["title"]) for a in asked]
+    latencies = []
+    with Index.open(db, create=False) as index:
+        index.query(articles[0])  # warm-up, as for HTTP
+        for article in articles:
+            t0 = time.perf_counter()
+            index.query(article)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    return latencies
+
+
 def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
         db: Path, workers: int) -> dict:
     n = min(size, pq.ParquetFile(corpus).metadata.num_rows)
@@ -130,6 +149,7 @@ def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
         ids = [a["id"] for a in rows_of(corpus, 0, min(held, n - held))]
         reads, _ = timed(http, "GET", [f"/api/articles/{i}/passages" for i in ids], None)
         stats = http.get("/api/stats").json()
+        direct = in_process(db, asked)
     figures.update({
         "indexed": stats["articles"], "queries": len(latencies), "queries_with_reuse": found,
         "query_p50_ms": round(percentile(latencies, 0.50), 2),
@@ -137,6 +157,8 @@ def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
         "query_p99_ms": round(percentile(latencies, 0.99), 2),
         "query_max_ms": round(max(latencies), 2),
         "query_mean_ms": round(statistics.fmean(latencies), 2),
+        "index_query_p50_ms": round(percentile(direct, 0.50), 2),
+        "index_query_p99_ms": round(percentile(direct, 0.99), 2),
         "read_p50_ms": round(percentile(reads, 0.50), 2),
         "read_p99_ms": round(percentile(reads, 0.99), 2),
         "db_bytes": stats["file_bytes"], "bytes_per_article": stats["bytes_per_article"]})
@@ -170,16 +192,18 @@ def main(argv: list[str] | None = None) -> int:
         db = args.db or Path(tmp) / "index.db"
         r = run(corpus, args.size, args.queries, args.batch_size, args.window, db, args.workers)
     print(f"{'indexed':>9} {'ingest s':>9} {'ingest/s':>9} {'slowest/s':>10} {'queries':>8} "
-          f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'read p50':>9} "
-          f"{'read p99':>9} {'bytes/art':>10}")
+          f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'index p50':>9} "
+          f"{'index p99':>9} {'read p50':>9} {'read p99':>9} {'bytes/art':>10}")
     print(f"{r['indexed']:>9,} {r.get('ingest_seconds', float('nan')):>9.1f} "
           f"{r.get('ingest_per_second', 0):>9,} {r.get('slowest_window_per_second') or 0:>10,} "
           f"{r['queries']:>8} {r['query_p50_ms']:>7.2f} {r['query_p90_ms']:>7.2f} "
-          f"{r['query_p99_ms']:>7.2f} {r['query_max_ms']:>7.2f} {r['read_p50_ms']:>9.2f} "
-          f"{r['read_p99_ms']:>9.2f} {r['bytes_per_article']:>10,}")
+          f"{r['query_p99_ms']:>7.2f} {r['query_max_ms']:>7.2f} "
+          f"{r['index_query_p50_ms']:>9.2f} {r['index_query_p99_ms']:>9.2f} "
+          f"{r['read_p50_ms']:>9.2f} {r['read_p99_ms']:>9.2f} {r['bytes_per_article']:>10,}")
     print(f"ingest: POST /api/articles/batch, {args.batch_size} articles a request, one at a "
           f"time; queries: POST /api/query, one at a time, timed in the client "
-          f"({r['queries_with_reuse']} of {r['queries']} found reuse)")
+          f"({r['queries_with_reuse']} of {r['queries']} found reuse); index p50/p99: the same "
+          "queries through Index.query in one process, no HTTP")
     if args.json:
         args.json.write_text(json.dumps(r, indent=2))
     return 0
