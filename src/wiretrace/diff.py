@@ -29,15 +29,25 @@ from wiretrace.stories import covered_chars
 from wiretrace.text import Tokens, paragraph_spans
 
 
-def _uncovered_pieces(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _paragraphs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
+    """The text's paragraphs, kept with its tokens (an origin is diffed many times)."""
+    if "paragraphs" not in tokens.derived:
+        tokens.derived["paragraphs"] = paragraph_spans(text)
+    return tokens.derived["paragraphs"]  # type: ignore[return-value]
+
+
+def _uncovered_pieces(text: str, covered: list[tuple[int, int]],
+                      paragraphs: list[tuple[int, int]] | None = None
+                      ) -> list[tuple[int, int]]:
     """Stretches of ``text`` outside ``covered``, split by paragraph, trimmed.
 
     Pieces with no letter or digit (spacing, punctuation) are left out.
     """
     pieces = []
-    for para_start, para_end in paragraph_spans(text):
+    covered = sorted(covered)
+    for para_start, para_end in paragraph_spans(text) if paragraphs is None else paragraphs:
         cursor = para_start
-        for start, end in sorted(covered):
+        for start, end in covered:
             if end <= cursor or start >= para_end:
                 continue
             if start > cursor:
@@ -92,10 +102,28 @@ def _unmatched_lines(text: str, span: tuple[int, int], edits: list[tuple[int, in
         touching = [(e0, e1) for e0, e1 in edits if e0 < end and e1 > start]
         if not touching:
             continue  # the usual case, checked without looking at characters
-        covered = [c for c in range(start, end) if text[c].isalnum()]
-        if covered and all(any(e0 <= c < e1 for e0, e1 in touching) for c in covered):
+        if _all_letters_covered(text, start, end, touching):
             lines.append((start, end))
     return lines
+
+
+def _has_alnum(text: str, start: int, end: int) -> bool:
+    return start < end and any(map(str.isalnum, text[start:end]))
+
+
+def _all_letters_covered(text: str, start: int, end: int, spans: list[tuple[int, int]]
+                         ) -> bool:
+    """Whether ``text[start:end]`` has a letter or digit, and every one lies in ``spans``."""
+    cursor, seen = start, False
+    for s, e in sorted(spans):
+        s, e = max(s, start), min(e, end)
+        if e <= cursor:
+            continue
+        if _has_alnum(text, cursor, s):
+            return False  # a letter between two spans
+        seen = seen or _has_alnum(text, max(s, cursor), e)
+        cursor = e
+    return seen and not _has_alnum(text, cursor, end)
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -125,6 +153,21 @@ def _variants_in_changes(changes: list[WordChange], min_similarity: float
     return variants
 
 
+def _capitals(text: str, tokens: Tokens) -> np.ndarray:
+    """Token numbers of the capitalised words of 4+ characters (kept with the tokens)."""
+    if "capitals" not in tokens.derived:
+        starts = tokens.starts
+        long_enough = np.flatnonzero(tokens.ends - starts >= 4)
+        firsts = np.frombuffer("".join(text[k] for k in starts[long_enough].tolist())
+                               .encode("utf-32-le"), dtype=np.uint32)
+        # ASCII capitals told apart without Python; other scripts ask str.isupper
+        maybe = long_enough[((firsts >= 65) & (firsts <= 90)) | (firsts > 127)]
+        tokens.derived["capitals"] = np.array(
+            [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(), strict=True)
+             if text[start].isupper()], dtype=np.int64)
+    return tokens.derived["capitals"]  # type: ignore[return-value]
+
+
 def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = None
            ) -> dict[str, tuple[int, int]]:
     """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere.
@@ -134,15 +177,18 @@ def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = Non
     """
     if within is None and "names" in tokens.derived:
         return tokens.derived["names"]  # type: ignore[return-value]
-    ranges = [(0, len(tokens))] if within is None else [tokens.within(s, e) for s, e in within]
+    capitals = _capitals(text, tokens)
+    if within is not None:
+        bounds = np.array(within, dtype=np.int64).reshape(-1, 2)
+        firsts = np.searchsorted(capitals, np.searchsorted(tokens.starts, bounds[:, 0], "left"))
+        lasts = np.searchsorted(capitals, np.searchsorted(tokens.ends, bounds[:, 1], "right"))
+        capitals = np.concatenate([capitals[lo:hi] for lo, hi in
+                                   zip(firsts.tolist(), lasts.tolist(), strict=True)])
     found: dict[str, tuple[int, int]] = {}
-    norms, starts, ends = tokens.norms, tokens.starts, tokens.ends
-    for first, last in ranges:
-        long_enough = np.flatnonzero(ends[first:last] - starts[first:last] >= 4) + first
-        for k in long_enough.tolist():
-            start = int(starts[k])
-            if text[start].isupper() and norms[k] not in found:
-                found[norms[k]] = (start, int(ends[k]))
+    norms = tokens.norms
+    for k, start, end in zip(capitals.tolist(), tokens.starts[capitals].tolist(),
+                             tokens.ends[capitals].tolist(), strict=True):
+        found.setdefault(norms[k], (start, end))
     if within is None:
         tokens.derived["names"] = found
     return found
@@ -246,7 +292,8 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
     changes: list[Change] = []
     variants: list[SpellingVariant] = []
 
-    pieces_a, pieces_b = _uncovered_pieces(text_a, spans_a), _uncovered_pieces(text_b, spans_b)
+    pieces_a = _uncovered_pieces(text_a, spans_a, _paragraphs(text_a, tokens_a))
+    pieces_b = _uncovered_pieces(text_b, spans_b, _paragraphs(text_b, tokens_b))
     glued_a = {_attachment(text_a, piece, spans_a): piece for piece in pieces_a}
     glued_b = {_attachment(text_b, piece, spans_b): piece for piece in pieces_b}
     reworded_stubs = {key for key in glued_a.keys() & glued_b.keys() if key is not None}
