@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from wiretrace.index import reader, writer
+from wiretrace.index.engine import TokenCache
 from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
 from wiretrace.index.schema import IndexFileError, connect, file_bytes, initialise
@@ -45,6 +46,7 @@ class Index:
         self._snapshot_lock = threading.Lock()
         self._snapshot = Snapshot(Postings(), np.empty(0, dtype=np.uint64))
         self._closed = False
+        self._tokens = TokenCache()  # candidates' tokens, kept across queries
 
     # ------------------------------------------------------------------ opening
 
@@ -161,7 +163,8 @@ class Index:
                 snap = self._refresh(conn)
                 for batch in batches:
                     if batch:
-                        found, snap = writer.add_batch(conn, snap, self.params, batch, workers)
+                        found, snap = writer.add_batch(conn, snap, self.params, batch, workers,
+                                                       self._tokens)
                         results += found
                 conn.execute("COMMIT")
             except BaseException:
@@ -194,7 +197,7 @@ class Index:
     def query(self, article: Article) -> QueryResult:
         """The reuse ``article`` holds and the stories it would join, without storing it."""
         with self._read() as (conn, snap):
-            return reader.query(conn, snap, self.params, article)
+            return reader.query(conn, snap, self.params, article, self._tokens)
 
     def article(self, article_id: str, version: int | None = None) -> Article | None:
         """The current (or the given) version of an article, or ``None``."""

@@ -19,6 +19,8 @@ batch ``trace`` over the whole index would compute for them, and no more:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -163,11 +165,46 @@ def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
 
 # --------------------------------------------------------------------------- alignment
 
+class TokenCache:
+    """Tokens of stored versions, kept across queries (least recently used out).
+
+    A stored version's text never changes, so its tokens (and the sentences
+    the aligner derives from them, cached on the tokens) stay valid; the
+    members of a popular story are candidates of query after query.
+    Boilerplate masks are not kept: the boilerplate set can change.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._items: OrderedDict[int, Tokens] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, doc: int) -> Tokens | None:
+        with self._lock:
+            found = self._items.get(doc)
+            if found is not None:
+                self._items.move_to_end(doc)
+            return found
+
+    def put(self, doc: int, tokens: Tokens) -> None:
+        with self._lock:
+            self._items[doc] = tokens
+            self._items.move_to_end(doc)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
     """Tokens of a doc and its boilerplate mask, computed once per batch."""
     cache = state["tokens"]
     if doc not in cache:
-        tokens = tokenize(state["docs"][doc].article.text)
+        shared: TokenCache | None = state.get("shared")
+        stored = shared is not None and doc not in state.get("fresh", ())
+        tokens = shared.get(doc) if stored else None
+        if tokens is None:
+            tokens = tokenize(state["docs"][doc].article.text)
+            if stored:
+                shared.put(doc, tokens)
         cache[doc] = (tokens, boilerplate_mask(tokens.hashes, state["params"].seed_ngram,
                                                state["boilerplate"]))
     return cache[doc]
@@ -188,14 +225,17 @@ def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
 
 
 def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate: np.ndarray,
-                params: TraceParams, workers: int = 1) -> dict[tuple[int, int], list[Passage]]:
+                params: TraceParams, workers: int = 1, shared: TokenCache | None = None,
+                fresh: frozenset[int] = frozenset()) -> dict[tuple[int, int], list[Passage]]:
     """Passages of each pair, oriented as the batch run orients them (earlier position = a).
 
     Keys are ``(a, b)`` doc pairs in that orientation; pairs without a
-    passage are left out.
+    passage are left out.  ``shared`` keeps stored versions' tokens across
+    calls; ``fresh`` docs (not stored: a query) never go into it.
     """
     oriented = sorted((x, y) if docs[x].seq < docs[y].seq else (y, x) for x, y in pairs)
-    state = {"docs": docs, "params": params, "boilerplate": boilerplate, "tokens": {}}
+    state = {"docs": docs, "params": params, "boilerplate": boilerplate, "tokens": {},
+             "shared": shared, "fresh": fresh}
     found: dict[tuple[int, int], list[Passage]] = {}
     results: list[list[Passage]] = []
     if workers <= 1 or len(oriented) < PARALLEL_MIN_PAIRS:

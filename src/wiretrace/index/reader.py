@@ -52,7 +52,7 @@ def _current(conn: sqlite3.Connection, article_id: str) -> tuple[int, int, bytes
 
 
 def query(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
-          article: Article) -> QueryResult:
+          article: Article, shared: engine.TokenCache | None = None) -> QueryResult:
     current = _current(conn, article.id)
     if current is not None and current[2] == text_hash(article.text):
         found = passages(conn, article.id)
@@ -77,7 +77,8 @@ def query(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     docs = {me.doc: me}
     docs |= {d: engine.Doc(d, r.article, r.seq, r.words)
              for d, r in load_docs(conn, {x for p in pairs for x in p} - {me.doc}).items()}
-    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params)
+    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, shared=shared,
+                               fresh=frozenset([me.doc]))
     oriented: list[Passage] = []
     linked: list[int] = []
     for (a, b), between in found.items():

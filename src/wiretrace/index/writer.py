@@ -66,8 +66,13 @@ def _insert_run(conn: sqlite3.Connection, kind: int, level: int, keys: np.ndarra
 
 
 def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
-              articles: Sequence[Article], workers: int) -> tuple[list[AddResult], Snapshot]:
-    """Add articles with distinct ids inside the caller's ``BEGIN IMMEDIATE``."""
+              articles: Sequence[Article], workers: int,
+              shared: engine.TokenCache | None = None) -> tuple[list[AddResult], Snapshot]:
+    """Add articles with distinct ids inside the caller's ``BEGIN IMMEDIATE``.
+
+    ``shared`` keeps the tokens of stored versions across calls (the new
+    ones stay out: their numbers are reused if the transaction rolls back).
+    """
     ids = [a.id for a in articles]
     existing: dict[str, tuple[int, int, int, bytes]] = {}
     for part in chunks(ids):
@@ -122,7 +127,8 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     dropped = pair_rows(conn, redone)
     docs = {d.doc: d for d in new} | affected
     docs |= _docs_from_rows(conn, {x for pair in pairs for x in pair} - set(docs))
-    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, workers)
+    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, workers, shared,
+                               frozenset(new_docs))
     dirty = new_docs | redone | {x for a, b, _, _ in dropped for x in (a, b)}
     dirty |= {x for pair in found for x in pair}
 
