@@ -170,3 +170,18 @@ def test_write_outputs_replaces_an_earlier_run(tmp_path):
     empty = TraceResult({}, [], [], [], [])
     written = write_outputs(empty, tmp_path)
     assert _jsonl(written["stories.jsonl"]) == []
+
+
+def test_passage_lines_equal_the_generic_rows_byte_for_byte():
+    from wiretrace.model import PassageTable
+    from wiretrace.output import dumps, passage_lines, passage_row
+
+    texts = {"é-1": "Quote “here”\n\ttab é \u2028 end \\ back", "b": "x\"y\" Ω 0.1 " * 5}
+    passages = [Passage("é-1", 0, 20, "b", 3, 30, 0.3333333333333333, 7),
+                Passage("b", 1, 9, "é-1", 25, 38, 1.0, 2)]
+    articles = {k: Article(k, t) for k, t in texts.items()}
+    for table in (passages, PassageTable.from_passages(passages, list(articles))):
+        result = TraceResult(articles, table, [], [], [])
+        lines = list(passage_lines(result))
+        assert lines == [dumps(passage_row(p, articles)) for p in passages]
+        assert json.loads(lines[0])["a_text"] == texts["é-1"][:20]
