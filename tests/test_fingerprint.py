@@ -124,3 +124,17 @@ def test_lsh_pairs_on_text_signatures_finds_the_copies():
     assert (0, 5) in pairs  # identical texts
     assert all(j not in (2, 3) for pair in pairs for j in pair)  # no shingles, no pairs
     assert lsh_pairs(signatures[:1], 0.8) == set()
+
+
+def test_kernels_load_without_scipy_linear_algebra():
+    # numba would import scipy.linalg to look for a BLAS (0.6-1 s a process);
+    # wiretrace.kernels tells it there is none, and SciPy still imports after
+    import subprocess
+    import sys
+
+    pytest.importorskip("scipy")
+    probe = ("import sys; from wiretrace import kernels; kernels.warm_up(); "
+             "print('scipy.linalg' in sys.modules); import scipy.linalg; print('ok')")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=300)
+    assert done.stdout.split() == ["False", "ok"]

@@ -7,11 +7,11 @@ signatures estimates the Jaccard similarity of the sets.
 
 Signatures are one permutation hashing with optimal densification
 (:func:`wiretrace.kernels.one_permutation_minhash`): one hash per shingle
-instead of ``num_perm``.  Measured on the 21,268 Reuters + BBC texts: 0.02 s
-for all signatures, against 0.38 s for rensa's MinHash (most of it the
+instead of ``num_perm``.  Measured on the 21,268 Reuters + BBC texts: 0.07 s
+for all signatures, against 0.47 s for rensa's MinHash (most of it the
 conversion of its matrix to NumPy) and 1.54 s for a NumPy multiply-shift
-MinHash, with the same precision and recall of the LSH candidates at
-Jaccard 0.8 (BENCHMARKS.md).
+MinHash, with the same recall of the LSH candidates at Jaccard 0.8 over
+six seeds (0.981 against 0.983, BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def shingles_batch(hashes: np.ndarray, offsets: np.ndarray, n: int
     N-grams that would run across two texts are left out.  The text's number
     and the shingle are packed into one 64-bit key (made in one compiled
     pass) and all texts sorted at once with NumPy's vectorised sort:
-    measured 0.09 s for the 21,268 Reuters + BBC texts, against 0.27 s for
-    the same in NumPy passes and 0.86 s sorting text by text.
+    measured 0.13 s for the 21,268 Reuters + BBC texts, against 0.38 s for
+    the same in NumPy passes and 0.23 s sorting text by text in numba.
     """
     from wiretrace import kernels  # numba: imported on first use only
 
