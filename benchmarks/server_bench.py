@@ -128,13 +128,11 @@ def in_process(db: Path, asked: list[dict]) -> list[float]:
 
 
 def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
-        db: Path, workers: int) -> dict:
+        db: Path) -> dict:
     n = min(size, pq.ParquetFile(corpus).metadata.num_rows)
     held = min(queries, n // 10)
-    figures: dict = {"corpus": str(corpus.parent.name), "batch_size": batch_size,
-                     "workers": workers}
-    extra = ("--max-batch", str(max(batch_size, 1000)), "--max-body-bytes", str(256 << 20),
-             "--workers", str(workers))
+    figures: dict = {"corpus": str(corpus.parent.name), "batch_size": batch_size}
+    extra = ("--max-batch", str(max(batch_size, 1000)), "--max-body-bytes", str(256 << 20))
     with ServerProcess(db, TOKEN, *extra, log=db.with_suffix(".log")) as server, \
             httpx.Client(base_url=server.url, timeout=600) as http:
         indexed = http.get("/api/stats").json()["articles"]
@@ -176,8 +174,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="articles per POST /api/articles/batch (default: 500)")
     parser.add_argument("--window", type=int, default=10_000,
                         help="articles per stretch for the slowest ingest rate (default: 10000)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="the server's alignment processes per add (default: 1)")
     parser.add_argument("--db", type=Path, help="index file to build or reuse (default: a "
                         "temporary one, removed afterwards)")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get(
@@ -190,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no corpus at {corpus}: run benchmarks/make_corpus.py first")
     with tempfile.TemporaryDirectory(prefix="wiretrace-serve-bench-") as tmp:
         db = args.db or Path(tmp) / "index.db"
-        r = run(corpus, args.size, args.queries, args.batch_size, args.window, db, args.workers)
+        r = run(corpus, args.size, args.queries, args.batch_size, args.window, db)
     print(f"{'indexed':>9} {'ingest s':>9} {'ingest/s':>9} {'slowest/s':>10} {'queries':>8} "
           f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'index p50':>9} "
           f"{'index p99':>9} {'read p50':>9} {'read p99':>9} {'bytes/art':>10}")

@@ -27,17 +27,13 @@ reads too when the server protects them.  Errors are JSON:
 
 
 def create_app(db: str | os.PathLike, settings: ServerSettings | None = None,
-               params: TraceParams | None = None, create: bool = True,
-               workers: int = 1) -> FastAPI:
-    """The service over the index file ``db`` (opened when the app starts).
-
-    ``workers``: processes that align the candidate pairs of one add.
-    """
+               params: TraceParams | None = None, create: bool = True) -> FastAPI:
+    """The service over the index file ``db`` (opened when the app starts)."""
     settings = settings or ServerSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = IndexService(db, params=params, create=create, workers=workers)
+        app.state.service = IndexService(db, params=params, create=create)
         try:
             yield
         finally:

@@ -69,9 +69,6 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                    help=f"longest article text (default: {DEFAULT_MAX_ARTICLE_CHARS:,})")
     p.add_argument("--max-batch", type=_positive, default=DEFAULT_MAX_BATCH, metavar="N",
                    help=f"most articles per request (default: {DEFAULT_MAX_BATCH:,})")
-    p.add_argument("--workers", type=_positive, default=1, metavar="N",
-                   help="processes that align the candidate pairs of one add (default: 1; "
-                        "more help large batches on a machine with cores to spare)")
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.set_defaults(func=run, parser=p)
     return p
@@ -102,7 +99,7 @@ def run(args: argparse.Namespace, out: Any, err: Any) -> int:
 
     settings = settings_from(args)
     new = not args.db.exists()
-    app = create_app(args.db, settings, workers=args.workers)
+    app = create_app(args.db, settings)
     where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
     say(f"wiretrace: serving {args.db}{' (new, empty)' if new else ''} at {where}/ "
         f"(API docs at {where}/docs)")

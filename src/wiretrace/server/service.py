@@ -53,9 +53,8 @@ class IndexService:
     """Runs index calls on one thread and shapes their results for the API."""
 
     def __init__(self, path: str | os.PathLike, params: TraceParams | None = None,
-                 create: bool = True, threads: int = 3, workers: int = 1) -> None:
+                 create: bool = True, threads: int = 3) -> None:
         self._index = Index.open(path, params=params, create=create)
-        self._workers = workers  # alignment processes per add (the index's own pool)
         self._reads = concurrent.futures.ThreadPoolExecutor(threads,
                                                             thread_name_prefix="wiretrace-read")
         self._writes = concurrent.futures.ThreadPoolExecutor(1,
@@ -112,7 +111,10 @@ class IndexService:
                 "stories": stories}
 
     def add(self, articles: list[Article]) -> list[dict]:
-        results = self._index.add(articles, workers=self._workers)
+        # One worker (this thread): the index's extra workers are processes started
+        # by fork, and a fork of this threaded process can inherit a lock another
+        # thread held and hang (it did, with workers=2).
+        results = self._index.add(articles, workers=1)
         by_id = {a.id: a for a in articles}
         cache: dict[str, Article | None] = dict(by_id)
         out = []
