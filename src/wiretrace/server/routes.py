@@ -71,14 +71,15 @@ def _found(value: dict | list | None, what: str) -> dict | list:
     return value
 
 
-@router.get("/health", response_model=s.HealthOut, summary="Is the service up?")
+@router.get("/health", tags=["service"], response_model=s.HealthOut, summary="Is the service up?")
 async def health(request: Request) -> dict:
     settings = _settings(request)
     return {"status": "ok", "version": __version__, "writes": settings.token is not None,
             "protect_reads": settings.protect_reads}
 
 
-@writes.post("/articles", response_model=s.AddResponse, summary="Add one article",
+@writes.post("/articles", tags=["articles"],
+             response_model=s.AddResponse, summary="Add one article",
              description="Index one article and return the reuse found in earlier articles. "
                          "The same id and text again is a no-op (`unchanged`); the same id "
                          "with another text is stored as a `new_version`.")
@@ -87,7 +88,8 @@ async def add_one(body: s.ArticleIn, request: Request) -> dict:
     return {"results": await _service(request).run(_service(request).add, [article])}
 
 
-@writes.post("/articles/batch", response_model=s.AddResponse, summary="Add many articles",
+@writes.post("/articles/batch", tags=["articles"],
+             response_model=s.AddResponse, summary="Add many articles",
              description="Index the articles in order (an article can reuse one earlier in "
                          "the same batch) and return, for each, the reuse found.")
 async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
@@ -95,7 +97,8 @@ async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
     return {"results": await _service(request).run(_service(request).add, articles)}
 
 
-@reads.post("/query", response_model=s.ReuseOut, summary="Check an article without adding it",
+@reads.post("/query", tags=["articles"],
+            response_model=s.ReuseOut, summary="Check an article without adding it",
             description="The passages the text shares with indexed articles, per source, and "
                         "the stories it would join.  Nothing is stored.")
 async def query(body: s.QueryIn, request: Request) -> dict:
@@ -103,14 +106,15 @@ async def query(body: s.QueryIn, request: Request) -> dict:
     return await _service(request).run(_service(request).query, article)
 
 
-@reads.get("/articles/{article_id:path}/passages", response_model=s.PassageListOut,
+@reads.get("/articles/{article_id:path}/passages", tags=["articles"],
+           response_model=s.PassageListOut,
            summary="An article's reused passages")
 async def passages(request: Request, article_id: str = ArticleId) -> dict:
     rows = await _service(request).run(_service(request).passages, article_id)
     return {"id": article_id, "passages": _found(rows, f"article {article_id!r}")}
 
 
-@reads.get("/articles/{article_id:path}/story", response_model=s.StoryOut,
+@reads.get("/articles/{article_id:path}/story", tags=["articles"], response_model=s.StoryOut,
            summary="The story an article belongs to")
 async def story_of(request: Request, article_id: str = ArticleId) -> dict:
     row = await _service(request).run(_service(request).story_of, article_id)
@@ -120,14 +124,15 @@ async def story_of(request: Request, article_id: str = ArticleId) -> dict:
     return _found(row, f"article {article_id!r}")
 
 
-@reads.get("/articles/{article_id:path}/versions", response_model=s.VersionListOut,
+@reads.get("/articles/{article_id:path}/versions", tags=["articles"],
+           response_model=s.VersionListOut,
            summary="The stored versions of an article")
 async def versions(request: Request, article_id: str = ArticleId) -> dict:
     rows = await _service(request).run(_service(request).versions, article_id)
     return {"id": article_id, "versions": _found(rows, f"article {article_id!r}")}
 
 
-@reads.get("/articles/{article_id:path}/diff", response_model=s.VersionDiffOut,
+@reads.get("/articles/{article_id:path}/diff", tags=["articles"], response_model=s.VersionDiffOut,
            summary="What a version of an article changed against the one before")
 async def version_diff(request: Request, article_id: str = ArticleId,
                        version: int | None = Query(None, ge=1, le=1_000_000,
@@ -140,7 +145,8 @@ async def version_diff(request: Request, article_id: str = ArticleId,
     return _found(row, what)
 
 
-@reads.get("/articles/{article_id:path}", response_model=s.ArticleOut, summary="An article")
+@reads.get("/articles/{article_id:path}", tags=["articles"],
+           response_model=s.ArticleOut, summary="An article")
 async def article(request: Request, article_id: str = ArticleId,
                   version: int | None = Query(None, ge=1, le=1_000_000,
                                               description="a stored version (default: "
@@ -150,20 +156,22 @@ async def article(request: Request, article_id: str = ArticleId,
     return _found(row, what)
 
 
-@reads.get("/stories", response_model=s.StoryListOut, summary="Stories, largest first")
+@reads.get("/stories", tags=["stories"],
+           response_model=s.StoryListOut, summary="Stories, largest first")
 async def stories(request: Request, limit: int = Query(50, ge=1, le=1000),
                   offset: int = Query(0, ge=0, le=10_000_000)) -> dict:
     return await _service(request).run(_service(request).stories, limit, offset)
 
 
-@reads.get("/stories/{story_id}", response_model=s.StoryDetailOut,
+@reads.get("/stories/{story_id}", tags=["stories"], response_model=s.StoryDetailOut,
            summary="A story with its versions and their diffs against the origin")
 async def story(request: Request, story_id: str = Path(min_length=1, max_length=200)) -> dict:
     row = await _service(request).run(_service(request).story, story_id)
     return _found(row, f"story {story_id!r}")
 
 
-@reads.get("/search", response_model=s.SearchOut, summary="Articles whose text matches")
+@reads.get("/search", tags=["search"],
+           response_model=s.SearchOut, summary="Articles whose text matches")
 async def search(request: Request,
                  q: str = Query(min_length=1, max_length=10_000, description="words to find"),
                  limit: int = Query(10, ge=1, le=100)) -> dict:
@@ -174,7 +182,7 @@ async def search(request: Request,
     return {"query": q, "results": hits}
 
 
-@reads.get("/stats", summary="Counts and sizes of the index")
+@reads.get("/stats", tags=["service"], summary="Counts and sizes of the index")
 async def stats(request: Request) -> dict:
     return await _service(request).run(_service(request).stats)
 
