@@ -238,6 +238,15 @@ def test_opening_what_is_not_an_index(tmp_path):
         Index.open(tmp_path)
 
 
+def test_an_index_of_other_fingerprint_code_is_refused(tmp_path):
+    path = tmp_path / "f.db"
+    Index.open(path).close()
+    with sqlite3.connect(path) as conn:  # as if another wiretrace had built it
+        conn.execute("UPDATE meta SET value = 'something else' WHERE key = 'fingerprint'")
+    with pytest.raises(IndexFileError, match="build the index again"):
+        Index.open(path)
+
+
 def test_an_index_keeps_its_parameters(tmp_path):
     path = tmp_path / "p.db"
     Index.open(path, TraceParams(max_df=7)).close()

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from wiretrace.index import reader, writer
+from wiretrace.index import engine, reader, writer
 from wiretrace.index.engine import TokenCache
 from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
@@ -72,6 +72,7 @@ class Index:
             raise IndexFileError(f"{path}: cannot open ({e})") from None
         try:
             stored = initialise(conn, path, params, create)
+            _check_fingerprints(conn, path, stored)
         except BaseException:
             conn.close()
             raise
@@ -261,3 +262,14 @@ class Index:
                                       if found["articles"] else None)
         found["params"] = {k: getattr(self.params, k) for k in TraceParams.names()}
         return found
+
+
+def _check_fingerprints(conn: sqlite3.Connection, path: str, params: TraceParams) -> None:
+    """Refuse an index whose postings another version of the fingerprint code made."""
+    probe = engine.probe(params)
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if row is None:
+        conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('fingerprint', ?)", (probe,))
+    elif row[0] != probe:
+        raise IndexFileError(f"{path}: built by a wiretrace whose tokeniser, shingles or MinHash "
+                             f"differ from this one; build the index again")

@@ -19,6 +19,7 @@ batch ``trace`` over the whole index would compute for them, and no more:
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -64,6 +65,24 @@ def fingerprint(docs: list[Doc], params: TraceParams) -> None:
         d.words = int(token_offsets[k + 1] - token_offsets[k])
         d.shingles = flat[offsets[k]:offsets[k + 1]]
         d.bands = keys[k] if len(d.shingles) else None
+
+
+_PROBE = ("Fingerprints of this fixed text tell whether the index was built by the same "
+          "tokeniser, shingles and MinHash as the running code: 1 2 3, Über, 東京, naïve.")
+
+
+def probe(params: TraceParams) -> str:
+    """A digest of the fingerprint functions' output on a fixed text.
+
+    Stored postings are only comparable with new ones made by the same
+    functions; a wiretrace whose tokeniser or MinHash changed must not
+    silently mix them (its candidates would be wrong).
+    """
+    doc = Doc(0, Article("probe", _PROBE), 0)
+    fingerprint([doc], params)
+    digest = hashlib.sha1(doc.shingles.astype("<u8").tobytes())
+    digest.update(np.asarray(doc.bands, dtype="<u8").tobytes())
+    return digest.hexdigest()
 
 
 def postings_of(docs: list[Doc]) -> tuple[np.ndarray, np.ndarray]:
