@@ -34,13 +34,13 @@ from wiretrace.model import (
 from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.seed_index import SeedIndex
-from wiretrace.stories import build_stories
+from wiretrace.stories import build_stories, connected_components
 from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
 Progress = Callable[[str, int, int], None]
-# Tokenised articles a worker keeps for their next pairs (pairs come sorted
-# by their first article, so its tokens are reused right away).
-TOKEN_CACHE_SIZE = 8192
+# Tokenised articles a worker keeps for their next pairs (pairs come grouped
+# by connected articles, so tokens are reused soon or not at all).
+TOKEN_CACHE_SIZE = 2048
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -149,6 +149,10 @@ def _align_pairs(pairs: np.ndarray, state: dict, workers: int, progress: Progres
     text_pairs, pair_to_text = np.unique(representative[pairs[:, 0]] * n
                                          + representative[pairs[:, 1]], return_inverse=True)
     distinct = np.stack([text_pairs // n, text_pairs % n], axis=1)
+    # pairs of one connected group one after the other: a worker then prepares
+    # each article's tokens, sentences and anchors about once
+    group = connected_components(n, distinct[:, 0], distinct[:, 1])
+    distinct = distinct[np.lexsort((distinct[:, 1], distinct[:, 0], group[distinct[:, 0]]))]
     found: list[np.ndarray] = []
     done = 0
     for chunk_rows in map_chunks(_align_chunk, distinct, workers, 200, state):
@@ -156,8 +160,11 @@ def _align_pairs(pairs: np.ndarray, state: dict, workers: int, progress: Progres
         done = min(done + 200, len(distinct))
         progress("align", done, len(distinct))
     rows = np.concatenate(found) if found else np.empty(0, dtype=PASSAGE_DTYPE)
-    # rows come grouped by distinct text pair, in order: slice them per pair
+    # back in text pair order (stable: a pair's passages keep their order), then
+    # sliced per pair
     row_text_pair = np.searchsorted(text_pairs, rows["a"].astype(np.int64) * n + rows["b"])
+    by_text_pair = np.argsort(row_text_pair, kind="stable")
+    rows, row_text_pair = rows[by_text_pair], row_text_pair[by_text_pair]
     first_row = np.searchsorted(row_text_pair, np.arange(len(text_pairs) + 1))
     counts = np.diff(first_row)[pair_to_text.ravel()]
     take = np.repeat(first_row[pair_to_text.ravel()] - np.cumsum(counts) + counts, counts) \

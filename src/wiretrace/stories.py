@@ -45,7 +45,7 @@ def covered_chars(spans: Iterable[tuple[int, int]]) -> int:
     return total
 
 
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected-component label of each of ``n`` nodes for edges (left, right)."""
     parent = list(range(n))
 
@@ -95,7 +95,7 @@ def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
     matched = np.bincount(inverse.ravel(), weights=rows["matched_words"])
     x, y = pair_keys // n, pair_keys % n
     linked = matched >= params.story_min_share * np.maximum(1, np.minimum(counts[x], counts[y]))
-    labels = _components(n, x[linked], y[linked])
+    labels = connected_components(n, x[linked], y[linked])
     in_story = np.zeros(n, dtype=bool)
     in_story[x[linked]] = in_story[y[linked]] = True
     # each passage inside one story, grouped by story
