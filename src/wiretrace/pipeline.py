@@ -230,7 +230,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
     aligned_pairs = len(np.unique(passages.rows["a"].astype(np.int64) * len(ids)
                                   + passages.rows["b"]))
 
-    stories = build_stories(by_id, passages, params, word_counts)
+    stories = build_stories(by_id, passages, params, word_counts, workers)
     kept_stories = {s.id for s in (stories if keep_diffs is None else stories[:keep_diffs])}
     index_of = {article_id: k for k, article_id in enumerate(ids)}
     jobs = [(story.id, index_of[story.origin], index_of[member])

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from wiretrace.model import Article, DerivationEdge, Passage, PassageTable, Story
+from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.text import tokenize
 
@@ -66,12 +67,14 @@ def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndar
 
 def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
                   params: TraceParams | None = None,
-                  word_counts: Mapping[str, int] | np.ndarray | None = None) -> list[Story]:
+                  word_counts: Mapping[str, int] | np.ndarray | None = None,
+                  workers: int = 1) -> list[Story]:
     """Group articles into stories with origin and derivation edges.
 
     ``passages`` is a list or a :class:`~wiretrace.model.PassageTable` whose
     article numbers follow the order of ``articles``; ``word_counts`` (tokens
     per article, by id or by number) is counted here when not given.
+    ``workers`` processes share the stories (the result does not depend on it).
     """
     params = params or TraceParams()
     ids = list(articles)
@@ -105,21 +108,34 @@ def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
     bounds = np.searchsorted(row_label[by_label], np.arange(n + 1))
     member_order = np.argsort(labels, kind="stable")
     member_bounds = np.searchsorted(labels[member_order], np.arange(n + 1))
-    position = {article_id: k for k, article_id in enumerate(ids)}
-
-    stories = []
-    for label in np.unique(labels[in_story]).tolist():
-        members = [ids[k] for k in member_order[member_bounds[label]:member_bounds[label + 1]]
-                   .tolist()]
-        spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        for p in table.rows[by_label[bounds[label]:bounds[label + 1]]].tolist():
-            a, b = ids[p[0]], ids[p[1]]
-            spans[(a, b)].append((p[2], p[3]))
-            spans[(b, a)].append((p[4], p[5]))
-        stories.append(_story(members, spans, articles, position, params))
+    state = {"ids": ids, "articles": articles, "rows": table.rows, "by_label": by_label,
+             "bounds": bounds, "member_order": member_order, "member_bounds": member_bounds,
+             "position": {article_id: k for k, article_id in enumerate(ids)},
+             "params": params}
+    stories = [story for chunk in map_chunks(_stories_chunk, np.unique(labels[in_story]),
+                                             workers, 1000, state)
+               for story in chunk]
     stories.sort(key=lambda s: (-len(s.members), s.origin))
     for number, story in enumerate(stories, start=1):
         story.id = f"story-{number}"
+    return stories
+
+
+def _stories_chunk(labels: np.ndarray) -> list[Story]:
+    """The stories of some groups of linked articles (in a worker, see parallel.py)."""
+    ids, rows, by_label, bounds = STATE["ids"], STATE["rows"], STATE["by_label"], STATE["bounds"]
+    member_order, member_bounds = STATE["member_order"], STATE["member_bounds"]
+    stories = []
+    for label in labels.tolist():
+        members = [ids[k] for k in member_order[member_bounds[label]:member_bounds[label + 1]]
+                   .tolist()]
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for p in rows[by_label[bounds[label]:bounds[label + 1]]].tolist():
+            a, b = ids[p[0]], ids[p[1]]
+            spans[(a, b)].append((p[2], p[3]))
+            spans[(b, a)].append((p[4], p[5]))
+        stories.append(_story(members, spans, STATE["articles"], STATE["position"],
+                              STATE["params"]))
     return stories
 
 
