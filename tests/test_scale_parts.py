@@ -45,15 +45,16 @@ def _brute_force(flat: np.ndarray, offsets: np.ndarray, max_df: int, min_shared:
     return pairs, sorted(x for x, c in df.items() if c > max_df)
 
 
-@pytest.mark.parametrize("partitions", [(1, 1), (4, 8), (16, 64)])
-def test_spilled_seed_index_equals_brute_force(tmp_path, partitions):
+@pytest.mark.parametrize("partitions,workers", [((1, 1), 1), ((4, 8), 2), ((16, 64), 1),
+                                                ((16, 64), 2)])
+def test_spilled_seed_index_equals_brute_force(tmp_path, partitions, workers):
     flat, offsets = _random_shingles(7, 60)
     expected, expected_boilerplate = _brute_force(flat, offsets, max_df=12, min_shared=3)
     index = SeedIndex(tmp_path / "seeds", *partitions)
     # added in uneven batches, as fingerprint chunks arrive
     for lo, hi in ((0, 7), (7, 8), (8, 41), (41, 60)):
         index.add(lo, flat[offsets[lo]:offsets[hi]], offsets[lo:hi + 1] - offsets[lo])
-    left, right, shared, boilerplate = index.pairs(max_df=12, min_shared=3)
+    left, right, shared, boilerplate = index.pairs(max_df=12, min_shared=3, workers=workers)
     found = zip(zip(left.tolist(), right.tolist(), strict=True), shared.tolist(), strict=True)
     assert dict(found) == expected
     assert expected, "the corpus must have candidate pairs for the test to mean anything"

@@ -62,12 +62,12 @@ def align_articles(a: Article, tokens_a: Tokens, b: Article, tokens_b: Tokens,
 
 
 def candidate_pairs(seeds: SeedIndex, signatures: np.ndarray, non_empty: np.ndarray,
-                    params: TraceParams) -> tuple[np.ndarray, np.ndarray]:
+                    params: TraceParams, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Article-number pairs worth aligning (seed index and LSH), as a sorted
     ``(k, 2)`` array with ``i < j``, and the boilerplate shingles."""
     n_articles = len(signatures)
     left, right, _, boilerplate = seeds.pairs(params.effective_max_df(n_articles),
-                                              params.min_shared_seeds)
+                                              params.min_shared_seeds, workers)
     near_duplicates = lsh_pairs(signatures, params.lsh_threshold, non_empty)
     if near_duplicates:
         extra = np.array(sorted(near_duplicates), dtype=np.int64).reshape(-1, 2)
@@ -221,7 +221,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
             done += len(chunk_counts)
             progress("fingerprint", done, len(ids))
         pairs, boilerplate = candidate_pairs(seeds, signatures, word_counts >= params.seed_ngram,
-                                             params)
+                                             params, workers)
     del signatures
     progress("candidates", len(pairs), len(pairs))
 

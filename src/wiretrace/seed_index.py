@@ -16,17 +16,21 @@ whatever the size of the corpus (a MapReduce with two shuffles):
 3. **count**: each pair file alone is sorted and counted; pairs sharing at
    least ``min_shared`` shingles are candidates.
 
-Only one partition is in memory at a time; the files live in a folder the
-caller provides (a temporary one) and are deleted as they are used.
+Each worker process holds one partition in memory at a time and appends to
+pair files of its own; the files live in a folder the caller provides (a
+temporary one) and are deleted as they are used.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from wiretrace.fingerprint import SHINGLE_BITS
+from wiretrace.parallel import STATE, map_chunks
 
 # Article numbers live in the low bits of a key beside a 40-bit shingle.
 DOC_BITS = 64 - SHINGLE_BITS
@@ -73,8 +77,8 @@ class SeedIndex:
         self._pair_bits = _partition_bits(pair_partitions)
         self._shingle_files = [self.folder / f"shingles-{k:03d}.u64"
                                for k in range(shingle_partitions)]
-        self._pair_files = [self.folder / f"pairs-{k:03d}.u64" for k in range(pair_partitions)]
-        for path in self._shingle_files + self._pair_files:
+        self._pair_partitions = pair_partitions
+        for path in self._shingle_files + list(self.folder.glob("pairs-*.u64")):
             path.unlink(missing_ok=True)
         self.n_articles = 0
         self.n_shingles = 0
@@ -99,64 +103,100 @@ class SeedIndex:
         _append_by_partition(keys, part, self._shingle_files)
         self.n_shingles += len(keys)
 
-    def pairs(self, max_df: int, min_shared: int
+    def pairs(self, max_df: int, min_shared: int, workers: int = 1
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Candidate pairs ``(left, right, shared)`` with ``left < right``, sorted,
         sharing at least ``min_shared`` non-boilerplate shingles; and the
-        sorted boilerplate shingles (held by more than ``max_df`` articles)."""
+        sorted boilerplate shingles (held by more than ``max_df`` articles).
+
+        ``workers`` processes take the partitions in turn (the result does not
+        depend on it).
+        """
+        state = {"folder": self.folder, "pair_bits": self._pair_bits, "max_df": max_df,
+                 "min_shared": min_shared}
+        shingle_files = [path for path in self._shingle_files if path.exists()]
         boilerplate = [np.empty(0, dtype=np.uint64)]
-        for path in self._shingle_files:
-            if path.exists():
-                keys = np.fromfile(path, dtype=np.uint64)
-                path.unlink()
-                boilerplate.append(self._spill_pair_occurrences(keys, max_df))
-                del keys
-        lefts, rights, counts = [], [], []
-        for path in self._pair_files:
-            if not path.exists():
-                continue
-            occurrences = np.fromfile(path, dtype=np.uint64)
-            path.unlink()
-            occurrences.sort()
-            starts = np.concatenate(([0], np.flatnonzero(occurrences[1:] != occurrences[:-1])
-                                     + 1))
-            shared = np.diff(np.append(starts, len(occurrences)))
-            chosen = shared >= min_shared
-            pair_keys = occurrences[starts[chosen]]
-            del occurrences
-            lefts.append((pair_keys >> np.uint64(DOC_BITS)).astype(np.int64))
-            rights.append((pair_keys & _DOC_MASK).astype(np.int64))
-            counts.append(shared[chosen].astype(np.int64))
-        if not lefts:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty.copy(), empty.copy(), np.sort(np.concatenate(boilerplate))
+        for found in map_chunks(_group_partitions, shingle_files, workers, 1, state):
+            boilerplate += found
+        lefts, rights, counts = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)], \
+            [np.empty(0, dtype=np.int64)]
+        for chunk in map_chunks(_count_partitions, range(self._pair_partitions), workers, 4,
+                                state):
+            for left, right, shared in chunk:
+                lefts.append(left)
+                rights.append(right)
+                counts.append(shared)
         left, right, shared = np.concatenate(lefts), np.concatenate(rights), np.concatenate(counts)
         order = np.lexsort((right, left))
         return (left[order], right[order], shared[order],
                 np.sort(np.concatenate(boilerplate)))
 
-    def _spill_pair_occurrences(self, keys: np.ndarray, max_df: int) -> np.ndarray:
-        """Sort one shingle partition, spill its pair occurrences; its boilerplate."""
-        keys.sort()
-        values = keys >> np.uint64(DOC_BITS)
-        docs = keys & _DOC_MASK  # ascending within a group of equal shingles
-        starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-        sizes = np.diff(np.append(starts, len(values)))
-        keep = (sizes >= 2) & (sizes <= max_df)
-        boilerplate = values[starts[sizes > max_df]]
-        del values
-        for size in np.unique(sizes[keep]).tolist():
-            left, right = np.triu_indices(size, k=1)
-            all_starts = starts[keep & (sizes == size)]
-            step = max(1, OCCURRENCES_PER_BATCH // len(left))
-            for batch in range(0, len(all_starts), step):
-                group_starts = all_starts[batch:batch + step]
-                members = docs[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
-                occurrences = ((members[:, left] << np.uint64(DOC_BITS))
-                               | members[:, right]).ravel()
-                del members
-                with np.errstate(over="ignore"):
-                    part = (occurrences * _GOLDEN) >> np.uint64(64 - self._pair_bits) \
-                        if self._pair_bits else np.zeros(len(occurrences), dtype=np.uint64)
-                _append_by_partition(occurrences, part.astype(np.uint16), self._pair_files)
-        return boilerplate
+
+def _pair_file(folder: Path, partition: int, writer: int) -> Path:
+    return folder / f"pairs-{partition:03d}-{writer}.u64"
+
+
+def _group_partitions(paths: list[Path]) -> list[np.ndarray]:
+    """Sort shingle partitions, spill their pair occurrences; their boilerplate.
+
+    Runs in a worker (see parallel.py); each process appends to pair files of
+    its own, so no two processes write one file.
+    """
+    folder, max_df, pair_bits = STATE["folder"], STATE["max_df"], STATE["pair_bits"]
+    pair_files = [_pair_file(folder, k, os.getpid()) for k in range(1 << pair_bits)]
+    found = []
+    for path in paths:
+        keys = np.fromfile(path, dtype=np.uint64)
+        path.unlink()
+        found.append(_spill_pair_occurrences(keys, max_df, pair_bits, pair_files))
+    return found
+
+
+def _count_partitions(partitions: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Pairs of some pair partitions seen at least ``min_shared`` times, with their counts."""
+    folder, min_shared = STATE["folder"], STATE["min_shared"]
+    found = []
+    for partition in partitions:
+        paths = sorted(folder.glob(f"pairs-{partition:03d}-*.u64"))
+        if not paths:
+            continue
+        occurrences = np.concatenate([np.fromfile(path, dtype=np.uint64) for path in paths])
+        for path in paths:
+            path.unlink()
+        occurrences.sort()
+        starts = np.concatenate(([0], np.flatnonzero(occurrences[1:] != occurrences[:-1]) + 1))
+        shared = np.diff(np.append(starts, len(occurrences)))
+        chosen = shared >= min_shared
+        pair_keys = occurrences[starts[chosen]]
+        del occurrences
+        found.append(((pair_keys >> np.uint64(DOC_BITS)).astype(np.int64),
+                      (pair_keys & _DOC_MASK).astype(np.int64),
+                      shared[chosen].astype(np.int64)))
+    return found
+
+
+def _spill_pair_occurrences(keys: np.ndarray, max_df: int, pair_bits: int,
+                            pair_files: list[Path]) -> np.ndarray:
+    """Sort one shingle partition, spill its pair occurrences; its boilerplate."""
+    keys.sort()
+    values = keys >> np.uint64(DOC_BITS)
+    docs = keys & _DOC_MASK  # ascending within a group of equal shingles
+    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+    sizes = np.diff(np.append(starts, len(values)))
+    keep = (sizes >= 2) & (sizes <= max_df)
+    boilerplate = values[starts[sizes > max_df]]
+    del values
+    for size in np.unique(sizes[keep]).tolist():
+        left, right = np.triu_indices(size, k=1)
+        all_starts = starts[keep & (sizes == size)]
+        step = max(1, OCCURRENCES_PER_BATCH // len(left))
+        for batch in range(0, len(all_starts), step):
+            group_starts = all_starts[batch:batch + step]
+            members = docs[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
+            occurrences = ((members[:, left] << np.uint64(DOC_BITS)) | members[:, right]).ravel()
+            del members
+            with np.errstate(over="ignore"):
+                part = (occurrences * _GOLDEN) >> np.uint64(64 - pair_bits) \
+                    if pair_bits else np.zeros(len(occurrences), dtype=np.uint64)
+            _append_by_partition(occurrences, part.astype(np.uint16), pair_files)
+    return boilerplate
