@@ -10,6 +10,7 @@ worker is asked for, the chunks run in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -44,7 +45,14 @@ def map_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequen
             yield from map(function, chunks)
             return
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(chunks))) as pool:
-            yield from pool.imap(function, chunks)
+        # The workers' garbage collector would otherwise walk, and so write to,
+        # every object inherited from this process, copying pages that could
+        # have stayed shared (the articles of a large run).
+        gc.freeze()
+        try:
+            with context.Pool(min(workers, len(chunks))) as pool:
+                yield from pool.imap(function, chunks)
+        finally:
+            gc.unfreeze()
     finally:
         STATE.clear()
