@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.align import align_tokens
+from wiretrace import kernels
+from wiretrace.align import align_tokens, anchors
 from wiretrace.candidates import boilerplate_mask, lsh_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash_flat, shingles_batch
@@ -205,6 +206,9 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
             continue
         by_id[article.id] = article
     ids = list(by_id)
+    if ids:  # compiled once here, not once in every forked worker
+        kernels.warm_up()
+        anchors.warm_up()
     state = {"articles": list(by_id.values()), "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 

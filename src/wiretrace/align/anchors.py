@@ -14,7 +14,9 @@ ordered by ``i`` then ``j``, runs ordered by their start in a then in b.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit  # noqa: E402
+
+import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
 
 
 @njit(cache=True, nogil=True)
@@ -86,3 +88,10 @@ def anchor_runs(grams_a: np.ndarray, repeats_a: np.ndarray, order_b: np.ndarray,
     runs = runs[:n_runs]
     by_start = np.argsort(runs[:, 0] * (len(sorted_b) + 1) + runs[:, 2])
     return runs[by_start]
+
+
+def warm_up() -> None:
+    """Compile (or load from the disk cache) the kernel, e.g. before forking workers."""
+    grams = np.arange(4, dtype=np.uint64)
+    anchor_runs(grams, np.ones(4, np.int64), np.arange(4), grams, np.zeros(0, np.bool_),
+                np.zeros(0, np.bool_), 3, 12, 8)
