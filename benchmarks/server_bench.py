@@ -14,11 +14,12 @@ For a generated corpus (``benchmarks/make_corpus.py``, ``.cache/corpus-<N>``):
    reworded and spliced versions of indexed ones, as the generator mixes them)
    are each sent as ``POST /api/query``, one at a time after one warm-up,
    timed in the client from request to parsed answer: p50, p90, p99, max;
+   and, after each, the same query through ``Index.query`` in this process
+   (no HTTP), so the share of the latency that is the service (HTTP, JSON,
+   validation, the answer's texts) and the share that is the index show
+   apart;
 3. ``GET /api/articles/{id}/passages`` for as many indexed articles, timed
-   the same way (a plain read);
-4. the same queries through ``Index.query`` in this process (no HTTP), so
-   the share of the latency that is the service (HTTP, JSON, validation,
-   the answer's texts) and the share that is the index show apart.
+   the same way (a plain read).
 
 ``--db FILE`` keeps the index (and, if it already holds the articles, skips
 step 1).  Prints one table; ``--json FILE`` writes the figures too.  Nothing
@@ -111,20 +112,44 @@ def timed(http: httpx.Client, method: str, paths_or_bodies: list, path: str | No
     return latencies, with_reuse
 
 
-def in_process(db: Path, asked: list[dict]) -> list[float]:
-    """Latencies in ms of ``Index.query`` for the same articles, without HTTP."""
+def time_queries(http: httpx.Client, db: Path, asked: list[dict]
+            ) -> tuple[list[float], list[float], int]:
+    """Each article through HTTP, then through ``Index.query`` in this process.
+
+    Interleaved, so that both see the same load on a shared machine (and the
+    same file cache); latencies in ms, and how many queries found reuse.
+    """
     from wiretrace.index import Index
     from wiretrace.model import Article
 
+    bodies = [{"text": a["text"], "title": a["title"]} for a in asked]
     articles = [Article(id="(query)", text=a["text"], title=a["title"]) for a in asked]
-    latencies = []
+    over_http, direct, found = [], [], 0
+
+    def through_http(body: dict) -> None:
+        nonlocal found
+        latency, reused = timed(http, "POST", [body], "/api/query")
+        over_http.extend(latency)
+        found += reused
+
+    def through_index(article: Article) -> None:
+        t0 = time.perf_counter()
+        index.query(article)
+        direct.append((time.perf_counter() - t0) * 1000)
+
     with Index.open(db, create=False) as index:
-        index.query(articles[0])  # warm-up, as for HTTP
-        for article in articles:
-            t0 = time.perf_counter()
-            index.query(article)
-            latencies.append((time.perf_counter() - t0) * 1000)
-    return latencies
+        timed(http, "POST", bodies[:1], "/api/query")  # warm-up: first-use costs
+        index.query(articles[0])
+        # Whichever goes second finds the candidates' pages in the OS cache:
+        # take turns at going first.
+        for k, (body, article) in enumerate(zip(bodies, articles, strict=True)):
+            if k % 2:
+                through_index(article)
+                through_http(body)
+            else:
+                through_http(body)
+                through_index(article)
+    return over_http, direct, found
 
 
 def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
@@ -140,14 +165,10 @@ def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
             figures.update(ingest(http, rows_of(corpus, 0, n - held), batch_size, window))
         elif indexed != n - held:
             raise SystemExit(f"{db} holds {indexed} articles, not {n - held}: remove it")
-        asked = rows_of(corpus, n - held, n)
-        bodies = [{"text": a["text"], "title": a["title"]} for a in asked]
-        timed(http, "POST", bodies[:1], "/api/query")  # warm-up: first-use costs
-        latencies, found = timed(http, "POST", bodies, "/api/query")
+        latencies, direct, found = time_queries(http, db, rows_of(corpus, n - held, n))
         ids = [a["id"] for a in rows_of(corpus, 0, min(held, n - held))]
         reads, _ = timed(http, "GET", [f"/api/articles/{i}/passages" for i in ids], None)
         stats = http.get("/api/stats").json()
-        direct = in_process(db, asked)
     figures.update({
         "indexed": stats["articles"], "queries": len(latencies), "queries_with_reuse": found,
         "query_p50_ms": round(percentile(latencies, 0.50), 2),

@@ -67,12 +67,12 @@ def _check(request: Request, credentials: HTTPAuthorizationCredentials | None,
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 
 
-def require_write(request: Request, credentials: Credentials) -> None:
+async def require_write(request: Request, credentials: Credentials) -> None:
     """Dependency of every operation that changes the index."""
     _check(request, credentials, write=True)
 
 
-def require_read(request: Request, credentials: Credentials) -> None:
+async def require_read(request: Request, credentials: Credentials) -> None:
     """Dependency of every read; a no-op unless the server protects reads."""
     _check(request, credentials, write=False)
 
