@@ -342,3 +342,12 @@ def test_a_failure_inside_is_a_500_without_internals(tmp_path):
             assert f"unexpected error {ref}" in s.log_tail(100_000)  # the operator can look
         # the connection that got the 500 still works: the server did not drop it
         assert c.get("/api/health").status_code == 200
+
+
+def test_serve_reports_an_unusable_index_in_one_line(tmp_path, capsys):
+    (tmp_path / "folder.db").mkdir()
+    (tmp_path / "notes.db").write_text("not an index", encoding="utf-8")
+    for name, message in [("folder.db", "is a folder"), ("notes.db", "not a wiretrace index")]:
+        assert main(["serve", str(tmp_path / name), "--port", "1"]) == 1
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err

@@ -27,13 +27,18 @@ reads too when the server protects them.  Errors are JSON:
 
 
 def create_app(db: str | os.PathLike, settings: ServerSettings | None = None,
-               params: TraceParams | None = None, create: bool = True) -> FastAPI:
-    """The service over the index file ``db`` (opened when the app starts)."""
+               params: TraceParams | None = None, create: bool = True,
+               service: IndexService | None = None) -> FastAPI:
+    """The service over the index file ``db``, opened when the app starts.
+
+    ``service``: the index already opened (the command line opens it first, to
+    report a bad file in one line); it is closed when the app stops.
+    """
     settings = settings or ServerSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = IndexService(db, params=params, create=create)
+        app.state.service = service or IndexService(db, params=params, create=create)
         try:
             yield
         finally:

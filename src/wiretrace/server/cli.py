@@ -92,14 +92,21 @@ def run(args: argparse.Namespace, out: Any, err: Any) -> int:
     """Serve until interrupted (the ``func`` of the ``serve`` command)."""
     import uvicorn
 
+    from wiretrace.index import IndexFileError
     from wiretrace.server.app import create_app
+    from wiretrace.server.service import IndexService
 
     def say(line: str) -> None:
         err.print(line, markup=False, highlight=False, soft_wrap=True)
 
     settings = settings_from(args)
     new = not args.db.exists()
-    app = create_app(args.db, settings)
+    try:
+        service = IndexService(args.db)
+    except (IndexFileError, ValueError, OSError) as e:
+        say(f"wiretrace: error: {e}")
+        return 1
+    app = create_app(args.db, settings, service=service)
     where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
     say(f"wiretrace: serving {args.db}{' (new, empty)' if new else ''} at {where}/ "
         f"(API docs at {where}/docs)")
