@@ -208,3 +208,11 @@ def test_search_and_article_view_render_data_as_text(page, server):
         p["index"] = i
     chosen = page.get_attribute("#article-sources button.chosen", "data-id")
     assert_highlights(page, "#article-compare", [p for p in rows if p["b"] == chosen])
+
+
+def test_api_docs_load_from_this_server_only(page, server, tmp_path):
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.eval_on_selector_all(".opblock-summary-path", "ps => ps.map(p => p.textContent)")
+    assert "/api/query" in [p.replace("\u200b", "") for p in paths]
+    page.screenshot(path=str(tmp_path / "docs.png"))

@@ -48,7 +48,9 @@ async def docs() -> HTMLResponse:
     return get_swagger_ui_html(openapi_url="/openapi.json", title="wiretrace API",
                                swagger_js_url="/docs/static/swagger-ui-bundle.js",
                                swagger_css_url="/docs/static/swagger-ui.css",
-                               swagger_favicon_url="/static/favicon.svg")
+                               swagger_favicon_url="/static/favicon.svg",
+                               # no spec validation badge from swagger.io
+                               swagger_ui_parameters={"validatorUrl": None})
 
 
 @router.get("/docs/static/{name}")
