@@ -156,3 +156,36 @@ def test_jsonl_writer_appears_only_when_complete(tmp_path):
         write({"n": 1})
         write(Passage("a", 0, 1, "b", 0, 1, 1.0, 1))
     assert path.read_text().count("\n") == 2
+
+
+def test_article_store_round_trips_every_field(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from wiretrace.store import BATCH_ARTICLES, ArticleStore
+
+    when = datetime(2023, 8, 6, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5)))
+    articles = [Article("é-1", "Texte «accentué» — 中文 and 😀\n\nSecond line.", title="T",
+                        outlet="Outlet", url="https://example.org/a", published=when,
+                        origin="feed.jsonl:1"),
+                Article("plain", "x" * 10, published=datetime(2020, 1, 1))]
+    # enough to fill more than one record batch
+    articles += [Article(f"n{k}", f"text number {k}") for k in range(BATCH_ARTICLES + 5)]
+    articles += [Article("plain", "a later article reusing an id"),
+                 Article("bad", "broken \ud800 surrogate")]
+    store = ArticleStore.build(articles, tmp_path)
+    assert not list(tmp_path.iterdir()), "the mapped file is unlinked at once"
+    assert len(store) == len(articles) - 2 and list(store)[:2] == ["é-1", "plain"]
+    assert store["é-1"] == articles[0] and store["plain"] == articles[1]
+    assert store.at(BATCH_ARTICLES + 3) == articles[BATCH_ARTICLES + 3]
+    assert store.text(0) == articles[0].text and store.number("n0") == 2
+    assert "n5" in store and "missing" not in store and store.get("missing") is None
+    assert [(r.record_id, r.reason.split(" ")[0]) for r in store.duplicates] == [
+        ("plain", "duplicate"), ("bad", "invalid")]
+    assert len(ArticleStore.build([], tmp_path)) == 0
+
+
+def test_trace_result_articles_read_like_a_dict(bbc):
+    articles = [bbc["politics/049"], Article("copy", bbc["politics/049"].text[:1500])]
+    result = wiretrace.trace(articles, workers=1)
+    assert dict(result.articles) == {a.id: a for a in articles}
+    assert result.articles["copy"].text == articles[1].text

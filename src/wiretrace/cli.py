@@ -23,12 +23,13 @@ from pathlib import Path
 from rich.console import Console
 
 from wiretrace import __version__
-from wiretrace.ingest import FieldNames, read_articles
+from wiretrace.ingest import FieldNames, iter_articles, read_articles
 from wiretrace.model import Article
 from wiretrace.output import dumps, jsonl_writer, passage_row, write_jsonl, write_outputs
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles, compare, trace
 from wiretrace.server import cli as serve
+from wiretrace.store import ArticleStore
 from wiretrace.terminal import StageProgress, render_diff, summary_table
 from wiretrace.text import Tokens, tokenize
 
@@ -156,8 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes for the per-article and per-pair work (default: one per "
                         "core); the results do not depend on it")
     p.add_argument("--temp-dir", type=Path, metavar="DIR", default=None,
-                   help="where the seed index spills to disk while it is built (default: the "
-                        "system's temporary folder; needs about 8 bytes per word of input)")
+                   help="where the articles are kept (a memory-mapped file) and the seed index "
+                        "spills while it is built (default: the system's temporary folder; "
+                        "needs about the input's size plus 8 bytes per word of input)")
     _add_input_options(p)
     _add_param_options(p)
     p.set_defaults(func=cmd_trace, parser=p)
@@ -238,7 +240,21 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with StageProgress(err, enabled=not args.quiet) as progress:
         progress("read", 0, 0)
-        articles, rejected = _read(args, args.inputs)
+        rejected: list = []
+
+        def accepted() -> Iterator[Article]:
+            """Articles as they are read (into the run's store), rejections aside."""
+            count = 0
+            for item in iter_articles(args.inputs, **_read_options(args)):
+                if isinstance(item, Article):
+                    count += 1
+                    if count % 10_000 == 0:
+                        progress("read", count, 0)
+                    yield item
+                else:
+                    rejected.append(item)
+
+        articles = ArticleStore.build(accepted(), args.temp_dir)
         progress("read", len(articles), len(articles))
         rejected_file = args.out / "rejected.jsonl"
         if not articles:

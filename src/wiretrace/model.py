@@ -9,7 +9,7 @@ gives the JSON row written to the output files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import overload
@@ -303,7 +303,7 @@ def passages_by_pair(passages: list[Passage]) -> dict[tuple[str, str], list[Pass
 class TraceResult:
     """Everything one ``trace`` run found."""
 
-    articles: dict[str, Article]
+    articles: Mapping[str, Article]  # a dict, or an ArticleStore for a run of trace
     passages: Sequence[Passage]  # a list, or a PassageTable for a large run
     stories: list[Story]
     diffs: list[Diff]

@@ -25,6 +25,7 @@ Files written by :func:`write_outputs` (one JSON object per line):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import secrets
@@ -37,6 +38,7 @@ from typing import IO, Any
 import numpy as np
 
 from wiretrace.model import Article, Passage, PassageTable, TraceResult
+from wiretrace.store import ArticleStore
 
 __all__ = [
     "article_rows", "atomic_open", "atomic_path", "passage_lines", "passage_row", "passage_rows",
@@ -178,7 +180,10 @@ def passage_lines(result: TraceResult) -> Iterator[str]:
     row, is what keeps writing them from taking longer than finding them.
     """
     ids = list(result.articles)
-    texts = [article.text for article in result.articles.values()]
+    if isinstance(result.articles, ArticleStore):  # read from the store, a few at a time
+        text_of = functools.lru_cache(maxsize=4096)(result.articles.text)
+    else:
+        text_of = [article.text for article in result.articles.values()].__getitem__
     table = result.passages if isinstance(result.passages, PassageTable) else \
         PassageTable.from_passages(result.passages, ids)
     quoted_ids = [_quote(article_id) for article_id in table.ids]
@@ -186,7 +191,8 @@ def passage_lines(result: TraceResult) -> Iterator[str]:
         yield (f'{{"a": {quoted_ids[a]}, "a_start": {a0}, "a_end": {a1}, '
                f'"b": {quoted_ids[b]}, "b_start": {b0}, "b_end": {b1}, '
                f'"score": {score!r}, "matched_words": {matched}, '
-               f'"a_text": {_quote(texts[a][a0:a1])}, "b_text": {_quote(texts[b][b0:b1])}}}')
+               f'"a_text": {_quote(text_of(a)[a0:a1])}, '
+               f'"b_text": {_quote(text_of(b)[b0:b1])}}}')
 
 
 def shared_shares(result: TraceResult) -> dict[str, float]:

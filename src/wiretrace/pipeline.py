@@ -11,6 +11,7 @@ the per-article and per-pair ones on every core (``parallel.map_chunks``):
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ from wiretrace.model import (
 from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.seed_index import SeedIndex
+from wiretrace.store import ArticleStore, as_store
 from wiretrace.stories import build_stories, connected_components
 from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
@@ -85,29 +87,33 @@ def _tokens(k: int) -> tuple[Tokens, np.ndarray | None]:
     if k not in cache:
         if len(cache) >= TOKEN_CACHE_SIZE:
             cache.pop(next(iter(cache)))
-        tokens = tokenize(STATE["articles"][k].text)
+        tokens = tokenize(STATE["articles"].text(k))
         cache[k] = (tokens, boilerplate_mask(tokens.hashes, STATE["params"].seed_ngram,
                                              STATE["boilerplate"]))
     return cache[k]
 
 
 def _fingerprint_chunk(indices: list[int]
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
-    """Shingles (flat, with offsets), MinHash signatures and word counts of some articles."""
-    params = STATE["params"]
-    hashes, token_offsets = token_hashes_batch([STATE["articles"][k].text for k in indices])
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], np.ndarray]:
+    """Shingles (flat, with offsets), MinHash signatures, word counts and text
+    digests (128 bits) of some articles."""
+    params, store = STATE["params"], STATE["articles"]
+    encoded = [store.encoded_text(k) for k in indices]
+    digests = np.frombuffer(b"".join(hashlib.blake2b(text, digest_size=16).digest()
+                                     for text in encoded), dtype=np.uint64).reshape(-1, 2)
+    hashes, token_offsets = token_hashes_batch([text.decode("utf-8") for text in encoded])
     flat, offsets = shingles_batch(hashes, token_offsets, params.seed_ngram)
     return (flat, offsets, minhash_flat(flat, offsets, params.num_perm),
-            np.diff(token_offsets).tolist())
+            np.diff(token_offsets).tolist(), digests)
 
 
 def _align_chunk(pairs: np.ndarray) -> np.ndarray:
     """Passages of some pairs, as rows of a :class:`PassageTable`."""
-    articles, params = STATE["articles"], STATE["params"]
+    store, params = STATE["articles"], STATE["params"]
     rows = []
     for i, j in pairs.tolist():
         (tokens_i, ignore_i), (tokens_j, ignore_j) = _tokens(i), _tokens(j)
-        for s in align_tokens(articles[i].text, tokens_i, articles[j].text, tokens_j, params,
+        for s in align_tokens(store.text(i), tokens_i, store.text(j), tokens_j, params,
                               ignore_i, ignore_j):
             rows.append((i, j, s.a_start, s.a_end, s.b_start, s.b_end, s.score,
                          s.matched_words))
@@ -115,28 +121,31 @@ def _align_chunk(pairs: np.ndarray) -> np.ndarray:
 
 
 def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
-    articles, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
+    store, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
     out = []
     for story_id, origin, member in jobs:
         (tokens_o, ignore_o), (tokens_m, ignore_m) = _tokens(origin), _tokens(member)
+        article_o, article_m = store.at(origin), store.at(member)
         between = passages.of_pair(origin, member)
         if not between:  # linked only through other versions: align directly
-            between = align_articles(articles[origin], tokens_o, articles[member], tokens_m,
-                                     params, ignore_o, ignore_m)
-        out.append(diff_versions(articles[origin], tokens_o, articles[member], tokens_m,
+            between = align_articles(article_o, tokens_o, article_m, tokens_m, params,
+                                     ignore_o, ignore_m)
+        out.append(diff_versions(article_o, tokens_o, article_m, tokens_m,
                                  between, params, story_id))
     return out
 
 
-def _same_text(articles: list[Article]) -> np.ndarray:
-    """For each article, the number of the first article with exactly its text."""
-    first: dict[str, int] = {}
-    return np.array([first.setdefault(a.text, k) for k, a in enumerate(articles)],
-                    dtype=np.int64)
+def _same_text(digests: np.ndarray) -> np.ndarray:
+    """For each article, the number of the first article with exactly its text
+    (the same 128-bit digest)."""
+    if len(digests) == 0:
+        return np.empty(0, dtype=np.int64)
+    _, first, inverse = np.unique(digests, axis=0, return_index=True, return_inverse=True)
+    return first[inverse.ravel()].astype(np.int64)
 
 
-def _align_pairs(pairs: np.ndarray, state: dict, workers: int, progress: Progress
-                 ) -> PassageTable:
+def _align_pairs(pairs: np.ndarray, representative: np.ndarray, state: dict, workers: int,
+                 progress: Progress) -> PassageTable:
     """Passages of every candidate pair, in pair order.
 
     Articles with the very same text (wire copies republished verbatim) align
@@ -144,9 +153,8 @@ def _align_pairs(pairs: np.ndarray, state: dict, workers: int, progress: Progres
     once, and its passages are given to every pair of articles carrying
     those two texts.
     """
-    articles = state["articles"]
-    n = max(1, len(articles))
-    representative = _same_text(articles)
+    store = state["articles"]
+    n = max(1, len(store))
     text_pairs, pair_to_text = np.unique(representative[pairs[:, 0]] * n
                                          + representative[pairs[:, 1]], return_inverse=True)
     distinct = np.stack([text_pairs // n, text_pairs % n], axis=1)
@@ -173,10 +181,10 @@ def _align_pairs(pairs: np.ndarray, state: dict, workers: int, progress: Progres
     expanded = rows[take]
     expanded["a"] = np.repeat(pairs[:, 0], counts)
     expanded["b"] = np.repeat(pairs[:, 1], counts)
-    return PassageTable(expanded, [a.id for a in articles])
+    return PassageTable(expanded, store.ids)
 
 
-def trace(articles: Iterable[Article], params: TraceParams | None = None,
+def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
           workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
           keep_diffs: int | None = None, temp_dir: str | Path | None = None) -> TraceResult:
@@ -187,41 +195,38 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
     story of a run.  ``workers`` processes share the per-article and per-pair
     work (default: one per core); the result does not depend on it.
 
-    For runs larger than memory: the seed index spills to a temporary folder
-    (in ``temp_dir``, default the system's), passages are kept as a
-    :class:`PassageTable`, and every diff can go to ``diff_sink`` as it is
-    made, the result keeping only those of the ``keep_diffs`` largest stories
-    (all when ``None``).
+    For runs larger than memory: the articles are kept in a memory-mapped
+    :class:`~wiretrace.store.ArticleStore` (``articles`` may already be one)
+    and the seed index spills to a temporary folder (both in ``temp_dir``,
+    default the system's); passages are kept as a :class:`PassageTable`, and
+    every diff can go to ``diff_sink`` as it is made, the result keeping only
+    those of the ``keep_diffs`` largest stories (all when ``None``).
     """
     params = params or TraceParams()
     progress = progress or _no_progress
     workers = default_workers() if workers is None else max(1, workers)
     started = time.perf_counter()
-    rejected = list(rejected or [])
-    by_id: dict[str, Article] = {}
-    for article in articles:
-        if article.id in by_id:
-            rejected.append(Rejected(article.origin or "<api>", None, article.id,
-                                     f"duplicate id {article.id!r}"))
-            continue
-        by_id[article.id] = article
-    ids = list(by_id)
+    store = as_store(articles, temp_dir)
+    rejected = list(rejected or []) + store.duplicates
+    ids = store.ids
     if ids:  # compiled once here, not once in every forked worker
         kernels.warm_up()
         anchors.warm_up()
-    state = {"articles": list(by_id.values()), "params": params, "token_cache": {},
+    state = {"articles": store, "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 
     with tempfile.TemporaryDirectory(prefix="wiretrace-", dir=temp_dir) as spill:
         seeds = SeedIndex(spill)
         signatures = np.zeros((len(ids), params.num_perm), dtype=np.uint32)
         word_counts = np.zeros(len(ids), dtype=np.int64)
+        digests = np.zeros((len(ids), 2), dtype=np.uint64)
         done = 0
-        for chunk_flat, chunk_offsets, chunk_signatures, chunk_counts in map_chunks(
-                _fingerprint_chunk, range(len(ids)), workers, 500, state):
+        for chunk_flat, chunk_offsets, chunk_signatures, chunk_counts, chunk_digests in \
+                map_chunks(_fingerprint_chunk, range(len(ids)), workers, 500, state):
             seeds.add(done, chunk_flat, chunk_offsets)
             signatures[done:done + len(chunk_counts)] = chunk_signatures
             word_counts[done:done + len(chunk_counts)] = chunk_counts
+            digests[done:done + len(chunk_counts)] = chunk_digests
             done += len(chunk_counts)
             progress("fingerprint", done, len(ids))
         pairs, boilerplate = candidate_pairs(seeds, signatures, word_counts >= params.seed_ngram,
@@ -230,14 +235,14 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
     progress("candidates", len(pairs), len(pairs))
 
     state["boilerplate"] = boilerplate
-    passages = _align_pairs(pairs, state, workers, progress)
+    passages = _align_pairs(pairs, _same_text(digests), state, workers, progress)
+    del digests
     aligned_pairs = len(np.unique(passages.rows["a"].astype(np.int64) * len(ids)
                                   + passages.rows["b"]))
 
-    stories = build_stories(by_id, passages, params, word_counts, workers)
+    stories = build_stories(store, passages, params, word_counts, workers)
     kept_stories = {s.id for s in (stories if keep_diffs is None else stories[:keep_diffs])}
-    index_of = {article_id: k for k, article_id in enumerate(ids)}
-    jobs = [(story.id, index_of[story.origin], index_of[member])
+    jobs = [(story.id, store.number(story.origin), store.number(member))
             for story in stories for member in story.members if member != story.origin]
     passages.prepare_pair_lookup()  # once, before the workers start
     state["passages"] = passages
@@ -253,7 +258,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         progress("diff", done, len(jobs))
 
     stats = {
-        "articles": len(by_id),
+        "articles": len(store),
         "rejected": len(rejected),
         "candidate_pairs": len(pairs),
         "boilerplate_ngrams": len(boilerplate),
@@ -265,7 +270,7 @@ def trace(articles: Iterable[Article], params: TraceParams | None = None,
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 3),
     }
-    return TraceResult(by_id, passages, stories, diffs, rejected, stats)
+    return TraceResult(store, passages, stories, diffs, rejected, stats)
 
 
 def diff_articles(a: Article, b: Article, params: TraceParams | None = None,

@@ -143,6 +143,7 @@ def _story(members: list[str], spans: dict[tuple[str, str], list[tuple[int, int]
            articles: Mapping[str, Article], position: dict[str, int],
            params: TraceParams) -> Story:
     """The origin, version order and derivation edges of one group of linked articles."""
+    articles = {m: articles[m] for m in members}  # each read once (a store builds them)
     length = {m: max(1, len(articles[m].text)) for m in members}
     explained = {
         m: covered_chars(s for other in members if other != m
