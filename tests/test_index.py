@@ -219,6 +219,9 @@ def test_threads_read_while_one_adds(tmp_path, sample):
             t.join()
         assert errors == []
         assert index.stats()["articles"] == 90
+        del threads, t
+        # the finished threads' connections are closed: only this thread's is left
+        assert len(index._connections) == 1
 
 
 def test_opening_what_is_not_an_index(tmp_path):

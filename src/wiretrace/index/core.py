@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -108,7 +109,18 @@ class Index:
                 conn = connect(self.path)
                 self._connections.append(conn)
             self._local.conn = conn
+            # a server's short-lived threads must not leave their connections open
+            weakref.finalize(threading.current_thread(), self._forget, conn)
         return conn
+
+    def _forget(self, conn: sqlite3.Connection) -> None:
+        with self._connections_lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
 
     @contextmanager
     def _read(self) -> Iterator[tuple[sqlite3.Connection, Snapshot]]:
