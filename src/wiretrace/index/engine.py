@@ -261,6 +261,9 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
         # not through parallel.STATE: readers in other threads align at the same time
         results = _align_with(state, oriented)
     else:
+        # forked workers get no shared cache: its lock may be held by another thread
+        # at the fork, and what they would add to it is lost with them anyway
+        state["shared"] = None
         for chunk in map_chunks(_align_chunk, oriented, workers, 100, state):
             results += chunk
     for pair, passages in zip(oriented, results, strict=True):
