@@ -77,6 +77,16 @@ def test_one_at_a_time_and_batches_match_trace(tmp_path, sample, batch):
         _same_as_trace(index, sample, batch)
 
 
+def test_aligning_in_worker_processes_gives_the_same(tmp_path, sample, batch, monkeypatch):
+    from wiretrace.index import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)  # fork even for small batches
+    with Index.open(tmp_path / "workers.db", PARAMS) as index:
+        for k in range(0, len(sample), 120):
+            index.add(sample[k:k + 120], workers=2)
+        _same_as_trace(index, sample, batch)
+
+
 def test_readding_is_a_no_op(tmp_path, seed_articles):
     with Index.open(tmp_path / "x.db") as index:
         index.add(seed_articles)
