@@ -81,9 +81,10 @@ def test_aligning_in_worker_processes_gives_the_same(tmp_path, sample, batch, mo
     from wiretrace.index import engine
 
     monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)  # fork even for small batches
+    assert batch.stats["candidate_pairs"] > 100  # more than one chunk of pairs: forks
     with Index.open(tmp_path / "workers.db", PARAMS) as index:
-        for k in range(0, len(sample), 120):
-            index.add(sample[k:k + 120], workers=2)
+        index.add(sample[:20], workers=2)
+        index.add(sample[20:], workers=2)
         _same_as_trace(index, sample, batch)
 
 
