@@ -152,10 +152,11 @@ def time_queries(http: httpx.Client, db: Path, asked: list[dict]
     return over_http, direct, found
 
 
-def run(corpus: Path, size: int, queries: int, batch_size: int, window: int,
+def run(corpus: Path, size: int, queries: int, batch_size: int, window: int | None,
         db: Path) -> dict:
     n = min(size, pq.ParquetFile(corpus).metadata.num_rows)
     held = min(queries, n // 10)
+    window = window or max(batch_size, (n - held) // 10)
     figures: dict = {"corpus": str(corpus.parent.name), "batch_size": batch_size}
     extra = ("--max-batch", str(max(batch_size, 1000)), "--max-body-bytes", str(256 << 20))
     with ServerProcess(db, TOKEN, *extra, log=db.with_suffix(".log")) as server, \
@@ -193,8 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="held-out articles sent to /api/query (default: 500)")
     parser.add_argument("--batch-size", type=int, default=500,
                         help="articles per POST /api/articles/batch (default: 500)")
-    parser.add_argument("--window", type=int, default=10_000,
-                        help="articles per stretch for the slowest ingest rate (default: 10000)")
+    parser.add_argument("--window", type=int, default=None,
+                        help="articles per stretch for the slowest ingest rate (default: a "
+                             "tenth of the articles ingested)")
     parser.add_argument("--db", type=Path, help="index file to build or reuse (default: a "
                         "temporary one, removed afterwards)")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get(
@@ -211,9 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'indexed':>9} {'ingest s':>9} {'ingest/s':>9} {'slowest/s':>10} {'queries':>8} "
           f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'index p50':>9} "
           f"{'index p99':>9} {'read p50':>9} {'read p99':>9} {'bytes/art':>10}")
-    print(f"{r['indexed']:>9,} {r.get('ingest_seconds', float('nan')):>9.1f} "
-          f"{r.get('ingest_per_second', 0):>9,} {r.get('slowest_window_per_second') or 0:>10,} "
-          f"{r['queries']:>8} {r['query_p50_ms']:>7.2f} {r['query_p90_ms']:>7.2f} "
+    ingested = "ingest_seconds" in r  # not when the index was there already
+    print(f"{r['indexed']:>9,} "
+          + (f"{r['ingest_seconds']:>9.1f} {r['ingest_per_second']:>9,} "
+             f"{r['slowest_window_per_second'] or 0:>10,} " if ingested
+             else f"{'-':>9} {'-':>9} {'-':>10} ")
+          + f"{r['queries']:>8} {r['query_p50_ms']:>7.2f} {r['query_p90_ms']:>7.2f} "
           f"{r['query_p99_ms']:>7.2f} {r['query_max_ms']:>7.2f} "
           f"{r['index_query_p50_ms']:>9.2f} {r['index_query_p99_ms']:>9.2f} "
           f"{r['read_p50_ms']:>9.2f} {r['read_p99_ms']:>9.2f} {r['bytes_per_article']:>10,}")
