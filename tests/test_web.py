@@ -2,13 +2,18 @@
 
 The server is a real child process on 127.0.0.1 over a real SQLite index; what
 the page highlights is checked against what the API returns, and every
-request the page makes must stay on 127.0.0.1.
+request the page makes must stay on 127.0.0.1.  Waits use Playwright's
+locator assertions: a ``wait_for_function`` string would be ``eval``-ed in the
+page, which its Content-Security-Policy forbids.
 """
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from wiretrace.server.process import ServerProcess
 
@@ -139,8 +144,7 @@ def test_stories_and_their_versions_with_diffs(page, server, tmp_path):
     assert members == story["members"] and story["origin"] == "niger-wagner-a"
     for diff in story["diffs"]:
         page.click(f"#story-members button[data-id='{diff['b']}']")
-        page.wait_for_function("s => document.querySelector('#diff-summary').textContent === s",
-                               arg=diff["summary"])
+        expect(page.locator("#diff-summary")).to_have_text(diff["summary"])
         for i, p in enumerate(diff["passages"]):
             p["index"] = i
         assert_highlights(page, "#story-compare", diff["passages"])
@@ -165,8 +169,7 @@ def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_pat
                      "the parks, the pools and the libraries of the northern districts.\n\n"
                      "The mayor said the vote would come next month.", encoding="utf-8")
     page.set_input_files("#check-file", str(first))
-    page.wait_for_function("document.querySelector('#check-text').value.length > 0")
-    assert page.input_value("#check-text") == first.read_text(encoding="utf-8")
+    expect(page.locator("#check-text")).to_have_value(first.read_text(encoding="utf-8"))
     assert page.input_value("#check-id") == "council-vote"
     page.check("#check-add")
     page.click("#check-go")  # no token yet: refused, with the reason shown
@@ -181,7 +184,7 @@ def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_pat
     second.write_text(first.read_text(encoding="utf-8").replace("Tuesday", "Wednesday")
                       + "\n\nThe budget passed by nine votes to two.", encoding="utf-8")
     page.set_input_files("#check-file", str(second))
-    page.wait_for_function("document.querySelector('#check-text').value.includes('nine votes')")
+    expect(page.locator("#check-text")).to_have_value(re.compile("nine votes"))
     page.click("#check-go")
     page.wait_for_selector("#check-summary >> text=new version (version 2)")
 
