@@ -3,7 +3,7 @@
 // goes to this server only (the Content-Security-Policy forbids anything else).
 "use strict";
 
-const state = { storyOffset: 0, check: null, article: null, story: null };
+const state = { storyOffset: 0 };  // how many stories the list shows
 
 // ------------------------------------------------------------------ the API
 
@@ -75,7 +75,6 @@ async function check(ev) {
     } else {
       result = await api("POST", "/api/query", { text, title });
     }
-    state.check = { text, title: title || "This article", result };
     showReuse(result, text, title || "This article", "check");
   } catch (err) {
     $("check-summary").textContent = "";
@@ -156,7 +155,6 @@ async function showStory(id) {
   showError(null);
   try {
     const story = await api("GET", `/api/stories/${encodeURIComponent(id)}`);
-    state.story = story;
     $("story-title").textContent = `${story.story}: ${story.size} articles`;
     $("story-origin").textContent = `Origin: ${story.origin} (${story.origin_reason}).`;
     const list = $("story-members");
