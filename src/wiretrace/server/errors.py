@@ -76,6 +76,18 @@ def _validation(exc: RequestValidationError) -> JSONResponse:
     return error_response(422, shown + more, details)
 
 
+def _unreadable(cause: BaseException | None) -> str:
+    """Why FastAPI could not parse a body (it keeps the reason as the cause)."""
+    if isinstance(cause, UnicodeDecodeError):
+        return (f"the request body is not UTF-8 (byte {cause.start}: "
+                f"{cause.object[cause.start:cause.start + 1]!r})")
+    if isinstance(cause, RecursionError):
+        return "the request body is JSON nested too deeply"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return "the request body holds a number too long to read"
+    return "the request body could not be read as JSON"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every kind of failure to the one JSON error shape."""
 
@@ -94,7 +106,7 @@ def install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 405:
             message = f"method {request.method} not allowed on {request.url.path}"
         elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
-            message = "the request body could not be read as JSON (is it UTF-8?)"
+            message = _unreadable(exc.__cause__)
         else:
             message = str(exc.detail) if exc.detail else REASONS.get(exc.status_code, "error")
         return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
