@@ -12,13 +12,14 @@ MAKE_CORPUS = ROOT / "benchmarks" / "make_corpus.py"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SAMPLE_SECONDS = 0.5
 # Peak memory of ``wiretrace trace``: a fixed part (the interpreter, NumPy, pyarrow)
-# and a part per article, 31 kB on the default mixture at 100,000 articles with 2
-# workers (3.2 GB: the sum of PSS, in the diff stage; the largest single process,
-# 3.1 GB, is the main one in the candidates stage).  Used for a size when this run
-# has measured no size of at least ESTIMATE_FROM articles (smaller corpora are all
-# long real texts and overstate it); otherwise that size's measured rate is used.
+# and a part per article, 16 kB on the default mixture at 100,000 articles with 2
+# workers (1.69 GB: the sum of RSS, in the diff stage, which counts the pages of the
+# memory-mapped articles once per process; PSS 1.0 GB).  Used for a size when this
+# run has measured no size of at least ESTIMATE_FROM articles (smaller corpora are
+# all long real texts and overstate it); otherwise that size's measured rate is used.
+# Linear, so it overstates large sizes: much of it is fixed.
 BASE_BYTES = 150 << 20
-BYTES_PER_ARTICLE = 31_000
+BYTES_PER_ARTICLE = 16_000
 ESTIMATE_FROM = 50_000
 # Disk: the corpus's Parquet files (660 B per article at 100,000) and the result
 # files (10.3 kB per article at 100,000, 783 MB of it passages.jsonl), with margins.
