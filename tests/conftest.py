@@ -59,3 +59,14 @@ def browser():
         launched = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def bbc() -> dict[str, Article]:
+    """The BBC articles by id (skipped where the shared data is missing)."""
+    from wiretrace.datasets import bbc_articles
+
+    try:
+        return {a.id: a for a in bbc_articles()}
+    except FileNotFoundError as error:
+        pytest.skip(str(error))

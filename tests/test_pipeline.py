@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 
 import wiretrace
-from wiretrace.datasets import bbc_articles
 from wiretrace.model import Article
 from wiretrace.text import paragraph_spans
-
-
-@pytest.fixture(scope="module")
-def bbc() -> dict[str, Article]:
-    try:
-        return {a.id: a for a in bbc_articles()}
-    except FileNotFoundError as error:
-        pytest.skip(str(error))
 
 
 def _paragraphs(article: Article) -> list[str]:

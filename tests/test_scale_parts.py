@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 import wiretrace
-from wiretrace.datasets import bbc_articles
 from wiretrace.model import Article, Passage, PassageTable
 from wiretrace.output import jsonl_writer, shared_shares
 from wiretrace.pipeline import align_articles
@@ -100,13 +99,6 @@ def test_shared_shares_equal_a_union_per_article():
         assert shares[article_id] == round(covered_chars(spans) / len(text), 4)
     assert shares["a"] == 0.7 and shares["d"] == 0.0
 
-
-@pytest.fixture(scope="module")
-def bbc() -> dict[str, Article]:
-    try:
-        return {a.id: a for a in bbc_articles()}
-    except FileNotFoundError as error:
-        pytest.skip(str(error))
 
 
 def test_copies_share_one_alignment_and_match_pairwise_alignment(bbc):

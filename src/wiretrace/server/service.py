@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from wiretrace.index import Index
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
+from wiretrace.stories import covered_chars
 
 T = TypeVar("T")
 SNIPPET = 200
@@ -36,17 +37,6 @@ def _oriented(passages: Iterable[Passage], article_id: str) -> list[Passage]:
     out = [p if p.a == article_id else p.swapped() for p in passages
            if article_id in (p.a, p.b)]
     return sorted(out, key=lambda p: (p.a_start, p.a_end, p.b, p.b_start))
-
-
-def covered(spans: Iterable[tuple[int, int]]) -> int:
-    """Characters inside the union of ``[start, end)`` spans."""
-    total, reach = 0, -1
-    for start, end in sorted(spans):
-        if end <= reach:
-            continue
-        total += end - max(start, reach)
-        reach = end
-    return total
 
 
 class IndexService:
@@ -98,14 +88,14 @@ class IndexService:
         sources = []
         for source_id, group in by_source.items():
             other = self._text_of(source_id, cache)
-            shared = covered((r["a_start"], r["a_end"]) for r in group)
+            shared = covered_chars((r["a_start"], r["a_end"]) for r in group)
             sources.append({
                 "id": source_id, "title": other.title if other else None,
                 "outlet": other.outlet if other else None,
                 "published": _iso(other) if other else None, "passages": len(group),
                 "shared_chars": shared, "share": round(shared / n, 4)})
         sources.sort(key=lambda s: (-s["shared_chars"], s["id"]))
-        shared_all = covered((r["a_start"], r["a_end"]) for r in rows)
+        shared_all = covered_chars((r["a_start"], r["a_end"]) for r in rows)
         return {"id": article.id, "chars": len(article.text),
                 "shared": round(shared_all / n, 4), "passages": rows, "sources": sources,
                 "stories": stories}
