@@ -24,6 +24,7 @@ from test_index_support import (
 from wiretrace.index import Index, IndexFileError
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
+from wiretrace.stories import diff_base
 
 PARAMS = TraceParams(max_df=4)  # small: the planted footer becomes boilerplate on the way
 
@@ -183,17 +184,21 @@ def test_stories_story_and_story_of(tmp_path, sample, batch):
         largest = stories[0]
         story, diffs = index.story(largest.id)
         assert [d.b for d in diffs] == story.members[1:]
-        assert all(d.a == story.origin for d in diffs)
+        assert all(d.a == diff_base(story, d.b) for d in diffs)
         assert index.story_of(story.members[-1]).id == story.id
         assert index.story("story-999999") is None and index.story_of("nope") is None
         assert index.stories(limit=2, offset=1) == stories[1:3]
-        # every version's diff against its origin is the batch run's
+        # every version's diff against its base is the batch run's
         wanted = {(d.a, d.b): d.to_dict() for d in batch.diffs}
         got = {}
         for s in index.stories(limit=10_000):
             for d in index.story(s.id)[1]:
+                assert d.a == diff_base(s, d.b)
                 got[(d.a, d.b)] = {**d.to_dict(), "story": None}
         assert got == {k: {**v, "story": None} for k, v in wanted.items()}
+        # some versions are diffed against a source other than the origin
+        origins = {m: s.origin for s in batch.stories for m in s.members}
+        assert any(a != origins[b] for a, b in got)
 
 
 def test_reopen_and_a_second_handle_see_the_same_index(tmp_path, sample):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 import wiretrace
@@ -39,6 +41,33 @@ def test_spliced_article_finds_both_sources(bbc):
         assert source_text.split() == spliced_text[p.a_start:p.a_end].split()
     diff = result.diff_of("spliced") or result.diff_of("tech/151")
     assert diff is not None
+
+
+def test_version_linked_only_through_another_is_diffed_against_it(bbc):
+    """B copies only the paragraph A added to the origin: B shares nothing with
+    the origin, so it is diffed against A (its source), with their passages."""
+    origin = bbc["politics/049"]
+    added = _paragraphs(bbc["tech/151"])[4]
+    new_text = "\n\n".join(_paragraphs(bbc["sport/100"])[1:])
+    t0 = datetime(2024, 5, 6, 9, 0, tzinfo=timezone.utc)
+    articles = [Article("O", origin.text, published=t0),
+                Article("A", origin.text + "\n\n" + added, published=t0 + timedelta(hours=1)),
+                Article("B", added + "\n\n" + new_text, published=t0 + timedelta(hours=2))]
+    result = wiretrace.trace(articles, workers=1)
+    [story] = result.stories
+    assert (story.origin, story.members) == ("O", ["O", "A", "B"])
+    assert [(e.source, e.target) for e in story.edges] == [("O", "A"), ("A", "B")]
+    assert not any({p.a, p.b} == {"O", "B"} for p in result.passages)
+    assert result.diff_of("A").a == "O"
+    diff = result.diff_of("B")
+    assert (diff.a, diff.b) == ("A", "B")
+    assert diff.passages and all({p.a, p.b} == {"A", "B"} for p in diff.passages)
+    text_a = result.articles["A"].text
+    assert "".join(text_a[p.a_start:p.a_end] for p in diff.passages).split() \
+        == added.split()
+    assert diff.b_shared == pytest.approx(len(added) / len(result.articles["B"].text))
+    assert "% of B is shared with A;" in diff.summary
+    assert [c.b_text for c in diff.changes_of("added")] == _paragraphs(bbc["sport/100"])[1:]
 
 
 def test_boilerplate_footer_creates_no_story(bbc):

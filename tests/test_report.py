@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -234,6 +235,52 @@ def test_hostile_and_multilingual_text(browser, tmp_path: Path) -> None:
     assert "<i>shared</i>" in page.text_content(".summary")
     assert dialogs == [] and all(u.startswith("file://") for u in requests)
     page.close()
+
+
+def _pair_html(html: str, version: str) -> str:
+    start = html.rindex('<article class="pair"', 0, html.index(f'data-version="{version}"'))
+    return html[start:html.index("</article>", start)]
+
+
+def _side_text(pair_html: str, side: str) -> str:
+    """The text shown on one side of a pair, tags removed and entities decoded."""
+    found = re.search(rf'data-side="{side}">.*?<div class="text">(.*?)</div>', pair_html, re.S)
+    assert found is not None
+    return unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def test_version_diffed_against_its_source_shows_that_source() -> None:
+    """blog-3 took its text from paper-2 only: its diff is against paper-2, and
+    the report shows paper-2 on the left, named a source, not the origin."""
+    result = sample()
+    story = result.stories[0]
+    story.edges.append(DerivationEdge("paper-2", "blog-3", 0.86, 0.3, 73))
+    p_side = result.passages[3]
+    assert (p_side.a, p_side.b) == ("paper-2", "blog-3")
+    more = "More soon."
+    lead_end = at(VERSION, LEAD)[1]
+    word = WordChange("insert", lead_end, lead_end, *at(THIRD, more), "", more)
+    diff3 = Diff("s1", "paper-2", "blog-3", 0.3, 0.86, [
+        Change("reworded", *at(VERSION, LEAD), *at(THIRD, LEAD), LEAD, LEAD, [word])],
+        summary="86% of blog-3 is shared with paper-2", passages=[p_side])
+    result.diffs[1] = diff3
+    pair = _pair_html(render_report(result), "blog-3")
+    assert 'data-base="paper-2"' in pair and 'data-origin="wire-1"' in pair
+    assert "<h3>Source: " in pair and "Origin:" not in pair
+    assert _side_text(pair, "origin") == VERSION and _side_text(pair, "version") == THIRD
+    assert 'title="source: (not in source)"' in pair and "origin:" not in pair
+    assert pair.count('class="reused"') == 2  # the one passage, once on each side
+    # the origin's own diff is unchanged
+    first = _pair_html(render_report(result), "paper-2")
+    assert "<h3>Origin: " in first and _side_text(first, "origin") == ORIGIN
+
+    # without its diff, the version is still shown against its base, with the
+    # passages of the run
+    result.diffs.pop(1)
+    pair = _pair_html(render_report(result), "blog-3")
+    assert "No diff was computed for blog-3 against the source paper-2." in pair
+    assert _side_text(pair, "origin") == VERSION
+    assert pair.count('class="reused"') == 2
 
 
 def test_empty_result() -> None:

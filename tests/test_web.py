@@ -29,8 +29,25 @@ MARKS_JS = """(pane) => [...document.querySelectorAll(pane + ' mark')].map(m => 
     cls: m.className, text: m.textContent}))"""
 
 
+def relay_articles(bbc) -> list[dict]:
+    """A story whose last version is diffed against a source, not the origin:
+    relay-a is the origin plus a paragraph, relay-b that paragraph plus new text
+    (nothing of the origin)."""
+    origin = bbc["politics/049"].text
+    added = bbc["tech/151"].text.split("\n\n")[4]
+    new = "\n\n".join(bbc["sport/100"].text.split("\n\n")[1:])
+    return [
+        {"id": "relay-o", "text": origin, "title": "Relay origin",
+         "published": "2024-05-06T09:00:00Z"},
+        {"id": "relay-a", "text": origin + "\n\n" + added, "title": "Relay copy",
+         "published": "2024-05-06T10:00:00Z"},
+        {"id": "relay-b", "text": added + "\n\n" + new, "title": "Relay copy of the copy",
+         "published": "2024-05-06T11:00:00Z"},
+    ]
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, seed_articles):
+def server(tmp_path_factory, seed_articles, bbc):
     a, b = seed_articles
     lead = a.text[: a.text.index("\n\n", 600)]
     emoji = "🚨📰 Breaking, from the wire 🚨\n\n" + lead + "\n\nMore soon 👍"
@@ -42,7 +59,7 @@ def server(tmp_path_factory, seed_articles):
             {"id": b.id, "text": b.text, "title": "Niger junta seeks Wagner's help",
              "outlet": "Vanguard", "published": "2023-08-06T08:00:00Z"},
             {"id": "wire-emoji", "text": emoji, "title": EVIL_TITLE,
-             "published": "2023-08-07T08:00:00Z"}]}
+             "published": "2023-08-07T08:00:00Z"}, *relay_articles(bbc)]}
         r = c.post("/api/articles/batch", json=body, headers=AUTH, timeout=120)
         assert r.status_code == 200, r.text
         yield running
@@ -161,6 +178,34 @@ def test_stories_and_their_versions_with_diffs(page, server, tmp_path):
     page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
     page.click(f"#story-members button[data-id='{story['origin']}']")
     page.wait_for_selector("#diff-summary >> text=The origin of the story")
+
+
+def test_version_diffed_against_its_source_shows_that_source(page, server, bbc):
+    story_id = api(server, "GET", "/api/articles/relay-b/story")["story"]
+    story = api(server, "GET", f"/api/stories/{story_id}")
+    assert story["origin"] == "relay-o" and story["members"] == ["relay-o", "relay-a", "relay-b"]
+    diffs = {d["b"]: d for d in story["diffs"]}
+    assert diffs["relay-a"]["a"] == "relay-o" and diffs["relay-b"]["a"] == "relay-a"
+    assert diffs["relay-b"]["passages"]
+    texts = {x["id"]: x["text"] for x in relay_articles(bbc)}
+    page.goto(server.url + f"/#story/{story_id}")
+    page.wait_for_selector("#story-compare mark.reused")
+    share = "#story-members button[data-id='{}'] .share"
+    expect(page.locator(share.format("relay-a"))).to_have_text(re.compile(
+        r"shared with the origin$"))
+    expect(page.locator(share.format("relay-b"))).to_have_text(re.compile(
+        r"shared with its source relay-a$"))
+    for member, base, role, title in (("relay-b", "relay-a", "source", "Relay copy"),
+                                      ("relay-a", "relay-o", "origin", "Relay origin")):
+        diff = diffs[member]
+        page.click(f"#story-members button[data-id='{member}']")
+        expect(page.locator("#diff-summary")).to_have_text(diff["summary"])
+        expect(page.locator("#story-compare .pane h3").first).to_have_text(f"{title} ({role})")
+        assert page.text_content("#story-compare [data-side=a]") == texts[base]
+        assert page.text_content("#story-compare [data-side=b]") == texts[member]
+        for i, p in enumerate(diff["passages"]):
+            p["index"] = i
+        assert_highlights(page, "#story-compare", diff["passages"])
 
 
 def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_path):

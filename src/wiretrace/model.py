@@ -205,7 +205,7 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class WordChange:
-    """One word-level edit inside a reworded passage (``a`` = origin side)."""
+    """One word-level edit inside a reworded passage (``a`` = the diff's a side)."""
 
     op: str  # "replace", "insert" or "delete"
     a_start: int
@@ -261,7 +261,12 @@ class SpellingVariant:
 
 @dataclass(slots=True)
 class Diff:
-    """What version ``b`` changed against ``a`` (usually the story's origin)."""
+    """What version ``b`` changed against ``a``.
+
+    In a story, ``a`` is the version's base (:func:`wiretrace.stories.diff_base`):
+    the origin, or the version's main source when the origin is not among its
+    sources.
+    """
 
     story: str | None
     a: str

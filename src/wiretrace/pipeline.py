@@ -6,6 +6,10 @@ the per-article and per-pair ones on every core (``parallel.map_chunks``):
     text.tokenize -> fingerprint.shingles/minhash -> candidates (seed index +
     LSH) -> align.align_tokens -> stories.build_stories -> diff.diff_versions
 
+Each story version is diffed against its base (``stories.diff_base``): the
+origin, or the version it took most of its text from when the origin is not
+among its sources.
+
 ``compare`` and ``diff_articles`` run alignment and diff on two given texts.
 """
 
@@ -37,7 +41,7 @@ from wiretrace.parallel import STATE, default_workers, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.seed_index import SeedIndex
 from wiretrace.store import ArticleStore, as_store
-from wiretrace.stories import build_stories, connected_components
+from wiretrace.stories import build_stories, connected_components, diff_bases
 from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
 Progress = Callable[[str, int, int], None]
@@ -121,16 +125,18 @@ def _align_chunk(pairs: np.ndarray) -> np.ndarray:
 
 
 def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
+    """Diffs of some story versions, each ``(story id, base, member)`` (numbers;
+    the base is :func:`~wiretrace.stories.diff_base`)."""
     store, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
     out = []
-    for story_id, origin, member in jobs:
-        (tokens_o, ignore_o), (tokens_m, ignore_m) = _tokens(origin), _tokens(member)
-        article_o, article_m = store.at(origin), store.at(member)
-        between = passages.of_pair(origin, member)
-        if not between:  # linked only through other versions: align directly
-            between = align_articles(article_o, tokens_o, article_m, tokens_m, params,
-                                     ignore_o, ignore_m)
-        out.append(diff_versions(article_o, tokens_o, article_m, tokens_m,
+    for story_id, base, member in jobs:
+        (tokens_a, ignore_a), (tokens_m, ignore_m) = _tokens(base), _tokens(member)
+        article_a, article_m = store.at(base), store.at(member)
+        between = passages.of_pair(base, member)
+        if not between:  # a version with no source, diffed against the origin: align directly
+            between = align_articles(article_a, tokens_a, article_m, tokens_m, params,
+                                     ignore_a, ignore_m)
+        out.append(diff_versions(article_a, tokens_a, article_m, tokens_m,
                                  between, params, story_id))
     return out
 
@@ -242,8 +248,13 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
 
     stories = build_stories(store, passages, params, word_counts, workers)
     kept_stories = {s.id for s in (stories if keep_diffs is None else stories[:keep_diffs])}
-    jobs = [(story.id, store.number(story.origin), store.number(member))
-            for story in stories for member in story.members if member != story.origin]
+    # each version against its base: the origin when the origin is one of its
+    # sources (or it has none), else its main source (stories.diff_base)
+    jobs = []
+    for story in stories:
+        bases = diff_bases(story)
+        jobs += [(story.id, store.number(bases[member]), store.number(member))
+                 for member in story.members if member != story.origin]
     passages.prepare_pair_lookup()  # once, before the workers start
     state["passages"] = passages
     diffs: list[Diff] = []

@@ -1,7 +1,9 @@
 """A self-contained HTML report of a trace, for the journalist who reads it.
 
-The page lists the stories (largest first); for each story it shows the
-origin and every other version side by side, with reused passages, additions,
+The page lists the stories (largest first); for each story it shows every
+version other than the origin side by side with the text it was diffed
+against (the origin, or the version's main source when the origin is not
+among its sources: ``stories.diff_base``), with reused passages, additions,
 drops, reworded words and spelling variants marked in the original text.
 
 Markup scheme: each text is cut at every span boundary (passages, added and
@@ -29,6 +31,7 @@ from html import escape
 from pathlib import Path
 
 from wiretrace.model import Article, Diff, Passage, Story, TraceResult, passages_by_pair
+from wiretrace.stories import diff_base
 
 __all__ = ["render_report", "write_report"]
 
@@ -95,7 +98,7 @@ JS = """
 LEGEND = (
     ('<mark class="reused">reused passage</mark>', "hover or click to see its partner"),
     ('<ins class="added">added</ins>', "only in this version"),
-    ('<del class="dropped">dropped</del>', "only in the origin"),
+    ('<del class="dropped">dropped</del>', "only in the origin or source on the left"),
     ('<span class="word-change">word change</span>', "hover for the other side's words"),
     ('<span class="variant">spelling variant</span>', ""),
     ('<span class="moved">moved</span>', "same text, other order"),
@@ -178,15 +181,15 @@ def _anchor(index: int, story_id: str) -> str:
 
 
 def _pair_passages(by_pair: Callable[[], dict[tuple[str, str], list[Passage]]],
-                   diff: Diff | None, origin: str, version: str) -> list[Passage]:
-    """Passages between the two versions, oriented origin first."""
+                   diff: Diff | None, base: str, version: str) -> list[Passage]:
+    """Passages between the two versions, oriented base (the diff's a) first."""
     if diff is not None and diff.passages:
         candidates = diff.passages
     else:
         grouped = by_pair()
-        candidates = grouped.get((origin, version), []) + grouped.get((version, origin), [])
-    found = [p for p in candidates if p.a == origin and p.b == version]
-    found += [p.swapped() for p in candidates if p.a == version and p.b == origin]
+        candidates = grouped.get((base, version), []) + grouped.get((version, base), [])
+    found = [p for p in candidates if p.a == base and p.b == version]
+    found += [p.swapped() for p in candidates if p.a == version and p.b == base]
     return sorted(found, key=lambda p: (p.a_start, p.b_start))
 
 
@@ -202,8 +205,9 @@ class _Renderer:
     def __init__(self, result: TraceResult) -> None:
         self.r = result
         self.counter = 0
-        # looked up once per version shown: index them, or a large run is quadratic
-        self.diffs = {(d.a, d.b): d for d in reversed(result.diffs)}
+        # looked up once per version shown: index them, or a large run is quadratic;
+        # by story and version, as a version has one diff (against stories.diff_base)
+        self.diffs = {(d.story, d.b): d for d in reversed(result.diffs)}
         self._by_pair: dict[tuple[str, str], list[Passage]] | None = None
 
     def by_pair(self) -> dict[tuple[str, str], list[Passage]]:
@@ -213,15 +217,18 @@ class _Renderer:
         return self._by_pair
 
     def pair(self, story: Story, version: str) -> str:
-        r, origin = self.r, story.origin
-        a, b = r.articles.get(origin), r.articles.get(version)
+        """``version`` side by side with the text its diff is against (``diff.a``)."""
+        r = self.r
+        diff = self.diffs.get((story.id, version)) or self.diffs.get((None, version))
+        base = diff.a if diff is not None else diff_base(story, version)
+        role = "origin" if base == story.origin else "source"
+        a, b = r.articles.get(base), r.articles.get(version)
         if a is None or b is None:
-            gone = version if b is None else origin
+            gone = version if b is None else base
             return f'<p class="note">The text of {_e(gone)} is not available.</p>'
-        diff = self.diffs.get((origin, version))
         a_spans: list[_Span | None] = []
         b_spans: list[_Span | None] = []
-        for p in _pair_passages(self.by_pair, diff, origin, version):
+        for p in _pair_passages(self.by_pair, diff, base, version):
             self.counter += 1
             k = self.counter
             tag = (f'<mark class="reused" data-passage="{k}" title="reused passage {k}: '
@@ -241,12 +248,12 @@ class _Renderer:
                 b_spans.append(_span(b.text, c.b_start, c.b_end, "moved", *mv))
             for w in c.word_changes:
                 now = _e(w.b_text or "(removed)")
-                was = _e(w.a_text or "(not in origin)")
+                was = _e(w.a_text or f"(not in {role})")
                 a_spans.append(_span(a.text, w.a_start, w.a_end, "word",
                                      f'<span class="word-change" title="this version: {now}">',
                                      "</span>"))
                 b_spans.append(_span(b.text, w.b_start, w.b_end, "word",
-                                     f'<span class="word-change" title="origin: {was}">',
+                                     f'<span class="word-change" title="{role}: {was}">',
                                      "</span>"))
         variants = diff.spelling_variants if diff else []
         for v in variants:
@@ -254,23 +261,26 @@ class _Renderer:
                                  f'<span class="variant" title="this version: {_e(v.b_form)}">',
                                  "</span>"))
             b_spans.append(_span(b.text, v.b_start, v.b_end, "variant",
-                                 f'<span class="variant" title="origin: {_e(v.a_form)}">',
+                                 f'<span class="variant" title="{role}: {_e(v.a_form)}">',
                                  "</span>"))
         if diff is None:
-            summary = f"No diff was computed for {version} against the origin."
+            summary = f"No diff was computed for {version} against the {role} {base}."
         else:
             summary = diff.summary or (f"{diff.b_shared:.0%} of this article is shared "
-                                       f"with {origin}.")
+                                       f"with {base}.")
         if version not in summary:
             summary = f"{version}: {summary}"
         var_html = ""
         if variants:
-            items = "".join(f"<li>“{_e(v.a_form)}” in the origin → “{_e(v.b_form)}” here</li>"
+            items = "".join(f"<li>“{_e(v.a_form)}” in the {role} → “{_e(v.b_form)}” here</li>"
                             for v in variants)
             var_html = f'<div class="note">Spelling variants:<ul>{items}</ul></div>'
-        return (f'<article class="pair" data-origin="{_e(origin)}" data-version="{_e(version)}">'
+        # the left side keeps its class "side-origin" whichever text it shows
+        return (f'<article class="pair" data-origin="{_e(story.origin)}" '
+                f'data-base="{_e(base)}" data-version="{_e(version)}">'
                 f'<p class="summary">{_e(summary)}</p><div class="cols">'
-                f'<div class="side side-origin" data-side="origin">{_article_head(a, "Origin")}'
+                f'<div class="side side-origin" data-side="origin">'
+                f'{_article_head(a, role.capitalize())}'
                 f'<div class="text">{_markup(a.text, a_spans)}</div></div>'
                 f'<div class="side side-version" data-side="version">'
                 f'{_article_head(b, "Version")}<div class="text">{_markup(b.text, b_spans)}'

@@ -16,7 +16,15 @@ input order decides: list undated articles oldest first.
 **Derivation edges** then run from earlier to later versions: each version
 takes as sources, greedily, the earlier members that explain the most of its
 still unexplained text, so an article spliced from two stories gets an edge
-from each.
+from each.  A version's edges are listed in the order they were chosen: its
+first edge names its **main source**, the one that explains the most of it.
+
+**Diff base** (:func:`diff_base`): each version other than the origin is
+diffed against the origin when the origin is one of its sources, otherwise
+against its main source, and against the origin when it has no source at all
+(then the two may share no passage, and are aligned directly).  A copy of a
+spliced version thus shows what it changed against the version it copied,
+not "shares no text with the origin".
 """
 
 from __future__ import annotations
@@ -44,6 +52,31 @@ def covered_chars(spans: Iterable[tuple[int, int]]) -> int:
         total += end - max(start, reach)
         reach = end
     return total
+
+
+def diff_base(story: Story, member: str) -> str:
+    """The version ``member`` of ``story`` is diffed against (see the module docstring).
+
+    The origin when an edge runs from it to ``member`` or no edge reaches
+    ``member`` (and for the origin itself); otherwise the source of the first
+    edge reaching ``member``, its main source (a version's edges are listed
+    largest gain first).
+    """
+    if member not in story.members:
+        raise ValueError(f"{member!r} is not a member of {story.id or 'the story'}")
+    return diff_bases(story).get(member, story.origin)
+
+
+def diff_bases(story: Story) -> dict[str, str]:
+    """:func:`diff_base` of every member but the origin, in one pass over the edges."""
+    main: dict[str, str] = {}
+    from_origin: set[str] = set()
+    for edge in story.edges:
+        main.setdefault(edge.target, edge.source)
+        if edge.source == story.origin:
+            from_origin.add(edge.target)
+    return {m: story.origin if m in from_origin else main.get(m, story.origin)
+            for m in story.members if m != story.origin}
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -176,6 +209,8 @@ def _sortable(article: Article) -> str:
 def _derivation_edges(order: list[str],
                       spans: dict[tuple[str, str], list[tuple[int, int]]],
                       length: dict[str, int], params: TraceParams) -> list[DerivationEdge]:
+    """Edges of each version in ``order`` from earlier ones, a version's edges
+    together and largest gain first (:func:`diff_base` relies on it)."""
     edges = []
     for position, target in enumerate(order[1:], start=1):
         earlier = [m for m in order[:position] if (target, m) in spans]

@@ -23,7 +23,7 @@ from wiretrace.index.store import (
 from wiretrace.index.writer import Snapshot, text_hash
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import covered_chars
+from wiretrace.stories import covered_chars, diff_bases
 from wiretrace.text import tokenize
 
 
@@ -160,6 +160,8 @@ def stories(conn: sqlite3.Connection, limit: int, offset: int) -> list[Story]:
 
 def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
           story_id: str) -> tuple[Story, list[Diff]] | None:
+    """A story and the diff of each version against its base (``stories.diff_base``),
+    as a batch ``trace`` makes them."""
     row = conn.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
@@ -169,26 +171,31 @@ def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
         "WHERE m.story = ?", (story_id,)).fetchall())
     rows = load_docs(conn, docs_of.values())
     docs = {d: engine.Doc(d, r.article, r.seq, r.words) for d, r in rows.items()}
-    origin = docs_of[found.origin]
-    between = {(a, b): text for a, b, _, text in pair_rows(conn, [origin])}
+    bases = diff_bases(found)
     state = {"docs": docs, "params": params, "boilerplate": snap.boilerplate, "tokens": {}}
-    tokens_o = engine.tokens_of(state, origin)[0]
     diffs = []
     for member in found.members:
         if member == found.origin:
             continue
-        doc = docs_of[member]
-        text = between.get((origin, doc)) or between.get((doc, origin))
+        base, doc = docs_of[bases[member]], docs_of[member]
+        tokens_a = engine.tokens_of(state, base)[0]
         tokens_m = engine.tokens_of(state, doc)[0]
-        if text is None:  # linked only through other versions: align directly
-            aligned = engine.align_pairs([(origin, doc)], docs, snap.boilerplate, params)
+        stored = _pair_passages(conn, base, doc)
+        pair_passages = [] if stored is None else \
+            decode_passages(stored[2], docs[stored[0]].article.id, docs[stored[1]].article.id)
+        if not pair_passages:  # a version with no source, diffed against the origin: align
+            aligned = engine.align_pairs([(base, doc)], docs, snap.boilerplate, params)
             pair_passages = next(iter(aligned.values()), [])
-        else:
-            a, b = (origin, doc) if (origin, doc) in between else (doc, origin)
-            pair_passages = decode_passages(text, docs[a].article.id, docs[b].article.id)
-        diffs.append(diff_versions(docs[origin].article, tokens_o, docs[doc].article, tokens_m,
+        diffs.append(diff_versions(docs[base].article, tokens_a, docs[doc].article, tokens_m,
                                    pair_passages, params, story_id))
     return found, diffs
+
+
+def _pair_passages(conn: sqlite3.Connection, x: int, y: int) -> tuple[int, int, str] | None:
+    """``(a, b, passages JSON)`` of the stored pair of docs ``x`` and ``y``, either way round."""
+    row = conn.execute("SELECT a, b, passages FROM pairs WHERE (a = ? AND b = ?) "
+                       "OR (a = ? AND b = ?)", (x, y, y, x)).fetchone()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def search(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams, text: str,

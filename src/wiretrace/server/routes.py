@@ -164,7 +164,11 @@ async def stories(request: Request, limit: int = Query(50, ge=1, le=1000),
 
 
 @reads.get("/stories/{story_id}", tags=["stories"], response_model=s.StoryDetailOut,
-           summary="A story with its versions and their diffs against the origin")
+           summary="A story with its versions and their diffs",
+           description="Each version other than the origin is diffed against the origin "
+                       "when the origin is one of its sources (or it has none), otherwise "
+                       "against its main source, the version it took most text from: "
+                       "each diff's `a`.")
 async def story(request: Request, story_id: str = Path(min_length=1, max_length=200)) -> dict:
     row = await _service(request).run(_service(request).story, story_id)
     return _found(row, f"story {story_id!r}")

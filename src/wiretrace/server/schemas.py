@@ -185,7 +185,10 @@ class AddResponse(BaseModel):
 
 class StoryDetailOut(StoryOut):
     articles: list[MemberOut] = Field(description="the members, in the order of ``members``")
-    diffs: list[DiffOut] = Field(description="each member other than the origin against it")
+    diffs: list[DiffOut] = Field(description="each member other than the origin (``b``) "
+                                             "against ``a``: the origin when the origin is "
+                                             "one of its sources or it has none, otherwise "
+                                             "its main source (the first edge to it)")
 
 
 class StoryListOut(BaseModel):

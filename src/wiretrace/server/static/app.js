@@ -165,7 +165,7 @@ async function showStory(id) {
       const label = [el("strong", {}, m.title || m.id), " ",
         el("span", { class: "meta" }, [m.outlet, m.published, m.id].filter(Boolean).join(" · ")),
         " ", el("span", { class: "share" }, m.id === story.origin ? "origin"
-          : diff ? `${pct(diff.b_shared)} shared with the origin` : "")];
+          : diff ? `${pct(diff.b_shared)} shared with ${baseName(story, diff)}` : "")];
       if (m.version > 1) label.push(" ", el("span", { class: "meta" }, `version ${m.version}`));
       const attrs = { type: "button", class: "source", "data-id": m.id,
         onclick: () => showVersion(story, byId, m.id) };
@@ -176,7 +176,14 @@ async function showStory(id) {
   } catch (err) { showError(err); }
 }
 
-// One member of a story against the origin: reused passages, additions, drops.
+// What a member's diff is against (its "a"): the origin, or its main source when
+// the origin is not among its sources.
+function baseName(story, diff) {
+  return diff.a === story.origin ? "the origin" : `its source ${diff.a}`;
+}
+
+// One member of a story against the text it was diffed against (the diff's "a"):
+// reused passages, additions, drops.
 async function showVersion(story, byId, memberId) {
   document.querySelectorAll("#story-members button").forEach((b) =>
     b.classList.toggle("chosen", b.dataset.id === memberId));
@@ -184,7 +191,7 @@ async function showVersion(story, byId, memberId) {
   const changesList = $("diff-changes");
   changesList.replaceChildren();
   try {
-    const [a, b] = await Promise.all([api("GET", articlePath(story.origin)),
+    const [a, b] = await Promise.all([api("GET", articlePath(diff ? diff.a : story.origin)),
       api("GET", articlePath(memberId))]);
     if (!diff) {
       $("diff-summary").textContent = "The origin of the story; choose another article to " +
@@ -200,7 +207,8 @@ async function showVersion(story, byId, memberId) {
     }
     $("diff-summary").textContent = diff.summary;
     sideBySide($("story-compare"),
-      { title: `${a.title || a.id} (origin)`, text: a.text, meta: metaLine(a) },
+      { title: `${a.title || a.id} (${diff.a === story.origin ? "origin" : "source"})`,
+        text: a.text, meta: metaLine(a) },
       { title: b.title || b.id, text: b.text, meta: metaLine(b) }, diff.passages, changes);
     for (const v of diff.spelling_variants || []) {
       changesList.append(el("li", { class: "variant" }, el("strong", {}, "spelling"), " ",
