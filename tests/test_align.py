@@ -616,9 +616,8 @@ def test_compiled_anchor_runs_equal_their_definition():
         rng.shuffle(grams_b[: len(grams_b) // 4])
         ignore_a = rng.random(len(grams_a) + n - 1) < 0.05
         ignore_b = rng.random(len(grams_b) + n - 1) < 0.05
-        order_b = np.argsort(grams_b, kind="stable")
-        _, inverse, counts = np.unique(grams_a, return_inverse=True, return_counts=True)
-        runs = anchor_runs(grams_a, counts[inverse.ravel()], order_b, grams_b[order_b],
+        order_a, order_b = np.argsort(grams_a, kind="stable"), np.argsort(grams_b, kind="stable")
+        runs = anchor_runs(order_a, grams_a[order_a], order_b, grams_b[order_b],
                            ignore_a, ignore_b, n, 4, 3)
         expected = _runs_by_brute_force(grams_a.tolist(), grams_b.tolist(), ignore_a, ignore_b,
                                         n, 4, 3)

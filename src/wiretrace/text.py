@@ -156,6 +156,26 @@ def _codes(text: str) -> np.ndarray:
         return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array (``uint8`` where every one fits)."""
+    return _codes(text)
+
+
+def folded_code_points(codes: np.ndarray) -> np.ndarray:
+    """Each word character's case- and accent-folded code point, as in :attr:`Tokens.norms`.
+
+    ``codes`` come from :func:`code_points`; characters that are not word
+    characters become 0, those beyond the Basic Multilingual Plane stay as they are.
+    """
+    _, folded = _bmp_tables()
+    if codes.dtype == np.uint8:
+        return folded[codes]
+    out = codes.astype(np.uint64)
+    bmp = codes < 0x10000
+    out[bmp] = folded[codes[bmp]]
+    return out
+
+
 def _astral(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted code points above the BMP in ``codes`` and their packed class/code.
 

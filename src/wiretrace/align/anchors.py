@@ -5,10 +5,11 @@ n-gram two texts share becomes an anchor ``(i, j)``; anchors on one diagonal
 close together become a *run*.  Written with NumPy these were a dozen small
 array operations per pair, and on news-length texts the cost of each call,
 not the arithmetic, was most of the alignment of a large corpus; here they
-are one loop over the n-grams of a and one sort of the anchors.
+are one walk along both texts' sorted n-grams (a merge join, no binary
+searches) and one pass over the anchors, with no sorting.
 
-The results are exactly those of the NumPy formulation they replace: anchors
-ordered by ``i`` then ``j``, runs ordered by their start in a then in b.
+The results are exactly those of the NumPy formulation they replace: runs
+ordered by their start in a then in b.
 """
 
 from __future__ import annotations
@@ -20,78 +21,97 @@ import wiretrace.kernels  # noqa: F401  (imports numba without its half-second B
 
 
 @njit(cache=True, nogil=True)
-def anchor_runs(grams_a: np.ndarray, repeats_a: np.ndarray, order_b: np.ndarray,
+def anchor_runs(order_a: np.ndarray, sorted_a: np.ndarray, order_b: np.ndarray,
                 sorted_b: np.ndarray, ignore_a: np.ndarray, ignore_b: np.ndarray, n: int,
                 max_gap: int, max_repeats: int) -> np.ndarray:
     """Runs ``(a_first, a_end, b_first, b_end, words of a covered)`` as a ``(k, 5)`` array.
 
-    ``grams_a`` are a's n-gram hashes and ``repeats_a`` how often each occurs
-    in a; ``sorted_b`` are b's n-gram hashes sorted, ``order_b`` their
-    positions (stable order).  An n-gram more than ``max_repeats`` times in
-    either text anchors nothing; an anchor touching a token flagged in
+    ``sorted_a``/``sorted_b`` are each text's n-gram hashes sorted, and
+    ``order_a``/``order_b`` their positions (a stable sort: equal n-grams in
+    text order).  An n-gram more than ``max_repeats`` times in either text
+    anchors nothing; an anchor touching a token flagged in
     ``ignore_a``/``ignore_b`` (empty arrays: nothing flagged) is left out.
     Anchors on one diagonal at most ``max_gap`` words apart form one run.
+
+    The shared n-grams are found by walking both sorted lists at once; the
+    anchors are then bucketed by their position in a, so the runs come out
+    already in order without sorting anything.
     """
     use_ignore_a, use_ignore_b = len(ignore_a) > 0, len(ignore_b) > 0
-    # anchors, i ascending and j ascending within one i
-    capacity = 64
-    anchors_i = np.empty(capacity, dtype=np.int64)
-    anchors_j = np.empty(capacity, dtype=np.int64)
-    count = 0
-    for i in range(len(grams_a)):
-        if repeats_a[i] > max_repeats:
-            continue
-        lo = np.searchsorted(sorted_b, grams_a[i], side="left")
-        hi = np.searchsorted(sorted_b, grams_a[i], side="right")
-        if hi == lo or hi - lo > max_repeats:
-            continue
-        if use_ignore_a and (ignore_a[i] or ignore_a[i + n - 1]):
-            continue
-        for k in range(lo, hi):
-            j = order_b[k]
-            if use_ignore_b and (ignore_b[j] or ignore_b[j + n - 1]):
-                continue
-            if count == capacity:
-                capacity *= 2
-                anchors_i = np.concatenate((anchors_i, np.empty(capacity - count, np.int64)))
-                anchors_j = np.concatenate((anchors_j, np.empty(capacity - count, np.int64)))
-            anchors_i[count] = i
-            anchors_j[count] = j
-            count += 1
+    n_a, n_b = len(sorted_a), len(sorted_b)
+    # 1. anchors, bucketed by i: how many per i, then where each bucket starts
+    per_i = np.zeros(n_a + 1, dtype=np.int64)
+    x = y = 0
+    while x < n_a and y < n_b:
+        if sorted_a[x] < sorted_b[y]:
+            x += 1
+        elif sorted_b[y] < sorted_a[x]:
+            y += 1
+        else:
+            x_end, y_end = x + 1, y + 1
+            while x_end < n_a and sorted_a[x_end] == sorted_a[x]:
+                x_end += 1
+            while y_end < n_b and sorted_b[y_end] == sorted_b[y]:
+                y_end += 1
+            if x_end - x <= max_repeats and y_end - y <= max_repeats:
+                for xa in range(x, x_end):
+                    per_i[order_a[xa] + 1] += y_end - y
+            x, y = x_end, y_end
+    bucket = np.cumsum(per_i)
+    count = bucket[n_a]
     if count == 0:
         return np.empty((0, 5), dtype=np.int64)
-    anchors_i, anchors_j = anchors_i[:count], anchors_j[:count]
-    # group by diagonal, then by position in a: (diagonal, i) is unique
-    span = len(grams_a) + 1
-    keys = (anchors_i - anchors_j + len(sorted_b)) * span + anchors_i
-    order = np.argsort(keys)
+    anchor_j = np.empty(count, dtype=np.int64)
+    filled = bucket[:n_a].copy()
+    x = y = 0
+    while x < n_a and y < n_b:
+        if sorted_a[x] < sorted_b[y]:
+            x += 1
+        elif sorted_b[y] < sorted_a[x]:
+            y += 1
+        else:
+            x_end, y_end = x + 1, y + 1
+            while x_end < n_a and sorted_a[x_end] == sorted_a[x]:
+                x_end += 1
+            while y_end < n_b and sorted_b[y_end] == sorted_b[y]:
+                y_end += 1
+            if x_end - x <= max_repeats and y_end - y <= max_repeats:
+                for xa in range(x, x_end):
+                    i = order_a[xa]
+                    for yb in range(y, y_end):  # j ascending: the sort was stable
+                        anchor_j[filled[i]] = order_b[yb]
+                        filled[i] += 1
+            x, y = x_end, y_end
+    # 2. runs: anchors taken by i, then j; each diagonal remembers its open run
+    open_run = np.full(n_a + n_b + 1, -1, dtype=np.int64)
     runs = np.empty((count, 5), dtype=np.int64)
     n_runs = 0
-    first = 0
-    i_next = 0
-    for k in range(count):
-        i, j = anchors_i[order[k]], anchors_j[order[k]]
-        last = k + 1 == count
-        if not last:
-            i_next, j_next = anchors_i[order[k + 1]], anchors_j[order[k + 1]]
-            breaks = i_next - j_next != i - j or i_next - i > max_gap + n
-        else:
-            breaks = True
-        if k == first:
-            runs[n_runs, 0], runs[n_runs, 2], runs[n_runs, 4] = i, j, 0
-        # words of a each anchor adds: up to the next anchor of its run, n for the last
-        runs[n_runs, 4] += n if breaks else min(i_next - i, n)
-        if breaks:
-            runs[n_runs, 1], runs[n_runs, 3] = i + n, j + n
-            n_runs += 1
-            first = k + 1
-    runs = runs[:n_runs]
-    by_start = np.argsort(runs[:, 0] * (len(sorted_b) + 1) + runs[:, 2])
-    return runs[by_start]
+    for i in range(n_a):
+        if use_ignore_a and (ignore_a[i] or ignore_a[i + n - 1]):
+            continue
+        for k in range(bucket[i], bucket[i + 1]):
+            j = anchor_j[k]
+            if use_ignore_b and (ignore_b[j] or ignore_b[j + n - 1]):
+                continue
+            diagonal = i - j + n_b
+            r = open_run[diagonal]
+            if r >= 0 and i - (runs[r, 1] - n) <= max_gap + n:
+                # words of a each anchor adds: up to the next anchor of its run
+                runs[r, 4] += min(i - (runs[r, 1] - n), n) - n
+                runs[r, 1], runs[r, 3] = i + n, j + n
+                runs[r, 4] += n
+            else:
+                runs[n_runs, 0], runs[n_runs, 1] = i, i + n
+                runs[n_runs, 2], runs[n_runs, 3] = j, j + n
+                runs[n_runs, 4] = n
+                open_run[diagonal] = n_runs
+                n_runs += 1
+    return runs[:n_runs]
 
 
 def warm_up() -> None:
     """Compile (or load from the disk cache) the kernel, e.g. before forking workers."""
     grams = np.arange(4, dtype=np.uint64)
-    anchor_runs(grams, np.ones(4, np.int64), np.arange(4), grams, np.zeros(0, np.bool_),
-                np.zeros(0, np.bool_), 3, 12, 8)
+    order = np.arange(4, dtype=np.int64)
+    anchor_runs(order, grams, order, grams, np.zeros(0, np.bool_), np.zeros(0, np.bool_), 3,
+                12, 8)
