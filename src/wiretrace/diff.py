@@ -26,7 +26,7 @@ from wiretrace.align import similar_words
 from wiretrace.model import Article, Change, Diff, Passage, SpellingVariant, WordChange
 from wiretrace.params import TraceParams
 from wiretrace.stories import covered_chars
-from wiretrace.text import Tokens, paragraph_spans
+from wiretrace.text import Tokens, code_points, paragraph_spans
 
 
 def _paragraphs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
@@ -72,7 +72,9 @@ def word_changes(text_a: str, tokens_a: Tokens, span_a: tuple[int, int],
     a0, a1 = tokens_a.within(*span_a)
     b0, b1 = tokens_b.within(*span_b)
     changes = []
-    for op in Levenshtein.opcodes(tokens_a.norms[a0:a1], tokens_b.norms[b0:b1]):
+    # hashes stand for the normalised words (equal exactly when the words are)
+    for op in Levenshtein.opcodes(tokens_a.hashes[a0:a1].tolist(),
+                                  tokens_b.hashes[b0:b1].tolist()):
         if op.tag == "equal":
             continue
         i0, i1, j0, j1 = a0 + op.src_start, a0 + op.src_end, b0 + op.dest_start, b0 + op.dest_end
@@ -158,19 +160,21 @@ def _capitals(text: str, tokens: Tokens) -> np.ndarray:
     if "capitals" not in tokens.derived:
         starts = tokens.starts
         long_enough = np.flatnonzero(tokens.ends - starts >= 4)
-        firsts = np.frombuffer("".join(text[k] for k in starts[long_enough].tolist())
-                               .encode("utf-32-le"), dtype=np.uint32)
+        firsts = code_points(text)[starts[long_enough]]
         # ASCII capitals told apart without Python; other scripts ask str.isupper
-        maybe = long_enough[((firsts >= 65) & (firsts <= 90)) | (firsts > 127)]
-        tokens.derived["capitals"] = np.array(
-            [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(), strict=True)
-             if text[start].isupper()], dtype=np.int64)
+        ascii_capitals = long_enough[(firsts >= 65) & (firsts <= 90)]
+        maybe = long_enough[firsts > 127]
+        other_capitals = [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(),
+                                                strict=True) if text[start].isupper()]
+        tokens.derived["capitals"] = np.sort(np.concatenate(
+            [ascii_capitals, np.array(other_capitals, dtype=np.int64)])).astype(np.int64)
     return tokens.derived["capitals"]  # type: ignore[return-value]
 
 
 def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = None
-           ) -> dict[str, tuple[int, int]]:
-    """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere.
+           ) -> dict[str, tuple[int, int, int]]:
+    """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere:
+    normalised form -> (start, end, token hash).
 
     The names of a whole text are kept with its tokens: an origin is diffed
     against every other version of its story.
@@ -184,19 +188,23 @@ def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = Non
         lasts = np.searchsorted(capitals, np.searchsorted(tokens.ends, bounds[:, 1], "right"))
         capitals = np.concatenate([capitals[lo:hi] for lo, hi in
                                    zip(firsts.tolist(), lasts.tolist(), strict=True)])
-    found: dict[str, tuple[int, int]] = {}
-    norms = tokens.norms
-    for k, start, end in zip(capitals.tolist(), tokens.starts[capitals].tolist(),
-                             tokens.ends[capitals].tolist(), strict=True):
-        found.setdefault(norms[k], (start, end))
+    found: dict[str, tuple[int, int, int]] = {}
+    seen: set[int] = set()  # hashes: a word's normal form is made once
+    for k, start, end, word_hash in zip(capitals.tolist(), tokens.starts[capitals].tolist(),
+                                        tokens.ends[capitals].tolist(),
+                                        tokens.hashes[capitals].tolist(), strict=True):
+        if word_hash not in seen:
+            seen.add(word_hash)
+            found[tokens.norm(k)] = (start, end, word_hash)
     if within is None:
         tokens.derived["names"] = found
     return found
 
 
-def _vocabulary(tokens: Tokens) -> set[str]:
+def _vocabulary(tokens: Tokens) -> set[int]:
+    """Hashes of a text's normalised words."""
     if "vocabulary" not in tokens.derived:
-        tokens.derived["vocabulary"] = set(tokens.norms)
+        tokens.derived["vocabulary"] = set(tokens.hashes.tolist())
     return tokens.derived["vocabulary"]  # type: ignore[return-value]
 
 
@@ -215,7 +223,7 @@ def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
             continue
         vocabulary_there = _vocabulary(there[1])
         candidates = [(norm, span) for norm, span in _names(*here, pieces).items()
-                      if norm not in vocabulary_there and not norm.isdigit()]
+                      if span[2] not in vocabulary_there and not norm.isdigit()]
         others = _names(*there)
         if not candidates or not others:
             continue
@@ -229,8 +237,8 @@ def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
         matched_rows: set[int] = set()  # each word takes the first name it resembles
         rows, columns = np.nonzero(scores)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            (norm, (start, end)) = candidates[row]
-            other_norm, (o_start, o_end) = other_items[column]
+            (norm, (start, end, _)) = candidates[row]
+            other_norm, (o_start, o_end, _) = other_items[column]
             if min(len(norm), len(other_norm)) < 4 or other_norm.isdigit() \
                     or other_norm.startswith(norm) or norm.startswith(other_norm):
                 continue  # Nigeria/Nigerian: a derived word, not a respelling

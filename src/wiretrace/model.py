@@ -145,23 +145,27 @@ class PassageTable(Sequence[Passage]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def prepare_pair_lookup(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The sorted index :meth:`of_pair` reads (built on first use)."""
+    def prepare_pair_lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted index :meth:`of_pair` reads (built on first use): the
+        rows' order by pair key ``a * len(ids) + b``, and the keys in that order."""
         if self._pair_index is None:
-            order = np.lexsort((self.rows["b"], self.rows["a"]))
-            self._pair_index = (order, self.rows["a"][order], self.rows["b"][order])
+            keys = self.rows["a"].astype(np.int64) * max(1, len(self.ids)) + self.rows["b"]
+            order = np.argsort(keys, kind="stable")  # a pair's rows keep their order
+            self._pair_index = (order, keys[order])
         return self._pair_index
 
     def of_pair(self, a: int, b: int) -> list[Passage]:
         """Passages between articles number ``a`` and ``b``, as oriented when found."""
-        order, keys_a, keys_b = self.prepare_pair_lookup()
+        order, keys = self.prepare_pair_lookup()
+        ids, n = self.ids, max(1, len(self.ids))
         found: list[Passage] = []
         for x, y in ((a, b), (b, a)):
-            lo = np.searchsorted(keys_a, x, side="left")
-            hi = np.searchsorted(keys_a, x, side="right")
-            inner = lo + np.flatnonzero(keys_b[lo:hi] == y)
-            found += [self._passage(self.rows[k]) for k in order[inner]]
+            lo, hi = keys.searchsorted([x * n + y, x * n + y + 1]).tolist()
+            found += [Passage(ids[pa], a_start, a_end, ids[pb], b_start, b_end, score, matched)
+                      for pa, pb, a_start, a_end, b_start, b_end, score, matched
+                      in self.rows[order[lo:hi]].tolist()]
         return found
+
 
 @dataclass(frozen=True, slots=True)
 class DerivationEdge:

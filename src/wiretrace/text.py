@@ -132,6 +132,12 @@ class Tokens:
                                 zip(self.starts.tolist(), self.ends.tolist(), strict=True))
         return self._norms
 
+    def norm(self, k: int) -> str:
+        """Normalised form of token ``k`` alone (without making every token's)."""
+        if self._norms is not None:
+            return self._norms[k]
+        return self._text[int(self.starts[k]):int(self.ends[k])].translate(_fold_translation())
+
     def within(self, start: int, end: int) -> tuple[int, int]:
         """Indices ``(first, last)`` of the tokens lying wholly inside ``[start, end)``."""
         return (int(np.searchsorted(self.starts, start, side="left")),
