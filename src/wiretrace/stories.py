@@ -21,10 +21,13 @@ first edge names its **main source**, the one that explains the most of it.
 
 **Diff base** (:func:`diff_base`): each version other than the origin is
 diffed against the origin when the origin is one of its sources, otherwise
-against its main source, and against the origin when it has no source at all
-(then the two may share no passage, and are aligned directly).  A copy of a
-spliced version thus shows what it changed against the version it copied,
-not "shares no text with the origin".
+against its main source.  A version with no source (an article that only
+gave text to later ones, such as a second story's original joined by a
+splice) is diffed against the version that took the most from it, and only
+one with no edge at all against the origin (then the two may share no
+passage, and are aligned directly).  A copy of a spliced version thus shows
+what it changed against the version it copied, not "shares no text with the
+origin".
 """
 
 from __future__ import annotations
@@ -57,10 +60,11 @@ def covered_chars(spans: Iterable[tuple[int, int]]) -> int:
 def diff_base(story: Story, member: str) -> str:
     """The version ``member`` of ``story`` is diffed against (see the module docstring).
 
-    The origin when an edge runs from it to ``member`` or no edge reaches
-    ``member`` (and for the origin itself); otherwise the source of the first
-    edge reaching ``member``, its main source (a version's edges are listed
-    largest gain first).
+    The origin when an edge runs from it to ``member`` (and for the origin
+    itself); otherwise the source of the first edge reaching ``member``, its
+    main source (a version's edges are listed largest gain first); for a
+    version no edge reaches, the target of its edge with the most shared
+    characters; the origin for a version without any edge.
     """
     if member not in story.members:
         raise ValueError(f"{member!r} is not a member of {story.id or 'the story'}")
@@ -71,11 +75,16 @@ def diff_bases(story: Story) -> dict[str, str]:
     """:func:`diff_base` of every member but the origin, in one pass over the edges."""
     main: dict[str, str] = {}
     from_origin: set[str] = set()
+    # for versions no edge reaches: the version that took the most from each
+    largest_gift: dict[str, tuple[int, str]] = {}
     for edge in story.edges:
         main.setdefault(edge.target, edge.source)
         if edge.source == story.origin:
             from_origin.add(edge.target)
-    return {m: story.origin if m in from_origin else main.get(m, story.origin)
+        if edge.shared_chars > largest_gift.get(edge.source, (-1, ""))[0]:
+            largest_gift[edge.source] = (edge.shared_chars, edge.target)
+    return {m: story.origin if m in from_origin
+            else main.get(m) or largest_gift.get(m, (0, story.origin))[1]
             for m in story.members if m != story.origin}
 
 
