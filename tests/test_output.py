@@ -185,3 +185,20 @@ def test_passage_lines_equal_the_generic_rows_byte_for_byte():
         lines = list(passage_lines(result))
         assert lines == [dumps(passage_row(p, articles)) for p in passages]
         assert json.loads(lines[0])["a_text"] == texts["é-1"][:20]
+
+
+def test_passages_written_by_several_workers_equal_the_lines(tmp_path, monkeypatch):
+    import wiretrace.output as output
+    from wiretrace.store import as_store
+
+    articles = as_store([Article(f"art-{k}", f"Text number {k} “quoted” é\n" * (k + 1))
+                         for k in range(30)])
+    passages = [Passage(f"art-{k}", 0, 12 + k, f"art-{k + 1}", 2, 9, 0.5, k)
+                for k in range(29)]
+    result = TraceResult(articles, passages, [], [], [])
+    expected = "".join(line + "\n" for line in output.passage_lines(result))
+    monkeypatch.setattr(output, "PASSAGES_PER_BLOCK", 4)  # eight blocks over two workers
+    for workers in (1, 2):
+        output.write_passages(result, tmp_path / f"p{workers}.jsonl", workers)
+        assert (tmp_path / f"p{workers}.jsonl").read_text(encoding="utf-8") == expected
+    assert expected.count("\n") == 29 and "art-28" in expected

@@ -173,7 +173,13 @@ def test_article_store_round_trips_every_field(tmp_path):
     assert "n5" in store and "missing" not in store and store.get("missing") is None
     assert [(r.record_id, r.reason.split(" ")[0]) for r in store.duplicates] == [
         ("plain", "duplicate"), ("bad", "invalid")]
+    # whole-store reads, a batch at a time, give what single reads give
+    kept = [store.at(k) for k in range(len(store))]
+    assert list(store.values()) == kept and [a for _, a in store.items()] == kept
+    assert [i for i, _ in store.items()] == store.ids
+    assert store.lengths().tolist() == [len(a.text) for a in kept]
     assert len(ArticleStore.build([], tmp_path)) == 0
+    assert ArticleStore.build([], tmp_path).lengths().tolist() == []
 
 
 def test_trace_result_articles_read_like_a_dict(bbc):

@@ -276,7 +276,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
                  "params": dataclasses.asdict(params),
                  "wall_seconds": round(time.perf_counter() - started, 3)}
         written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
-                                diffs_written=True)
+                                diffs_written=True, workers=result.stats["workers"])
         if not args.no_report:
             from wiretrace.report import write_report
 

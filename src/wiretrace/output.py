@@ -38,6 +38,7 @@ from typing import IO, Any
 import numpy as np
 
 from wiretrace.model import Article, Passage, PassageTable, TraceResult
+from wiretrace.parallel import STATE, map_chunks
 from wiretrace.store import ArticleStore
 
 __all__ = [
@@ -108,6 +109,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+PASSAGES_PER_BLOCK = 20_000  # lines a worker formats at a time
 _quote = json.encoder.encode_basestring  # a JSON string, as dumps writes it (not ASCII-escaped)
 
 
@@ -179,20 +181,49 @@ def passage_lines(result: TraceResult) -> Iterator[str]:
     table's plain values, without a row object or a generic encoder per
     row, is what keeps writing them from taking longer than finding them.
     """
-    ids = list(result.articles)
-    if isinstance(result.articles, ArticleStore):  # read from the store, a few at a time
-        text_of = functools.lru_cache(maxsize=4096)(result.articles.text)
-    else:
-        text_of = [article.text for article in result.articles.values()].__getitem__
-    table = result.passages if isinstance(result.passages, PassageTable) else \
-        PassageTable.from_passages(result.passages, ids)
-    quoted_ids = [_quote(article_id) for article_id in table.ids]
-    for a, b, a0, a1, b0, b1, score, matched in table.rows.tolist():
+    table, text_of = _passage_table(result), _text_reader(result.articles)
+    yield from _lines(table.rows, [_quote(article_id) for article_id in table.ids], text_of)
+
+
+def _passage_table(result: TraceResult) -> PassageTable:
+    return result.passages if isinstance(result.passages, PassageTable) else \
+        PassageTable.from_passages(result.passages, list(result.articles))
+
+
+def _text_reader(articles: Mapping[str, Article]) -> Callable[[int], str]:
+    """Text of article number ``k``; from a store, decoded a few at a time."""
+    if isinstance(articles, ArticleStore):
+        return functools.lru_cache(maxsize=4096)(articles.text)
+    return [article.text for article in articles.values()].__getitem__
+
+
+def _lines(rows: np.ndarray, quoted_ids: list[str], text_of: Callable[[int], str]
+           ) -> Iterator[str]:
+    for a, b, a0, a1, b0, b1, score, matched in rows.tolist():
         yield (f'{{"a": {quoted_ids[a]}, "a_start": {a0}, "a_end": {a1}, '
                f'"b": {quoted_ids[b]}, "b_start": {b0}, "b_end": {b1}, '
                f'"score": {score!r}, "matched_words": {matched}, '
                f'"a_text": {_quote(text_of(a)[a0:a1])}, '
                f'"b_text": {_quote(text_of(b)[b0:b1])}}}')
+
+
+def _passage_block(rows: np.ndarray) -> list[str]:
+    """The lines of some passage rows, as one string (in a worker, see parallel.py)."""
+    if "text_of" not in STATE:
+        STATE["text_of"] = _text_reader(STATE["articles"])
+    return ["".join(line + "\n" for line in _lines(rows, STATE["quoted_ids"],
+                                                    STATE["text_of"]))]
+
+
+def write_passages(result: TraceResult, path: str | os.PathLike, workers: int = 1) -> None:
+    """``passages.jsonl`` (the lines of :func:`passage_lines`), formatted on ``workers``
+    processes: at a million articles there are millions of lines to format."""
+    table = _passage_table(result)
+    state = {"articles": result.articles,
+             "quoted_ids": [_quote(article_id) for article_id in table.ids]}
+    with atomic_open(path) as fh:
+        for block in map_chunks(_passage_block, table.rows, workers, PASSAGES_PER_BLOCK, state):
+            fh.write(block[0])
 
 
 def shared_shares(result: TraceResult) -> dict[str, float]:
@@ -212,11 +243,12 @@ def shared_shares(result: TraceResult) -> dict[str, float]:
     reach = np.concatenate([[np.iinfo(np.int64).min], np.maximum.accumulate(ends)[:-1]])
     gained = np.maximum(0, ends - np.maximum(starts, reach))
     covered = np.bincount(article, weights=gained, minlength=len(ids))
-    shares = {}
-    for k, (article_id, art) in enumerate(result.articles.items()):
-        length = len(art.text)
-        shares[article_id] = round(min(1.0, covered[k] / length), 4) if length else 0.0
-    return shares
+    if isinstance(result.articles, ArticleStore):
+        lengths = result.articles.lengths().tolist()
+    else:
+        lengths = [len(article.text) for article in result.articles.values()]
+    return {article_id: round(min(1.0, covered[k] / length), 4) if length else 0.0
+            for k, (article_id, length) in enumerate(zip(ids, lengths, strict=True))}
 
 
 def article_rows(result: TraceResult) -> Iterator[dict]:
@@ -300,13 +332,13 @@ def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict
 
 def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool = False,
                   extra: Mapping[str, Any] | None = None,
-                  diffs_written: bool = False) -> dict[str, Path]:
+                  diffs_written: bool = False, workers: int = 1) -> dict[str, Path]:
     """Write the result files of ``result`` into ``out_dir`` (created if needed).
 
     ``extra`` keys (e.g. parameters, wall time, inputs) are added to
     ``summary.json``.  ``diffs_written`` says ``diffs.jsonl`` was written as
-    the diffs were made (``trace(diff_sink=...)``).  Returns ``{file name:
-    path}`` of every file written.
+    the diffs were made (``trace(diff_sink=...)``); ``workers`` processes
+    format the passages.  Returns ``{file name: path}`` of every file written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -318,10 +350,7 @@ def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool
 
     articles = list(article_rows(result))
     jsonl("articles.jsonl", articles)
-    with atomic_open(out / "passages.jsonl") as fh:
-        for line in passage_lines(result):
-            fh.write(line)
-            fh.write("\n")
+    write_passages(result, out / "passages.jsonl", workers)
     written["passages.jsonl"] = out / "passages.jsonl"
     jsonl("stories.jsonl", (s.to_dict() for s in result.stories))
     if diffs_written:

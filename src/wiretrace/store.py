@@ -113,12 +113,25 @@ class ArticleStore(Mapping[str, Article]):
         """Article ``number``."""
         batch, row = divmod(number, BATCH_ARTICLES)
         record = self._batches[batch]
-        values = [record.column(k)[row].as_py() for k in range(len(_SCHEMA))]
-        published = values[5]
-        return Article(id=values[0], text=values[1], title=values[2], outlet=values[3],
-                       url=values[4],
-                       published=datetime.fromisoformat(published) if published else None,
-                       origin=values[6])
+        return _article([record.column(k)[row].as_py() for k in range(len(_SCHEMA))])
+
+    def lengths(self) -> np.ndarray:
+        """Characters of every article's text, by number."""
+        import pyarrow.compute as pc
+
+        return np.concatenate([pc.utf8_length(b.column(1)).to_numpy(zero_copy_only=False)
+                               for b in self._batches] or [np.zeros(0, dtype=np.int64)]
+                              ).astype(np.int64)
+
+    def values(self) -> Iterator[Article]:  # type: ignore[override]
+        """Every article in input order, converted a batch at a time (fast)."""
+        for batch in self._batches:
+            yield from map(_article, zip(*(batch.column(k).to_pylist()
+                                           for k in range(len(_SCHEMA))), strict=True))
+
+    def items(self) -> Iterator[tuple[str, Article]]:  # type: ignore[override]
+        for article in self.values():
+            yield article.id, article
 
     def number(self, article_id: str) -> int:
         return self._number[article_id]
@@ -136,6 +149,15 @@ class ArticleStore(Mapping[str, Article]):
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def _article(values: list | tuple) -> Article:
+    """An article from a stored row's values, in schema order."""
+    published = values[5]
+    return Article(id=values[0], text=values[1], title=values[2], outlet=values[3],
+                   url=values[4],
+                   published=datetime.fromisoformat(published) if published else None,
+                   origin=values[6])
 
 
 def _row(article: Article) -> tuple:
