@@ -187,11 +187,11 @@ def _story(members: list[str], spans: dict[tuple[str, str], list[tuple[int, int]
     """The origin, version order and derivation edges of one group of linked articles."""
     articles = {m: articles[m] for m in members}  # each read once (a store builds them)
     length = {m: max(1, len(articles[m].text)) for m in members}
-    explained = {
-        m: covered_chars(s for other in members if other != m
-                         for s in spans.get((m, other), ())) / length[m]
-        for m in members
-    }
+    own_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (m, other), pair_spans in spans.items():
+        if other != m:
+            own_spans[m] += pair_spans
+    explained = {m: covered_chars(own_spans[m]) / length[m] for m in members}
     dated = [m for m in members if articles[m].published is not None]
     if dated:
         origin = min(dated, key=lambda m: (_sortable(articles[m]), explained[m], m))
@@ -221,14 +221,18 @@ def _derivation_edges(order: list[str],
     """Edges of each version in ``order`` from earlier ones, a version's edges
     together and largest gain first (:func:`diff_base` relies on it)."""
     edges = []
+    rank = {m: k for k, m in enumerate(order)}
+    partners: dict[str, list[str]] = defaultdict(list)
+    for target, m in spans:
+        partners[target].append(m)
     for position, target in enumerate(order[1:], start=1):
-        earlier = [m for m in order[:position] if (target, m) in spans]
+        earlier = sorted((m for m in partners[target] if rank[m] < position), key=rank.__getitem__)
         explained: list[tuple[int, int]] = []
         while earlier:
             already = covered_chars(explained)
             gains = {m: covered_chars(explained + spans[(target, m)]) - already
                      for m in earlier}
-            best = max(earlier, key=lambda m: (gains[m], -order.index(m)))
+            best = max(earlier, key=lambda m: (gains[m], -rank[m]))
             new_chars = gains[best]
             if new_chars < params.min_passage_chars:
                 break
