@@ -187,3 +187,16 @@ def test_trace_result_articles_read_like_a_dict(bbc):
     result = wiretrace.trace(articles, workers=1)
     assert dict(result.articles) == {a.id: a for a in articles}
     assert result.articles["copy"].text == articles[1].text
+
+
+def test_in_sorted_equals_isin():
+    from wiretrace.text import in_sorted
+
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 7, 500):
+        known = np.unique(rng.integers(0, 1000, size=size).astype(np.uint64))
+        values = rng.integers(0, 1100, size=300).astype(np.uint64)  # some above every known
+        assert np.array_equal(in_sorted(values, known), np.isin(values, known))
+    assert in_sorted(np.zeros(0, dtype=np.uint64), known).tolist() == []
+    assert in_sorted(np.array([2**64 - 1], dtype=np.uint64),
+                     np.array([3, 2**64 - 1], dtype=np.uint64)).tolist() == [True]

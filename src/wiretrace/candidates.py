@@ -25,7 +25,7 @@ import numpy as np
 
 from wiretrace.fingerprint import SHINGLE_BITS
 from wiretrace.seed_index import SeedIndex
-from wiretrace.text import ngram_hashes
+from wiretrace.text import in_sorted, ngram_hashes
 
 
 def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min_shared: int
@@ -57,7 +57,7 @@ def boilerplate_mask(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,
     if len(boilerplate) == 0:
         return None
     grams = ngram_hashes(word_hashes, n) >> np.uint64(64 - SHINGLE_BITS)  # as shingles
-    hits = np.flatnonzero(np.isin(grams, boilerplate, assume_unique=False))
+    hits = np.flatnonzero(in_sorted(grams, boilerplate))
     if len(hits) == 0:
         return None
     mask = np.zeros(len(word_hashes), dtype=bool)

@@ -85,16 +85,23 @@ def candidate_pairs(seeds: SeedIndex, signatures: np.ndarray, non_empty: np.ndar
 
 # --- work done per article or per pair, in worker processes (see parallel.py)
 
-def _tokens(k: int) -> tuple[Tokens, np.ndarray | None]:
-    """Tokens of article ``k`` and its boilerplate mask, kept for its next pairs."""
+def _tokens(k: int) -> Tokens:
+    """Tokens of article ``k``, kept for its next pairs."""
     cache = STATE["token_cache"]
     if k not in cache:
         if len(cache) >= TOKEN_CACHE_SIZE:
             cache.pop(next(iter(cache)))
-        tokens = tokenize(STATE["articles"].text(k))
-        cache[k] = (tokens, boilerplate_mask(tokens.hashes, STATE["params"].seed_ngram,
-                                             STATE["boilerplate"]))
+        cache[k] = tokenize(STATE["articles"].text(k))
     return cache[k]
+
+
+def _boilerplate(tokens: Tokens) -> np.ndarray | None:
+    """The article's boilerplate mask (see :func:`.candidates.boilerplate_mask`), kept
+    with its tokens."""
+    if "boilerplate" not in tokens.derived:
+        tokens.derived["boilerplate"] = boilerplate_mask(
+            tokens.hashes, STATE["params"].seed_ngram, STATE["boilerplate"])
+    return tokens.derived["boilerplate"]  # type: ignore[return-value]
 
 
 def _fingerprint_chunk(indices: list[int]
@@ -116,9 +123,9 @@ def _align_chunk(pairs: np.ndarray) -> np.ndarray:
     store, params = STATE["articles"], STATE["params"]
     rows = []
     for i, j in pairs.tolist():
-        (tokens_i, ignore_i), (tokens_j, ignore_j) = _tokens(i), _tokens(j)
+        tokens_i, tokens_j = _tokens(i), _tokens(j)
         for s in align_tokens(store.text(i), tokens_i, store.text(j), tokens_j, params,
-                              ignore_i, ignore_j):
+                              _boilerplate(tokens_i), _boilerplate(tokens_j)):
             rows.append((i, j, s.a_start, s.a_end, s.b_start, s.b_end, s.score,
                          s.matched_words))
     return np.array(rows, dtype=PASSAGE_DTYPE)
@@ -130,12 +137,12 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
     store, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
     out = []
     for story_id, base, member in jobs:
-        (tokens_a, ignore_a), (tokens_m, ignore_m) = _tokens(base), _tokens(member)
+        tokens_a, tokens_m = _tokens(base), _tokens(member)
         article_a, article_m = store.at(base), store.at(member)
         between = passages.of_pair(base, member)
-        if not between:  # a version with no source, diffed against the origin: align directly
+        if not between:  # a version with no edge, diffed against the origin: align directly
             between = align_articles(article_a, tokens_a, article_m, tokens_m, params,
-                                     ignore_a, ignore_m)
+                                     _boilerplate(tokens_a), _boilerplate(tokens_m))
         out.append(diff_versions(article_a, tokens_a, article_m, tokens_m,
                                  between, params, story_id))
     return out

@@ -22,7 +22,7 @@ from numba import njit
 
 import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
 from wiretrace.align.sentences import STOP_WORDS
-from wiretrace.text import Tokens, code_points, folded_code_points, tokenize
+from wiretrace.text import Tokens, code_points, folded_code_points, in_sorted, tokenize
 
 _stop_hashes: np.ndarray | None = None
 
@@ -59,7 +59,7 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
     codes = code_points(text)
     newlines = np.concatenate([[0], np.cumsum(codes == 10)])
     line = newlines[starts].astype(np.int64)
-    stop = np.isin(tokens.hashes, _stop_word_hashes())
+    stop = in_sorted(tokens.hashes, _stop_word_hashes())
     folded = folded_code_points(codes)
     if len(codes) and int(codes.max()) >= 0x10000:  # rare: let Python judge
         norms = tokens.norms
