@@ -328,3 +328,19 @@ def test_large_results_show_the_largest_stories_only() -> None:
     html = render_report(TraceResult(articles, [], stories, [], []), max_stories=4)
     assert "The 4 largest of 6 stories are shown" in html
     assert html.count('<section class="story"') == 4
+
+
+def test_large_stories_show_their_first_versions_side_by_side(monkeypatch) -> None:
+    import wiretrace.report as report
+
+    articles = {f"x{k}": Article(f"x{k}", f"Text number {k} of a long series.") for k in range(6)}
+    story = Story("story-1", list(articles), "x0", "input order")
+    diffs = [Diff("story-1", "x0", f"x{k}", 0.5, 0.5, summary=f"summary of x{k}")
+             for k in range(1, 6)]
+    monkeypatch.setattr(report, "MAX_VERSIONS", 2)
+    html = render_report(TraceResult(articles, [], [story], diffs, []))
+    assert html.count('<article class="pair"') == 2
+    assert "3 more versions" in html
+    for k in (3, 4, 5):  # the rest, one line each with their diff's summary
+        assert f"summary of x{k}" in html and f'data-version="x{k}"' not in html
+    assert_balanced(html)

@@ -305,6 +305,14 @@ class _Renderer:
         note = f'<p class="note">{undated} undated.</p>' if undated else ""
         return f'<div class="timeline" role="list">{"".join(rows)}</div>{note}'
 
+    def version_row(self, story: Story, version: str) -> str:
+        """One line for a version not shown side by side: its base and diff summary."""
+        diff = self.diffs.get((story.id, version)) or self.diffs.get((None, version))
+        base = diff.a if diff is not None else diff_base(story, version)
+        summary = diff.summary if diff is not None else "no diff kept"
+        return (f"<tr><td>{_name(self.r, version)}</td><td>{_e(base)}</td>"
+                f"<td>{_e(summary)}</td></tr>")
+
     def story(self, index: int, story: Story) -> str:
         r = self.r
         versions = [m for m in dict.fromkeys(story.members) if m != story.origin]
@@ -321,9 +329,15 @@ class _Renderer:
             edges = ("<details><summary>How the text travelled</summary><table><tr>"
                      "<th>from</th><th>to</th><th>share of target</th><th>share of source</th>"
                      f"<th>shared chars</th></tr>{rows}</table></details>")
-        pairs = "".join(self.pair(story, v) for v in versions)
+        pairs = "".join(self.pair(story, v) for v in versions[:MAX_VERSIONS])
         if not pairs:
             pairs = '<p class="note">Only one article: nothing to compare.</p>'
+        if len(versions) > MAX_VERSIONS:
+            rows = "".join(self.version_row(story, v) for v in versions[MAX_VERSIONS:])
+            pairs += (f"<details><summary>{_n(len(versions) - MAX_VERSIONS, 'more version')}"
+                      " (diffs.jsonl has each in full)</summary><table><tr><th>version</th>"
+                      f"<th>diffed against</th><th>what changed</th></tr>{rows}</table>"
+                      "</details>")
         return (f'<section class="story" id="{_anchor(index, story.id)}">'
                 f"<h2>Story {_e(story.id)}</h2>"
                 f"<p class=\"meta\">{_n(len(story.members), 'article')}"
@@ -331,8 +345,10 @@ class _Renderer:
                 f"{self.timeline(story)}{edges}{pairs}</section>")
 
 
-# A page a browser opens quickly: the largest stories in full, long lists cut.
+# A page a browser opens quickly: the largest stories, the first versions of
+# each side by side (the others one line each), long lists cut.
 MAX_STORIES = 200
+MAX_VERSIONS = 12
 MAX_LISTED = 2000
 
 
@@ -340,9 +356,10 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
                   max_stories: int = MAX_STORIES) -> str:
     """The whole report as one self-contained HTML page.
 
-    The ``max_stories`` largest stories are shown in full (a page with every
-    story of a million articles would not open); all of them are in
-    ``stories.jsonl``.
+    The ``max_stories`` largest stories are shown, the first ``MAX_VERSIONS``
+    versions of each side by side and the others one line each (a page with
+    every story of a million articles would not open); all of them are in
+    ``stories.jsonl`` and ``diffs.jsonl``.
     """
     r = _Renderer(result)
     stories = sorted(result.stories, key=lambda s: (-len(s.members), s.id))
