@@ -37,6 +37,13 @@ def map_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequen
     worker.  Small inputs run in this process: starting workers costs more.
     """
     chunks = [items[k:k + chunk_size] for k in range(0, len(items), chunk_size)]
+    yield from map_chunk_list(function, chunks, workers, state)
+
+
+def map_chunk_list(function: Callable[[Sequence[Item]], list[Result]],
+                   chunks: Sequence[Sequence[Item]], workers: int,
+                   state: dict[str, Any]) -> Iterator[list[Result]]:
+    """Like :func:`map_chunks`, over chunks the caller cut (e.g. at group boundaries)."""
     STATE.clear()
     STATE.update(state)
     try:

@@ -37,7 +37,7 @@ from wiretrace.model import (
     Rejected,
     TraceResult,
 )
-from wiretrace.parallel import STATE, default_workers, map_chunks
+from wiretrace.parallel import STATE, default_workers, map_chunk_list, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.seed_index import SeedIndex
 from wiretrace.store import ArticleStore, as_store
@@ -48,6 +48,8 @@ Progress = Callable[[str, int, int], None]
 # Tokenised articles a worker keeps for their next pairs (pairs come grouped
 # by connected articles, so tokens are reused soon or not at all).
 TOKEN_CACHE_SIZE = 2048
+# Pairs aligned per chunk of work, at least (whole connected groups are kept together).
+PAIRS_PER_CHUNK = 200
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -171,15 +173,25 @@ def _align_pairs(pairs: np.ndarray, representative: np.ndarray, state: dict, wor
     text_pairs, pair_to_text = np.unique(representative[pairs[:, 0]] * n
                                          + representative[pairs[:, 1]], return_inverse=True)
     distinct = np.stack([text_pairs // n, text_pairs % n], axis=1)
-    # pairs of one connected group one after the other: a worker then prepares
-    # each article's tokens, sentences and anchors about once
+    # pairs of one connected group one after the other, and a group never
+    # split between chunks: one worker then prepares each article's tokens,
+    # sentences and anchors once
     group = connected_components(n, distinct[:, 0], distinct[:, 1])
     distinct = distinct[np.lexsort((distinct[:, 1], distinct[:, 0], group[distinct[:, 0]]))]
+    group_of_pair = group[distinct[:, 0]]
+    group_starts = np.flatnonzero(np.concatenate([[True], group_of_pair[1:]
+                                                  != group_of_pair[:-1]]))[1:].tolist()
+    chunks, start = [], 0
+    for end in group_starts + [len(distinct)]:
+        if end - start >= PAIRS_PER_CHUNK or end == len(distinct):
+            chunks.append(distinct[start:end])
+            start = end
     found: list[np.ndarray] = []
     done = 0
-    for chunk_rows in map_chunks(_align_chunk, distinct, workers, 200, state):
+    for chunk, chunk_rows in zip(chunks, map_chunk_list(_align_chunk, chunks, workers, state),
+                                 strict=True):
         found.append(chunk_rows)
-        done = min(done + 200, len(distinct))
+        done += len(chunk)
         progress("align", done, len(distinct))
     rows = np.concatenate(found) if found else np.empty(0, dtype=PASSAGE_DTYPE)
     # back in text pair order (stable: a pair's passages keep their order), then
