@@ -25,6 +25,7 @@ import numpy as np
 
 from wiretrace import kernels
 from wiretrace.align import align_tokens, anchors
+from wiretrace.align import warm_up as warm_up_alignment
 from wiretrace.candidates import boilerplate_mask, lsh_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash_flat, shingles_batch
@@ -50,6 +51,7 @@ Progress = Callable[[str, int, int], None]
 TOKEN_CACHE_SIZE = 2048
 # Pairs aligned per chunk of work, at least (whole connected groups are kept together).
 PAIRS_PER_CHUNK = 200
+DIFFS_PER_CHUNK = 100  # story versions diffed per chunk of work, at least
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -237,6 +239,7 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     if ids:  # compiled once here, not once in every forked worker
         kernels.warm_up()
         anchors.warm_up()
+        warm_up_alignment()
     state = {"articles": store, "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 
@@ -268,24 +271,28 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     stories = build_stories(store, passages, params, word_counts, workers)
     kept_stories = {s.id for s in (stories if keep_diffs is None else stories[:keep_diffs])}
     # each version against its base: the origin when the origin is one of its
-    # sources (or it has none), else its main source (stories.diff_base)
-    jobs = []
+    # sources, else its main source (stories.diff_base); a story's versions in
+    # one chunk, so one worker prepares its articles
+    chunks: list[list[tuple[str, int, int]]] = [[]]
     for story in stories:
+        if len(chunks[-1]) >= DIFFS_PER_CHUNK:
+            chunks.append([])
         bases = diff_bases(story)
-        jobs += [(story.id, store.number(bases[member]), store.number(member))
-                 for member in story.members if member != story.origin]
+        chunks[-1] += [(story.id, store.number(bases[member]), store.number(member))
+                       for member in story.members if member != story.origin]
+    n_jobs = sum(len(chunk) for chunk in chunks)
     passages.prepare_pair_lookup()  # once, before the workers start
     state["passages"] = passages
     diffs: list[Diff] = []
     done = 0
-    for chunk in map_chunks(_diff_chunk, jobs, workers, 100, state):
+    for chunk in map_chunk_list(_diff_chunk, [c for c in chunks if c], workers, state):
         for diff in chunk:
             if diff_sink is not None:
                 diff_sink(diff)
             if diff_sink is None or diff.story in kept_stories:
                 diffs.append(diff)
         done += len(chunk)
-        progress("diff", done, len(jobs))
+        progress("diff", done, n_jobs)
 
     stats = {
         "articles": len(store),
