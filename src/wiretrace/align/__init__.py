@@ -13,12 +13,15 @@ Passages from both that overlap on both sides merge into one (an exact chain
 inside a reworded paragraph widens to the whole paragraph).  Every passage
 is then scored the same way: ``matched_words`` is the longest common
 subsequence of the two sides' words, ``score`` that over the longer side.
+
+A pair costs a fraction of a millisecond, and a large corpus has millions of
+candidate pairs: every stage's inner work is compiled (numba), one call per
+pair or per text, and :func:`warm_up` loads it all before worker processes fork.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from rapidfuzz.distance import LCSseq
 
 from wiretrace.align.chains import AlignedSpan, _overlap, chain_passages, similar_words
 from wiretrace.align.clusters import (
@@ -27,6 +30,7 @@ from wiretrace.align.clusters import (
     unmatched_block,
     validated_fragments,
 )
+from wiretrace.align.passages import scored_passages, span_lcs
 from wiretrace.align.sentences import (
     Sentences,
     fragment_similarity,
@@ -34,10 +38,11 @@ from wiretrace.align.sentences import (
     similar_sentences,
     split_sentences,
 )
+from wiretrace.align.similarity import chain_seeds, mostly_ignored
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens
 
-__all__ = ["AlignedSpan", "align_tokens", "similar_words"]
+__all__ = ["AlignedSpan", "align_tokens", "similar_words", "warm_up"]
 
 Span = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end (characters)
 
@@ -59,16 +64,6 @@ EXACT_DOMINANT = 0.9
 JOIN_GAP_CHARS = 250
 
 
-def _rows_overlapping(sentences: Sentences, start: int, end: int) -> range:
-    """Sentences of which ``[start, end)`` covers at least half."""
-    first = int(np.searchsorted(sentences.ends, start, side="right"))
-    last = int(np.searchsorted(sentences.starts, end, side="left"))
-    rows = [row for row in range(first, last)
-            if 2 * _overlap(start, end, int(sentences.starts[row]), int(sentences.ends[row]))
-            >= sentences.ends[row] - sentences.starts[row]]
-    return range(rows[0], rows[-1] + 1) if rows else range(0)
-
-
 def _sentences(text: str, tokens: Tokens) -> Sentences:
     """Sentences of a text, kept with its tokens for the next pairs it takes part in."""
     if "sentences" not in tokens.derived:
@@ -84,18 +79,12 @@ def _seeds_from_chains(chains: list[AlignedSpan], sentences_a: Sentences,
     the sentence of b holding the chain's counterpart of its covered part's
     middle (chains run along the diagonal, so offsets map in proportion).
     """
-    seeds = set()
-    for chain in chains:
-        a_length = max(1, chain.a_end - chain.a_start)
-        ratio = (chain.b_end - chain.b_start) / a_length
-        for i in _rows_overlapping(sentences_a, chain.a_start, chain.a_end):
-            covered_start = max(chain.a_start, int(sentences_a.starts[i]))
-            covered_end = min(chain.a_end, int(sentences_a.ends[i]))
-            middle_b = chain.b_start + ((covered_start + covered_end) / 2 - chain.a_start) * ratio
-            j = int(np.searchsorted(sentences_b.ends, middle_b, side="right"))
-            if j < len(sentences_b) and sentences_b.starts[j] <= middle_b:
-                seeds.add((i, j))
-    return seeds
+    if not chains:
+        return set()
+    spans = np.array([(c.a_start, c.a_end, c.b_start, c.b_end) for c in chains], dtype=np.int64)
+    seeds = chain_seeds(spans, sentences_a.starts, sentences_a.ends, sentences_b.starts,
+                        sentences_b.ends)
+    return set(zip(seeds[:, 0].tolist(), seeds[:, 1].tolist(), strict=True))
 
 
 def _condensed(cluster: list[tuple[int, int]]) -> bool:
@@ -117,56 +106,11 @@ def _condensed(cluster: list[tuple[int, int]]) -> bool:
 
 
 def _boilerplate_rows(sentences: Sentences, ignore: np.ndarray | None) -> set[int]:
+    """Sentences more than half of whose tokens are flagged as boilerplate."""
     if ignore is None:
         return set()
-    return {row for row in range(len(sentences))
-            if sentences.token_end[row] > sentences.token_first[row]
-            and ignore[sentences.token_first[row]:sentences.token_end[row]].mean() > 0.5}
-
-
-def _union(x: Span | None, y: Span | None) -> Span | None:
-    if x is None or y is None:
-        return x or y
-    return (min(x[0], y[0]), max(x[1], y[1]), min(x[2], y[2]), max(x[3], y[3]))
-
-
-def _merge_overlapping(spans: list[tuple[Span, bool]]) -> list[tuple[Span, bool]]:
-    """Union of spans overlapping on both sides; the flag says "has exact wording".
-
-    When exact chains make up most of a merged passage, their extent is kept
-    instead: sentence fragments around verbatim text would only stretch it
-    to sentences that were not copied.
-    """
-    # a group: (whole extent, extent of its exact chains, exact chars on side a)
-    groups: list[tuple[Span, Span | None, int]] = [
-        (span, span if exact else None, span[1] - span[0] if exact else 0)
-        for span, exact in spans]
-    while True:
-        merged: list[tuple[Span, Span | None, int]] = []
-        for whole, exact_span, exact_chars in sorted(groups, key=lambda g: g[0]):
-            for k, (other, other_exact, other_chars) in enumerate(merged):
-                if _overlap(whole[0], whole[1], other[0], other[1]) and \
-                        _overlap(whole[2], whole[3], other[2], other[3]):
-                    merged[k] = (_union(whole, other), _union(exact_span, other_exact),
-                                 exact_chars + other_chars)
-                    break
-            else:
-                merged.append((whole, exact_span, exact_chars))
-        if len(merged) == len(groups):
-            break
-        groups = merged
-    result = []
-    for whole, exact_span, exact_chars in merged:
-        mostly_exact = exact_span is not None and exact_chars >= EXACT_DOMINANT * (
-            whole[1] - whole[0])
-        result.append((exact_span if mostly_exact else whole, exact_span is not None))
-    return result
-
-
-def _words(tokens: Tokens, start: int, end: int) -> list[int]:
-    """Hashes of the words lying wholly inside ``[start, end)``."""
-    first, last = tokens.within(start, end)
-    return tokens.hashes[first:last].tolist()
+    return set(np.flatnonzero(mostly_ignored(sentences.token_first, sentences.token_end,
+                                             ignore)).tolist())
 
 
 def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
@@ -179,24 +123,17 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     """
     params = params or TraceParams()
     chains = chain_passages(text_a, tokens_a, text_b, tokens_b, params, ignore_a, ignore_b)
-    spans: list[tuple[Span, bool]] = [((c.a_start, c.a_end, c.b_start, c.b_end), True)
-                                      for c in chains]
+    spans = [(c.a_start, c.a_end, c.b_start, c.b_end, 1) for c in chains]
     if params.sentence_similarity < 1.0 and not _nearly_all_exact(chains, text_a, text_b):
-        spans += _sentence_fragments(text_a, tokens_a, text_b, tokens_b, chains, params,
-                                     ignore_a, ignore_b)
-    passages = []
-    for (a0, a1, b0, b1), exact in _merge_overlapping(spans):
-        if not exact and min(a1 - a0, b1 - b0) < params.min_reworded_chars:
-            continue
-        words_a, words_b = _words(tokens_a, a0, a1), _words(tokens_b, b0, b1)
-        matched = LCSseq.similarity(words_a, words_b)
-        if matched < params.min_passage_words:
-            continue
-        passages.append(AlignedSpan(a0, a1, b0, b1,
-                                    round(matched / max(len(words_a), len(words_b), 1), 4),
-                                    int(matched)))
-    return _join_neighbours(_drop_one_sided_overlaps(passages), text_a, tokens_a, text_b,
-                            tokens_b)
+        spans += [(*span, 0) for span in _sentence_fragments(
+            text_a, tokens_a, text_b, tokens_b, chains, params, ignore_a, ignore_b)]
+    found = scored_passages(np.array(spans, dtype=np.int64).reshape(-1, 5), EXACT_DOMINANT,
+                            params.min_reworded_chars, params.min_passage_words,
+                            tokens_a.starts, tokens_a.ends, tokens_a.hashes,
+                            tokens_b.starts, tokens_b.ends, tokens_b.hashes)
+    passages = [AlignedSpan(a0, a1, b0, b1, round(matched / max(longer, 1), 4), matched)
+                for a0, a1, b0, b1, matched, longer in found.tolist()]
+    return _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b)
 
 
 def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens, text_b: str,
@@ -215,12 +152,11 @@ def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens,
             if (0 <= gap_a <= JOIN_GAP_CHARS and 0 <= gap_b <= JOIN_GAP_CHARS
                     and not unmatched_block(text_a, q.a_end, p.a_start)
                     and not unmatched_block(text_b, q.b_end, p.b_start)):
-                words_a = _words(tokens_a, q.a_start, p.a_end)
-                words_b = _words(tokens_b, q.b_start, p.b_end)
-                matched = LCSseq.similarity(words_a, words_b)
+                matched, words_a, words_b = span_lcs(
+                    tokens_a.starts, tokens_a.ends, tokens_a.hashes, q.a_start, p.a_end,
+                    tokens_b.starts, tokens_b.ends, tokens_b.hashes, q.b_start, p.b_end)
                 joined[-1] = AlignedSpan(q.a_start, p.a_end, q.b_start, p.b_end,
-                                         round(matched / max(len(words_a), len(words_b), 1), 4),
-                                         int(matched))
+                                         round(matched / max(words_a, words_b, 1), 4), matched)
                 continue
         joined.append(p)
     return joined
@@ -229,7 +165,8 @@ def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens,
 def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                         chains: list[AlignedSpan], params: TraceParams,
                         ignore_a: np.ndarray | None, ignore_b: np.ndarray | None
-                        ) -> list[tuple[Span, bool]]:
+                        ) -> list[Span]:
+    """Spans of reworded passages found through similar sentences (summaries among them)."""
     sentences_a, sentences_b = _sentences(text_a, tokens_a), _sentences(text_b, tokens_b)
     if not len(sentences_a) or not len(sentences_b):
         return []
@@ -279,7 +216,7 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
     fragments = [f for f in fragments
                  if not any(_overlap(f[0], f[1], s[0], s[1]) and s[2] <= f[2] and f[3] <= s[3]
                             for s in summaries)]
-    return [(span, False) for span in fragments + summaries]
+    return fragments + summaries
 
 
 def _nearly_all_exact(chains: list[AlignedSpan], text_a: str, text_b: str) -> bool:
@@ -296,14 +233,15 @@ def _nearly_all_exact(chains: list[AlignedSpan], text_a: str, text_b: str) -> bo
             or covered_b >= COPY_COVERAGE * len(text_b.strip()))
 
 
-def _drop_one_sided_overlaps(passages: list[AlignedSpan]) -> list[AlignedSpan]:
-    """Keep the better of two passages that claim the same text on one side only."""
-    accepted: list[AlignedSpan] = []
-    for p in sorted(passages, key=lambda p: (-p.matched_words, p.a_start, p.b_start)):
-        clash = any(
-            _overlap(p.a_start, p.a_end, q.a_start, q.a_end) * 2 > p.a_end - p.a_start
-            or _overlap(p.b_start, p.b_end, q.b_start, q.b_end) * 2 > p.b_end - p.b_start
-            for q in accepted)
-        if not clash:
-            accepted.append(p)
-    return sorted(accepted, key=lambda p: (p.a_start, p.b_start))
+def warm_up() -> None:
+    """Compile (or load from the disk cache) every alignment kernel and build its tables.
+
+    Called before worker processes fork, so that they share them instead of
+    each loading its own.
+    """
+    from wiretrace.align import anchors, chaining, passages, sentences
+
+    anchors.warm_up()
+    chaining.warm_up()
+    sentences.warm_up()
+    passages.warm_up()
