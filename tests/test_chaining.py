@@ -177,3 +177,26 @@ def test_compiled_chains_cut_paragraphs_and_grow_over_variants():
     spans = chain_passages(text_a, tokenize(text_a), text_b, tokenize(text_b), params)
     assert len(spans) == 2  # cut at the paragraph only a has
     assert spans[0].a_start == 0  # grown back over Bazoum/Bozoum to the start
+
+
+def test_word_facts_and_anchor_index_equal_their_definitions(bbc):
+    from wiretrace.align.anchors import anchor_index
+    from wiretrace.align.chaining import word_facts
+    from wiretrace.text import ngram_hashes
+
+    texts = [a.text for a in list(bbc.values())[:40]]
+    texts += ["Ωmega 123 and ３４ ½ ²\nnew LINE\n\nÉcole ١٢٣", "", "one", "泰 ภาษาไทย 😀 x2\n9"]
+    for text in texts:
+        tokens = tokenize(text)
+        line, alnum, stop, digit, folded = word_facts(text, tokens)
+        spans = list(zip(tokens.starts.tolist(), tokens.ends.tolist(), strict=True))
+        assert line.tolist() == [text.count("\n", 0, s) for s, _ in spans]
+        assert alnum.tolist() == [any(ch.isalnum() for ch in text[s:e]) for s, e in spans]
+        assert stop.tolist() == [n in STOP_WORDS for n in tokens.norms]
+        assert digit.tolist() == [n.isdigit() for n in tokens.norms]
+        assert ["".join(map(chr, folded[s:e])) for s, e in spans] == list(tokens.norms)
+        for n in (1, 3, 5):
+            grams = ngram_hashes(tokens.hashes, n)
+            order, ordered = anchor_index(tokens.hashes, n)
+            assert order.tolist() == np.argsort(grams, kind="stable").tolist()
+            assert ordered.tolist() == grams[order].tolist()

@@ -57,28 +57,64 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
         return tokens.derived["word-facts"]  # type: ignore[return-value]
     starts, ends = tokens.starts, tokens.ends
     codes = code_points(text)
-    newlines = np.concatenate([[0], np.cumsum(codes == 10)])
-    line = newlines[starts].astype(np.int64)
     stop = in_sorted(tokens.hashes, _stop_word_hashes())
-    folded = folded_code_points(codes)
     if len(codes) and int(codes.max()) >= 0x10000:  # rare: let Python judge
-        norms = tokens.norms
-        digit = np.array([n.isdigit() for n in norms], dtype=bool)
+        newlines = np.concatenate([[0], np.cumsum(codes == 10)])
+        line = newlines[starts].astype(np.int64)
+        folded = folded_code_points(codes).astype(np.uint32)
+        digit = np.array([n.isdigit() for n in tokens.norms], dtype=bool)
         alnum = np.array([any(ch.isalnum() for ch in text[s:e])
                           for s, e in zip(starts.tolist(), ends.tolist(), strict=True)],
                          dtype=bool)
     else:
-        is_digit = np.concatenate([[0], np.cumsum(_digits()[folded])])
-        digit = (is_digit[ends] - is_digit[starts]) == (ends - starts)
+        line, digit, folded = _bmp_word_facts(codes, starts, ends, _folded_table(), _digits())
         # a token is a run of letters and digits, or one character of a script
         # written without spaces (which may be a combining mark)
         alnum = np.ones(len(starts), dtype=bool)
         single = np.flatnonzero((ends - starts == 1) & (codes[starts] >= 0x0E00))
         for k in single.tolist():
             alnum[k] = text[starts[k]].isalnum()
-    facts = (line, alnum, stop, digit & (ends > starts), folded.astype(np.uint32))
+    facts = (line, alnum, stop, digit & (ends > starts), folded)
     tokens.derived["word-facts"] = facts
     return facts
+
+
+_folded: np.ndarray | None = None
+
+
+def _folded_table() -> np.ndarray:
+    """Folded code point of every Basic Multilingual Plane character (``uint32``)."""
+    global _folded
+    if _folded is None:
+        _folded = folded_code_points(np.arange(0x10000, dtype=np.uint32)).astype(np.uint32)
+    return _folded
+
+
+@njit(cache=True, nogil=True)
+def _bmp_word_facts(codes, starts, ends, folded_table, digit_table):
+    """Line of each word, whether it is all digits, and the folded code points, for a
+    text of Basic Multilingual Plane characters (one pass over the characters)."""
+    n_words = len(starts)
+    folded = np.empty(len(codes), dtype=np.uint32)
+    line = np.empty(n_words, dtype=np.int64)
+    digit = np.empty(n_words, dtype=np.bool_)
+    newlines = 0
+    word = 0
+    for c in range(len(codes)):
+        if word < n_words and starts[word] == c:
+            line[word] = newlines  # line breaks before the word
+            word += 1
+        folded[c] = folded_table[codes[c]]
+        if codes[c] == 10:
+            newlines += 1
+    for word in range(n_words):
+        all_digits = True
+        for c in range(starts[word], ends[word]):
+            if not digit_table[folded[c]]:
+                all_digits = False
+                break
+        digit[word] = all_digits
+    return line, digit, folded
 
 
 @njit(cache=True, nogil=True)
@@ -244,6 +280,7 @@ def chained_passages(runs, max_gap, min_words, min_similarity,
 
 def warm_up() -> None:
     """Compile (or load from the disk cache) the kernel and build the tables."""
+    word_facts("Ωmega beta", tokenize("Ωmega beta"))  # texts beyond Latin-1
     text = "Alpha beta gamma delta.\nAlpha beta gamma delta"
     tokens = tokenize(text)
     facts = word_facts(text, tokens)

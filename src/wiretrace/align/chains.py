@@ -29,10 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.align.anchors import anchor_runs
+from wiretrace.align.anchors import anchor_index, anchor_runs
 from wiretrace.align.chaining import chained_passages, word_facts
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens, ngram_hashes
+from wiretrace.text import Tokens
 
 # An anchor n-gram occurring more often than this in one text is not specific
 # enough to say where a passage sits (refrains, lists, repeated quotes).
@@ -60,9 +60,7 @@ def _anchor_index(tokens: Tokens, n: int) -> tuple[np.ndarray, np.ndarray]:
     """
     key = f"anchors-{n}"
     if key not in tokens.derived:
-        grams = ngram_hashes(tokens.hashes, n)
-        order = np.argsort(grams, kind="stable")
-        tokens.derived[key] = (order, grams[order])
+        tokens.derived[key] = anchor_index(tokens.hashes, n)
     return tokens.derived[key]  # type: ignore[return-value]
 
 
