@@ -80,10 +80,15 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
     for part in chunks(sorted(hit)):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", part)
-    texts = {(a, b): text for a, b, _, text in rows}
+    # each pair's passages go to the group holding both docs (one pass, not one per group)
+    group_of = {doc: k for k, group in enumerate(groups) for doc in group}
+    texts: list[dict[tuple[int, int], str]] = [{} for _ in groups]
+    for a, b, _, text in rows:
+        if a in group_of and group_of[a] == group_of.get(b):
+            texts[group_of[a]][(a, b)] = text
     used: set[str] = set()
-    for group in groups:
-        story = build_story(conn, group, texts, params)
+    for group, group_texts in zip(groups, texts, strict=True):
+        story = build_story(conn, group, group_texts, params)
         votes = Counter(old_of[d] for d in group if d in old_of)
         story.id = next((sid for sid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
                          if sid not in used), None) or _new_story_id(conn)
@@ -96,7 +101,8 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
 
 def build_story(conn: sqlite3.Connection, group: list[int],
                 texts: dict[tuple[int, int], str], params: TraceParams) -> Story:
-    """The story of one connected group of docs, as ``stories.build_stories`` makes it."""
+    """The story of one connected group of docs, as ``stories.build_stories`` makes it,
+    from the passages of its pairs (``texts``, encoded)."""
     rows = load_docs(conn, group)
     ordered = sorted(rows.values(), key=lambda r: r.seq)
     articles = {r.article.id: r.article for r in ordered}
