@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pytest
 
-from wiretrace.align import _boilerplate_rows, _seeds_from_chains, similarity, splitting, terms
+from wiretrace.align import similarity, splitting, terms
 from wiretrace.align.chains import AlignedSpan, chain_passages
 from wiretrace.align.sentences import (
     BEST_MATCH_SHARE,
@@ -292,12 +292,16 @@ def test_chain_seeds_and_boilerplate_rows_equal_their_definition(news):
                    for x, y in zip(rng.integers(0, len(text_a), 30).tolist(),
                                    rng.integers(-100, len(text_b), 30).tolist(), strict=True)]
         expected = chain_seeds_by_definition(chains, a, b)
-        assert _seeds_from_chains(chains, a, b) == expected
+        spans = np.array([(c.a_start, c.a_end, c.b_start, c.b_end) for c in chains],
+                         dtype=np.int64).reshape(-1, 4)
+        found = similarity.chain_seeds(spans, a.starts, a.ends, b.starts, b.ends)
+        assert set(map(tuple, found.tolist())) == expected
         seeded += len(expected)
         ignore = rng.random(len(tokens_a)) < rng.random()
-        assert _boilerplate_rows(a, ignore) == {
+        assert np.flatnonzero(similarity.mostly_ignored(a.token_first, a.token_end, ignore)
+                              ).tolist() == [
             row for row in range(len(a)) if a.token_end[row] > a.token_first[row]
-            and ignore[a.token_first[row]:a.token_end[row]].mean() > 0.5}
+            and ignore[a.token_first[row]:a.token_end[row]].mean() > 0.5]
     assert seeded > 200
 
 

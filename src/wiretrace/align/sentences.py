@@ -9,7 +9,8 @@ over the sentences of the two texts being compared, and two sentences are a
 (the seeding of Sanchez-Perez et al., the PAN 2014 text-alignment winner).
 
 The work is compiled: a text's sentences and terms in :mod:`.splitting` and
-:mod:`.terms` (once per text), a pair's arithmetic in :mod:`.similarity`.
+:mod:`.terms` (once per text), a pair's in :mod:`.similarity` and
+:mod:`.clusters`; the functions here are the same steps one at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from wiretrace.align import similarity, splitting
+from wiretrace.align import clusters, similarity, splitting
+from wiretrace.align.similarity import BEST_MATCH_SHARE
 from wiretrace.align.terms import STOP_WORDS, term_id, token_terms
 from wiretrace.text import WRAPPED_LINE_MIN, Tokens, code_points, sentence_spans
 
@@ -29,8 +31,6 @@ __all__ = ["STOP_WORDS", "PairVectors", "Sentences", "fragment_similarity", "pai
 # Sentences with fewer content terms are too short to judge on their own; they
 # are joined to the next sentence when no line break separates them.
 MIN_SENTENCE_TERMS = 3
-# A seed must reach this share of the best cosine of one of its sentences.
-BEST_MATCH_SHARE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,7 @@ class Sentences:
     vocabulary: np.ndarray
     holding: np.ndarray
     posting_vocabulary: np.ndarray
+    classes: np.ndarray  # each character's class (see splitting.text_classes)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -76,7 +77,7 @@ def split_sentences(text: str, tokens: Tokens) -> Sentences:
         spans = np.array(sentence_spans(text), dtype=np.int64).reshape(-1, 2)
         assembled = splitting.assemble(spans[:, 0].copy(), spans[:, 1].copy(), tokens.starts,
                                        terms, codes, MIN_SENTENCE_TERMS)
-    return Sentences(**splitting.unpack(assembled))
+    return Sentences(**splitting.unpack(assembled), classes=splitting.text_classes(codes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ class PairVectors:
 
 
 @lru_cache(maxsize=512)
-def _idf(sentences: int) -> np.ndarray:
+def idf(sentences: int) -> np.ndarray:
     """``idf[df - 1]``: the idf of a term held by ``df`` of ``sentences`` sentences.
 
     NumPy's logarithm, as the vectors were always weighed: on some processors
@@ -114,7 +115,7 @@ def pair_vectors(sentences_a: Sentences, sentences_b: Sentences) -> PairVectors:
         sentences_a.vocabulary, sentences_a.holding, sentences_a.posting_vocabulary,
         sentences_a.posting_counts, sentences_b.vocabulary, sentences_b.holding,
         sentences_b.posting_vocabulary, sentences_b.posting_counts,
-        _idf(len(sentences_a) + len(sentences_b)))
+        idf(len(sentences_a) + len(sentences_b)))
     return PairVectors(sentences_a.posting_rows, local_a, weights_a, sentences_b.posting_rows,
                        local_b, weights_b, size, len(sentences_a), len(sentences_b))
 
@@ -141,10 +142,10 @@ def similar_sentences(sentences_a: Sentences, sentences_b: Sentences, vectors: P
 
 def fragment_similarity(vectors: PairVectors, a_rows: range, b_rows: range) -> float:
     """Cosine of two runs of sentences, each summed into one tf-idf vector."""
-    return similarity.fragment_cosine(vectors.rows_a, vectors.terms_a, vectors.weights_a,
-                                      vectors.rows_b, vectors.terms_b, vectors.weights_b,
-                                      vectors.vocabulary, a_rows.start, a_rows.stop,
-                                      b_rows.start, b_rows.stop)
+    return clusters.fragment_cosine(vectors.rows_a, vectors.terms_a, vectors.weights_a,
+                                    vectors.rows_b, vectors.terms_b, vectors.weights_b,
+                                    vectors.vocabulary, a_rows.start, a_rows.stop, b_rows.start,
+                                    b_rows.stop)
 
 
 def warm_up() -> None:
@@ -152,5 +153,4 @@ def warm_up() -> None:
     from wiretrace.align import terms
 
     splitting.warm_up()
-    similarity.warm_up()
     terms.warm_up()

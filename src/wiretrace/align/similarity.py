@@ -1,16 +1,20 @@
-"""Sentence similarity of one pair of texts, in compiled passes (numba).
+"""Seeds of reworded passages between two texts, in one compiled call a pair (numba).
 
-The per-pair arithmetic of :mod:`.sentences`: tf-idf weights over the two
-texts' shared vocabulary, cosine and Dice of every sentence pair sharing a
-term, the cosine of two runs of sentences, and the sentence pairs an exact
-chain runs through.  Written with NumPy these were a few dozen calls on
-arrays of a few hundred elements, and the cost of each call, not the
-arithmetic, was most of the sentence stage.
+The first half of the sentence stage (see :mod:`.sentences`): tf-idf weights
+over the two texts' shared vocabulary, cosine and Dice of every sentence pair
+sharing a term, the sentence pairs exact chains run through, and sentences
+that are mostly boilerplate; :func:`sentence_seeds` combines them into the
+seeds :mod:`.clusters` groups into passages.  Written with NumPy these were a
+few dozen calls on arrays of a few hundred elements, and the cost of each
+call, not the arithmetic, was most of the sentence stage.
 
 Sums are taken in the order NumPy's ``bincount`` takes them (postings in
 order), so weights, norms, dot products and seed strengths are the very
-values the NumPy formulation gives; only :func:`fragment_cosine` sums its
-dot products in vocabulary order where NumPy hands them to BLAS.
+values the NumPy formulation gives.
+
+Compiled functions here call only functions of this module: numba's disk
+cache notices a change to the file a function is in, not to the files of
+the functions it calls.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ import numpy as np
 from numba import njit
 
 import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+
+# A seed must reach this share of the best cosine of one of its sentences.
+BEST_MATCH_SHARE = 0.8
+# A summary sentence condenses several source sentences, so it shares fewer of
+# its terms with any one of them: summary seeds are looser by this factor.
+SUMMARY_SEED_SHARE = 0.75
 
 
 @njit(cache=True, nogil=True)
@@ -145,26 +155,6 @@ def similar_pairs(rows_a: np.ndarray, local_a: np.ndarray, weights_a: np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def fragment_cosine(rows_a: np.ndarray, local_a: np.ndarray, weights_a: np.ndarray,
-                    rows_b: np.ndarray, local_b: np.ndarray, weights_b: np.ndarray, size: int,
-                    a_start: int, a_stop: int, b_start: int, b_stop: int) -> float:
-    """Cosine of sentences ``a_start:a_stop`` of a and ``b_start:b_stop`` of b, each summed."""
-    summed_a = np.zeros(size)
-    for p in range(np.searchsorted(rows_a, a_start), np.searchsorted(rows_a, a_stop)):
-        summed_a[local_a[p]] += weights_a[p]
-    summed_b = np.zeros(size)
-    for p in range(np.searchsorted(rows_b, b_start), np.searchsorted(rows_b, b_stop)):
-        summed_b[local_b[p]] += weights_b[p]
-    dot = square_a = square_b = 0.0
-    for t in range(size):
-        dot += summed_a[t] * summed_b[t]
-        square_a += summed_a[t] * summed_a[t]
-        square_b += summed_b[t] * summed_b[t]
-    norm = np.sqrt(square_a) * np.sqrt(square_b)
-    return dot / norm if norm != 0 else 0.0
-
-
-@njit(cache=True, nogil=True)
 def _rows_overlapping(starts: np.ndarray, ends: np.ndarray, start: int, end: int
                       ) -> tuple[int, int]:
     """First and one past the last sentence of which ``[start, end)`` covers at least half."""
@@ -235,12 +225,47 @@ def mostly_ignored(token_first: np.ndarray, token_end: np.ndarray, ignore: np.nd
     return out
 
 
-def warm_up() -> None:
-    """Compile (or load from the disk cache) the kernels."""
-    ints, floats = np.zeros(1, dtype=np.int64), np.ones(1)
+@njit(cache=True, nogil=True)
+def sentence_seeds(starts_a, ends_a, first_a, end_a, rows_a, counts_a, index_a, vocabulary_a,
+                   holding_a, starts_b, ends_b, first_b, end_b, rows_b, counts_b, index_b,
+                   vocabulary_b, holding_b, chains, ignore_a, ignore_b, idf, similarity):
+    """Seeds of a pair: ``(seeds, loose, strength, local_a, weights_a, local_b, weights_b, size)``.
+
+    Arrays of each text's sentences (see ``sentences.Sentences``) and the
+    exact passages ``chains`` ``(a_start, a_end, b_start, b_end)``;
+    ``ignore_*`` flag boilerplate tokens (empty: none), whose sentences seed
+    nothing.  ``seeds`` are the pairs ``(i, j)`` exact chains run through
+    and those at least ``similarity`` alike; ``loose`` the former and those
+    ``SUMMARY_SEED_SHARE`` as alike, with their ``strength`` (1 for exact
+    ones), what summaries are found from; both ordered by ``(i, j)``.  Then
+    the tf-idf weights of both texts' postings.
+    """
+    n_a, n_b = len(starts_a), len(starts_b)
     local_a, weights_a, local_b, weights_b, size = pair_weights(
-        ints, ints + 1, ints, floats, ints, ints + 1, ints, floats, floats)
-    similar_pairs(ints, local_a, weights_a, 1, ints, local_b, weights_b, 1, size, 0.5, 0.8)
-    fragment_cosine(ints, local_a, weights_a, ints, local_b, weights_b, size, 0, 1, 0, 1)
-    chain_seeds(np.zeros((1, 4), dtype=np.int64), ints, ints + 1, ints, ints + 1)
-    mostly_ignored(ints, ints + 1, np.zeros(1, dtype=np.bool_))
+        vocabulary_a, holding_a, index_a, counts_a, vocabulary_b, holding_b, index_b, counts_b,
+        idf)
+    # a sentence inside exact wording is already placed: it seeds only there
+    placed = chain_seeds(chains, starts_a, ends_a, starts_b, ends_b)
+    exact = np.unique(placed[:, 0] * n_b + placed[:, 1])
+    placed_a, placed_b = np.zeros(n_a, dtype=np.bool_), np.zeros(n_b, dtype=np.bool_)
+    for k in range(len(exact)):
+        placed_a[exact[k] // n_b], placed_b[exact[k] % n_b] = True, True
+    skip_a = mostly_ignored(first_a, end_a, ignore_a) if len(ignore_a) else np.zeros(
+        n_a, dtype=np.bool_)
+    skip_b = mostly_ignored(first_b, end_b, ignore_b) if len(ignore_b) else np.zeros(
+        n_b, dtype=np.bool_)
+    i, j, strength = similar_pairs(rows_a, local_a, weights_a, n_a, rows_b, local_b, weights_b,
+                                   n_b, size, SUMMARY_SEED_SHARE * similarity, BEST_MATCH_SHARE)
+    keep = np.zeros(len(i), dtype=np.bool_)
+    for k in range(len(i)):
+        keep[k] = not (skip_a[i[k]] or skip_b[j[k]] or placed_a[i[k]] or placed_b[j[k]])
+    # exact seeds and these are disjoint: no sentence of theirs is placed
+    keys = np.concatenate((exact, (i * n_b + j)[keep]))
+    values = np.concatenate((np.ones(len(exact)), strength[keep]))
+    order = np.argsort(keys)
+    keys, values = keys[order], values[order]
+    loose = np.empty((len(keys), 2), dtype=np.int64)
+    for k in range(len(keys)):
+        loose[k, 0], loose[k, 1] = keys[k] // n_b, keys[k] % n_b
+    return (loose[values >= similarity], loose, values, local_a, weights_a, local_b, weights_b,
+            size)

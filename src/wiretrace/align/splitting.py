@@ -22,6 +22,7 @@ import numpy as np
 from numba import njit
 
 import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.align.clusters import ALNUM, BLANK, NEWLINE, SPACE
 from wiretrace.text import WRAPPED_LINE_MIN
 
 _SPACE, _LOWER, _ALNUM = 1, 2, 4
@@ -297,6 +298,30 @@ def unpack(assembled: tuple) -> dict[str, np.ndarray]:
         parts[name] = buffer[at:at + lengths[length]]
         at += lengths[length]
     return parts
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """Classes (see :mod:`.clusters`) of every BMP character, from ``str`` predicates."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for code in range(0x10000):
+        ch = chr(code)
+        table[code] = (NEWLINE * (ch == "\n") | BLANK * (ch in " \t\xa0")
+                       | SPACE * ch.isspace() | ALNUM * ch.isalnum())
+    return table
+
+
+def text_classes(codes: np.ndarray) -> np.ndarray:
+    """The class of each character of a text given as its code points."""
+    table = _class_table()
+    if codes.dtype == np.uint8 or not len(codes) or int(codes.max()) < 0x10000:
+        return table[codes]
+    classes = table[np.minimum(codes, 0xFFFF)]
+    astral = codes >= 0x10000
+    for code in np.unique(codes[astral]).tolist():  # rare: emoji, historic scripts
+        ch = chr(code)
+        classes[codes == code] = SPACE * ch.isspace() | ALNUM * ch.isalnum()
+    return classes
 
 
 def warm_up() -> None:
