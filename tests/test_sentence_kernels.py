@@ -175,6 +175,9 @@ def _pairs(news: list[str]) -> list[tuple[str, str]]:
     pairs += [(news[k], news[k + 1]) for k in range(40, 80)]
     pairs += [(news[k][len(news[k]) // 2:] + "\n" + _reworded(news[k + 1], rng), news[k])
               for k in range(80, 100)]
+    # long texts: a sentence sharing terms with dozens of the other text's
+    pairs += [(news[k] + " " + _reworded(news[k + 1], rng), " ".join(news[k:k + 5]))
+              for k in range(100, 110)]
     return pairs
 
 

@@ -126,7 +126,22 @@ def similar_pairs(rows_a: np.ndarray, local_a: np.ndarray, weights_a: np.ndarray
                 dots[j] += weights_a[p] * weights_b[q]
                 shared[j] += 1
             p += 1
-        for j in np.sort(touched[:n_touched]):
+        # in order of j: sorted in place when few, else all of b's sentences scanned
+        if n_touched <= 32:
+            for x in range(1, n_touched):
+                value, y = touched[x], x - 1
+                while y >= 0 and touched[y] > value:
+                    touched[y + 1] = touched[y]
+                    y -= 1
+                touched[y + 1] = value
+        else:
+            n_touched = 0
+            for j in range(n_b):
+                if shared[j]:
+                    touched[n_touched] = j
+                    n_touched += 1
+        for x in range(n_touched):
+            j = touched[x]
             denominator = norms_a[i] * norms_b[j]
             cosine = dots[j] / denominator if denominator != 0 else 0.0
             dice = 2 * shared[j] / (sizes_a[i] + sizes_b[j])
