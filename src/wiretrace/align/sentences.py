@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from wiretrace.align import clusters, similarity, splitting
+from wiretrace.align import clusters, similarity, splitting, terms
 from wiretrace.align.similarity import BEST_MATCH_SHARE
 from wiretrace.align.terms import STOP_WORDS, term_id, token_terms
 from wiretrace.text import WRAPPED_LINE_MIN, Tokens, code_points, sentence_spans
@@ -150,7 +150,5 @@ def fragment_similarity(vectors: PairVectors, a_rows: range, b_rows: range) -> f
 
 def warm_up() -> None:
     """Compile (or load) the kernels of this stage and build its tables, e.g. before forking."""
-    from wiretrace.align import terms
-
     splitting.warm_up()
     terms.warm_up()

@@ -8,10 +8,12 @@ article, spent again for every article a worker's token cache no longer
 holds.  Here the same rules are one walk over the text's code points
 (:func:`sentence_bounds`) and one over its sentences (:func:`assemble`).
 
-Character classes come from a table of the Basic Multilingual Plane built
+Character classes come from tables of the Basic Multilingual Plane built
 once per process with Python's own ``str`` predicates, which are also what
 the regular expression's ``\\s`` uses; a text with a character beyond that
 plane (rare: emoji, historic scripts) goes through ``sentence_spans`` itself.
+:func:`text_classes` gives each character of a text the classes the
+paragraph check of :mod:`.clusters` reads.
 """
 
 from __future__ import annotations
@@ -325,8 +327,9 @@ def text_classes(codes: np.ndarray) -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Build the character table; compile (or load) the kernels for both code widths."""
+    """Build the character tables; compile (or load) the kernels for both code widths."""
     flags = char_flags()
+    _class_table()
     for codes in (np.frombuffer(b"One. Two\n", dtype=np.uint8),
                   np.array([0x41, 0x2E, 0x20, 0x42], dtype=np.uint32)):
         tokens = np.zeros(1, dtype=np.int64)
