@@ -180,8 +180,8 @@ def test_compiled_chains_cut_paragraphs_and_grow_over_variants():
 
 
 def test_word_facts_and_anchor_index_equal_their_definitions(bbc):
-    from wiretrace.align.anchors import anchor_index
     from wiretrace.align.chaining import word_facts
+    from wiretrace.kernels import gram_index
     from wiretrace.text import ngram_hashes
 
     texts = [a.text for a in list(bbc.values())[:40]]
@@ -197,6 +197,6 @@ def test_word_facts_and_anchor_index_equal_their_definitions(bbc):
         assert ["".join(map(chr, folded[s:e])) for s, e in spans] == list(tokens.norms)
         for n in (1, 3, 5):
             grams = ngram_hashes(tokens.hashes, n)
-            order, ordered = anchor_index(tokens.hashes, n)
+            order, ordered = gram_index(tokens.hashes, n)
             assert order.tolist() == np.argsort(grams, kind="stable").tolist()
             assert ordered.tolist() == grams[order].tolist()

@@ -163,6 +163,24 @@ def shingle_keys(hashes: np.ndarray, offsets: np.ndarray, n: int, drop_bits: int
 
 
 @njit(cache=True, nogil=True)
+def gram_index(hashes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A text's ``n``-gram hashes (those of :func:`wiretrace.text.ngram_hashes`)
+    sorted, and their positions in a stable order: ``(order, sorted)``; the
+    anchor index of exact alignment (``align.chains``)."""
+    count = len(hashes) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+    grams = np.empty(count, dtype=np.uint64)
+    for i in range(count):
+        combined = np.uint64(0)
+        for k in range(n):
+            combined = combined * _PRIME_GRAM + hashes[i + k]
+        grams[i] = _mix64(combined)
+    order = np.argsort(grams, kind="mergesort")
+    return order, grams[order]
+
+
+@njit(cache=True, nogil=True)
 def split_sorted_keys(keys: np.ndarray, n_texts: int, value_bits: int
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values of sorted ``(text, value)`` keys, and each text's offsets."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit  # noqa: E402
 
-from wiretrace.kernels import _PRIME_GRAM, _mix64  # also imports numba without its BLAS check
+import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
 
 
 @njit(cache=True, nogil=True)
@@ -109,27 +109,10 @@ def anchor_runs(order_a: np.ndarray, sorted_a: np.ndarray, order_b: np.ndarray,
     return runs[:n_runs]
 
 
-@njit(cache=True, nogil=True)
-def anchor_index(hashes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """A text's ``n``-gram hashes (those of :func:`wiretrace.text.ngram_hashes`)
-    sorted, and their positions in a stable order: ``(order, sorted)``."""
-    count = len(hashes) - n + 1
-    if count <= 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-    grams = np.empty(count, dtype=np.uint64)
-    for i in range(count):
-        combined = np.uint64(0)
-        for k in range(n):
-            combined = combined * _PRIME_GRAM + hashes[i + k]
-        grams[i] = _mix64(combined)
-    order = np.argsort(grams, kind="mergesort")
-    return order, grams[order]
-
-
 def warm_up() -> None:
     """Compile (or load from the disk cache) the kernel, e.g. before forking workers."""
     grams = np.arange(4, dtype=np.uint64)
     order = np.arange(4, dtype=np.int64)
     anchor_runs(order, grams, order, grams, np.zeros(0, np.bool_), np.zeros(0, np.bool_), 3,
                 12, 8)
-    anchor_index(grams, 3)
+    wiretrace.kernels.gram_index(grams, 3)

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.align.anchors import anchor_index, anchor_runs
+from wiretrace.align.anchors import anchor_runs
 from wiretrace.align.chaining import chained_passages, word_facts
+from wiretrace.kernels import gram_index
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens
 
@@ -60,7 +61,7 @@ def _anchor_index(tokens: Tokens, n: int) -> tuple[np.ndarray, np.ndarray]:
     """
     key = f"anchors-{n}"
     if key not in tokens.derived:
-        tokens.derived[key] = anchor_index(tokens.hashes, n)
+        tokens.derived[key] = gram_index(tokens.hashes, n)
     return tokens.derived[key]  # type: ignore[return-value]
 
 
