@@ -10,20 +10,18 @@ boilerplate flags, and on texts built to exercise each step.
 from __future__ import annotations
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
-from wiretrace.align.chains import AlignedSpan, _overlap, _widen, chain_passages, diagonal_runs
+from wiretrace.align.chains import (
+    AlignedSpan,
+    _overlap,
+    _widen,
+    chain_passages,
+    diagonal_runs,
+    similar_words,
+)
 from wiretrace.align.sentences import STOP_WORDS
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, tokenize
-
-
-def _similar(word_a: str, word_b: str, min_similarity: float) -> bool:
-    if word_a == word_b:
-        return True
-    if min(len(word_a), len(word_b)) < 4 or word_a.isdigit() or word_b.isdigit():
-        return False
-    return Levenshtein.normalized_similarity(word_a, word_b) >= min_similarity
 
 
 def _chain_runs(runs: list, max_gap: int) -> list[list]:
@@ -80,7 +78,7 @@ def _extend(extent, tokens_a: Tokens, tokens_b: Tokens, min_similarity, ignore_a
     def usable(i: int, j: int) -> bool:
         return not ((ignore_a is not None and ignore_a[i]) or (ignore_b is not None and ignore_b[j])
                     or tokens_a.norms[i] in STOP_WORDS
-                    ) and _similar(tokens_a.norms[i], tokens_b.norms[j], min_similarity)
+                    ) and similar_words(tokens_a.norms[i], tokens_b.norms[j], min_similarity)
 
     while a_end < len(tokens_a) and b_end < len(tokens_b) and usable(a_end, b_end):
         a_end, b_end, matched = a_end + 1, b_end + 1, matched + 1

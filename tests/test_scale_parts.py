@@ -200,3 +200,14 @@ def test_in_sorted_equals_isin():
     assert in_sorted(np.zeros(0, dtype=np.uint64), known).tolist() == []
     assert in_sorted(np.array([2**64 - 1], dtype=np.uint64),
                      np.array([3, 2**64 - 1], dtype=np.uint64)).tolist() == [True]
+
+
+def test_chunks_are_cut_only_where_a_unit_starts():
+    from wiretrace.parallel import chunks_at
+
+    items = list(range(10))
+    # units: [0-2], [3], [4-8], [9]
+    assert chunks_at(items, [3, 4, 9], 2) == [[0, 1, 2], [3, 4, 5, 6, 7, 8], [9]]
+    assert chunks_at(items, [3, 4, 9], 100) == [items]
+    assert chunks_at(items, [], 1) == [items]
+    assert chunks_at([], [], 5) == []

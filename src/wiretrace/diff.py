@@ -167,7 +167,7 @@ def _capitals(text: str, tokens: Tokens) -> np.ndarray:
         other_capitals = [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(),
                                                 strict=True) if text[start].isupper()]
         tokens.derived["capitals"] = np.sort(np.concatenate(
-            [ascii_capitals, np.array(other_capitals, dtype=np.int64)])).astype(np.int64)
+            [ascii_capitals, np.array(other_capitals, dtype=np.int64)]))
     return tokens.derived["capitals"]  # type: ignore[return-value]
 
 

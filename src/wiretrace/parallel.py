@@ -40,6 +40,19 @@ def map_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequen
     yield from map_chunk_list(function, chunks, workers, state)
 
 
+def chunks_at(items: Sequence[Item], starts: Sequence[int], min_size: int
+              ) -> list[Sequence[Item]]:
+    """``items`` cut into chunks of at least ``min_size`` (the last may be smaller),
+    only at ``starts`` (ascending indices where a unit begins, e.g. a group of
+    connected articles), so no unit is split between two workers."""
+    chunks, start = [], 0
+    for end in [*starts, len(items)]:
+        if end - start >= min_size or (end == len(items) and end > start):
+            chunks.append(items[start:end])
+            start = end
+    return chunks
+
+
 def map_chunk_list(function: Callable[[Sequence[Item]], list[Result]],
                    chunks: Sequence[Sequence[Item]], workers: int,
                    state: dict[str, Any]) -> Iterator[list[Result]]:

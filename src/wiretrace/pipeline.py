@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace import kernels
-from wiretrace.align import align_tokens, anchors
+from wiretrace.align import align_tokens
 from wiretrace.align import warm_up as warm_up_alignment
 from wiretrace.candidates import boilerplate_mask, lsh_pairs
 from wiretrace.diff import diff_versions
@@ -38,7 +38,7 @@ from wiretrace.model import (
     Rejected,
     TraceResult,
 )
-from wiretrace.parallel import STATE, default_workers, map_chunk_list, map_chunks
+from wiretrace.parallel import STATE, chunks_at, default_workers, map_chunk_list, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.seed_index import SeedIndex
 from wiretrace.store import ArticleStore, as_store
@@ -140,9 +140,12 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
     the base is :func:`~wiretrace.stories.diff_base`)."""
     store, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
     out = []
+    bases: dict[int, Article] = {}  # a story's base serves many of its versions
     for story_id, base, member in jobs:
         tokens_a, tokens_m = _tokens(base), _tokens(member)
-        article_a, article_m = store.at(base), store.at(member)
+        if base not in bases:
+            bases[base] = store.at(base)
+        article_a, article_m = bases[base], store.at(member)
         between = passages.of_pair(base, member)
         if not between:  # a version with no edge, diffed against the origin: align directly
             between = align_articles(article_a, tokens_a, article_m, tokens_m, params,
@@ -181,13 +184,8 @@ def _align_pairs(pairs: np.ndarray, representative: np.ndarray, state: dict, wor
     group = connected_components(n, distinct[:, 0], distinct[:, 1])
     distinct = distinct[np.lexsort((distinct[:, 1], distinct[:, 0], group[distinct[:, 0]]))]
     group_of_pair = group[distinct[:, 0]]
-    group_starts = np.flatnonzero(np.concatenate([[True], group_of_pair[1:]
-                                                  != group_of_pair[:-1]]))[1:].tolist()
-    chunks, start = [], 0
-    for end in group_starts + [len(distinct)]:
-        if end - start >= PAIRS_PER_CHUNK or end == len(distinct):
-            chunks.append(distinct[start:end])
-            start = end
+    group_starts = np.flatnonzero(group_of_pair[1:] != group_of_pair[:-1]) + 1
+    chunks = chunks_at(distinct, group_starts.tolist(), PAIRS_PER_CHUNK)
     found: list[np.ndarray] = []
     done = 0
     for chunk, chunk_rows in zip(chunks, map_chunk_list(_align_chunk, chunks, workers, state),
@@ -238,7 +236,6 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     ids = store.ids
     if ids:  # compiled once here, not once in every forked worker
         kernels.warm_up()
-        anchors.warm_up()
         warm_up_alignment()
     state = {"articles": store, "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
@@ -273,26 +270,26 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     # each version against its base: the origin when the origin is one of its
     # sources, else its main source (stories.diff_base); a story's versions in
     # one chunk, so one worker prepares its articles
-    chunks: list[list[tuple[str, int, int]]] = [[]]
+    jobs: list[tuple[str, int, int]] = []
+    story_starts = []
     for story in stories:
-        if len(chunks[-1]) >= DIFFS_PER_CHUNK:
-            chunks.append([])
+        story_starts.append(len(jobs))
         bases = diff_bases(story)
-        chunks[-1] += [(story.id, store.number(bases[member]), store.number(member))
-                       for member in story.members if member != story.origin]
-    n_jobs = sum(len(chunk) for chunk in chunks)
+        jobs += [(story.id, store.number(bases[member]), store.number(member))
+                 for member in story.members if member != story.origin]
     passages.prepare_pair_lookup()  # once, before the workers start
     state["passages"] = passages
     diffs: list[Diff] = []
     done = 0
-    for chunk in map_chunk_list(_diff_chunk, [c for c in chunks if c], workers, state):
+    for chunk in map_chunk_list(_diff_chunk, chunks_at(jobs, story_starts, DIFFS_PER_CHUNK),
+                                workers, state):
         for diff in chunk:
             if diff_sink is not None:
                 diff_sink(diff)
             if diff_sink is None or diff.story in kept_stories:
                 diffs.append(diff)
         done += len(chunk)
-        progress("diff", done, n_jobs)
+        progress("diff", done, len(jobs))
 
     stats = {
         "articles": len(store),

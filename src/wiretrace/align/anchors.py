@@ -39,8 +39,9 @@ def anchor_runs(order_a: np.ndarray, sorted_a: np.ndarray, order_b: np.ndarray,
     """
     use_ignore_a, use_ignore_b = len(ignore_a) > 0, len(ignore_b) > 0
     n_a, n_b = len(sorted_a), len(sorted_b)
-    # 1. anchors, bucketed by i: how many per i, then where each bucket starts
-    per_i = np.zeros(n_a + 1, dtype=np.int64)
+    # 1. the n-grams both texts hold, each as its ranges in the two sorted lists
+    shared = np.empty((min(n_a, n_b), 4), dtype=np.int64)
+    n_shared = 0
     x = y = 0
     while x < n_a and y < n_b:
         if sorted_a[x] < sorted_b[y]:
@@ -54,35 +55,28 @@ def anchor_runs(order_a: np.ndarray, sorted_a: np.ndarray, order_b: np.ndarray,
             while y_end < n_b and sorted_b[y_end] == sorted_b[y]:
                 y_end += 1
             if x_end - x <= max_repeats and y_end - y <= max_repeats:
-                for xa in range(x, x_end):
-                    per_i[order_a[xa] + 1] += y_end - y
+                shared[n_shared, 0], shared[n_shared, 1] = x, x_end
+                shared[n_shared, 2], shared[n_shared, 3] = y, y_end
+                n_shared += 1
             x, y = x_end, y_end
+    # 2. anchors bucketed by i: how many per i, where each bucket starts, then filled
+    per_i = np.zeros(n_a + 1, dtype=np.int64)
+    for g in range(n_shared):
+        for xa in range(shared[g, 0], shared[g, 1]):
+            per_i[order_a[xa] + 1] += shared[g, 3] - shared[g, 2]
     bucket = np.cumsum(per_i)
     count = bucket[n_a]
     if count == 0:
         return np.empty((0, 5), dtype=np.int64)
     anchor_j = np.empty(count, dtype=np.int64)
     filled = bucket[:n_a].copy()
-    x = y = 0
-    while x < n_a and y < n_b:
-        if sorted_a[x] < sorted_b[y]:
-            x += 1
-        elif sorted_b[y] < sorted_a[x]:
-            y += 1
-        else:
-            x_end, y_end = x + 1, y + 1
-            while x_end < n_a and sorted_a[x_end] == sorted_a[x]:
-                x_end += 1
-            while y_end < n_b and sorted_b[y_end] == sorted_b[y]:
-                y_end += 1
-            if x_end - x <= max_repeats and y_end - y <= max_repeats:
-                for xa in range(x, x_end):
-                    i = order_a[xa]
-                    for yb in range(y, y_end):  # j ascending: the sort was stable
-                        anchor_j[filled[i]] = order_b[yb]
-                        filled[i] += 1
-            x, y = x_end, y_end
-    # 2. runs: anchors taken by i, then j; each diagonal remembers its open run
+    for g in range(n_shared):
+        for xa in range(shared[g, 0], shared[g, 1]):
+            i = order_a[xa]
+            for yb in range(shared[g, 2], shared[g, 3]):  # j ascending: the sort was stable
+                anchor_j[filled[i]] = order_b[yb]
+                filled[i] += 1
+    # 3. runs: anchors taken by i, then j; each diagonal remembers its open run
     open_run = np.full(n_a + n_b + 1, -1, dtype=np.int64)
     runs = np.empty((count, 5), dtype=np.int64)
     n_runs = 0

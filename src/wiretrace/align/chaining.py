@@ -17,6 +17,8 @@ case- and accent-folded characters for edit distances.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numba import njit
 
@@ -24,30 +26,19 @@ import wiretrace.kernels  # noqa: F401  (imports numba without its half-second B
 from wiretrace.align.sentences import STOP_WORDS
 from wiretrace.text import Tokens, code_points, folded_code_points, in_sorted, tokenize
 
-_stop_hashes: np.ndarray | None = None
 
-
+@lru_cache(maxsize=1)
 def _stop_word_hashes() -> np.ndarray:
     """Sorted token hashes of the stop words (each one token)."""
-    global _stop_hashes
-    if _stop_hashes is None:
-        tokens = tokenize(" ".join(sorted(STOP_WORDS)))
-        assert len(tokens) == len(STOP_WORDS)
-        _stop_hashes = np.sort(tokens.hashes)
-    return _stop_hashes
+    tokens = tokenize(" ".join(sorted(STOP_WORDS)))
+    assert len(tokens) == len(STOP_WORDS)
+    return np.sort(tokens.hashes)
 
 
-_digit_table: np.ndarray | None = None
-
-
+@lru_cache(maxsize=1)
 def _digits() -> np.ndarray:
-    """``str.isdigit`` of every Basic Multilingual Plane character."""
-    global _digit_table
-    if _digit_table is None:
-        _digit_table = np.array([0xD800 <= c <= 0xDFFF or chr(c).isdigit()
-                                 for c in range(0x10000)], dtype=bool)
-        _digit_table[0xD800:0xE000] = False
-    return _digit_table
+    """``str.isdigit`` of every Basic Multilingual Plane character (surrogates: no)."""
+    return np.array([chr(c).isdigit() for c in range(0x10000)], dtype=bool)
 
 
 def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
@@ -79,15 +70,10 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
     return facts
 
 
-_folded: np.ndarray | None = None
-
-
+@lru_cache(maxsize=1)
 def _folded_table() -> np.ndarray:
     """Folded code point of every Basic Multilingual Plane character (``uint32``)."""
-    global _folded
-    if _folded is None:
-        _folded = folded_code_points(np.arange(0x10000, dtype=np.uint32)).astype(np.uint32)
-    return _folded
+    return folded_code_points(np.arange(0x10000, dtype=np.uint32)).astype(np.uint32)
 
 
 @njit(cache=True, nogil=True)

@@ -183,7 +183,7 @@ def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
         stored = _pair_passages(conn, base, doc)
         pair_passages = [] if stored is None else \
             decode_passages(stored[2], docs[stored[0]].article.id, docs[stored[1]].article.id)
-        if not pair_passages:  # a version with no source, diffed against the origin: align
+        if not pair_passages:  # a version with no edge, diffed against the origin: align
             aligned = engine.align_pairs([(base, doc)], docs, snap.boilerplate, params)
             pair_passages = next(iter(aligned.values()), [])
         diffs.append(diff_versions(docs[base].article, tokens_a, docs[doc].article, tokens_m,
