@@ -2,4 +2,6 @@
 
 from wiretrace.cli import main
 
-raise SystemExit(main())
+# guarded: a spawned worker process imports this module again (as ``__mp_main__``)
+if __name__ == "__main__":
+    raise SystemExit(main())

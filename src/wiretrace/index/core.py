@@ -21,10 +21,15 @@ from wiretrace.index.engine import TokenCache
 from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
 from wiretrace.index.schema import IndexFileError, connect, file_bytes, initialise
+from wiretrace.index.workers import AlignWorkers
 from wiretrace.index.writer import Snapshot
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import diff_articles
+
+# An add this large starts the alignment workers at once (a smaller one starts
+# them only if it finds enough pairs to align).
+START_WORKERS_AT = 200
 
 
 class Index:
@@ -48,6 +53,7 @@ class Index:
         self._snapshot = Snapshot(Postings(), np.empty(0, dtype=np.uint64))
         self._closed = False
         self._tokens = TokenCache()  # candidates' tokens, kept across queries
+        self._pool: AlignWorkers | None = None  # started by the first add with workers > 1
 
     # ------------------------------------------------------------------ opening
 
@@ -90,7 +96,11 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Close every connection this index opened (in any thread)."""
+        """Close every connection this index opened (in any thread), stop its workers."""
+        with self._write_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
         with self._connections_lock:
             self._closed = True
             for conn in self._connections:
@@ -155,8 +165,9 @@ class Index:
         The whole call is one transaction: after a crash, either all of it
         is in the index or none.  An id given twice in one call is handled as
         two adds in a row (the second is ``unchanged`` or a ``new_version``).
-        ``workers`` > 1 aligns large batches in that many processes (the
-        results do not depend on it; keep 1 inside threaded servers).
+        ``workers`` > 1 aligns large batches in that many processes,
+        started by the first such add and kept until :meth:`close` (the
+        results do not depend on it; safe inside threaded servers).
         """
         batches: list[list[Article]] = [[]]
         seen: set[str] = set()
@@ -170,13 +181,16 @@ class Index:
             batches[-1].append(article)
         results: list[AddResult] = []
         with self._write_lock:
+            pool = self._workers(workers)
+            if pool is not None and sum(map(len, batches)) >= START_WORKERS_AT:
+                pool.start()  # they load the kernels while this process fingerprints
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 snap = self._refresh(conn)
                 for batch in batches:
                     if batch:
-                        found, snap = writer.add_batch(conn, snap, self.params, batch, workers,
+                        found, snap = writer.add_batch(conn, snap, self.params, batch, pool,
                                                        self._tokens)
                         results += found
                 conn.execute("COMMIT")
@@ -189,6 +203,16 @@ class Index:
             if result.status == NEW_VERSION:
                 result.diff = self.version_diff(result.article_id, result.version)
         return results
+
+    def _workers(self, workers: int) -> AlignWorkers | None:
+        """The alignment processes for ``workers`` (inside the write lock)."""
+        if workers <= 1:
+            return None
+        if self._pool is None or self._pool.processes != workers:
+            if self._pool is not None:
+                self._pool.close()
+            self._pool = AlignWorkers(workers)
+        return self._pool
 
     def _merge(self) -> None:
         """Merge postings runs while some level is full (each merge one transaction)."""

@@ -23,21 +23,21 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from wiretrace.candidates import boilerplate_mask, lsh_bands
 from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
+from wiretrace.index.workers import AlignWorkers
 from wiretrace.model import Article, Passage
-from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles
 from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
-# Below this many pairs, starting worker processes costs more than it saves.
-PARALLEL_MIN_PAIRS = 400
+# Below this many pairs, sending them to the worker processes costs more than it saves.
+PARALLEL_MIN_PAIRS = 64
 _NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
@@ -239,37 +239,99 @@ def _align_with(state: dict, pairs: list[tuple[int, int]]) -> list[list[Passage]
     return out
 
 
-def _align_chunk(pairs: list[tuple[int, int]]) -> list[list[Passage]]:
-    return _align_with(STATE, pairs)  # in a worker forked by parallel.map_chunks
+def worker_jobs(pairs: list[tuple[int, int]], workers: int) -> list[list[tuple[int, int]]]:
+    """``pairs`` dealt to ``workers`` jobs, a connected group of docs never split.
+
+    A group goes to the worker its earliest doc names (``doc % workers``), so
+    a story's members meet the worker that already holds their tokens, unless
+    that worker already has more than its share; then to the least loaded.
+    """
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in pairs:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for pair in pairs:
+        groups.setdefault(find(pair[0]), []).append(pair)
+    share = 1.1 * len(pairs) / workers
+    jobs: list[list[tuple[int, int]]] = [[] for _ in range(workers)]
+    for root, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        target = root % workers
+        if jobs[target] and len(jobs[target]) + len(group) > share:
+            target = min(range(workers), key=lambda k: len(jobs[k]))
+        jobs[target] += group
+    return jobs
+
+
+class PairAlignment:
+    """The passages of some pairs, being found (by ``pool`` when there are many).
+
+    Pairs are oriented as the batch run orients them (earlier position =
+    a), and each distinct pair of texts is aligned once (wire copies align
+    the same way with any partner, as in ``trace``).  Made, it has sent its
+    work to the pool's processes; :meth:`result` waits for it.  ``shared``
+    keeps stored versions' tokens across calls in this process; ``fresh``
+    docs (not stored: a query) never go into it.
+    """
+
+    def __init__(self, pairs: list[tuple[int, int]], docs: dict[int, Doc],
+                 boilerplate: np.ndarray, params: TraceParams, pool: AlignWorkers | None = None,
+                 shared: TokenCache | None = None, fresh: frozenset[int] = frozenset()) -> None:
+        self.docs, self.boilerplate, self.params = docs, boilerplate, params
+        self.shared, self.fresh = shared, fresh
+        self.oriented = sorted((x, y) if docs[x].seq < docs[y].seq else (y, x) for x, y in pairs)
+        self.first_of: dict[tuple[str, str], tuple[int, int]] = {}
+        for x, y in self.oriented:
+            self.first_of.setdefault((docs[x].article.text, docs[y].article.text), (x, y))
+        self.distinct = list(self.first_of.values())
+        self.pool: AlignWorkers | None = None
+        self.jobs: list[list[tuple[int, int]]] = []
+        if pool is not None and len(self.distinct) >= PARALLEL_MIN_PAIRS:
+            self.jobs = worker_jobs(self.distinct, pool.processes)
+            articles = {d: docs[d].article for job in self.jobs for pair in job for d in pair}
+            if pool.send(self.jobs, articles, boilerplate, params, fresh):
+                self.pool = pool
+
+    def result(self) -> dict[tuple[int, int], list[Passage]]:
+        """Passages by ``(a, b)`` doc pair; pairs without a passage are left out."""
+        docs = self.docs
+        aligned: dict[tuple[int, int], list[Passage]] = {}
+        answers = self.pool.receive() if self.pool is not None else None
+        if answers is not None:
+            for job, job_answers in zip(self.jobs, answers, strict=True):
+                aligned.update(zip(job, job_answers, strict=True))
+        else:
+            # not through parallel.STATE: readers in other threads align at the same time
+            state = {"docs": docs, "params": self.params, "boilerplate": self.boilerplate,
+                     "tokens": {}, "shared": self.shared, "fresh": self.fresh}
+            aligned = dict(zip(self.distinct, _align_with(state, self.distinct), strict=True))
+        found: dict[tuple[int, int], list[Passage]] = {}
+        for x, y in self.oriented:
+            first = self.first_of[(docs[x].article.text, docs[y].article.text)]
+            passages = aligned[first]
+            if passages and first != (x, y):
+                a, b = docs[x].article.id, docs[y].article.id
+                passages = [replace(p, a=a, b=b) for p in passages]
+            if passages:
+                found[(x, y)] = passages
+        return found
 
 
 def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate: np.ndarray,
-                params: TraceParams, workers: int = 1, shared: TokenCache | None = None,
+                params: TraceParams, pool: AlignWorkers | None = None,
+                shared: TokenCache | None = None,
                 fresh: frozenset[int] = frozenset()) -> dict[tuple[int, int], list[Passage]]:
-    """Passages of each pair, oriented as the batch run orients them (earlier position = a).
-
-    Keys are ``(a, b)`` doc pairs in that orientation; pairs without a
-    passage are left out.  ``shared`` keeps stored versions' tokens across
-    calls; ``fresh`` docs (not stored: a query) never go into it.
-    """
-    oriented = sorted((x, y) if docs[x].seq < docs[y].seq else (y, x) for x, y in pairs)
-    state = {"docs": docs, "params": params, "boilerplate": boilerplate, "tokens": {},
-             "shared": shared, "fresh": fresh}
-    found: dict[tuple[int, int], list[Passage]] = {}
-    results: list[list[Passage]] = []
-    if workers <= 1 or len(oriented) < PARALLEL_MIN_PAIRS:
-        # not through parallel.STATE: readers in other threads align at the same time
-        results = _align_with(state, oriented)
-    else:
-        # forked workers get no shared cache: its lock may be held by another thread
-        # at the fork, and what they would add to it is lost with them anyway
-        state["shared"] = None
-        for chunk in map_chunks(_align_chunk, oriented, workers, 100, state):
-            results += chunk
-    for pair, passages in zip(oriented, results, strict=True):
-        if passages:
-            found[pair] = passages
-    return found
+    """Passages of each pair (see :class:`PairAlignment`), waiting for them."""
+    return PairAlignment(pairs, docs, boilerplate, params, pool, shared, fresh).result()
 
 
 def is_link(passages: list[Passage], words_a: int, words_b: int, params: TraceParams) -> bool:

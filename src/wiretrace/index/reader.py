@@ -192,7 +192,7 @@ def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
 
 
 def _pair_passages(conn: sqlite3.Connection, x: int, y: int) -> tuple[int, int, str] | None:
-    """``(a, b, passages JSON)`` of the stored pair of docs ``x`` and ``y``, either way round."""
+    """``(a, b, encoded passages)`` of the stored pair of docs ``x`` and ``y``, either way round."""
     row = conn.execute("SELECT a, b, passages FROM pairs WHERE (a = ? AND b = ?) "
                        "OR (a = ? AND b = ?)", (x, y, y, x)).fetchone()
     return None if row is None else (row[0], row[1], row[2])

@@ -15,7 +15,8 @@ the last committed state).  Tables:
 * ``runs``: sorted postings BLOBs (see :mod:`.postings`);
 * ``boilerplate``: shingles held by more than ``max_df`` current versions;
 * ``pairs``: two current versions with reused passages, ``a`` the one with
-  the earlier position; the passages as JSON, their matched words and
+  the earlier position; the passages (packed records, see
+  :data:`.store.PASSAGE_RECORD`), their matched words and
   whether the pair is strong enough to link a story;
 * ``stories`` and ``story_members``: the stories, with stable ids.
 """
@@ -29,7 +30,7 @@ from dataclasses import asdict, fields
 
 from wiretrace.params import TraceParams
 
-FORMAT = "wiretrace-index-1"
+FORMAT = "wiretrace-index-2"
 # A fixed max_df stands in for the batch default (5% of the corpus, clamped
 # to 10..100): 100 is what the batch run uses from 2,000 articles up.
 DEFAULT_MAX_DF = 100
@@ -51,7 +52,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS boilerplate (shingle INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS pairs (
     a INTEGER NOT NULL, b INTEGER NOT NULL, words INTEGER NOT NULL, linked INTEGER NOT NULL,
-    passages TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    passages BLOB NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS pairs_b ON pairs (b, a);
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY, size INTEGER NOT NULL, data TEXT NOT NULL);

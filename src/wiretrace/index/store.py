@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from wiretrace.model import Article, DerivationEdge, Passage, Story
 
 DOC_COLUMNS = ("doc, article_id, version, seq, live, text, title, outlet, url, published, "
@@ -61,15 +63,22 @@ def article_values(doc: int, article: Article, version: int, seq: int, text_hash
             words, added_at)
 
 
-def encode_passages(passages: list[Passage]) -> str:
+# A pair's passages as packed records: a tenth of the time of JSON both ways
+# (a story is rebuilt from its pairs' passages on every add that touches it).
+PASSAGE_RECORD = np.dtype([("a_start", "<i4"), ("a_end", "<i4"), ("b_start", "<i4"),
+                           ("b_end", "<i4"), ("score", "<f8"), ("matched_words", "<i4")])
+
+
+def encode_passages(passages: list[Passage]) -> bytes:
     """The passages of one pair, without their ids (the pair row has them)."""
-    return json.dumps([[p.a_start, p.a_end, p.b_start, p.b_end, p.score, p.matched_words]
-                       for p in passages], separators=(",", ":"))
+    return np.array([(p.a_start, p.a_end, p.b_start, p.b_end, p.score, p.matched_words)
+                     for p in passages], dtype=PASSAGE_RECORD).tobytes()
 
 
-def decode_passages(text: str, a: str, b: str) -> list[Passage]:
+def decode_passages(blob: bytes, a: str, b: str) -> list[Passage]:
     return [Passage(a, a0, a1, b, b0, b1, score, words)
-            for a0, a1, b0, b1, score, words in json.loads(text)]
+            for a0, a1, b0, b1, score, words in
+            np.frombuffer(blob, dtype=PASSAGE_RECORD).tolist()]
 
 
 def encode_story(story: Story) -> str:
@@ -86,7 +95,7 @@ def decode_story(story_id: str, text: str) -> Story:
 
 def pair_rows(conn: sqlite3.Connection, docs: Iterable[int]
               ) -> list[tuple[int, int, bool, str]]:
-    """``(a, b, linked, passages JSON)`` of every stored pair involving one of ``docs``."""
+    """``(a, b, linked, encoded passages)`` of every stored pair involving one of ``docs``."""
     rows: dict[tuple[int, int], tuple[bool, str]] = {}
     wanted = sorted(set(docs))
     for part in chunks(wanted, CHUNK // 2):

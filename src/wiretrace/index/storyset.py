@@ -80,39 +80,49 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
     for part in chunks(sorted(hit)):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", part)
-    # each pair's passages go to the group holding both docs (one pass, not one per group)
-    group_of = {doc: k for k, group in enumerate(groups) for doc in group}
-    texts: list[dict[tuple[int, int], str]] = [{} for _ in groups]
-    for a, b, _, text in rows:
-        if a in group_of and group_of[a] == group_of.get(b):
-            texts[group_of[a]][(a, b)] = text
+    stories = build_group_stories(conn, groups, rows, params)
     used: set[str] = set()
-    for group, group_texts in zip(groups, texts, strict=True):
-        story = build_story(conn, group, group_texts, params)
+    for group, story in zip(groups, stories, strict=True):
         votes = Counter(old_of[d] for d in group if d in old_of)
         story.id = next((sid for sid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
                          if sid not in used), None) or _new_story_id(conn)
         used.add(story.id)
-        conn.execute("INSERT INTO stories (id, size, data) VALUES (?, ?, ?)",
-                     (story.id, len(story.members), encode_story(story)))
-        conn.executemany("INSERT INTO story_members (doc, story) VALUES (?, ?)",
-                         [(d, story.id) for d in group])
+    conn.executemany("INSERT INTO stories (id, size, data) VALUES (?, ?, ?)",
+                     [(story.id, len(story.members), encode_story(story)) for story in stories])
+    conn.executemany("INSERT INTO story_members (doc, story) VALUES (?, ?)",
+                     [(d, story.id) for group, story in zip(groups, stories, strict=True)
+                      for d in group])
 
 
-def build_story(conn: sqlite3.Connection, group: list[int],
-                texts: dict[tuple[int, int], str], params: TraceParams) -> Story:
-    """The story of one connected group of docs, as ``stories.build_stories`` makes it,
-    from the passages of its pairs (``texts``, encoded)."""
-    rows = load_docs(conn, group)
-    ordered = sorted(rows.values(), key=lambda r: r.seq)
-    articles = {r.article.id: r.article for r in ordered}
-    members = set(group)
+def build_group_stories(conn: sqlite3.Connection, groups: list[list[int]],
+                        rows: list[tuple[int, int, bool, bytes]],
+                        params: TraceParams) -> list[Story]:
+    """The story of each connected group of docs, as ``stories.build_stories`` makes it,
+    from the stored passages of their pairs (``rows``, see ``store.pair_rows``).
+
+    One ``build_stories`` call for all groups: it finds the same groups again
+    (they are connected by the same links), and its per-call work is paid once
+    per add rather than once per story.
+    """
+    if not groups:
+        return []
+    group_of = {doc: k for k, group in enumerate(groups) for doc in group}
+    docs = load_docs(conn, group_of)
+    ordered = sorted(docs.values(), key=lambda r: r.seq)  # index order = input order
     passages: list[Passage] = []
-    for (a, b), text in texts.items():
-        if a in members and b in members:
-            passages += decode_passages(text, rows[a].article.id, rows[b].article.id)
-    words = {r.article.id: r.words for r in ordered}
-    stories = build_stories(articles, passages, params, words)
-    if len(stories) != 1:  # the group is connected by links, so this cannot happen
-        raise RuntimeError(f"index stories out of step: {len(stories)} stories for one group")
-    return stories[0]
+    for a, b, _, blob in rows:
+        if a in group_of and group_of[a] == group_of.get(b):
+            passages += decode_passages(blob, docs[a].article.id, docs[b].article.id)
+    stories = build_stories({r.article.id: r.article for r in ordered}, passages, params,
+                            {r.article.id: r.words for r in ordered})
+    doc_of = {r.article.id: r.doc for r in ordered}
+    by_group: list[Story | None] = [None] * len(groups)
+    for story in stories:
+        by_group[group_of[doc_of[story.members[0]]]] = story
+    if len(stories) != len(groups) or any(
+            story is None or len(story.members) != len(group)
+            for story, group in zip(by_group, groups, strict=True)):
+        # the groups are connected by links, so this cannot happen
+        raise RuntimeError(f"index stories out of step: {len(stories)} stories "
+                           f"for {len(groups)} groups")
+    return by_group  # type: ignore[return-value]

@@ -29,6 +29,7 @@ from wiretrace.index.store import (
     pair_rows,
 )
 from wiretrace.index.storyset import update_stories
+from wiretrace.index.workers import AlignWorkers
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
 
@@ -66,10 +67,11 @@ def _insert_run(conn: sqlite3.Connection, kind: int, level: int, keys: np.ndarra
 
 
 def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
-              articles: Sequence[Article], workers: int,
+              articles: Sequence[Article], pool: AlignWorkers | None = None,
               shared: engine.TokenCache | None = None) -> tuple[list[AddResult], Snapshot]:
     """Add articles with distinct ids inside the caller's ``BEGIN IMMEDIATE``.
 
+    ``pool`` aligns the pairs of large batches in its processes.
     ``shared`` keeps the tokens of stored versions across calls (the new
     ones stay out: their numbers are reused if the transaction rolls back).
     """
@@ -116,18 +118,20 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     view = (snap.postings.with_run(SHINGLES, -1, shingle_run).with_run(BANDS, -1, band_run)
             .with_alive([d.doc for d in new], killed))
     touched = np.concatenate([d.shingles for d in [*new, *old.values()]])
-    boilerplate, changed, _ = engine.boilerplate_after(view, touched, snap.boilerplate,
-                                                       params.max_df or 0)
+    boilerplate, changed, known = engine.boilerplate_after(view, touched, snap.boilerplate,
+                                                           params.max_df or 0)
     new_docs = {d.doc for d in new}
     affected = _docs_from_rows(conn, engine.holders(view, changed) - new_docs)
     engine.fingerprint(list(affected.values()), params)
-    pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params)
+    # the touched shingles' look-up serves again when they are exactly the work's
+    reuse = known if not old and not affected else None
+    pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params, reuse)
 
     redone = set(affected) | set(killed)
     dropped = pair_rows(conn, redone)
     docs = {d.doc: d for d in new} | affected
     docs |= _docs_from_rows(conn, {x for pair in pairs for x in pair} - set(docs))
-    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, workers, shared,
+    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, pool, shared,
                                frozenset(new_docs))
     dirty = new_docs | redone | {x for a, b, _, _ in dropped for x in (a, b)}
     dirty |= {x for pair in found for x in pair}

@@ -1,0 +1,212 @@
+"""Alignment processes for the index: started once, kept warm, safe beside threads.
+
+The batch pipeline forks workers for a stage and lets them go.  An index
+lives long (a server, a large ``index add``) and aligns a few thousand pairs
+per add, so its workers are started once, load the compiled kernels once,
+and keep the tokens of the versions they aligned (a story's members are the
+candidates of add after add).
+
+They are separate programs (a ``python`` running :func:`serve`) speaking
+pickles over two pipes, not ``multiprocessing`` children: a fork of a
+threaded server can inherit a lock another thread held (and hang), and a
+spawned ``multiprocessing`` child imports the caller's main module again
+(running an unguarded script a second time).  Starting a program has
+neither problem.
+
+A caller sends related pairs (a connected group) to the same worker every
+time and finds their tokens there.  A stored version's text never changes,
+but a version number can be given again after a rolled-back add, so cached
+tokens are keyed by number *and* text.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import OrderedDict
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from wiretrace.model import Article, Passage
+from wiretrace.params import TraceParams
+from wiretrace.text import Tokens
+
+# Tokens kept per worker (with their sentences and anchor index: tens of KB each).
+TOKENS_PER_WORKER = 4096
+
+
+class WorkerError(RuntimeError):
+    """An alignment failed inside a worker (the message carries its traceback)."""
+
+
+class _Worker:
+    """One worker program and the two ends of its pipes."""
+
+    def __init__(self) -> None:
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        env = dict(os.environ)
+        # the same modules as this process, however it found them
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from wiretrace.index.workers import serve; "
+             "serve(int(sys.argv[1]), int(sys.argv[2]))", str(to_child), str(from_child)],
+            pass_fds=(to_child, from_child), env=env, stdin=subprocess.DEVNULL)
+        os.close(to_child)
+        os.close(from_child)
+        self.send = Connection(from_parent, readable=False)
+        self.receive = Connection(to_parent, writable=False)
+
+    def stop(self) -> None:
+        for end in (self.send, self.receive):
+            try:
+                end.close()
+            except OSError:
+                pass
+        try:
+            # it leaves when its input closes, once it has loaded the kernels
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class AlignWorkers:
+    """``processes`` alignment workers: :meth:`send` one job to each, then :meth:`receive`.
+
+    One sender at a time (the index's write lock sees to it).
+    """
+
+    def __init__(self, processes: int) -> None:
+        if processes < 1:
+            raise ValueError("processes must be at least 1")
+        self.processes = processes
+        self._workers: list[_Worker] = []
+        self._sent: list[tuple[_Worker, list[tuple[int, int]], dict[int, str]]] = []
+
+    def start(self) -> None:
+        """Start the workers now (they load the kernels while the caller goes on)."""
+        if not self._workers:
+            self._workers = [_Worker() for _ in range(self.processes)]
+
+    def send(self, jobs: list[list[tuple[int, int]]], articles: dict[int, Article],
+             boilerplate: np.ndarray, params: TraceParams, fresh: frozenset[int]) -> bool:
+        """Send ``jobs[k]`` to worker ``k`` (they start at once); :meth:`receive` answers.
+
+        ``fresh`` versions (a query's, not stored) are not kept.  False when a
+        worker is gone (killed from outside, out of memory): the caller aligns
+        in its own process instead, and the workers start afresh next time.
+        """
+        if len(jobs) > self.processes:
+            raise ValueError(f"{len(jobs)} jobs for {self.processes} workers")
+        self.start()
+        self._sent = []
+        try:
+            for worker, pairs in zip(self._workers, jobs, strict=False):
+                needed = {x for pair in pairs for x in pair}
+                worker.send.send((pairs, {d: articles[d] for d in needed}, boilerplate,
+                                  params, fresh & needed))
+                self._sent.append((worker, pairs, {d: articles[d].id for d in needed}))
+        except OSError:
+            self.close()
+            return False
+        return True
+
+    def receive(self) -> list[list[list[Passage]]] | None:
+        """The passages of each pair of each job sent, or None when a worker is gone.
+
+        A failure inside an alignment raises :class:`WorkerError`.
+        """
+        sent, self._sent = self._sent, []
+        try:
+            answers = [worker.receive.recv() for worker, _, _ in sent]
+        except (OSError, EOFError):
+            self.close()
+            return None
+        failed = [message for ok, message in answers if not ok]
+        if failed:
+            raise WorkerError(failed[0])
+        return [[[Passage(ids[x], *row[:2], ids[y], *row[2:]) for row in rows]
+                 for (x, y), rows in zip(pairs, result, strict=True)]
+                for (_, pairs, ids), (_, result) in zip(sent, answers, strict=True)]
+
+    def close(self) -> None:
+        """Stop the workers (they are started again on the next :meth:`send`)."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()
+
+
+# --------------------------------------------------------------------------- in a worker
+
+_TOKENS: OrderedDict[tuple[int, int], Tokens] = OrderedDict()
+
+
+def _tokens(doc: int, text: str, keep: bool) -> Tokens:
+    from wiretrace.text import tokenize
+
+    key = (doc, hash(text))
+    found = _TOKENS.get(key)
+    if found is not None:
+        _TOKENS.move_to_end(key)
+        return found
+    tokens = tokenize(text)
+    if keep:
+        _TOKENS[key] = tokens
+        while len(_TOKENS) > TOKENS_PER_WORKER:
+            _TOKENS.popitem(last=False)
+    return tokens
+
+
+def _align_job(pairs: list[tuple[int, int]], articles: dict[int, Article],
+               boilerplate: np.ndarray, params: TraceParams,
+               fresh: frozenset[int]) -> list[list[tuple]]:
+    """Per pair, its passages as ``(a_start, a_end, b_start, b_end, score, matched_words)``."""
+    from wiretrace.align import align_tokens
+    from wiretrace.candidates import boilerplate_mask
+
+    prepared: dict[int, tuple[Tokens, np.ndarray | None]] = {}
+
+    def prepare(doc: int) -> tuple[Tokens, np.ndarray | None]:
+        if doc not in prepared:
+            tokens = _tokens(doc, articles[doc].text, doc not in fresh)
+            prepared[doc] = (tokens, boilerplate_mask(tokens.hashes, params.seed_ngram,
+                                                      boilerplate))
+        return prepared[doc]
+
+    out = []
+    for x, y in pairs:
+        (tokens_x, ignore_x), (tokens_y, ignore_y) = prepare(x), prepare(y)
+        # plain tuples: unpickling dataclasses costs the caller more than making them
+        out.append([(s.a_start, s.a_end, s.b_start, s.b_end, s.score, s.matched_words)
+                    for s in align_tokens(articles[x].text, tokens_x, articles[y].text,
+                                          tokens_y, params, ignore_x, ignore_y)])
+    return out
+
+
+def serve(read_fd: int, write_fd: int) -> None:
+    """A worker's life: warm up, then answer jobs until the input closes."""
+    import traceback
+
+    from wiretrace import kernels
+    from wiretrace.align import warm_up
+
+    receive, send = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    kernels.warm_up()
+    warm_up()
+    while True:
+        try:
+            job = receive.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = (True, _align_job(*job))
+        except Exception:  # reported to the caller, which raises it
+            answer = (False, traceback.format_exc())
+        try:
+            send.send(answer)
+        except OSError:
+            return
+
