@@ -89,6 +89,59 @@ def test_aligning_in_worker_processes_gives_the_same(tmp_path, sample, batch, mo
         _same_as_trace(index, sample, batch)
 
 
+def test_streamed_batches_in_worker_processes_match_trace(tmp_path, sample, batch,
+                                                          monkeypatch):
+    """``add_stream`` plans each batch while the one before is aligned, in worker
+    programs: the same index as a batch run."""
+    from wiretrace.index import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)  # the workers even for small batches
+    with Index.open(tmp_path / "stream.db", PARAMS) as index:
+        parts = [sample[k:k + 13] for k in range(0, len(sample), 13)]
+        results = list(index.add_stream(iter(parts), workers=2))
+        assert [len(r) for r in results] == [len(p) for p in parts]
+        assert all(r.status == "added" for rs in results for r in rs)
+        assert index._pool is not None and index._pool._workers  # they did the aligning
+        _same_as_trace(index, sample, batch)
+        assert consistency_problems(tmp_path / "stream.db", index) == []
+
+
+def test_stream_sees_the_versions_of_the_batch_planned_before(tmp_path, sample):
+    """A batch is planned before the batch before it is written: a new version of an
+    article of that batch must still supersede it."""
+    first, second = sample[:30], sample[30:60]
+    old = first[3]
+    v2 = replace(old, text=old.text + "\n\nAn update added at noon by the desk.")
+    v3 = replace(old, text=old.text + "\n\nA second update, in the evening, by the desk.")
+    with Index.open(tmp_path / "v.db", PARAMS) as index:
+        results = list(index.add_stream([first, [v2, *second], [v3, old]]))
+        assert len(results) == 4  # the last batch repeats an id: cut in two
+        mine = [r for rs in results[1:] for r in rs if r.article_id == old.id]
+        assert [(r.status, r.version) for r in mine] == \
+            [("new_version", 2), ("new_version", 3), ("new_version", 4)]
+        assert mine[1].diff is not None and mine[1].diff.changes  # against version 2
+        assert [v.version for v in index.versions(old.id)] == [1, 2, 3, 4]
+        final = [*first, *second]  # the last version has the first text again
+        _same_as_trace(index, final, wiretrace.trace(final, params=PARAMS, workers=1))
+        # (superseded versions keep their postings until a merge: not counted here)
+        assert [p for p in consistency_problems(tmp_path / "v.db", index)
+                if not p.startswith("postings")] == []
+
+
+def test_stream_plans_again_when_another_writer_came_between(tmp_path, sample):
+    path = tmp_path / "two.db"
+    parts = [sample[0:25], sample[26:50], sample[50:75]]
+    with Index.open(path, PARAMS) as index, Index.open(path, PARAMS) as other:
+        stream = index.add_stream(iter(parts))
+        next(stream)  # the first batch is in; the second is planned already
+        other.add([sample[25]])
+        rest = list(stream)
+        assert all(r.status == "added" for rs in rest for r in rs)
+        in_order = [*parts[0], sample[25], *parts[1], *parts[2]]
+        _same_as_trace(index, in_order, wiretrace.trace(in_order, params=PARAMS, workers=1))
+        assert consistency_problems(path, index) == []
+
+
 def test_readding_is_a_no_op(tmp_path, seed_articles):
     with Index.open(tmp_path / "x.db") as index:
         index.add(seed_articles)

@@ -143,11 +143,11 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         read = 0
         progress("index", 0, 0)
-        for batch in _batches(args, rejected, log):
-            for result in index.add(batch, workers=workers):
+        for results in index.add_stream(_batches(args, rejected, log), workers=workers):
+            for result in results:
                 counts[result.status] += 1
                 passages += len(result.passages)
-            read += len(batch)
+            read += len(results)
             progress("index", read, 0)
         stats = index.stats()
     if args.rejected is not None:

@@ -13,6 +13,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 
 import numpy as np
 
@@ -30,6 +31,21 @@ from wiretrace.pipeline import diff_articles
 # An add this large starts the alignment workers at once (a smaller one starts
 # them only if it finds enough pairs to align).
 START_WORKERS_AT = 200
+
+
+def _parts(articles: Iterable[Article]) -> list[list[Article]]:
+    """Articles cut where an id repeats: each part is added as one batch, in order."""
+    parts: list[list[Article]] = [[]]
+    seen: set[str] = set()
+    for article in articles:
+        if not isinstance(article, Article):
+            raise TypeError(f"expected an Article, got {type(article).__name__}")
+        if article.id in seen:
+            parts.append([])
+            seen = set()
+        seen.add(article.id)
+        parts[-1].append(article)
+    return [part for part in parts if part]
 
 
 class Index:
@@ -169,40 +185,99 @@ class Index:
         started by the first such add and kept until :meth:`close` (the
         results do not depend on it; safe inside threaded servers).
         """
-        batches: list[list[Article]] = [[]]
-        seen: set[str] = set()
-        for article in articles:
-            if not isinstance(article, Article):
-                raise TypeError(f"expected an Article, got {type(article).__name__}")
-            if article.id in seen:
-                batches.append([])
-                seen = set()
-            seen.add(article.id)
-            batches[-1].append(article)
+        parts = _parts(articles)
         results: list[AddResult] = []
         with self._write_lock:
             pool = self._workers(workers)
-            if pool is not None and sum(map(len, batches)) >= START_WORKERS_AT:
+            if pool is not None and sum(map(len, parts)) >= START_WORKERS_AT:
                 pool.start()  # they load the kernels while this process fingerprints
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 snap = self._refresh(conn)
-                for batch in batches:
-                    if batch:
-                        found, snap = writer.add_batch(conn, snap, self.params, batch, pool,
-                                                       self._tokens)
-                        results += found
+                for part in parts:
+                    found, snap = writer.add_batch(conn, snap, self.params, part, pool,
+                                                   self._tokens)
+                    results += found
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
+                if pool is not None:
+                    pool.abandon()
                 raise
             self._snapshot = snap
             self._merge()
+        self._diff_new_versions(results)
+        return results
+
+    def add_stream(self, batches: Iterable[Iterable[Article]], workers: int = 1
+                   ) -> Iterator[list[AddResult]]:
+        """Add batches one after the other, each in a transaction of its own;
+        yields each batch's results once it is committed.
+
+        The same results as :meth:`add` batch by batch, sooner: while one
+        batch is aligned, the next one is fingerprinted and its pairs found,
+        and while a batch is written, the next one is aligned.  A batch that
+        repeats an id is cut where it repeats, each part committed on its
+        own.  If another process writes to the index meanwhile, the batch
+        planned before its write is planned again.
+        """
+        with self._write_lock:
+            pool = self._workers(workers)
+            conn = self._conn()
+            self._refresh(conn)
+            waiting: tuple[list[Article], writer.Plan] | None = None
+            replanned = False
+            try:
+                for part in chain((p for b in batches for p in _parts(b)), [None]):
+                    plan = None
+                    if part is not None:
+                        if pool is not None and len(part) >= START_WORKERS_AT:
+                            pool.start()  # they load the kernels while this process plans
+                        pending = waiting[1] if waiting and waiting[1].new else None
+                        base = pending.snapshot if pending is not None else self._snapshot
+                        plan = writer.plan_batch(conn, base, self.params, part, pending)
+                    if waiting is not None:
+                        writer.wait_for_alignment(waiting[1])  # frees the workers for the next
+                    if plan is not None:
+                        writer.start_alignment(plan, self.params, pool, self._tokens)
+                    if waiting is not None:
+                        results, replanned = self._write_planned(conn, *waiting, replanned)
+                        self._diff_new_versions(results)
+                        yield results
+                    waiting = (part, plan) if part is not None and plan is not None else None
+            except BaseException:
+                if pool is not None:
+                    pool.abandon()
+                raise
+
+    def _write_planned(self, conn: sqlite3.Connection, articles: list[Article],
+                       plan: writer.Plan, stale: bool) -> tuple[list[AddResult], bool]:
+        """Write and commit a batch planned ahead; whether it had to be planned again
+        (``stale``: the batch before it was, so this plan rests on a wrong one)."""
+        expected = self._snapshot.postings.generation
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            snap = self._refresh(conn)
+            if stale or snap.postings.generation != expected:
+                # another process wrote since the plan was made: plan again, and
+                # align here (the workers already have the next batch)
+                plan = writer.plan_batch(conn, snap, self.params, articles)
+                writer.start_alignment(plan, self.params, None, self._tokens)
+                stale = True
+            results, snap = writer.write_batch(conn, snap, plan, self.params)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._snapshot = snap
+        self._merge()
+        return results, stale
+
+    def _diff_new_versions(self, results: list[AddResult]) -> None:
         for result in results:
             if result.status == NEW_VERSION:
                 result.diff = self.version_diff(result.article_id, result.version)
-        return results
 
     def _workers(self, workers: int) -> AlignWorkers | None:
         """The alignment processes for ``workers`` (inside the write lock)."""

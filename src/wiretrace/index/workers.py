@@ -132,6 +132,12 @@ class AlignWorkers:
                  for (x, y), rows in zip(pairs, result, strict=True)]
                 for (_, pairs, ids), (_, result) in zip(sent, answers, strict=True)]
 
+    def abandon(self) -> None:
+        """Forget jobs sent and not received (the caller failed): the workers are
+        stopped, as their answers would come out of turn."""
+        if self._sent:
+            self.close()
+
     def close(self) -> None:
         """Stop the workers (they are started again on the next :meth:`send`)."""
         workers, self._workers = self._workers, []

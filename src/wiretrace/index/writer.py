@@ -14,7 +14,7 @@ import hashlib
 import sqlite3
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -47,12 +47,11 @@ class Snapshot:
     boilerplate: np.ndarray  # sorted shingles held by more than max_df current versions
 
 
+_NO_KEYS = np.empty(0, dtype=np.uint64)
+
+
 def text_hash(text: str) -> bytes:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
-
-
-def _docs_from_rows(conn: sqlite3.Connection, docs: set[int]) -> dict[int, engine.Doc]:
-    return {d: engine.Doc(d, r.article, r.seq, r.words) for d, r in load_docs(conn, docs).items()}
 
 
 def _bump_generation(conn: sqlite3.Connection) -> int:
@@ -66,16 +65,37 @@ def _insert_run(conn: sqlite3.Connection, kind: int, level: int, keys: np.ndarra
     return int(cur.lastrowid)
 
 
-def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
-              articles: Sequence[Article], pool: AlignWorkers | None = None,
-              shared: engine.TokenCache | None = None) -> tuple[list[AddResult], Snapshot]:
-    """Add articles with distinct ids inside the caller's ``BEGIN IMMEDIATE``.
+@dataclass
+class Plan:
+    """One batch's add worked out up to its alignment; nothing is written yet.
 
-    ``pool`` aligns the pairs of large batches in its processes.
-    ``shared`` keeps the tokens of stored versions across calls (the new
-    ones stay out: their numbers are reused if the transaction rolls back).
+    ``snapshot`` is the postings and boilerplate as they will be once the
+    batch is in (its runs under placeholder ids): the next batch can be
+    planned on it before this one is written (see :func:`plan_batch`).
     """
-    ids = [a.id for a in articles]
+
+    results: list[AddResult]
+    new: list[engine.Doc] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)
+    hashes: dict[int, bytes] = field(default_factory=dict)
+    killed: list[int] = field(default_factory=list)
+    redone: set[int] = field(default_factory=set)  # stored docs whose pairs are made again
+    runs: tuple[np.ndarray, np.ndarray] = (_NO_KEYS, _NO_KEYS)  # shingle and band keys
+    snapshot: Snapshot | None = None
+    boilerplate_before: np.ndarray = field(default_factory=lambda: _NO_KEYS)
+    # shingles that entered or left the boilerplate set
+    changed: np.ndarray = field(default_factory=lambda: _NO_KEYS)
+    docs: dict[int, engine.Doc] = field(default_factory=dict)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    next_doc: int = 0
+    next_seq: int = 0
+    alignment: engine.PairAlignment | None = None
+    found: dict[tuple[int, int], list[Passage]] | None = None  # the alignment's result
+
+
+def _existing(conn: sqlite3.Connection, ids: list[str],
+              pending: Plan | None) -> dict[str, tuple[int, int, int, bytes]]:
+    """``(doc, seq, versions, text hash)`` of the current version of each known id."""
     existing: dict[str, tuple[int, int, int, bytes]] = {}
     for part in chunks(ids):
         marks = ",".join("?" * len(part))
@@ -83,57 +103,137 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
                 f"SELECT a.id, a.doc, a.seq, a.versions, d.text_hash FROM articles a "
                 f"JOIN docs d ON d.doc = a.doc WHERE a.id IN ({marks})", part):
             existing[article_id] = (doc, seq, versions, digest)
+    if pending is not None:
+        wanted = set(ids)
+        for d in pending.new:
+            if d.article.id in wanted:
+                existing[d.article.id] = (d.doc, d.seq, pending.versions[d.doc],
+                                          pending.hashes[d.doc])
+    return existing
+
+
+def _docs(conn: sqlite3.Connection, wanted: set[int], params: TraceParams,
+          pending: Plan | None) -> dict[int, engine.Doc]:
+    """Versions by number, fingerprinted: the pending batch's own, the rest stored."""
+    found = {d: pending.docs[d] for d in wanted if pending is not None and d in pending.docs}
+    stored = {d: engine.Doc(d, r.article, r.seq, r.words)
+              for d, r in load_docs(conn, wanted - set(found)).items()}
+    engine.fingerprint(list(stored.values()), params)
+    return found | stored
+
+
+def _placeholder(snap: Snapshot) -> int:
+    """A run id for a batch not written yet: below every id in use."""
+    return min([0, *snap.postings.runs[SHINGLES], *snap.postings.runs[BANDS]]) - 1
+
+
+def plan_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
+               articles: Sequence[Article], pending: Plan | None = None) -> Plan:
+    """Work out the add of articles with distinct ids, up to the pairs to align.
+
+    ``snap`` is the state the batch goes onto: the committed one, or the
+    ``snapshot`` of ``pending``, a batch planned but not written yet (whose
+    versions this one then sees as if stored).
+    """
+    existing = _existing(conn, [a.id for a in articles], pending)
     next_doc = conn.execute("SELECT COALESCE(MAX(doc), -1) + 1 FROM docs").fetchone()[0]
     next_seq = conn.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM articles").fetchone()[0]
-    results: list[AddResult] = []
-    new: list[engine.Doc] = []
-    versions: dict[int, int] = {}
-    killed: list[int] = []
-    hashes: dict[int, bytes] = {}
+    if pending is not None:
+        next_doc, next_seq = max(next_doc, pending.next_doc), max(next_seq, pending.next_seq)
+    plan = Plan([], boilerplate_before=snap.boilerplate, snapshot=snap)
     for article in articles:
         digest = text_hash(article.text)
         known = existing.get(article.id)
         if known is not None and known[3] == digest:
-            results.append(AddResult(article.id, UNCHANGED, known[2]))
+            plan.results.append(AddResult(article.id, UNCHANGED, known[2]))
             continue
         if known is not None:
-            killed.append(known[0])
+            plan.killed.append(known[0])
             seq, version, status = known[1], known[2] + 1, NEW_VERSION
         else:
             seq, version, status = next_seq, 1, ADDED
             next_seq += 1
         doc = engine.Doc(next_doc, article, seq)
         next_doc += 1
-        new.append(doc)
-        versions[doc.doc], hashes[doc.doc] = version, digest
-        results.append(AddResult(article.id, status, version))
-    if not new:
-        return results, snap
+        plan.new.append(doc)
+        plan.versions[doc.doc], plan.hashes[doc.doc] = version, digest
+        plan.results.append(AddResult(article.id, status, version))
+    plan.next_doc, plan.next_seq = next_doc, next_seq
+    if plan.new:
+        _plan_pairs(conn, snap, params, plan, pending)
+    return plan
 
+
+def _plan_pairs(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams, plan: Plan,
+                pending: Plan | None) -> None:
+    """Postings, boilerplate, affected versions and candidate pairs of a planned batch."""
+    new = plan.new
     engine.fingerprint(new, params)
-    old = _docs_from_rows(conn, set(killed))
-    engine.fingerprint(list(old.values()), params)
+    old = _docs(conn, set(plan.killed), params, pending)
     (shingle_values, shingle_docs), (band_values, band_docs) = engine.postings_of(new)
-    shingle_run, band_run = pack(shingle_values, shingle_docs), pack(band_values, band_docs)
-    view = (snap.postings.with_run(SHINGLES, -1, shingle_run).with_run(BANDS, -1, band_run)
-            .with_alive([d.doc for d in new], killed))
+    plan.runs = (pack(shingle_values, shingle_docs), pack(band_values, band_docs))
+    placeholder = _placeholder(snap)
+    view = (snap.postings.with_run(SHINGLES, placeholder, plan.runs[0])
+            .with_run(BANDS, placeholder, plan.runs[1])
+            .with_alive([d.doc for d in new], plan.killed))
     touched = np.concatenate([d.shingles for d in [*new, *old.values()]])
-    boilerplate, changed, known = engine.boilerplate_after(view, touched, snap.boilerplate,
-                                                           params.max_df or 0)
+    boilerplate, plan.changed, known = engine.boilerplate_after(
+        view, touched, snap.boilerplate, params.max_df or 0)
+    plan.snapshot = Snapshot(view, boilerplate)
     new_docs = {d.doc for d in new}
-    affected = _docs_from_rows(conn, engine.holders(view, changed) - new_docs)
-    engine.fingerprint(list(affected.values()), params)
+    affected = _docs(conn, engine.holders(view, plan.changed) - new_docs, params, pending)
     # the touched shingles' look-up serves again when they are exactly the work's
     reuse = known if not old and not affected else None
     pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params, reuse)
+    plan.redone = set(affected) | set(plan.killed)
+    plan.docs = {d.doc: d for d in new} | affected
+    plan.docs |= _docs(conn, {x for pair in pairs for x in pair} - set(plan.docs), params,
+                       pending)
+    plan.pairs = sorted(pairs)
 
-    redone = set(affected) | set(killed)
-    dropped = pair_rows(conn, redone)
-    docs = {d.doc: d for d in new} | affected
-    docs |= _docs_from_rows(conn, {x for pair in pairs for x in pair} - set(docs))
-    found = engine.align_pairs(sorted(pairs), docs, boilerplate, params, pool, shared,
-                               frozenset(new_docs))
-    dirty = new_docs | redone | {x for a, b, _, _ in dropped for x in (a, b)}
+
+def start_alignment(plan: Plan, params: TraceParams, pool: AlignWorkers | None = None,
+                    shared: engine.TokenCache | None = None) -> None:
+    """Send the plan's pairs to be aligned (by ``pool`` when there are many).
+
+    ``shared`` keeps the tokens of stored versions across calls (the new
+    ones stay out: their numbers are reused if the transaction rolls back).
+    """
+    if plan.new and plan.snapshot is not None:
+        plan.alignment = engine.PairAlignment(plan.pairs, plan.docs, plan.snapshot.boilerplate,
+                                              params, pool, shared,
+                                              frozenset(d.doc for d in plan.new))
+
+
+def wait_for_alignment(plan: Plan) -> dict[tuple[int, int], list[Passage]]:
+    """The passages of the plan's pairs, once :func:`start_alignment` has sent them."""
+    if plan.found is None:
+        plan.found = plan.alignment.result() if plan.alignment is not None else {}
+    return plan.found
+
+
+def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
+              articles: Sequence[Article], pool: AlignWorkers | None = None,
+              shared: engine.TokenCache | None = None) -> tuple[list[AddResult], Snapshot]:
+    """Add articles with distinct ids inside the caller's ``BEGIN IMMEDIATE``."""
+    plan = plan_batch(conn, snap, params, articles)
+    start_alignment(plan, params, pool, shared)
+    return write_batch(conn, snap, plan, params)
+
+
+def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
+                params: TraceParams) -> tuple[list[AddResult], Snapshot]:
+    """Write a planned batch over the committed ``snap``, inside the caller's
+    ``BEGIN IMMEDIATE``; its results and the snapshot to publish after the commit."""
+    if not plan.new or plan.snapshot is None:
+        return plan.results, snap
+    if plan.alignment is None and plan.found is None:
+        start_alignment(plan, params)
+    found = wait_for_alignment(plan)
+    new, docs, versions, hashes = plan.new, plan.docs, plan.versions, plan.hashes
+    new_docs = {d.doc for d in new}
+    dropped = pair_rows(conn, plan.redone)
+    dirty = new_docs | plan.redone | {x for a, b, _, _ in dropped for x in (a, b)}
     dirty |= {x for pair in found for x in pair}
 
     now = time.time()
@@ -142,18 +242,19 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
         "url, published, origin, words, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [article_values(d.doc, d.article, versions[d.doc], d.seq, hashes[d.doc], d.words, now)
          for d in new])
-    conn.executemany("UPDATE docs SET live = 0 WHERE doc = ?", [(k,) for k in killed])
+    conn.executemany("UPDATE docs SET live = 0 WHERE doc = ?", [(k,) for k in plan.killed])
     conn.executemany(
         "INSERT INTO articles (id, seq, doc, versions) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
         "DO UPDATE SET doc = excluded.doc, versions = excluded.versions",
         [(d.article.id, d.seq, d.doc, versions[d.doc]) for d in new])
+    shingle_run, band_run = plan.runs
     shingle_id = _insert_run(conn, SHINGLES, 0, shingle_run)
     band_id = _insert_run(conn, BANDS, 0, band_run)
-    gone = np.intersect1d(changed, snap.boilerplate)
+    gone = np.intersect1d(plan.changed, plan.boilerplate_before)
     conn.executemany("DELETE FROM boilerplate WHERE shingle = ?", [(int(s),) for s in gone])
     conn.executemany("INSERT INTO boilerplate (shingle) VALUES (?)",
-                     [(int(s),) for s in np.setdiff1d(changed, gone)])
-    for part in chunks(sorted(redone), 450):
+                     [(int(s),) for s in np.setdiff1d(plan.changed, gone)])
+    for part in chunks(sorted(plan.redone), 450):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
     conn.executemany(
@@ -167,13 +268,14 @@ def add_batch(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     order = {d.doc: k for k, d in enumerate(new)}
     story_of = dict(_stories_of(conn, new_docs))
     reported = _reported(found, order, {d.doc: d.article.id for d in new})
-    for result, doc in zip([r for r in results if r.status != UNCHANGED], new, strict=True):
+    for result, doc in zip([r for r in plan.results if r.status != UNCHANGED], new,
+                           strict=True):
         result.passages = reported.get(doc.doc, [])
         result.story_id = story_of.get(doc.doc)
     view = Postings({SHINGLES: {**snap.postings.runs[SHINGLES], shingle_id: shingle_run},
                      BANDS: {**snap.postings.runs[BANDS], band_id: band_run}},
-                    view.alive, generation)
-    return results, Snapshot(view, boilerplate)
+                    plan.snapshot.postings.alive, generation)
+    return plan.results, Snapshot(view, plan.snapshot.boilerplate)
 
 
 def _stories_of(conn: sqlite3.Connection, docs: set[int]) -> list[tuple[int, str]]:
