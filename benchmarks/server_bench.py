@@ -3,9 +3,11 @@
 For a generated corpus (``benchmarks/make_corpus.py``, ``.cache/corpus-<N>``):
 
 1. a real ``wiretrace serve`` (child process, 127.0.0.1, new index file) is
-   sent all but the last ``--queries`` articles, in order, as
-   ``POST /api/articles/batch`` requests of ``--batch-size`` articles, one
-   after the other, each answered with the reuse found for every article:
+   sent all but the last ``--queries`` articles as ``POST
+   /api/articles/batch`` requests of ``--batch-size`` articles from
+   ``--clients`` connections at once (each sends the next batch in order
+   when its last one is answered), each answered with the reuse found for
+   every article:
    ``ingest/s`` is articles over the wall time of all requests (JSON encoding,
    the socket, validation, indexing, the answer), and the slowest stretch of
    ``--window`` articles is reported too, so a rate that sinks as the index
@@ -34,6 +36,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -66,21 +69,48 @@ def rows_of(corpus: Path, start: int, stop: int) -> list[dict]:
     return out
 
 
-def ingest(http: httpx.Client, articles: list[dict], batch_size: int,
-           window: int) -> dict:
-    """Send the articles in batches; the overall and the slowest-window rates."""
-    marks = [(0, time.perf_counter())]
+def ingest(url: str, articles: list[dict], batch_size: int, window: int,
+           clients: int) -> dict:
+    """Send the articles in batches from ``clients`` connections at once (each takes
+    the next batch in order when its last one is answered); the overall and the
+    slowest-window rates."""
+    bodies = [json.dumps({"articles": articles[i:i + batch_size]}).encode()
+              for i in range(0, len(articles), batch_size)]
+    lock = threading.Lock()
+    next_body = 0
+    done = 0
     reused = 0
-    for i in range(0, len(articles), batch_size):
-        batch = articles[i:i + batch_size]
-        body = json.dumps({"articles": batch}).encode()
-        r = http.post("/api/articles/batch", content=body,
-                      headers={**AUTH, "Content-Type": "application/json"})
-        if r.status_code != 200:
-            raise SystemExit(f"batch at {i}: {r.status_code} {r.text[:500]}")
-        reused += sum(1 for x in r.json()["results"] if x["passages"])
-        marks.append((i + len(batch), time.perf_counter()))
-    seconds = marks[-1][1] - marks[0][1]
+    started = time.perf_counter()
+    marks = [(0, started)]
+    failures: list[str] = []
+
+    def client() -> None:
+        nonlocal next_body, done, reused
+        with httpx.Client(base_url=url, timeout=600) as http:
+            while not failures:
+                with lock:
+                    if next_body == len(bodies):
+                        return
+                    k, next_body = next_body, next_body + 1
+                r = http.post("/api/articles/batch", content=bodies[k],
+                              headers={**AUTH, "Content-Type": "application/json"})
+                if r.status_code != 200:
+                    failures.append(f"batch {k}: {r.status_code} {r.text[:500]}")
+                    return
+                found = r.json()["results"]
+                with lock:
+                    reused += sum(1 for x in found if x["passages"])
+                    done += len(found)
+                    marks.append((done, time.perf_counter()))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(failures[0])
+    seconds = marks[-1][1] - started
     slowest = None
     for k, (n0, t0) in enumerate(marks):  # the slowest stretch of about `window` articles
         later = [(n, t) for n, t in marks[k + 1:] if n - n0 >= window]
@@ -88,7 +118,7 @@ def ingest(http: httpx.Client, articles: list[dict], batch_size: int,
             n1, t1 = later[0]
             rate = (n1 - n0) / (t1 - t0)
             slowest = rate if slowest is None else min(slowest, rate)
-    return {"ingested": len(articles), "ingest_seconds": round(seconds, 1),
+    return {"ingested": len(articles), "clients": clients, "ingest_seconds": round(seconds, 1),
             "ingest_per_second": round(len(articles) / seconds),
             "slowest_window_per_second": round(slowest) if slowest else None,
             "ingested_with_reuse": reused}
@@ -153,7 +183,7 @@ def time_queries(http: httpx.Client, db: Path, asked: list[dict]
 
 
 def run(corpus: Path, size: int, queries: int, batch_size: int, window: int | None,
-        db: Path) -> dict:
+        db: Path, clients: int = 2) -> dict:
     n = min(size, pq.ParquetFile(corpus).metadata.num_rows)
     held = min(queries, n // 10)
     window = window or max(batch_size, (n - held) // 10)
@@ -163,7 +193,8 @@ def run(corpus: Path, size: int, queries: int, batch_size: int, window: int | No
             httpx.Client(base_url=server.url, timeout=600) as http:
         indexed = http.get("/api/stats").json()["articles"]
         if indexed == 0:
-            figures.update(ingest(http, rows_of(corpus, 0, n - held), batch_size, window))
+            figures.update(ingest(server.url, rows_of(corpus, 0, n - held), batch_size, window,
+                                  clients))
         elif indexed != n - held:
             raise SystemExit(f"{db} holds {indexed} articles, not {n - held}: remove it")
         latencies, direct, found = time_queries(http, db, rows_of(corpus, n - held, n))
@@ -194,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="held-out articles sent to /api/query (default: 500)")
     parser.add_argument("--batch-size", type=int, default=500,
                         help="articles per POST /api/articles/batch (default: 500)")
+    parser.add_argument("--clients", type=int, default=2,
+                        help="connections sending batches at once, each waiting for its "
+                             "answer before sending the next (default: 2)")
     parser.add_argument("--window", type=int, default=None,
                         help="articles per stretch for the slowest ingest rate (default: a "
                              "tenth of the articles ingested)")
@@ -209,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no corpus at {corpus}: run benchmarks/make_corpus.py first")
     with tempfile.TemporaryDirectory(prefix="wiretrace-serve-bench-") as tmp:
         db = args.db or Path(tmp) / "index.db"
-        r = run(corpus, args.size, args.queries, args.batch_size, args.window, db)
+        r = run(corpus, args.size, args.queries, args.batch_size, args.window, db, args.clients)
     print(f"{'indexed':>9} {'ingest s':>9} {'ingest/s':>9} {'slowest/s':>10} {'queries':>8} "
           f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'index p50':>9} "
           f"{'index p99':>9} {'read p50':>9} {'read p99':>9} {'bytes/art':>10}")
@@ -222,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{r['query_p99_ms']:>7.2f} {r['query_max_ms']:>7.2f} "
           f"{r['index_query_p50_ms']:>9.2f} {r['index_query_p99_ms']:>9.2f} "
           f"{r['read_p50_ms']:>9.2f} {r['read_p99_ms']:>9.2f} {r['bytes_per_article']:>10,}")
-    print(f"ingest: POST /api/articles/batch, {args.batch_size} articles a request, one at a "
-          f"time; queries: POST /api/query, one at a time, timed in the client "
+    print(f"ingest: POST /api/articles/batch, {args.batch_size} articles a request, from "
+          f"{args.clients} clients at once; queries: POST /api/query, one at a time, timed in "
+          f"the client "
           f"({r['queries_with_reuse']} of {r['queries']} found reuse); index p50/p99: the same "
           "queries through Index.query in one process, no HTTP")
     if args.json:

@@ -48,6 +48,19 @@ def _parts(articles: Iterable[Article]) -> list[list[Article]]:
     return [part for part in parts if part]
 
 
+def _tagged_parts(batches: Iterable[Iterable[Article] | None]
+                  ) -> Iterator[tuple[list[Article] | None, bool]]:
+    """Each batch's parts (see :func:`_parts`), each with whether it ends its batch;
+    an empty batch is one empty part, a ``None`` stays ``None``."""
+    for batch in batches:
+        if batch is None:
+            yield None, True
+            continue
+        parts = _parts(batch) or [[]]
+        for k, part in enumerate(parts):
+            yield part, k == len(parts) - 1
+
+
 class Index:
     """A persistent, incremental wiretrace index in one SQLite file (WAL mode).
 
@@ -210,26 +223,30 @@ class Index:
         self._diff_new_versions(results)
         return results
 
-    def add_stream(self, batches: Iterable[Iterable[Article]], workers: int = 1
+    def add_stream(self, batches: Iterable[Iterable[Article] | None], workers: int = 1
                    ) -> Iterator[list[AddResult]]:
-        """Add batches one after the other, each in a transaction of its own;
-        yields each batch's results once it is committed.
+        """Add batches one after the other; yields each batch's results, in order,
+        once it is committed.
 
         The same results as :meth:`add` batch by batch, sooner: while one
         batch is aligned, the next one is fingerprinted and its pairs found,
         and while a batch is written, the next one is aligned.  A batch that
-        repeats an id is cut where it repeats, each part committed on its
-        own.  If another process writes to the index meanwhile, the batch
-        planned before its write is planned again.
+        repeats an id is cut where it repeats, and each part is a transaction
+        of its own.  If another process writes to the index meanwhile, the
+        batch planned before its write is planned again.  A ``None`` among
+        the batches says "no batch ready yet": what is planned is written at
+        once rather than after the next batch is read (for a caller feeding
+        the stream from a queue).
         """
         with self._write_lock:
             pool = self._workers(workers)
             conn = self._conn()
             self._refresh(conn)
-            waiting: tuple[list[Article], writer.Plan] | None = None
+            waiting: tuple[list[Article], writer.Plan, bool] | None = None
+            finished: list[AddResult] = []  # the parts of a batch written so far
             replanned = False
             try:
-                for part in chain((p for b in batches for p in _parts(b)), [None]):
+                for part, last in chain(_tagged_parts(batches), [(None, True)]):
                     plan = None
                     if part is not None:
                         if pool is not None and len(part) >= START_WORKERS_AT:
@@ -242,10 +259,16 @@ class Index:
                     if plan is not None:
                         writer.start_alignment(plan, self.params, pool, self._tokens)
                     if waiting is not None:
-                        results, replanned = self._write_planned(conn, *waiting, replanned)
+                        articles, planned, ends_batch = waiting
+                        results, replanned = self._write_planned(conn, articles, planned,
+                                                                 replanned)
                         self._diff_new_versions(results)
-                        yield results
-                    waiting = (part, plan) if part is not None and plan is not None else None
+                        finished += results
+                        if ends_batch:
+                            yield finished
+                            finished = []
+                    waiting = (part, plan, last) if part is not None and plan is not None \
+                        else None
             except BaseException:
                 if pool is not None:
                     pool.abandon()

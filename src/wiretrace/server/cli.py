@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from wiretrace.parallel import default_workers
 from wiretrace.server.settings import (
     DEFAULT_MAX_ARTICLE_CHARS,
     DEFAULT_MAX_BATCH,
@@ -69,6 +70,8 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                    help=f"longest article text (default: {DEFAULT_MAX_ARTICLE_CHARS:,})")
     p.add_argument("--max-batch", type=_positive, default=DEFAULT_MAX_BATCH, metavar="N",
                    help=f"most articles per request (default: {DEFAULT_MAX_BATCH:,})")
+    p.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help="processes aligning large adds (default: one per core)")
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.set_defaults(func=run, parser=p)
     return p
@@ -102,7 +105,7 @@ def run(args: argparse.Namespace, out: Any, err: Any) -> int:
     settings = settings_from(args)
     new = not args.db.exists()
     try:
-        service = IndexService(args.db)
+        service = IndexService(args.db, workers=args.workers or default_workers())
     except (IndexFileError, ValueError, OSError) as e:
         say(f"wiretrace: error: {e}")
         return 1

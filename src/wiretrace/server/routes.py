@@ -85,7 +85,7 @@ async def health(request: Request) -> dict:
                          "with another text is stored as a `new_version`.")
 async def add_one(body: s.ArticleIn, request: Request) -> dict:
     article = _article(body, "body", _settings(request))
-    return {"results": await _service(request).run(_service(request).add, [article])}
+    return {"results": await _service(request).add([article])}
 
 
 @writes.post("/articles/batch", tags=["articles"],
@@ -94,7 +94,7 @@ async def add_one(body: s.ArticleIn, request: Request) -> dict:
                          "the same batch) and return, for each, the reuse found.")
 async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
     articles = _batch(body.articles, _settings(request))
-    return {"results": await _service(request).run(_service(request).add, articles)}
+    return {"results": await _service(request).add(articles)}
 
 
 @reads.post("/query", tags=["articles"],

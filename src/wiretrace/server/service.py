@@ -20,8 +20,10 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from wiretrace.index import Index
+from wiretrace.index.results import AddResult
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
+from wiretrace.server.adds import AddQueue
 from wiretrace.stories import covered_chars
 
 T = TypeVar("T")
@@ -43,20 +45,23 @@ class IndexService:
     """Runs index calls on one thread and shapes their results for the API."""
 
     def __init__(self, path: str | os.PathLike, params: TraceParams | None = None,
-                 create: bool = True, threads: int = 3) -> None:
+                 create: bool = True, threads: int = 3, workers: int = 1) -> None:
         self._index = Index.open(path, params=params, create=create)
         self._reads = concurrent.futures.ThreadPoolExecutor(threads,
                                                             thread_name_prefix="wiretrace-read")
-        self._writes = concurrent.futures.ThreadPoolExecutor(1,
-                                                             thread_name_prefix="wiretrace-add")
+        self._adds = AddQueue(self._index, workers)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` on a worker thread and wait for it without blocking."""
-        pool = self._writes if fn == self.add else self._reads
-        return await asyncio.wrap_future(pool.submit(fn, *args))
+        return await asyncio.wrap_future(self._reads.submit(fn, *args))
+
+    async def add(self, articles: list[Article]) -> list[dict]:
+        """Add articles (one transaction) and shape the reuse found for each."""
+        results = await asyncio.wrap_future(self._adds.submit(articles))
+        return await self.run(self._added_rows, articles, results)
 
     def close(self) -> None:
-        self._writes.shutdown(wait=True)
+        self._adds.close()
         self._reads.shutdown(wait=True)
         self._index.close()
 
@@ -100,11 +105,7 @@ class IndexService:
                 "shared": round(shared_all / n, 4), "passages": rows, "sources": sources,
                 "stories": stories}
 
-    def add(self, articles: list[Article]) -> list[dict]:
-        # One worker (this thread): the index's extra workers are processes started
-        # by fork, and a fork of this threaded process can inherit a lock another
-        # thread held and hang (it did, with workers=2).
-        results = self._index.add(articles, workers=1)
+    def _added_rows(self, articles: list[Article], results: list[AddResult]) -> list[dict]:
         by_id = {a.id: a for a in articles}
         cache: dict[str, Article | None] = dict(by_id)
         out = []
