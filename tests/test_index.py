@@ -106,6 +106,41 @@ def test_streamed_batches_in_worker_processes_match_trace(tmp_path, sample, batc
         assert consistency_problems(tmp_path / "stream.db", index) == []
 
 
+def test_workers_holding_few_texts_give_the_same(tmp_path, sample, batch, monkeypatch):
+    """Texts a worker holds are not sent again: with room for a few, the sender's
+    record of what each worker holds must follow every eviction."""
+    from wiretrace.index import engine
+    from wiretrace.index.workers import AlignWorkers
+
+    monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)
+    with Index.open(tmp_path / "few.db", PARAMS) as index:
+        index._pool = AlignWorkers(2, texts_per_worker=7)
+        for k in range(0, len(sample), 11):
+            index.add(sample[k:k + 11], workers=2)
+        assert index._pool._workers and len(index._pool._workers[0].holds) == 7
+        _same_as_trace(index, sample, batch)
+
+
+def test_a_worker_killed_from_outside_costs_nothing(tmp_path, sample, batch, monkeypatch):
+    """A worker gone (killed, out of memory): that add aligns in the caller, and the
+    next one starts fresh workers."""
+    import signal
+
+    from wiretrace.index import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)
+    with Index.open(tmp_path / "killed.db", PARAMS) as index:
+        index.add(sample[:40], workers=2)
+        first = index._pool._workers[0].process
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        index.add(sample[40:70], workers=2)  # aligned here: the worker was gone
+        index.add(sample[70:], workers=2)
+        assert index._pool._workers and index._pool._workers[0].process is not first
+        assert index._pool._workers[0].process.poll() is None
+        _same_as_trace(index, sample, batch)
+
+
 def test_stream_sees_the_versions_of_the_batch_planned_before(tmp_path, sample):
     """A batch is planned before the batch before it is written: a new version of an
     article of that batch must still supersede it."""

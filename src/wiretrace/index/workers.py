@@ -14,9 +14,10 @@ spawned ``multiprocessing`` child imports the caller's main module again
 neither problem.
 
 A caller sends related pairs (a connected group) to the same worker every
-time and finds their tokens there.  A stored version's text never changes,
-but a version number can be given again after a rolled-back add, so cached
-tokens are keyed by number *and* text.
+time and finds their tokens there; texts a worker holds are not sent again
+(the sender keeps a copy of the worker's bookkeeping).  A stored version's
+text never changes, but a version number can be given again after a
+rolled-back add, so a text is known by number *and* content.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens
 
-# Tokens kept per worker (with their sentences and anchor index: tens of KB each).
-TOKENS_PER_WORKER = 4096
+# Versions a worker keeps, text and tokens (with their sentences and anchor
+# index: tens of KB each); the sender sends only the texts it does not hold.
+TEXTS_PER_WORKER = 4096
 
 
 class WorkerError(RuntimeError):
@@ -44,7 +46,7 @@ class WorkerError(RuntimeError):
 class _Worker:
     """One worker program and the two ends of its pipes."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int) -> None:
         to_child, from_parent = os.pipe()
         to_parent, from_child = os.pipe()
         env = dict(os.environ)
@@ -52,12 +54,37 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         self.process = subprocess.Popen(
             [sys.executable, "-c", "import sys; from wiretrace.index.workers import serve; "
-             "serve(int(sys.argv[1]), int(sys.argv[2]))", str(to_child), str(from_child)],
+             "serve(*map(int, sys.argv[1:]))", str(to_child), str(from_child), str(capacity)],
             pass_fds=(to_child, from_child), env=env, stdin=subprocess.DEVNULL)
         os.close(to_child)
         os.close(from_child)
         self.send = Connection(from_parent, readable=False)
         self.receive = Connection(to_parent, writable=False)
+        # the texts the worker holds, by doc (with this process's hash of each):
+        # kept exactly in step with the worker's own store (see ``texts_for``)
+        self.holds: OrderedDict[int, int] = OrderedDict()
+        self.capacity = capacity
+
+    def texts_for(self, needed: list[int], articles: dict[int, Article],
+                  fresh: frozenset[int]) -> list[tuple[int, str | None]]:
+        """``(doc, text)`` for each doc, the text ``None`` where the worker holds it.
+
+        The worker applies the same steps to its store in the same order (see
+        :func:`_store_texts`), so the two stay the same without a round trip.
+        """
+        out: list[tuple[int, str | None]] = []
+        for doc in needed:
+            text = articles[doc].text
+            if doc in fresh:
+                out.append((doc, text))
+                continue
+            held = self.holds.get(doc) == hash(text)
+            out.append((doc, None if held else text))
+            self.holds[doc] = hash(text)
+            self.holds.move_to_end(doc)
+            while len(self.holds) > self.capacity:
+                self.holds.popitem(last=False)
+        return out
 
     def stop(self) -> None:
         for end in (self.send, self.receive):
@@ -79,17 +106,17 @@ class AlignWorkers:
     One sender at a time (the index's write lock sees to it).
     """
 
-    def __init__(self, processes: int) -> None:
-        if processes < 1:
-            raise ValueError("processes must be at least 1")
-        self.processes = processes
+    def __init__(self, processes: int, texts_per_worker: int = TEXTS_PER_WORKER) -> None:
+        if processes < 1 or texts_per_worker < 1:
+            raise ValueError("processes and texts_per_worker must be at least 1")
+        self.processes, self.texts_per_worker = processes, texts_per_worker
         self._workers: list[_Worker] = []
         self._sent: list[tuple[_Worker, list[tuple[int, int]], dict[int, str]]] = []
 
     def start(self) -> None:
         """Start the workers now (they load the kernels while the caller goes on)."""
         if not self._workers:
-            self._workers = [_Worker() for _ in range(self.processes)]
+            self._workers = [_Worker(self.texts_per_worker) for _ in range(self.processes)]
 
     def send(self, jobs: list[list[tuple[int, int]]], articles: dict[int, Article],
              boilerplate: np.ndarray, params: TraceParams, fresh: frozenset[int]) -> bool:
@@ -105,9 +132,9 @@ class AlignWorkers:
         self._sent = []
         try:
             for worker, pairs in zip(self._workers, jobs, strict=False):
-                needed = {x for pair in pairs for x in pair}
-                worker.send.send((pairs, {d: articles[d] for d in needed}, boilerplate,
-                                  params, fresh & needed))
+                needed = sorted({x for pair in pairs for x in pair})
+                worker.send.send((pairs, worker.texts_for(needed, articles, fresh),
+                                  boilerplate, params, fresh & set(needed)))
                 self._sent.append((worker, pairs, {d: articles[d].id for d in needed}))
         except OSError:
             self.close()
@@ -147,52 +174,60 @@ class AlignWorkers:
 
 # --------------------------------------------------------------------------- in a worker
 
-_TOKENS: OrderedDict[tuple[int, int], Tokens] = OrderedDict()
+# doc -> [text, its tokens once made]: the versions this worker aligned lately
+_STORE: OrderedDict[int, list] = OrderedDict()
+_CAPACITY = [TEXTS_PER_WORKER]  # set by ``serve``
 
 
-def _tokens(doc: int, text: str, keep: bool) -> Tokens:
-    from wiretrace.text import tokenize
+def _store_texts(texts: list[tuple[int, str | None]], fresh: frozenset[int]) -> dict[int, list]:
+    """The job's texts, the store updated exactly as the sender's ``texts_for`` did."""
+    entries: dict[int, list] = {}
+    for doc, text in texts:
+        if doc in fresh:
+            entries[doc] = [text, None]
+            continue
+        if text is None:
+            entry = _STORE[doc]  # held: the sender keeps track
+        else:
+            entry = [text, None]
+            _STORE[doc] = entry
+        _STORE.move_to_end(doc)
+        while len(_STORE) > _CAPACITY[0]:
+            _STORE.popitem(last=False)
+        entries[doc] = entry
+    return entries
 
-    key = (doc, hash(text))
-    found = _TOKENS.get(key)
-    if found is not None:
-        _TOKENS.move_to_end(key)
-        return found
-    tokens = tokenize(text)
-    if keep:
-        _TOKENS[key] = tokens
-        while len(_TOKENS) > TOKENS_PER_WORKER:
-            _TOKENS.popitem(last=False)
-    return tokens
 
-
-def _align_job(pairs: list[tuple[int, int]], articles: dict[int, Article],
+def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]],
                boilerplate: np.ndarray, params: TraceParams,
                fresh: frozenset[int]) -> list[list[tuple]]:
     """Per pair, its passages as ``(a_start, a_end, b_start, b_end, score, matched_words)``."""
     from wiretrace.align import align_tokens
     from wiretrace.candidates import boilerplate_mask
+    from wiretrace.text import tokenize
 
-    prepared: dict[int, tuple[Tokens, np.ndarray | None]] = {}
+    entries = _store_texts(texts, fresh)
+    masks: dict[int, np.ndarray | None] = {}
 
-    def prepare(doc: int) -> tuple[Tokens, np.ndarray | None]:
-        if doc not in prepared:
-            tokens = _tokens(doc, articles[doc].text, doc not in fresh)
-            prepared[doc] = (tokens, boilerplate_mask(tokens.hashes, params.seed_ngram,
-                                                      boilerplate))
-        return prepared[doc]
+    def prepare(doc: int) -> tuple[str, Tokens, np.ndarray | None]:
+        entry = entries[doc]
+        if entry[1] is None:
+            entry[1] = tokenize(entry[0])
+        if doc not in masks:  # the boilerplate set changes from job to job
+            masks[doc] = boilerplate_mask(entry[1].hashes, params.seed_ngram, boilerplate)
+        return entry[0], entry[1], masks[doc]
 
     out = []
     for x, y in pairs:
-        (tokens_x, ignore_x), (tokens_y, ignore_y) = prepare(x), prepare(y)
+        (text_x, tokens_x, ignore_x), (text_y, tokens_y, ignore_y) = prepare(x), prepare(y)
         # plain tuples: unpickling dataclasses costs the caller more than making them
         out.append([(s.a_start, s.a_end, s.b_start, s.b_end, s.score, s.matched_words)
-                    for s in align_tokens(articles[x].text, tokens_x, articles[y].text,
-                                          tokens_y, params, ignore_x, ignore_y)])
+                    for s in align_tokens(text_x, tokens_x, text_y, tokens_y, params,
+                                          ignore_x, ignore_y)])
     return out
 
 
-def serve(read_fd: int, write_fd: int) -> None:
+def serve(read_fd: int, write_fd: int, capacity: int = TEXTS_PER_WORKER) -> None:
     """A worker's life: warm up, then answer jobs until the input closes."""
     import traceback
 
@@ -200,6 +235,7 @@ def serve(read_fd: int, write_fd: int) -> None:
     from wiretrace.align import warm_up
 
     receive, send = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    _CAPACITY[0] = capacity
     kernels.warm_up()
     warm_up()
     while True:
