@@ -26,7 +26,6 @@ from wiretrace.index.store import (
     chunks,
     encode_passages,
     load_docs,
-    pair_rows,
 )
 from wiretrace.index.storyset import update_stories
 from wiretrace.index.workers import AlignWorkers
@@ -232,8 +231,8 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
     found = wait_for_alignment(plan)
     new, docs, versions, hashes = plan.new, plan.docs, plan.versions, plan.hashes
     new_docs = {d.doc for d in new}
-    dropped = pair_rows(conn, plan.redone)
-    dirty = new_docs | plan.redone | {x for a, b, _, _ in dropped for x in (a, b)}
+    # the stories of every doc that loses a pair change too
+    dirty = new_docs | plan.redone | _partners(conn, plan.redone)
     dirty |= {x for pair in found for x in pair}
 
     now = time.time()
@@ -276,6 +275,17 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
                      BANDS: {**snap.postings.runs[BANDS], band_id: band_run}},
                     plan.snapshot.postings.alive, generation)
     return plan.results, Snapshot(view, plan.snapshot.boilerplate)
+
+
+def _partners(conn: sqlite3.Connection, docs: set[int]) -> set[int]:
+    """Docs sharing a stored pair with one of ``docs``."""
+    found: set[int] = set()
+    for part in chunks(sorted(docs), 450):
+        marks = ",".join("?" * len(part))
+        found.update(r[0] for r in conn.execute(
+            f"SELECT b FROM pairs WHERE a IN ({marks}) UNION SELECT a FROM pairs "
+            f"WHERE b IN ({marks})", [*part, *part]))
+    return found
 
 
 def _stories_of(conn: sqlite3.Connection, docs: set[int]) -> list[tuple[int, str]]:
