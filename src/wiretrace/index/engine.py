@@ -98,6 +98,29 @@ def postings_of(docs: list[Doc]) -> tuple[np.ndarray, np.ndarray]:
             np.stack([band_values, band_docs.astype(np.uint64)]))
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for a large array, by one sort.
+
+    NumPy 2's ``np.unique`` hashes first and sorts the distinct values
+    after: measured 0.23 s for 500,000 shingles, against 0.01 s here.
+    """
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)``, by binary search in the (small) sorted set."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
 def boilerplate_after(view: Postings, touched: np.ndarray, current: np.ndarray,
                       max_df: int) -> tuple[np.ndarray, np.ndarray, Lookup | None]:
     """The boilerplate set once ``view`` is the corpus, and the shingles that changed.
@@ -105,14 +128,14 @@ def boilerplate_after(view: Postings, touched: np.ndarray, current: np.ndarray,
     Only ``touched`` shingles (those of added or superseded versions) can
     change; ``current`` is the sorted boilerplate set before.  Also returns
     the look-up of the distinct touched shingles (reusable by
-    :func:`candidate_pairs` when they are exactly one doc's shingles).
+    :func:`candidate_pairs` when they are exactly the work's shingles).
     """
-    touched = np.unique(touched)
+    touched = _distinct(np.asarray(touched, dtype=np.uint64))
     if len(touched) == 0:
         return current, _NO_KEYS, None
     found = view.lookup(SHINGLES, touched, cap=max_df)
     now = found.df > max_df
-    before = np.isin(touched, current)
+    before = _members(touched, current)
     changed = touched[now != before]
     if len(changed) == 0:
         return current, changed, found
@@ -125,59 +148,84 @@ def holders(view: Postings, shingles: np.ndarray) -> set[int]:
     return set(view.lookup(SHINGLES, shingles).docs.tolist())
 
 
-def _pairs_from(view: Postings, kind: int, values: np.ndarray, owners: np.ndarray,
-                work: np.ndarray, cap: int | None, exclude: Callable | None,
-                known: Lookup | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Pair keys ``min << 24 | max`` (one per shared value) between owners and holders.
+def _holders_of(view: Postings, kind: int, distinct: np.ndarray, cap: int | None,
+                known: Lookup | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(df, starts, ends, docs)``: ``docs[starts[i]:ends[i]]`` hold ``distinct[i]``.
 
-    ``known``: the look-up of ``np.unique(values)``, when the caller has it.
+    Taken from ``known`` (a look-up in ``view``) for the values it has,
+    looked up for the others: an add's boilerplate step has just looked up
+    all or most of its work's shingles.
     """
-    if len(values) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    distinct, inverse = np.unique(values, return_inverse=True)
-    found = known if known is not None and len(known.df) == len(distinct) else \
-        view.lookup(kind, distinct, cap)
-    usable = np.ones(len(distinct), dtype=bool) if exclude is None else ~exclude(distinct, found)
-    order = np.argsort(found.which, kind="stable")
-    held_by = found.docs[order]
-    counts = np.bincount(found.which, minlength=len(distinct))
-    starts = np.cumsum(counts) - counts
-    occurrence = usable[inverse]
-    inverse, owners = inverse[occurrence], owners[occurrence]
-    repeat = counts[inverse]
-    total = int(repeat.sum())
-    owner_rep = np.repeat(owners, repeat)
-    positions = np.arange(total) - np.repeat(np.cumsum(repeat) - repeat - starts[inverse], repeat)
-    other = held_by[positions]
-    # a pair of two docs of this batch is seen from both sides: keep one
-    keep = (other != owner_rep) & (~np.isin(other, work) | (owner_rep < other))
-    low = np.minimum(owner_rep[keep], other[keep])
-    high = np.maximum(owner_rep[keep], other[keep])
-    return np.unique((low << 24) | high, return_counts=True)
+    if known is None or len(known.values) == 0 or not known.serves(kind, cap):
+        found = view.lookup(kind, distinct, cap)
+        return found.df, found.offsets[:-1], found.offsets[1:], found.docs
+    at = np.minimum(np.searchsorted(known.values, distinct), len(known.values) - 1)
+    have = known.values[at] == distinct
+    if have.all():
+        return known.df[at], known.offsets[at], known.offsets[at + 1], known.docs
+    fresh = view.lookup(kind, distinct[~have], cap)
+    df, starts, ends = (np.empty(len(distinct), np.int64) for _ in range(3))
+    at = at[have]
+    df[have], starts[have], ends[have] = known.df[at], known.offsets[at], known.offsets[at + 1]
+    df[~have] = fresh.df
+    starts[~have] = fresh.offsets[:-1] + len(known.docs)
+    ends[~have] = fresh.offsets[1:] + len(known.docs)
+    return df, starts, ends, np.concatenate([known.docs, fresh.docs])
+
+
+def _pairs_from(view: Postings, kind: int, owners: list[Doc], values: list[np.ndarray],
+                in_work: np.ndarray, cap: int | None, exclude: Callable | None,
+                threshold: int, known: Lookup | None = None) -> np.ndarray:
+    """Pair keys ``min << 24 | max`` of owners and holders sharing ``threshold`` values.
+
+    ``values[k]`` are the values of ``owners[k]``; ``in_work`` marks the
+    docs whose own pairs are being made (a pair of two of them is seen from
+    both sides and counted once).  ``exclude(distinct, df)`` marks values
+    that make no pair.  ``known``: a look-up in ``view`` the caller has.
+    """
+    from wiretrace.index import lookup_kernels  # numba: imported on first use only
+
+    sizes = np.array([len(v) for v in values], dtype=np.int64)
+    if sizes.sum() == 0:
+        return np.empty(0, np.uint64)
+    # an owner listed twice counts its values twice, as one owner
+    owner_docs, slot = np.unique(np.array([d.doc for d in owners], np.int64),
+                                 return_inverse=True)
+    # one sort of (value, owner) keys gives the distinct values and each owner's
+    # (np.unique(..., return_inverse=True) sorts indices: twice the time)
+    packed = np.concatenate(values).astype(np.uint64) << np.uint64(24)
+    packed |= np.repeat(slot.astype(np.uint64), sizes)
+    packed.sort()
+    distinct, owner_offsets, items = lookup_kernels.group_by_owner(packed, len(owner_docs))
+    df, starts, ends, docs = _holders_of(view, kind, distinct, cap, known)
+    usable = np.ones(len(distinct), dtype=bool) if exclude is None else ~exclude(distinct, df)
+    return lookup_kernels.pair_keys(owner_docs, owner_offsets, items, usable, starts, ends,
+                                    docs, in_work, threshold)
 
 
 def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
                     params: TraceParams, known: Lookup | None = None) -> set[tuple[int, int]]:
     """Doc pairs (smaller doc first) with a doc of ``work`` worth aligning.
 
-    ``known``: the look-up of the work docs' distinct shingles, if already made.
+    ``known``: a look-up of shingles in ``view`` with cap ``max_df`` (as
+    :func:`boilerplate_after` makes), used for those of the work's shingles
+    it has.
     """
     work_docs = np.array([d.doc for d in work], dtype=np.int64)
-    values = np.concatenate([d.shingles for d in work]) if work else _NO_KEYS
-    owners = np.repeat(work_docs, [len(d.shingles) for d in work])
+    size = max(len(view.alive), int(work_docs.max()) + 1 if len(work) else 0)
+    in_work = np.zeros(size, dtype=bool)
+    in_work[work_docs] = True
     max_df = params.max_df or 0
 
-    def is_boilerplate(distinct: np.ndarray, found) -> np.ndarray:
-        return (found.df > max_df) | np.isin(distinct, boilerplate)
+    def is_boilerplate(distinct: np.ndarray, df: np.ndarray) -> np.ndarray:
+        return (df > max_df) | _members(distinct, boilerplate)
 
-    keys, counts = _pairs_from(view, SHINGLES, values, owners, work_docs, max_df,
-                               is_boilerplate, known)
-    chosen = set(keys[counts >= params.min_shared_seeds].tolist())
+    keys = _pairs_from(view, SHINGLES, work, [d.shingles for d in work], in_work, max_df,
+                       is_boilerplate, params.min_shared_seeds, known)
+    chosen = set(keys.tolist())
     banded = [d for d in work if d.bands is not None]
     if banded:
-        band_values = np.concatenate([d.bands for d in banded])
-        band_owners = np.repeat([d.doc for d in banded], [len(d.bands) for d in banded])
-        keys, _ = _pairs_from(view, BANDS, band_values, band_owners, work_docs, None, None)
+        keys = _pairs_from(view, BANDS, banded, [d.bands for d in banded], in_work, None, None, 1)
         chosen.update(keys.tolist())
     return {(k >> 24, k & (MAX_DOCS - 1)) for k in chosen}
 

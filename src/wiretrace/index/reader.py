@@ -72,8 +72,7 @@ def query(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     touched = np.concatenate([me.shingles, *[d.shingles for d in old.values()]])
     boilerplate, _, found = engine.boilerplate_after(view, touched, snap.boilerplate,
                                                      params.max_df or 0)
-    # without a superseded version, the touched shingles are exactly the query's
-    pairs = engine.candidate_pairs(view, [me], boilerplate, params, None if old else found)
+    pairs = engine.candidate_pairs(view, [me], boilerplate, params, found)
     docs = {me.doc: me}
     docs |= {d: engine.Doc(d, r.article, r.seq, r.words)
              for d, r in load_docs(conn, {x for p in pairs for x in p} - {me.doc}).items()}

@@ -181,9 +181,8 @@ def _plan_pairs(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams, p
     plan.snapshot = Snapshot(view, boilerplate)
     new_docs = {d.doc for d in new}
     affected = _docs(conn, engine.holders(view, plan.changed) - new_docs, params, pending)
-    # the touched shingles' look-up serves again when they are exactly the work's
-    reuse = known if not old and not affected else None
-    pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params, reuse)
+    # the touched shingles' look-up serves again (the rest are looked up)
+    pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params, known)
     plan.redone = set(affected) | set(plan.killed)
     plan.docs = {d.doc: d for d in new} | affected
     plan.docs |= _docs(conn, {x for pair in pairs for x in pair} - set(plan.docs), params,
