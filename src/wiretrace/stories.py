@@ -28,15 +28,23 @@ one with no edge at all against the origin (then the two may share no
 passage, and are aligned directly).  A copy of a spliced version thus shows
 what it changed against the version it copied, not "shares no text with the
 origin".
+
+How (:func:`build_stories`): links and groups are found with NumPy over all
+passages at once; the origin and order of each group's versions with NumPy
+over many groups at once; the two loops that do the counting, the characters
+covered by sorted spans and the greedy choice of sources, are compiled
+(numba), as Python code they cost about a millisecond per story.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+from wiretrace import story_kernels
 from wiretrace.model import Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
@@ -89,25 +97,32 @@ def diff_bases(story: Story) -> dict[str, str]:
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Connected-component label of each of ``n`` nodes for edges (left, right)."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    for x, y in zip(left.tolist(), right.tolist(), strict=True):
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    return np.array([find(x) for x in range(n)], dtype=np.int64)
+    """Connected-component label of each of ``n`` nodes for edges (left, right):
+    the smallest node of its component."""
+    return story_kernels.component_roots(n, np.asarray(left, dtype=np.int64),
+                           np.asarray(right, dtype=np.int64))
 
 
-def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
+# The reasons an origin was chosen, by the codes :func:`_origins_and_order` gives.
+ORIGIN_REASONS = ("earliest published", "least explained by others",
+                  "input order (versions explain each other about equally)")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """All that stories read of the articles, for callers without :class:`Article`
+    objects at hand (the index reads these from its tables, not the texts).
+
+    By article number: ``ids``, ``lengths`` (characters of each text) and
+    ``published`` (``datetime.isoformat()``, None when unknown).
+    """
+
+    ids: Sequence[str]
+    lengths: np.ndarray
+    published: Sequence[str | None]
+
+
+def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequence[Passage],
                   params: TraceParams | None = None,
                   word_counts: Mapping[str, int] | np.ndarray | None = None,
                   workers: int = 1) -> list[Story]:
@@ -115,20 +130,17 @@ def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
 
     ``passages`` is a list or a :class:`~wiretrace.model.PassageTable` whose
     article numbers follow the order of ``articles``; ``word_counts`` (tokens
-    per article, by id or by number) is counted here when not given.
+    per article, by id or by number) is counted here when not given (not
+    possible from :class:`ArticleFacts`).
     ``workers`` processes share the stories (the result does not depend on it).
     """
     params = params or TraceParams()
-    ids = list(articles)
+    facts = articles if isinstance(articles, ArticleFacts) else None
+    ids = list(facts.ids) if facts else list(articles)
     n = len(ids)
     table = passages if isinstance(passages, PassageTable) else \
         PassageTable.from_passages(passages, ids)
-    if word_counts is None:
-        counts = np.array([len(tokenize(a.text)) for a in articles.values()], dtype=np.int64)
-    elif isinstance(word_counts, np.ndarray):
-        counts = word_counts.astype(np.int64)
-    else:
-        counts = np.array([word_counts[i] for i in ids], dtype=np.int64)
+    counts = _word_counts(articles, ids, word_counts)
     rows = table.rows
     if n < 2 or len(rows) == 0:
         return []
@@ -150,10 +162,10 @@ def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
     bounds = np.searchsorted(row_label[by_label], np.arange(n + 1))
     member_order = np.argsort(labels, kind="stable")
     member_bounds = np.searchsorted(labels[member_order], np.arange(n + 1))
-    state = {"ids": ids, "articles": articles, "rows": table.rows, "by_label": by_label,
-             "bounds": bounds, "member_order": member_order, "member_bounds": member_bounds,
-             "position": {article_id: k for k, article_id in enumerate(ids)},
-             "params": params}
+    state = {"ids": ids, "articles": None if facts else articles, "facts": facts,
+             "rows": table.rows, "by_label": by_label, "bounds": bounds,
+             "member_order": member_order, "member_bounds": member_bounds, "params": params}
+    warm_up()  # before workers fork, so that they share the compiled kernels
     stories = [story for chunk in map_chunks(_stories_chunk, np.unique(labels[in_story]),
                                              workers, 1000, state)
                for story in chunk]
@@ -163,86 +175,188 @@ def build_stories(articles: Mapping[str, Article], passages: Sequence[Passage],
     return stories
 
 
+def _word_counts(articles: Mapping[str, Article] | ArticleFacts, ids: list[str],
+                 word_counts: Mapping[str, int] | np.ndarray | None) -> np.ndarray:
+    if isinstance(word_counts, np.ndarray):
+        return word_counts.astype(np.int64)
+    if word_counts is not None:
+        return np.array([word_counts[i] for i in ids], dtype=np.int64)
+    if isinstance(articles, ArticleFacts):
+        raise ValueError("word_counts must be given with ArticleFacts (they have no texts)")
+    return np.array([len(tokenize(a.text)) for a in articles.values()], dtype=np.int64)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``starts[k]:ends[k]`` for every k, concatenated."""
+    sizes = ends - starts
+    return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
+
+
 def _stories_chunk(labels: np.ndarray) -> list[Story]:
-    """The stories of some groups of linked articles (in a worker, see parallel.py)."""
-    ids, rows, by_label, bounds = STATE["ids"], STATE["rows"], STATE["by_label"], STATE["bounds"]
-    member_order, member_bounds = STATE["member_order"], STATE["member_bounds"]
-    stories = []
-    for label in labels.tolist():
-        members = [ids[k] for k in member_order[member_bounds[label]:member_bounds[label + 1]]
-                   .tolist()]
-        spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        for p in rows[by_label[bounds[label]:bounds[label + 1]]].tolist():
-            a, b = ids[p[0]], ids[p[1]]
-            spans[(a, b)].append((p[2], p[3]))
-            spans[(b, a)].append((p[4], p[5]))
-        stories.append(_story(members, spans, STATE["articles"], STATE["position"],
-                              STATE["params"]))
-    return stories
+    """The stories of some groups of linked articles (in a worker, see parallel.py).
+
+    The members of all its groups are numbered together (story after story,
+    in input order within one; ``members`` holds their article numbers), so
+    that each step below is one pass over the chunk's arrays rather than a
+    Python loop per story: that loop was most of the time of an index add's
+    stories (the index rebuilds every story an add touches).
+    """
+    member_bounds, bounds = STATE["member_bounds"], STATE["bounds"]
+    members = STATE["member_order"][_ranges(member_bounds[labels], member_bounds[labels + 1])]
+    sizes = member_bounds[labels + 1] - member_bounds[labels]
+    rows = STATE["rows"][STATE["by_label"][_ranges(bounds[labels], bounds[labels + 1])]]
+    member_ids, lengths, published = _member_facts(members)
+    spans = _chunk_spans(members, rows)
+    explained = story_kernels.covered_runs(spans.owner_bounds, spans.owner_start,
+                                           spans.owner_end) / lengths
+    order, reasons = _origins_and_order(sizes, members, explained, published,
+                                        _ranks(member_ids))
+    rank = np.empty(len(members), dtype=np.int64)
+    rank[order] = np.arange(len(members))  # comparable within one story
+    chosen = story_kernels.derivation_edge_pairs(
+        order, rank, spans.pair_owner_bounds, spans.pair_other, spans.pair_bounds,
+        spans.pair_start, spans.pair_end, STATE["params"].min_passage_chars)
+    pair_chars = story_kernels.covered_runs(spans.pair_bounds, spans.pair_start, spans.pair_end)
+    edges = _edges(chosen, spans, pair_chars, member_ids, lengths.tolist())
+    story_of_edge = np.repeat(np.arange(len(sizes)), sizes)[spans.pair_owner[chosen]]
+    edge_bounds = np.searchsorted(story_of_edge, np.arange(len(sizes) + 1)).tolist()
+    in_order = [member_ids[k] for k in order.tolist()]
+    starts = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    return [Story("", in_order[lo:hi], in_order[lo], ORIGIN_REASONS[reason],
+                  edges[edge_bounds[s]:edge_bounds[s + 1]])
+            for s, (lo, hi, reason) in enumerate(zip(starts[:-1], starts[1:], reasons.tolist(),
+                                                     strict=True))]
 
 
-def _story(members: list[str], spans: dict[tuple[str, str], list[tuple[int, int]]],
-           articles: Mapping[str, Article], position: dict[str, int],
-           params: TraceParams) -> Story:
-    """The origin, version order and derivation edges of one group of linked articles."""
-    articles = {m: articles[m] for m in members}  # each read once (a store builds them)
-    length = {m: max(1, len(articles[m].text)) for m in members}
-    own_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for (m, other), pair_spans in spans.items():
-        if other != m:
-            own_spans[m] += pair_spans
-    explained = {m: covered_chars(own_spans[m]) / length[m] for m in members}
-    dated = [m for m in members if articles[m].published is not None]
-    if dated:
-        origin = min(dated, key=lambda m: (_sortable(articles[m]), explained[m], m))
-        reason = "earliest published"
+def _member_facts(members: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Ids, text lengths (at least 1) and rank of the publication time (-1: unknown;
+    equal times, equal ranks) of the articles numbered ``members``."""
+    ids, facts = STATE["ids"], STATE["facts"]
+    numbers = members.tolist()
+    if facts is not None:
+        lengths = facts.lengths[members].astype(np.int64)
+        published = [facts.published[k] for k in numbers]
     else:
-        least = min(explained.values())
-        close = [m for m in members if explained[m] <= least + ORIGIN_MARGIN]
-        origin = min(close, key=lambda m: position[m])
-        reason = ("least explained by others" if len(close) == 1
-                  else "input order (versions explain each other about equally)")
-    order = sorted(members, key=lambda m: (
-        m != origin,
-        articles[m].published is None,
-        _sortable(articles[m]) if articles[m].published else "",
-        explained[m], position[m]))
-    edges = _derivation_edges(order, spans, length, params)
-    return Story("", order, origin, reason, edges)
+        # each read once: a store builds them
+        chosen = [STATE["articles"][ids[k]] for k in numbers]
+        lengths = np.array([len(a.text) for a in chosen], dtype=np.int64)
+        published = [a.published.isoformat() if a.published is not None else None
+                     for a in chosen]
+    rank_of = {p: k for k, p in enumerate(sorted({p for p in published if p is not None}))}
+    ranks = np.array([-1 if p is None else rank_of[p] for p in published], dtype=np.int64)
+    return [ids[k] for k in numbers], np.maximum(1, lengths), ranks
 
 
-def _sortable(article: Article) -> str:
-    return article.published.isoformat() if article.published else ""
+def _ranks(values: list[str]) -> np.ndarray:
+    """Each of distinct ``values``' place in their sorted order."""
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+    return ranks
 
 
-def _derivation_edges(order: list[str],
-                      spans: dict[tuple[str, str], list[tuple[int, int]]],
-                      length: dict[str, int], params: TraceParams) -> list[DerivationEdge]:
-    """Edges of each version in ``order`` from earlier ones, a version's edges
-    together and largest gain first (:func:`diff_base` relies on it)."""
-    edges = []
-    rank = {m: k for k, m in enumerate(order)}
-    partners: dict[str, list[str]] = defaultdict(list)
-    for target, m in spans:
-        partners[target].append(m)
-    for position, target in enumerate(order[1:], start=1):
-        earlier = sorted((m for m in partners[target] if rank[m] < position), key=rank.__getitem__)
-        explained: list[tuple[int, int]] = []
-        while earlier:
-            already = covered_chars(explained)
-            gains = {m: covered_chars(explained + spans[(target, m)]) - already
-                     for m in earlier}
-            best = max(earlier, key=lambda m: (gains[m], -rank[m]))
-            new_chars = gains[best]
-            if new_chars < params.min_passage_chars:
-                break
-            explained += spans[(target, best)]
-            earlier.remove(best)
-            shared = covered_chars(spans[(target, best)])
-            edges.append(DerivationEdge(
-                source=best, target=target,
-                target_share=round(shared / length[target], 4),
-                source_share=round(covered_chars(spans[(best, target)]) / length[best], 4),
-                shared_chars=shared,
-            ))
-    return edges
+class _Spans(NamedTuple):
+    """A chunk's passages as spans, each passage one span in each of its two
+    texts, by member (``owner``, the text the span is in) in local numbers.
+
+    Sorted by owner, start, end (for what covers each member), and by owner,
+    other member, start, end (the spans of each ordered pair: a *pair run*).
+    A passage of an article with itself is left out: it explains nothing.
+    """
+
+    owner_bounds: np.ndarray  # spans of member k: owner_bounds[k]:owner_bounds[k + 1]
+    owner_start: np.ndarray
+    owner_end: np.ndarray
+    pair_owner_bounds: np.ndarray  # pair runs of member k: ...[k]:...[k + 1]
+    pair_owner: np.ndarray  # of each pair run
+    pair_other: np.ndarray  # of each pair run
+    pair_reverse: np.ndarray  # the run of the same pair the other way round
+    pair_bounds: np.ndarray  # spans of run r: pair_bounds[r]:pair_bounds[r + 1]
+    pair_start: np.ndarray
+    pair_end: np.ndarray
+
+
+def _chunk_spans(members: np.ndarray, rows: np.ndarray) -> _Spans:
+    """The :class:`_Spans` of passages ``rows`` (PASSAGE_DTYPE) among ``members``."""
+    size = len(members)
+    sorter = np.argsort(members)
+    a = sorter[np.searchsorted(members, rows["a"], sorter=sorter)]
+    b = sorter[np.searchsorted(members, rows["b"], sorter=sorter)]
+    keep = np.concatenate((a != b, a != b))
+    owner, other = np.concatenate((a, b))[keep], np.concatenate((b, a))[keep]
+    start = np.concatenate((rows["a_start"], rows["b_start"])).astype(np.int64)[keep]
+    end = np.concatenate((rows["a_end"], rows["b_end"])).astype(np.int64)[keep]
+    everyone = np.arange(size + 1)
+    by_owner = _lexsort((owner, start, end))
+    by_pair = _lexsort((owner, other, start, end))
+    key = owner[by_pair] * size + other[by_pair]
+    first = np.flatnonzero(np.diff(key, prepend=-1))
+    pair_owner, pair_other = key[first] // size, key[first] % size
+    return _Spans(np.searchsorted(owner[by_owner], everyone), start[by_owner], end[by_owner],
+                  np.searchsorted(pair_owner, everyone), pair_owner, pair_other,
+                  np.searchsorted(key[first], pair_other * size + pair_owner),
+                  np.append(first, len(key)), start[by_pair], end[by_pair])
+
+
+def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """An order that sorts by ``keys`` (integers, the first most significant).
+
+    One argsort of the keys packed into one ``int64`` when they fit, five
+    times faster than ``np.lexsort``.  Not stable: rows equal in every key
+    here are the same span, whichever comes first.
+    """
+    widths = [int(key.max()).bit_length() if len(key) else 0 for key in keys]
+    if sum(widths) > 63 or any(len(key) and key.min() < 0 for key in keys):
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, width in zip(keys, widths, strict=True):
+        packed = (packed << width) | key
+    return np.argsort(packed)
+
+
+def _origins_and_order(sizes: np.ndarray, members: np.ndarray, explained: np.ndarray,
+                       published: np.ndarray, id_rank: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """The versions of each story in order, origin first, and the reason for each
+    origin (a code into ``ORIGIN_REASONS``); the rules of the module docstring.
+
+    ``members`` are the numbers (input order) of the stories' members, story
+    after story (``sizes``); ``explained`` the share of each covered by the
+    others, ``published`` and ``id_rank`` ranks of their dates (-1: none) and
+    ids.  The order is of indices into ``members``.
+    """
+    starts = np.cumsum(sizes) - sizes
+    story = np.repeat(np.arange(len(sizes)), sizes)
+    dated = published >= 0
+    # with dates: the earliest, then the least explained, then the smallest id
+    earliest = np.lexsort((id_rank, explained, published, ~dated, story))[starts]
+    # without: the least explained, or the first in input order of those close to it
+    least = np.minimum.reduceat(explained, starts)
+    close = explained <= least[story] + ORIGIN_MARGIN
+    first_close = np.lexsort((members, ~close, story))[starts]
+    has_dates = dated[earliest]
+    origin = np.where(has_dates, earliest, first_close)
+    reasons = np.where(has_dates, 0,
+                       np.where(np.add.reduceat(close.astype(np.int64), starts) == 1, 1, 2))
+    not_origin = np.ones(len(members), dtype=bool)
+    not_origin[origin] = False
+    # all undated versions rank -1 in ``published``: equal, as their missing date
+    order = np.lexsort((members, explained, published, ~dated, not_origin, story))
+    return order, reasons
+
+
+def _edges(chosen: np.ndarray, spans: _Spans, pair_chars: np.ndarray, member_ids: list[str],
+           lengths: list[int]) -> list[DerivationEdge]:
+    """The derivation edge of each chosen pair run (target = owner, source = other)."""
+    return [DerivationEdge(source=member_ids[source], target=member_ids[target],
+                           target_share=round(shared / lengths[target], 4),
+                           source_share=round(given / lengths[source], 4),
+                           shared_chars=shared)
+            for target, source, shared, given in zip(
+                spans.pair_owner[chosen].tolist(), spans.pair_other[chosen].tolist(),
+                pair_chars[chosen].tolist(), pair_chars[spans.pair_reverse[chosen]].tolist(),
+                strict=True)]
+
+
+def warm_up() -> None:
+    """Compile (or load from the disk cache) the kernels, e.g. before forking workers."""
+    story_kernels.warm_up()

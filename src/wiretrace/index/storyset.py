@@ -15,29 +15,29 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from wiretrace.index.store import chunks, decode_passages, encode_story, load_docs, pair_rows
-from wiretrace.model import Passage, Story
+import numpy as np
+
+from wiretrace.index.store import (
+    chunks,
+    encode_story,
+    load_story_facts,
+    pairs_among,
+    passage_rows,
+)
+from wiretrace.model import PassageTable, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import build_stories
+from wiretrace.stories import ArticleFacts, build_stories, connected_components
 
 
 def _components(nodes: set[int], links: list[tuple[int, int]]) -> list[list[int]]:
-    parent = {n: n for n in nodes}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for x, y in links:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    groups: dict[int, list[int]] = {}
-    for n in nodes:
-        groups.setdefault(find(n), []).append(n)
-    return [sorted(g) for g in groups.values() if len(g) > 1]
+    """The connected groups of two or more ``nodes``, each in ascending order."""
+    order = np.array(sorted(nodes), dtype=np.int64)
+    ends = np.array(links, dtype=np.int64).reshape(-1, 2)
+    labels = connected_components(len(order), np.searchsorted(order, ends[:, 0]),
+                                  np.searchsorted(order, ends[:, 1]))
+    by_label = np.argsort(labels, kind="stable")  # ascending within a group
+    starts = np.flatnonzero(np.diff(labels[by_label], prepend=-1))
+    return [group.tolist() for group in np.split(order[by_label], starts[1:]) if len(group) > 1]
 
 
 def _new_story_id(conn: sqlite3.Connection) -> str:
@@ -68,10 +68,10 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
         live.update(r[0] for r in conn.execute(
             f"SELECT doc FROM docs WHERE live = 1 AND doc IN ({marks})", part))
     nodes = set(old_of) | live
-    rows = pair_rows(conn, nodes)
     # a story is closed under links, and new links only join dirty docs: every
-    # link of these nodes stays among them
-    strong = [(a, b) for a, b, linked, _ in rows if linked and a in nodes and b in nodes]
+    # link of these nodes stays among them (so only pairs among them are read)
+    rows = pairs_among(conn, nodes)
+    strong = [(a, b) for a, b, linked, _ in rows if linked]
     groups = sorted(_components(nodes, strong), key=lambda g: (-len(g), g[0]))
 
     for part in chunks(sorted(nodes)):
@@ -98,24 +98,29 @@ def build_group_stories(conn: sqlite3.Connection, groups: list[list[int]],
                         rows: list[tuple[int, int, bool, bytes]],
                         params: TraceParams) -> list[Story]:
     """The story of each connected group of docs, as ``stories.build_stories`` makes it,
-    from the stored passages of their pairs (``rows``, see ``store.pair_rows``).
+    from the stored passages of their pairs (``rows``, see ``store.pairs_among``).
 
     One ``build_stories`` call for all groups: it finds the same groups again
     (they are connected by the same links), and its per-call work is paid once
-    per add rather than once per story.
+    per add rather than once per story.  It reads the docs' facts and the
+    passages' records as arrays: building Articles and Passages was most of
+    the cost, for stories that use only lengths, dates and spans.
     """
     if not groups:
         return []
     group_of = {doc: k for k, group in enumerate(groups) for doc in group}
-    docs = load_docs(conn, group_of)
-    ordered = sorted(docs.values(), key=lambda r: r.seq)  # index order = input order
-    passages: list[Passage] = []
-    for a, b, _, blob in rows:
-        if a in group_of and group_of[a] == group_of.get(b):
-            passages += decode_passages(blob, docs[a].article.id, docs[b].article.id)
-    stories = build_stories({r.article.id: r.article for r in ordered}, passages, params,
-                            {r.article.id: r.words for r in ordered})
-    doc_of = {r.article.id: r.doc for r in ordered}
+    facts = load_story_facts(conn, group_of)
+    ordered = sorted(facts, key=lambda doc: facts[doc].seq)  # index order = input order
+    number = {doc: k for k, doc in enumerate(ordered)}
+    ids = [facts[doc].article_id for doc in ordered]
+    inside = [(a, b, blob) for a, b, _, blob in rows
+              if a in group_of and group_of[a] == group_of.get(b)]
+    stories = build_stories(
+        ArticleFacts(ids, np.array([facts[doc].length for doc in ordered], dtype=np.int64),
+                     [facts[doc].published for doc in ordered]),
+        PassageTable(passage_rows(inside, number), ids), params,
+        np.array([facts[doc].words for doc in ordered], dtype=np.int64))
+    doc_of = dict(zip(ids, ordered, strict=True))
     by_group: list[Story | None] = [None] * len(groups)
     for story in stories:
         by_group[group_of[doc_of[story.members[0]]]] = story
