@@ -57,8 +57,8 @@ def add_parser(subparsers: argparse._SubParsersAction,
     p.add_argument("db", metavar="DB", help="index file (SQLite)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
-    p.add_argument("--batch-size", type=cli._positive_int, default=2000, metavar="N",
-                   help="articles per transaction (default: 2000); each batch is planned "
+    p.add_argument("--batch-size", type=cli._positive_int, default=5000, metavar="N",
+                   help="articles per transaction (default: 5000); each batch is planned "
                         "while the one before is aligned")
     p.add_argument("--workers", type=cli._positive_int, default=None, metavar="N",
                    help="processes aligning a batch's pairs (default: one per core); the "
