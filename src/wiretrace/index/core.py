@@ -19,6 +19,7 @@ import numpy as np
 
 from wiretrace.index import engine, reader, writer
 from wiretrace.index.engine import TokenCache
+from wiretrace.index.merges import Merger
 from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
 from wiretrace.index.schema import IndexFileError, connect, file_bytes, initialise
@@ -83,6 +84,7 @@ class Index:
         self._closed = False
         self._tokens = TokenCache()  # candidates' tokens, kept across queries
         self._pool: AlignWorkers | None = None  # started by the first add with workers > 1
+        self._merger = Merger(self._refresh, self._publish)
 
     # ------------------------------------------------------------------ opening
 
@@ -127,6 +129,7 @@ class Index:
     def close(self) -> None:
         """Close every connection this index opened (in any thread), stop its workers."""
         with self._write_lock:
+            self._merger.close()
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
@@ -262,6 +265,7 @@ class Index:
                         articles, planned, ends_batch = waiting
                         results, replanned = self._write_planned(conn, articles, planned,
                                                                  replanned)
+                        self._merger.advance(conn, self._snapshot)
                         self._diff_new_versions(results)
                         finished += results
                         if ends_batch:
@@ -269,6 +273,7 @@ class Index:
                             finished = []
                     waiting = (part, plan, last) if part is not None and plan is not None \
                         else None
+                self._merge()  # the merge in flight, and any still due
             except BaseException:
                 if pool is not None:
                     pool.abandon()
@@ -294,7 +299,6 @@ class Index:
             conn.execute("ROLLBACK")
             raise
         self._snapshot = snap
-        self._merge()
         return results, stale
 
     def _diff_new_versions(self, results: list[AddResult]) -> None:
@@ -314,18 +318,10 @@ class Index:
 
     def _merge(self) -> None:
         """Merge postings runs while some level is full (each merge one transaction)."""
-        conn = self._conn()
-        while True:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                merged = writer.merge_runs(conn, self._refresh(conn))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            if merged is None:
-                return
-            self._snapshot = merged
+        self._merger.all_now(self._conn())
+
+    def _publish(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
 
     # ------------------------------------------------------------------ reading
 

@@ -313,27 +313,63 @@ def _reported(found: dict[tuple[int, int], list[Passage]], order: dict[int, int]
     return out
 
 
-def merge_runs(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot | None:
-    """Merge one level's runs if it has ``FANOUT`` of them (inside ``BEGIN IMMEDIATE``).
+@dataclass(frozen=True)
+class Merge:
+    """Runs of one kind and level, to be merged into one run of the next level."""
 
-    Returns the new snapshot, or ``None`` when nothing needed merging.
-    """
+    kind: int
+    level: int
+    ids: tuple[int, ...]
+
+
+def next_merge(conn: sqlite3.Connection) -> Merge | None:
+    """The lowest level with ``FANOUT`` runs of a kind, if any."""
     levels = conn.execute("SELECT kind, level, COUNT(*) FROM runs WHERE level < ? "
                           "GROUP BY kind, level HAVING COUNT(*) >= ? ORDER BY level LIMIT 1",
                           (TOP_LEVEL, FANOUT)).fetchone()
     if levels is None:
         return None
     kind, level, _ = levels
-    ids = [r[0] for r in conn.execute("SELECT id FROM runs WHERE kind = ? AND level = ?",
-                                      (kind, level))]
-    runs = snap.postings.runs[kind]
-    keys = merged([runs[i] for i in ids], snap.postings.alive)
-    new_level = TOP_LEVEL if len(keys) > MAX_RUN_KEYS else level + 1
-    new_id = _insert_run(conn, kind, new_level, keys)
-    conn.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in ids])
+    ids = tuple(r[0] for r in conn.execute(
+        "SELECT id FROM runs WHERE kind = ? AND level = ? ORDER BY id", (kind, level)))
+    return Merge(kind, level, ids)
+
+
+def merged_keys(snap: Snapshot, merge: Merge) -> np.ndarray:
+    """The merged run (keys of versions superseded by ``snap`` left out); NumPy only,
+    so it can run on another thread while adds go on."""
+    return merged([snap.postings.runs[merge.kind][i] for i in merge.ids], snap.postings.alive)
+
+
+def apply_merge(conn: sqlite3.Connection, snap: Snapshot, merge: Merge,
+                keys: np.ndarray) -> Snapshot | None:
+    """Put the merged run in place of its parts (inside ``BEGIN IMMEDIATE``); the new
+    snapshot, or ``None`` if the parts are gone (another process merged them).
+
+    Keys of versions superseded after the merge was computed stay in it until a
+    later merge: look-ups skip them.
+    """
+    runs = snap.postings.runs[merge.kind]
+    marks = ",".join("?" * len(merge.ids))
+    present = conn.execute(f"SELECT COUNT(*) FROM runs WHERE id IN ({marks})",
+                           merge.ids).fetchone()[0]
+    if present != len(merge.ids) or any(i not in runs for i in merge.ids):
+        return None
+    new_level = TOP_LEVEL if len(keys) > MAX_RUN_KEYS else merge.level + 1
+    new_id = _insert_run(conn, merge.kind, new_level, keys)
+    conn.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in merge.ids])
     generation = _bump_generation(conn)
-    kept = {i: k for i, k in runs.items() if i not in ids}
+    kept = {i: k for i, k in runs.items() if i not in merge.ids}
     kept[new_id] = keys
     all_runs = dict(snap.postings.runs)
-    all_runs[kind] = kept
+    all_runs[merge.kind] = kept
     return Snapshot(Postings(all_runs, snap.postings.alive, generation), snap.boilerplate)
+
+
+def merge_runs(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot | None:
+    """Merge one level's runs if it has ``FANOUT`` of them (inside ``BEGIN IMMEDIATE``).
+
+    Returns the new snapshot, or ``None`` when nothing needed merging.
+    """
+    merge = next_merge(conn)
+    return None if merge is None else apply_merge(conn, snap, merge, merged_keys(snap, merge))
