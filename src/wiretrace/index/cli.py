@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +130,30 @@ def _batches(args: argparse.Namespace, rejected: list[Rejected], log) -> Iterato
         yield batch
 
 
+def _read_ahead(batches: Iterator[list[Article]], depth: int = 2) -> Iterator[list[Article]]:
+    """The batches, read on a thread of their own up to ``depth`` ahead: reading and
+    checking records then fills the time the index waits for its workers."""
+    ready: queue.Queue = queue.Queue(depth)
+    done = object()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                ready.put(batch)
+            ready.put(done)
+        except BaseException as error:  # handed to the reader of the batches
+            ready.put(error)
+
+    threading.Thread(target=read, name="wiretrace-read-input", daemon=True).start()
+    while True:
+        item = ready.get()
+        if item is done:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
     started = time.perf_counter()
     given = {k for k in vars(args) if k.startswith("param_")}
@@ -144,7 +170,8 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         read = 0
         progress("index", 0, 0)
-        for results in index.add_stream(_batches(args, rejected, log), workers=workers):
+        for results in index.add_stream(_read_ahead(_batches(args, rejected, log)),
+                                        workers=workers):
             for result in results:
                 counts[result.status] += 1
                 passages += len(result.passages)

@@ -384,5 +384,9 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
 
 def is_link(passages: list[Passage], words_a: int, words_b: int, params: TraceParams) -> bool:
     """Whether a pair joins one story (the rule of ``stories.build_stories``)."""
-    matched = sum(p.matched_words for p in passages)
-    return matched >= params.story_min_share * max(1, min(words_a, words_b))
+    return links(sum(p.matched_words for p in passages), words_a, words_b, params)
+
+
+def links(matched_words: int, words_a: int, words_b: int, params: TraceParams) -> bool:
+    """:func:`is_link` of a pair whose passages match ``matched_words`` words."""
+    return matched_words >= params.story_min_share * max(1, min(words_a, words_b))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,10 +97,16 @@ PASSAGE_RECORD = np.dtype([("a_start", "<i4"), ("a_end", "<i4"), ("b_start", "<i
                            ("b_end", "<i4"), ("score", "<f8"), ("matched_words", "<i4")])
 
 
+# One PASSAGE_RECORD, packed by ``struct``: a fifth of the time of a NumPy array
+# for the one to three passages a pair has.
+_RECORD = struct.Struct("<iiiidi")
+assert _RECORD.size == PASSAGE_RECORD.itemsize
+
+
 def encode_passages(passages: list[Passage]) -> bytes:
     """The passages of one pair, without their ids (the pair row has them)."""
-    return np.array([(p.a_start, p.a_end, p.b_start, p.b_end, p.score, p.matched_words)
-                     for p in passages], dtype=PASSAGE_RECORD).tobytes()
+    return b"".join(_RECORD.pack(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
+                                 p.matched_words) for p in passages)
 
 
 def decode_passages(blob: bytes, a: str, b: str) -> list[Passage]:

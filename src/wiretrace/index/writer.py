@@ -255,11 +255,14 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
     for part in chunks(sorted(plan.redone), 450):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
+    rows = []
+    for (a, b), passages in found.items():
+        matched = sum(p.matched_words for p in passages)
+        rows.append((a, b, matched, engine.links(matched, docs[a].words, docs[b].words, params),
+                     encode_passages(passages)))
     conn.executemany(
         "INSERT OR REPLACE INTO pairs (a, b, words, linked, passages) VALUES (?, ?, ?, ?, ?)",
-        [(a, b, sum(p.matched_words for p in passages),
-          engine.is_link(passages, docs[a].words, docs[b].words, params),
-          encode_passages(passages)) for (a, b), passages in found.items()])
+        rows)
     update_stories(conn, dirty, params)
     generation = _bump_generation(conn)
 
