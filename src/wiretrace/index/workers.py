@@ -229,11 +229,15 @@ def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]]
 
 def serve(read_fd: int, write_fd: int, capacity: int = TEXTS_PER_WORKER) -> None:
     """A worker's life: warm up, then answer jobs until the input closes."""
+    import signal
     import traceback
 
     from wiretrace import kernels
     from wiretrace.align import warm_up
 
+    # Ctrl-C reaches the whole process group: the caller stops, and closing its
+    # pipes ends this worker, without a second traceback from here
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     receive, send = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     _CAPACITY[0] = capacity
     kernels.warm_up()
