@@ -21,6 +21,11 @@ API (all results are :mod:`wiretrace.model` dataclasses or the small ones in
         r.story_id      # its story after the add, or None
         r.diff          # new_version only: Diff against the previous version
 
+        # a large load: one transaction per batch, each batch planned while the
+        # one before is aligned (by ``workers`` alignment programs) and written
+        for batch_results in index.add_stream(batches, workers=2):
+            ...
+
         q = index.query(article)    # QueryResult: passages, sources, stories it would
                                     # join, links; nothing is stored
         index.article("id")                   # current Article (or version=N), or None
@@ -43,8 +48,13 @@ Guarantees:
   (``unchanged``); with another text it becomes version N+1, indexed in place
   of the previous one (which is kept, see ``versions``/``version_diff``);
   nothing is overwritten silently.
-* **Crash safety**: one ``add`` call is one transaction; a killed process
-  leaves every article of the call fully indexed or absent.
+* **Crash safety**: one ``add`` call (one batch of ``add_stream``) is one
+  transaction; a killed process leaves every article of it fully indexed or
+  absent.
+* **Workers**: ``workers`` > 1 aligns in that many separate programs
+  (:mod:`.workers`), started by the first large add and kept until
+  :meth:`Index.close`; safe inside a threaded server, and the results do not
+  depend on it.
 * **Threads**: one ``Index`` can be shared by the threads of a server: each
   thread gets its own SQLite connection, adds are serialised by a lock (and
   across processes by SQLite's write lock), reads do not wait for an add and
