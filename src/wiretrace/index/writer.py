@@ -112,13 +112,19 @@ def _existing(conn: sqlite3.Connection, ids: list[str],
 
 
 def _docs(conn: sqlite3.Connection, wanted: set[int], params: TraceParams,
-          pending: Plan | None) -> dict[int, engine.Doc]:
-    """Versions by number, fingerprinted: the pending batch's own, the rest stored."""
+          pending: Plan | None, fingerprinted: bool = False) -> dict[int, engine.Doc]:
+    """Versions by number: the pending batch's own, the rest stored.
+
+    ``fingerprinted``: with their shingles and band keys too (the versions an
+    add supersedes or re-pairs need them; partners to align do not).
+    """
     found = {d: pending.docs[d] for d in wanted if pending is not None and d in pending.docs}
     stored = {d: engine.Doc(d, r.article, r.seq, r.words)
               for d, r in load_docs(conn, wanted - set(found)).items()}
-    engine.fingerprint(list(stored.values()), params)
-    return found | stored
+    docs = found | stored
+    if fingerprinted:
+        engine.fingerprint([d for d in docs.values() if len(d.shingles) == 0], params)
+    return docs
 
 
 def _placeholder(snap: Snapshot) -> int:
@@ -168,7 +174,7 @@ def _plan_pairs(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams, p
     """Postings, boilerplate, affected versions and candidate pairs of a planned batch."""
     new = plan.new
     engine.fingerprint(new, params)
-    old = _docs(conn, set(plan.killed), params, pending)
+    old = _docs(conn, set(plan.killed), params, pending, fingerprinted=True)
     (shingle_values, shingle_docs), (band_values, band_docs) = engine.postings_of(new)
     plan.runs = (pack(shingle_values, shingle_docs), pack(band_values, band_docs))
     placeholder = _placeholder(snap)
@@ -180,7 +186,8 @@ def _plan_pairs(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams, p
         view, touched, snap.boilerplate, params.max_df or 0)
     plan.snapshot = Snapshot(view, boilerplate)
     new_docs = {d.doc for d in new}
-    affected = _docs(conn, engine.holders(view, plan.changed) - new_docs, params, pending)
+    affected = _docs(conn, engine.holders(view, plan.changed) - new_docs, params, pending,
+                     fingerprinted=True)
     # the touched shingles' look-up serves again (the rest are looked up)
     pairs = engine.candidate_pairs(view, [*new, *affected.values()], boilerplate, params, known)
     plan.redone = set(affected) | set(plan.killed)
