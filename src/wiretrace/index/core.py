@@ -22,7 +22,13 @@ from wiretrace.index.engine import TokenCache
 from wiretrace.index.merges import Merger
 from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
-from wiretrace.index.schema import IndexFileError, connect, file_bytes, initialise
+from wiretrace.index.schema import (
+    IndexFileError,
+    connect,
+    file_bytes,
+    initialise,
+    write_transaction,
+)
 from wiretrace.index.workers import AlignWorkers
 from wiretrace.index.writer import Snapshot
 from wiretrace.model import Article, Diff, Passage, Story
@@ -208,16 +214,14 @@ class Index:
             if pool is not None and sum(map(len, parts)) >= START_WORKERS_AT:
                 pool.start()  # they load the kernels while this process fingerprints
             conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                snap = self._refresh(conn)
-                for part in parts:
-                    found, snap = writer.add_batch(conn, snap, self.params, part, pool,
-                                                   self._tokens)
-                    results += found
-                conn.execute("COMMIT")
+                with write_transaction(conn):
+                    snap = self._refresh(conn)
+                    for part in parts:
+                        found, snap = writer.add_batch(conn, snap, self.params, part, pool,
+                                                       self._tokens)
+                        results += found
             except BaseException:
-                conn.execute("ROLLBACK")
                 if pool is not None:
                     pool.abandon()
                 raise
@@ -284,8 +288,7 @@ class Index:
         """Write and commit a batch planned ahead; whether it had to be planned again
         (``stale``: the batch before it was, so this plan rests on a wrong one)."""
         expected = self._snapshot.postings.generation
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             snap = self._refresh(conn)
             if stale or snap.postings.generation != expected:
                 # another process wrote since the plan was made: plan again, and
@@ -294,10 +297,6 @@ class Index:
                 writer.start_alignment(plan, self.params, None, self._tokens)
                 stale = True
             results, snap = writer.write_batch(conn, snap, plan, self.params)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         self._snapshot = snap
         return results, stale
 

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 
 from wiretrace.index import writer
+from wiretrace.index.schema import write_transaction
 from wiretrace.index.writer import Merge, Snapshot
 
 
@@ -69,13 +70,8 @@ class Merger:
 
     def _transaction(self, conn: sqlite3.Connection,
                      step: Callable[[Snapshot], Snapshot | None]) -> Snapshot | None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             merged = step(self._refresh(conn))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         if merged is not None:
             self._publish(merged)
         return merged

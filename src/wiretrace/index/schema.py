@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, fields
 
 from wiretrace.params import TraceParams
@@ -64,6 +66,19 @@ CREATE INDEX IF NOT EXISTS story_members_story ON story_members (story);
 
 class IndexFileError(Exception):
     """The path is not a usable wiretrace index (missing, not SQLite, other format)."""
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (``BEGIN IMMEDIATE``: it takes the write lock at once),
+    committed at the end or rolled back if anything fails or interrupts it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def connect(path: str) -> sqlite3.Connection:
@@ -123,18 +138,13 @@ def initialise(conn: sqlite3.Connection, path: str, params: TraceParams | None,
         if not create:
             raise IndexFileError(f"{path}: not a wiretrace index (empty database)")
         params = fixed(params)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", [
                 ("format", FORMAT), ("params", params_to_json(params)), ("generation", "0"),
                 ("next_story", "1")])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return params_from_json(
             conn.execute("SELECT value FROM meta WHERE key='params'").fetchone()[0])
     except sqlite3.DatabaseError as e:
