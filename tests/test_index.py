@@ -178,6 +178,54 @@ def test_stream_plans_again_when_another_writer_came_between(tmp_path, sample):
         assert consistency_problems(path, index) == []
 
 
+def test_stream_merges_while_another_writer_adds_between(tmp_path, sample):
+    """One-article batches make a merge due every few adds; the other handle's runs,
+    which the stream's snapshot lacks, must be left to a later merge."""
+    path = tmp_path / "merging.db"
+    mine, theirs = sample[:40], sample[40:46]
+    with Index.open(path, PARAMS) as index, Index.open(path, PARAMS) as other:
+        stream = index.add_stream([[a] for a in mine])
+        for k, article in enumerate(theirs):
+            for _ in range(k + 3):
+                next(stream)
+            other.add([article])
+        assert all(r.status == "added" for rs in stream for r in rs)
+        assert index.stats()["articles"] == len(mine) + len(theirs)
+        assert consistency_problems(path, index) == []
+
+
+def test_a_read_begun_before_a_commit_does_not_turn_the_snapshot_back(tmp_path, sample):
+    """A read that began before an add committed sees the index as it was; the
+    snapshot it loads is its own, and the handle keeps the newer one (a stream plans
+    and merges on it: an older one made a merge look for runs it lacked)."""
+    with Index.open(tmp_path / "early.db", PARAMS) as index:
+        index.add(sample[:10])
+        begun, added = threading.Event(), threading.Event()
+        seen: dict[str, int] = {}
+
+        def early_reader() -> None:
+            conn = index._conn()
+            conn.execute("BEGIN")
+            seen["before"] = index._refresh(conn).postings.generation
+            begun.set()
+            added.wait()
+            seen["during"] = index._refresh(conn).postings.generation
+            conn.execute("COMMIT")
+
+        thread = threading.Thread(target=early_reader)
+        thread.start()
+        begun.wait()
+        index.add(sample[10:20])
+        latest = index._snapshot.postings.generation
+        added.set()
+        thread.join()
+        assert seen["before"] == seen["during"] < latest
+        assert index._snapshot.postings.generation == latest
+        rest = list(index.add_stream([[a] for a in sample[20:40]]))
+        assert all(r.status == "added" for rs in rest for r in rs)
+        assert consistency_problems(tmp_path / "early.db", index) == []
+
+
 def test_readding_is_a_no_op(tmp_path, seed_articles):
     with Index.open(tmp_path / "x.db") as index:
         index.add(seed_articles)

@@ -29,6 +29,13 @@ def make_text(rng: random.Random, words: list[str], borrowed: str | None) -> str
     return f"{own}\n\n{borrowed}" if borrowed else own
 
 
+def answer(resp: httpx.Response) -> object:
+    """What a failed request got: each article's status, else the start of the body."""
+    if resp.status_code == 200 and "results" in resp.text:
+        return [(x.get("id"), x.get("status")) for x in resp.json()["results"]]
+    return resp.text[:300]
+
+
 def run_client(url: str, client: int, words: list[str]) -> tuple[list[str], set[str]]:
     """One client's requests; returns the failures and the ids it added."""
     rng = random.Random(client)
@@ -61,7 +68,7 @@ def run_client(url: str, client: int, words: list[str]) -> tuple[list[str], set[
                 ok = resp.status_code == (200 if added else 404)
             if not ok:
                 failures.append(f"client {client} request {r}: {resp.status_code} "
-                                f"{resp.text[:200]}")
+                                f"{answer(resp)}")
     return failures, set(added)
 
 

@@ -181,7 +181,13 @@ class Index:
             conn.execute("COMMIT")
 
     def _refresh(self, conn: sqlite3.Connection | None = None) -> Snapshot:
-        """The postings snapshot, reloaded if another connection committed since."""
+        """The postings snapshot as ``conn`` sees the index, reloaded if another
+        connection committed since.
+
+        A read that began before a commit sees an older generation than the
+        one published: it gets a snapshot of its own, and the published one
+        never goes back (the writer plans and merges on it).
+        """
         conn = conn or self._conn()
         generation = int(conn.execute(
             "SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
@@ -191,8 +197,10 @@ class Index:
         with self._snapshot_lock:
             snap = self._snapshot
             if snap.postings.generation != generation:
+                newer = generation > snap.postings.generation
                 snap = reader.load_snapshot(conn, snap, generation)
-                self._snapshot = snap
+                if newer:
+                    self._snapshot = snap
             return snap
 
     # ------------------------------------------------------------------ writing
@@ -225,7 +233,7 @@ class Index:
                 if pool is not None:
                     pool.abandon()
                 raise
-            self._snapshot = snap
+            self._publish(snap)
             self._merge()
         self._diff_new_versions(results)
         return results
@@ -248,7 +256,9 @@ class Index:
         with self._write_lock:
             pool = self._workers(workers)
             conn = self._conn()
-            self._refresh(conn)
+            # what the next plan rests on: this stream's last commit (the published
+            # snapshot can be newer, if another process wrote and a read saw it)
+            current = self._refresh(conn)
             waiting: tuple[list[Article], writer.Plan, bool] | None = None
             finished: list[AddResult] = []  # the parts of a batch written so far
             replanned = False
@@ -259,7 +269,7 @@ class Index:
                         if pool is not None and len(part) >= START_WORKERS_AT:
                             pool.start()  # they load the kernels while this process plans
                         pending = waiting[1] if waiting and waiting[1].new else None
-                        base = pending.snapshot if pending is not None else self._snapshot
+                        base = pending.snapshot if pending is not None else current
                         plan = writer.plan_batch(conn, base, self.params, part, pending)
                     if waiting is not None:
                         writer.wait_for_alignment(waiting[1])  # frees the workers for the next
@@ -267,14 +277,21 @@ class Index:
                         writer.start_alignment(plan, self.params, pool, self._tokens)
                     if waiting is not None:
                         articles, planned, ends_batch = waiting
-                        results, replanned = self._write_planned(conn, articles, planned,
-                                                                 replanned)
-                        self._merger.advance(conn, self._snapshot)
+                        results, current, replanned = self._write_planned(
+                            conn, articles, planned, current, replanned)
                         self._diff_new_versions(results)
                         finished += results
                         if ends_batch:
+                            # answered before merging: what follows the commit cannot
+                            # fail a batch that is in (a caller would add it again)
                             yield finished
                             finished = []
+                        merged = self._merger.advance(conn, current)
+                        if merged is not None:
+                            # a merge commits once; more means another process wrote
+                            replanned |= merged.postings.generation != \
+                                current.postings.generation + 1
+                            current = merged
                     waiting = (part, plan, last) if part is not None and plan is not None \
                         else None
                 self._merge()  # the merge in flight, and any still due
@@ -284,21 +301,22 @@ class Index:
                 raise
 
     def _write_planned(self, conn: sqlite3.Connection, articles: list[Article],
-                       plan: writer.Plan, stale: bool) -> tuple[list[AddResult], bool]:
-        """Write and commit a batch planned ahead; whether it had to be planned again
-        (``stale``: the batch before it was, so this plan rests on a wrong one)."""
-        expected = self._snapshot.postings.generation
+                       plan: writer.Plan, planned_on: Snapshot, stale: bool
+                       ) -> tuple[list[AddResult], Snapshot, bool]:
+        """Write and commit a batch planned ahead on ``planned_on``; its results, the
+        snapshot after it, and whether it had to be planned again (``stale``: the
+        batch before it was, so this plan rests on a wrong one)."""
         with write_transaction(conn):
             snap = self._refresh(conn)
-            if stale or snap.postings.generation != expected:
+            if stale or snap.postings.generation != planned_on.postings.generation:
                 # another process wrote since the plan was made: plan again, and
                 # align here (the workers already have the next batch)
                 plan = writer.plan_batch(conn, snap, self.params, articles)
                 writer.start_alignment(plan, self.params, None, self._tokens)
                 stale = True
             results, snap = writer.write_batch(conn, snap, plan, self.params)
-        self._snapshot = snap
-        return results, stale
+        self._publish(snap)
+        return results, snap, stale
 
     def _diff_new_versions(self, results: list[AddResult]) -> None:
         for result in results:
@@ -320,7 +338,10 @@ class Index:
         self._merger.all_now(self._conn())
 
     def _publish(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
+        """Make a snapshot this handle committed the one reads start from."""
+        with self._snapshot_lock:
+            if snapshot.postings.generation > self._snapshot.postings.generation:
+                self._snapshot = snapshot
 
     # ------------------------------------------------------------------ reading
 

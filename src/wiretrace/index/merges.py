@@ -42,16 +42,23 @@ class Merger:
             if merged is None:
                 return
 
-    def advance(self, conn: sqlite3.Connection, snapshot: Snapshot) -> None:
-        """Put a merge finished on the thread in place, and start the next one due."""
+    def advance(self, conn: sqlite3.Connection, snapshot: Snapshot) -> Snapshot | None:
+        """Put a merge finished on the thread in place, and start the next one due
+        (on ``snapshot``, the caller's latest); the snapshot after the merge put in
+        place, if any."""
+        merged = None
         if self._pending is not None and self._pending[1].done():
-            self._wait(conn)
+            merged = self._wait(conn)
+            snapshot = merged or snapshot
         if self._pending is None:
             merge = writer.next_merge(conn)
-            if merge is not None:
+            # a run ``snapshot`` lacks is another process's: left to a later merge
+            runs = snapshot.postings.runs.get(merge.kind, {}) if merge else {}
+            if merge is not None and all(i in runs for i in merge.ids):
                 if self._thread is None:
                     self._thread = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-merge")
                 self._pending = (merge, self._thread.submit(writer.merged_keys, snapshot, merge))
+        return merged
 
     def close(self) -> None:
         """Drop a merge in flight (the runs stay as they are: merged by a later add)."""
@@ -60,13 +67,13 @@ class Merger:
             self._thread.shutdown(wait=True)
             self._thread = None
 
-    def _wait(self, conn: sqlite3.Connection) -> None:
+    def _wait(self, conn: sqlite3.Connection) -> Snapshot | None:
         if self._pending is None:
-            return
+            return None
         merge, future = self._pending
         self._pending = None
         keys = future.result()
-        self._transaction(conn, lambda snap: writer.apply_merge(conn, snap, merge, keys))
+        return self._transaction(conn, lambda snap: writer.apply_merge(conn, snap, merge, keys))
 
     def _transaction(self, conn: sqlite3.Connection,
                      step: Callable[[Snapshot], Snapshot | None]) -> Snapshot | None:
