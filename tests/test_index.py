@@ -53,6 +53,10 @@ def test_seed_pair_one_at_a_time_matches_trace(tmp_path, seed_articles):
         first, second = (index.add([a])[0] for a in seed_articles)
         assert (first.status, first.passages, first.story_id) == ("added", [], None)
         assert second.status == "added" and second.story_id is not None
+        counted = second.passage_count  # before the passages are made
+        assert counted == len(second.passages) > 0 and second.passage_count == counted
+        assert second.passages == sorted(second.passages,
+                                         key=lambda p: (p.a_start, p.b, p.b_start))
         assert {passage_key(p) for p in second.passages} == \
             {passage_key(p) for p in result.passages}
         assert all(p.a == "niger-wagner-b" for p in second.passages)

@@ -30,9 +30,26 @@ class AddResult:
     article_id: str
     status: str
     version: int
-    passages: list[Passage] = field(default_factory=list)
     story_id: str | None = None
     diff: Diff | None = None
+    # the aligned pairs' passages as found, each pair's either way round: made into
+    # ``passages`` on first use (``index add`` only counts them, 100,000s per run)
+    found: list[list[Passage]] = field(default_factory=list, repr=False, compare=False)
+    _passages: list[Passage] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def passages(self) -> list[Passage]:
+        if self._passages is None:
+            me = self.article_id
+            self._passages = sorted((p if p.a == me else p.swapped()
+                                     for pair in self.found for p in pair),
+                                    key=lambda p: (p.a_start, p.b, p.b_start))
+        return self._passages
+
+    @property
+    def passage_count(self) -> int:
+        """``len(passages)``, without making them."""
+        return sum(map(len, self.found)) if self._passages is None else len(self._passages)
 
     def to_dict(self) -> dict:
         return {"article_id": self.article_id, "status": self.status, "version": self.version,

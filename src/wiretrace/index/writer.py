@@ -275,10 +275,10 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
 
     order = {d.doc: k for k, d in enumerate(new)}
     story_of = dict(_stories_of(conn, new_docs))
-    reported = _reported(found, order, {d.doc: d.article.id for d in new})
+    reported = _reported(found, order)
     for result, doc in zip([r for r in plan.results if r.status != UNCHANGED], new,
                            strict=True):
-        result.passages = reported.get(doc.doc, [])
+        result.found = reported.get(doc.doc, [])
         result.story_id = story_of.get(doc.doc)
     view = Postings({SHINGLES: {**snap.postings.runs[SHINGLES], shingle_id: shingle_run},
                      BANDS: {**snap.postings.runs[BANDS], band_id: band_run}},
@@ -306,20 +306,16 @@ def _stories_of(conn: sqlite3.Connection, docs: set[int]) -> list[tuple[int, str
     return found
 
 
-def _reported(found: dict[tuple[int, int], list[Passage]], order: dict[int, int],
-              ids: dict[int, str]) -> dict[int, list[Passage]]:
-    """Passages of each new doc with the docs before it (older, or earlier in the call),
-    oriented so that ``a`` is the new doc."""
-    out: dict[int, list[Passage]] = {}
+def _reported(found: dict[tuple[int, int], list[Passage]], order: dict[int, int]
+              ) -> dict[int, list[list[Passage]]]:
+    """The passages of each new doc's pairs with the docs before it (older, or earlier
+    in the call), as found (``AddResult.passages`` orients them)."""
+    out: dict[int, list[list[Passage]]] = {}
     for (a, b), passages in found.items():
         # the pair is reported with whichever of the two came later
         later = b if a not in order or (b in order and order[b] > order[a]) else a
-        if later not in order:
-            continue  # two older docs re-aligned after a boilerplate change
-        me = ids[later]
-        out.setdefault(later, []).extend(p if p.a == me else p.swapped() for p in passages)
-    for passages in out.values():
-        passages.sort(key=lambda p: (p.a_start, p.b, p.b_start))
+        if later in order:  # else two older docs re-aligned after a boilerplate change
+            out.setdefault(later, []).append(passages)
     return out
 
 
