@@ -23,13 +23,14 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from wiretrace.candidates import boilerplate_mask, lsh_bands
 from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
+from wiretrace.index.store import decode_passages, encode_passages
 from wiretrace.index.workers import AlignWorkers
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
@@ -343,35 +344,44 @@ class PairAlignment:
         self.distinct = list(self.first_of.values())
         self.pool: AlignWorkers | None = None
         self.jobs: list[list[tuple[int, int]]] = []
+        self._records: dict[tuple[int, int], bytes] | None = None
         if pool is not None and len(self.distinct) >= PARALLEL_MIN_PAIRS:
             self.jobs = worker_jobs(self.distinct, pool.processes)
             articles = {d: docs[d].article for job in self.jobs for pair in job for d in pair}
             if pool.send(self.jobs, articles, boilerplate, params, fresh):
                 self.pool = pool
 
-    def result(self) -> dict[tuple[int, int], list[Passage]]:
-        """Passages by ``(a, b)`` doc pair; pairs without a passage are left out."""
+    def records(self) -> dict[tuple[int, int], bytes]:
+        """Passages by ``(a, b)`` doc pair, packed as the index stores them
+        (``store.encode_passages``); pairs without a passage are left out."""
+        if self._records is not None:
+            return self._records
         docs = self.docs
-        aligned: dict[tuple[int, int], list[Passage]] = {}
         answers = self.pool.receive() if self.pool is not None else None
         if answers is not None:
-            for job, job_answers in zip(self.jobs, answers, strict=True):
-                aligned.update(zip(job, job_answers, strict=True))
+            aligned = {pair: blob for job, blobs in zip(self.jobs, answers, strict=True)
+                       for pair, blob in zip(job, blobs, strict=True)}
         else:
             # not through parallel.STATE: readers in other threads align at the same time
             state = {"docs": docs, "params": self.params, "boilerplate": self.boilerplate,
                      "tokens": {}, "shared": self.shared, "fresh": self.fresh}
-            aligned = dict(zip(self.distinct, _align_with(state, self.distinct), strict=True))
-        found: dict[tuple[int, int], list[Passage]] = {}
+            aligned = dict(zip(self.distinct, map(encode_passages,
+                                                  _align_with(state, self.distinct)),
+                               strict=True))
+        found: dict[tuple[int, int], bytes] = {}
         for x, y in self.oriented:
-            first = self.first_of[(docs[x].article.text, docs[y].article.text)]
-            passages = aligned[first]
-            if passages and first != (x, y):
-                a, b = docs[x].article.id, docs[y].article.id
-                passages = [replace(p, a=a, b=b) for p in passages]
-            if passages:
-                found[(x, y)] = passages
+            # a copy's passages are its original's: ids come with the pair
+            blob = aligned[self.first_of[(docs[x].article.text, docs[y].article.text)]]
+            if blob:
+                found[(x, y)] = blob
+        self._records = found
         return found
+
+    def result(self) -> dict[tuple[int, int], list[Passage]]:
+        """Passages by ``(a, b)`` doc pair; pairs without a passage are left out."""
+        docs = self.docs
+        return {(x, y): decode_passages(blob, docs[x].article.id, docs[y].article.id)
+                for (x, y), blob in self.records().items()}
 
 
 def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate: np.ndarray,

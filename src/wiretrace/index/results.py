@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wiretrace.index.store import PASSAGE_RECORD, decode_passages
 from wiretrace.model import Diff, Passage, Story
 
 ADDED, UNCHANGED, NEW_VERSION = "added", "unchanged", "new_version"
@@ -32,24 +33,28 @@ class AddResult:
     version: int
     story_id: str | None = None
     diff: Diff | None = None
-    # the aligned pairs' passages as found, each pair's either way round: made into
-    # ``passages`` on first use (``index add`` only counts them, 100,000s per run)
-    found: list[list[Passage]] = field(default_factory=list, repr=False, compare=False)
+    # ``(a, b, packed passages)`` of the aligned pairs, as stored (either way round):
+    # made into ``passages`` on first use (``index add`` only counts them)
+    found: list[tuple[str, str, bytes]] = field(default_factory=list, repr=False,
+                                                compare=False)
     _passages: list[Passage] | None = field(default=None, repr=False, compare=False)
 
     @property
     def passages(self) -> list[Passage]:
         if self._passages is None:
             me = self.article_id
-            self._passages = sorted((p if p.a == me else p.swapped()
-                                     for pair in self.found for p in pair),
-                                    key=lambda p: (p.a_start, p.b, p.b_start))
+            self._passages = sorted(
+                (p if a == me else p.swapped()
+                 for a, b, blob in self.found for p in decode_passages(blob, a, b)),
+                key=lambda p: (p.a_start, p.b, p.b_start))
         return self._passages
 
     @property
     def passage_count(self) -> int:
         """``len(passages)``, without making them."""
-        return sum(map(len, self.found)) if self._passages is None else len(self._passages)
+        if self._passages is not None:
+            return len(self._passages)
+        return sum(len(blob) for _, _, blob in self.found) // PASSAGE_RECORD.itemsize
 
     def to_dict(self) -> dict:
         return {"article_id": self.article_id, "status": self.status, "version": self.version,

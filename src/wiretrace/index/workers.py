@@ -30,7 +30,8 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
-from wiretrace.model import Article, Passage
+from wiretrace.index.store import encode_passages
+from wiretrace.model import Article
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens
 
@@ -111,7 +112,7 @@ class AlignWorkers:
             raise ValueError("processes and texts_per_worker must be at least 1")
         self.processes, self.texts_per_worker = processes, texts_per_worker
         self._workers: list[_Worker] = []
-        self._sent: list[tuple[_Worker, list[tuple[int, int]], dict[int, str]]] = []
+        self._sent: list[_Worker] = []
 
     def start(self) -> None:
         """Start the workers now (they load the kernels while the caller goes on)."""
@@ -135,29 +136,28 @@ class AlignWorkers:
                 needed = sorted({x for pair in pairs for x in pair})
                 worker.send.send((pairs, worker.texts_for(needed, articles, fresh),
                                   boilerplate, params, fresh & set(needed)))
-                self._sent.append((worker, pairs, {d: articles[d].id for d in needed}))
+                self._sent.append(worker)
         except OSError:
             self.close()
             return False
         return True
 
-    def receive(self) -> list[list[list[Passage]]] | None:
-        """The passages of each pair of each job sent, or None when a worker is gone.
+    def receive(self) -> list[list[bytes]] | None:
+        """The passages of each pair of each job sent, as ``store.encode_passages``
+        packs them, or None when a worker is gone.
 
         A failure inside an alignment raises :class:`WorkerError`.
         """
         sent, self._sent = self._sent, []
         try:
-            answers = [worker.receive.recv() for worker, _, _ in sent]
+            answers = [worker.receive.recv() for worker in sent]
         except (OSError, EOFError):
             self.close()
             return None
         failed = [message for ok, message in answers if not ok]
         if failed:
             raise WorkerError(failed[0])
-        return [[[Passage(ids[x], *row[:2], ids[y], *row[2:]) for row in rows]
-                 for (x, y), rows in zip(pairs, result, strict=True)]
-                for (_, pairs, ids), (_, result) in zip(sent, answers, strict=True)]
+        return [result for _, result in answers]
 
     def abandon(self) -> None:
         """Forget jobs sent and not received (the caller failed): the workers are
@@ -200,8 +200,10 @@ def _store_texts(texts: list[tuple[int, str | None]], fresh: frozenset[int]) -> 
 
 def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]],
                boilerplate: np.ndarray, params: TraceParams,
-               fresh: frozenset[int]) -> list[list[tuple]]:
-    """Per pair, its passages as ``(a_start, a_end, b_start, b_end, score, matched_words)``."""
+               fresh: frozenset[int]) -> list[bytes]:
+    """Per pair, its passages packed by ``store.encode_passages`` (made here, on
+    every worker: the caller stores them as they come, and makes
+    ``Passage`` objects only for results that are read)."""
     from wiretrace.align import align_tokens
     from wiretrace.candidates import boilerplate_mask
     from wiretrace.text import tokenize
@@ -220,10 +222,8 @@ def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]]
     out = []
     for x, y in pairs:
         (text_x, tokens_x, ignore_x), (text_y, tokens_y, ignore_y) = prepare(x), prepare(y)
-        # plain tuples: unpickling dataclasses costs the caller more than making them
-        out.append([(s.a_start, s.a_end, s.b_start, s.b_end, s.score, s.matched_words)
-                    for s in align_tokens(text_x, tokens_x, text_y, tokens_y, params,
-                                          ignore_x, ignore_y)])
+        out.append(encode_passages(align_tokens(text_x, tokens_x, text_y, tokens_y, params,
+                                                ignore_x, ignore_y)))
     return out
 
 

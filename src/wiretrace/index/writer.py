@@ -24,12 +24,12 @@ from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED, AddResult
 from wiretrace.index.store import (
     article_values,
     chunks,
-    encode_passages,
     load_docs,
+    matched_words,
 )
 from wiretrace.index.storyset import update_stories
 from wiretrace.index.workers import AlignWorkers
-from wiretrace.model import Article, Passage
+from wiretrace.model import Article
 from wiretrace.params import TraceParams
 
 # Runs of one level merged into one of the next level once there are this many.
@@ -89,7 +89,7 @@ class Plan:
     next_doc: int = 0
     next_seq: int = 0
     alignment: engine.PairAlignment | None = None
-    found: dict[tuple[int, int], list[Passage]] | None = None  # the alignment's result
+    found: dict[tuple[int, int], bytes] | None = None  # the alignment's, packed
 
 
 def _existing(conn: sqlite3.Connection, ids: list[str],
@@ -210,10 +210,11 @@ def start_alignment(plan: Plan, params: TraceParams, pool: AlignWorkers | None =
                                               frozenset(d.doc for d in plan.new))
 
 
-def wait_for_alignment(plan: Plan) -> dict[tuple[int, int], list[Passage]]:
-    """The passages of the plan's pairs, once :func:`start_alignment` has sent them."""
+def wait_for_alignment(plan: Plan) -> dict[tuple[int, int], bytes]:
+    """The passages of the plan's pairs, once :func:`start_alignment` has sent them
+    (packed as stored: ``store.encode_passages``)."""
     if plan.found is None:
-        plan.found = plan.alignment.result() if plan.alignment is not None else {}
+        plan.found = plan.alignment.records() if plan.alignment is not None else {}
     return plan.found
 
 
@@ -264,9 +265,9 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
         conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
     rows = []
     for (a, b), passages in found.items():
-        matched = sum(p.matched_words for p in passages)
+        matched = matched_words(passages)
         rows.append((a, b, matched, engine.links(matched, docs[a].words, docs[b].words, params),
-                     encode_passages(passages)))
+                     passages))
     conn.executemany(
         "INSERT OR REPLACE INTO pairs (a, b, words, linked, passages) VALUES (?, ?, ?, ?, ?)",
         rows)
@@ -275,7 +276,7 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
 
     order = {d.doc: k for k, d in enumerate(new)}
     story_of = dict(_stories_of(conn, new_docs))
-    reported = _reported(found, order)
+    reported = _reported(found, order, docs)
     for result, doc in zip([r for r in plan.results if r.status != UNCHANGED], new,
                            strict=True):
         result.found = reported.get(doc.doc, [])
@@ -306,16 +307,18 @@ def _stories_of(conn: sqlite3.Connection, docs: set[int]) -> list[tuple[int, str
     return found
 
 
-def _reported(found: dict[tuple[int, int], list[Passage]], order: dict[int, int]
-              ) -> dict[int, list[list[Passage]]]:
-    """The passages of each new doc's pairs with the docs before it (older, or earlier
-    in the call), as found (``AddResult.passages`` orients them)."""
-    out: dict[int, list[list[Passage]]] = {}
+def _reported(found: dict[tuple[int, int], bytes], order: dict[int, int],
+              docs: dict[int, engine.Doc]) -> dict[int, list[tuple[str, str, bytes]]]:
+    """``(a, b, packed passages)`` of each new doc's pairs with the docs before it
+    (older, or earlier in the call), ids by article (``AddResult.passages``
+    decodes and orients them)."""
+    out: dict[int, list[tuple[str, str, bytes]]] = {}
     for (a, b), passages in found.items():
         # the pair is reported with whichever of the two came later
         later = b if a not in order or (b in order and order[b] > order[a]) else a
         if later in order:  # else two older docs re-aligned after a boilerplate change
-            out.setdefault(later, []).append(passages)
+            out.setdefault(later, []).append((docs[a].article.id, docs[b].article.id,
+                                              passages))
     return out
 
 
