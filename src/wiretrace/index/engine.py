@@ -13,7 +13,7 @@ batch ``trace`` over the whole index would compute for them, and no more:
 * candidate pairs: the seed rule of ``candidates.seed_index_pairs`` (at
   least ``min_shared_seeds`` shared non-boilerplate shingles) and LSH band
   collisions, looked up in the postings instead of a corpus-wide sort;
-* passages: ``pipeline.align_articles`` with ``candidates.boilerplate_mask``,
+* passages: ``align.align_tokens`` with ``candidates.boilerplate_mask``,
   each pair oriented like the batch run (the earlier position first).
 """
 
@@ -30,12 +30,11 @@ import numpy as np
 from wiretrace.candidates import boilerplate_mask, lsh_bands
 from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
-from wiretrace.index.store import decode_passages, encode_passages
-from wiretrace.index.workers import AlignWorkers
+from wiretrace.index.store import decode_passages
+from wiretrace.index.workers import AlignWorkers, aligned_records
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
-from wiretrace.pipeline import align_articles
-from wiretrace.text import Tokens, token_hashes_batch, tokenize
+from wiretrace.text import Tokens, in_sorted, token_hashes_batch, tokenize
 
 # Below this many pairs, sending them to the worker processes costs more than it saves.
 PARALLEL_MIN_PAIRS = 64
@@ -114,14 +113,6 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_set)``, by binary search in the (small) sorted set."""
-    if len(sorted_set) == 0:
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[at] == values
-
-
 def boilerplate_after(view: Postings, touched: np.ndarray, current: np.ndarray,
                       max_df: int) -> tuple[np.ndarray, np.ndarray, Lookup | None]:
     """The boilerplate set once ``view`` is the corpus, and the shingles that changed.
@@ -136,7 +127,7 @@ def boilerplate_after(view: Postings, touched: np.ndarray, current: np.ndarray,
         return current, _NO_KEYS, None
     found = view.lookup(SHINGLES, touched, cap=max_df)
     now = found.df > max_df
-    before = _members(touched, current)
+    before = in_sorted(touched, current)
     changed = touched[now != before]
     if len(changed) == 0:
         return current, changed, found
@@ -219,7 +210,7 @@ def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
     max_df = params.max_df or 0
 
     def is_boilerplate(distinct: np.ndarray, df: np.ndarray) -> np.ndarray:
-        return (df > max_df) | _members(distinct, boilerplate)
+        return (df > max_df) | in_sorted(distinct, boilerplate)
 
     keys = _pairs_from(view, SHINGLES, work, [d.shingles for d in work], in_work, max_df,
                        is_boilerplate, params.min_shared_seeds, known)
@@ -277,15 +268,6 @@ def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
                                                state["boilerplate"]))
     return cache[doc]
 
-
-def _align_with(state: dict, pairs: list[tuple[int, int]]) -> list[list[Passage]]:
-    docs, params = state["docs"], state["params"]
-    out = []
-    for x, y in pairs:
-        (tokens_x, ignore_x), (tokens_y, ignore_y) = tokens_of(state, x), tokens_of(state, y)
-        out.append(align_articles(docs[x].article, tokens_x, docs[y].article, tokens_y,
-                                  params, ignore_x, ignore_y))
-    return out
 
 
 def worker_jobs(pairs: list[tuple[int, int]], workers: int) -> list[list[tuple[int, int]]]:
@@ -365,9 +347,12 @@ class PairAlignment:
             # not through parallel.STATE: readers in other threads align at the same time
             state = {"docs": docs, "params": self.params, "boilerplate": self.boilerplate,
                      "tokens": {}, "shared": self.shared, "fresh": self.fresh}
-            aligned = dict(zip(self.distinct, map(encode_passages,
-                                                  _align_with(state, self.distinct)),
-                               strict=True))
+
+            def prepare(doc: int) -> tuple[str, Tokens, np.ndarray | None]:
+                return (docs[doc].article.text, *tokens_of(state, doc))
+
+            aligned = dict(zip(self.distinct, aligned_records(self.distinct, prepare,
+                                                              self.params), strict=True))
         found: dict[tuple[int, int], bytes] = {}
         for x, y in self.oriented:
             # a copy's passages are its original's: ids come with the pair

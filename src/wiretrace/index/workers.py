@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 import numpy as np
@@ -198,13 +199,28 @@ def _store_texts(texts: list[tuple[int, str | None]], fresh: frozenset[int]) -> 
     return entries
 
 
+def aligned_records(pairs: list[tuple[int, int]],
+                    prepare: Callable[[int], tuple[str, Tokens, np.ndarray | None]],
+                    params: TraceParams) -> list[bytes]:
+    """Per pair, its passages packed by ``store.encode_passages``; ``prepare(doc)``
+    gives a doc's text, tokens and boilerplate mask.  The index stores the
+    records as they come and makes ``Passage`` objects only for results that
+    are read; a worker and the caller aligning in its own process share this.
+    """
+    from wiretrace.align import align_tokens
+
+    out = []
+    for x, y in pairs:
+        (text_x, tokens_x, ignore_x), (text_y, tokens_y, ignore_y) = prepare(x), prepare(y)
+        out.append(encode_passages(align_tokens(text_x, tokens_x, text_y, tokens_y, params,
+                                                ignore_x, ignore_y)))
+    return out
+
+
 def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]],
                boilerplate: np.ndarray, params: TraceParams,
                fresh: frozenset[int]) -> list[bytes]:
-    """Per pair, its passages packed by ``store.encode_passages`` (made here, on
-    every worker: the caller stores them as they come, and makes
-    ``Passage`` objects only for results that are read)."""
-    from wiretrace.align import align_tokens
+    """:func:`aligned_records` of a job, on the texts and tokens this worker holds."""
     from wiretrace.candidates import boilerplate_mask
     from wiretrace.text import tokenize
 
@@ -219,12 +235,7 @@ def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]]
             masks[doc] = boilerplate_mask(entry[1].hashes, params.seed_ngram, boilerplate)
         return entry[0], entry[1], masks[doc]
 
-    out = []
-    for x, y in pairs:
-        (text_x, tokens_x, ignore_x), (text_y, tokens_y, ignore_y) = prepare(x), prepare(y)
-        out.append(encode_passages(align_tokens(text_x, tokens_x, text_y, tokens_y, params,
-                                                ignore_x, ignore_y)))
-    return out
+    return aligned_records(pairs, prepare, params)
 
 
 def serve(read_fd: int, write_fd: int, capacity: int = TEXTS_PER_WORKER) -> None:
