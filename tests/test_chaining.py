@@ -11,17 +11,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from wiretrace.align.anchors import anchor_runs
 from wiretrace.align.chains import (
+    MAX_ANCHOR_REPEATS,
     AlignedSpan,
     _overlap,
-    _widen,
     chain_passages,
-    diagonal_runs,
     similar_words,
 )
 from wiretrace.align.sentences import STOP_WORDS
+from wiretrace.kernels import gram_index
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, tokenize
+
+
+def _diagonal_runs(tokens_a: Tokens, tokens_b: Tokens, n: int, max_gap: int, ignore_a=None,
+                   ignore_b=None) -> np.ndarray:
+    """Anchors joined into runs along their diagonal (tested against its own
+    definition in ``test_align``)."""
+    nothing = np.zeros(0, dtype=bool)
+    return anchor_runs(*gram_index(tokens_a.hashes, n), *gram_index(tokens_b.hashes, n),
+                       nothing if ignore_a is None else ignore_a,
+                       nothing if ignore_b is None else ignore_b, n, max_gap, MAX_ANCHOR_REPEATS)
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in punctuation glued to the span (opening/closing quotes, stops)."""
+    while start > 0 and text[start - 1] in "\"'“‘«([¿¡":
+        start -= 1
+    while end < len(text) and text[end] in "\"'”’»)].,;:!?…":
+        end += 1
+    return start, end
 
 
 def _chain_runs(runs: list, max_gap: int) -> list[list]:
@@ -90,8 +110,8 @@ def _extend(extent, tokens_a: Tokens, tokens_b: Tokens, min_similarity, ignore_a
 def chain_passages_by_definition(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                                  params: TraceParams, ignore_a=None, ignore_b=None
                                  ) -> list[AlignedSpan]:
-    runs = [tuple(r) for r in diagonal_runs(tokens_a, tokens_b, params.anchor_ngram,
-                                            params.max_gap, ignore_a, ignore_b).tolist()]
+    runs = [tuple(r) for r in _diagonal_runs(tokens_a, tokens_b, params.anchor_ngram,
+                                             params.max_gap, ignore_a, ignore_b).tolist()]
     if not runs:
         return []
     chains = [
@@ -179,20 +199,23 @@ def test_compiled_chains_cut_paragraphs_and_grow_over_variants():
 
 def test_word_facts_and_anchor_index_equal_their_definitions(bbc):
     from wiretrace.align.chaining import word_facts
-    from wiretrace.kernels import gram_index
     from wiretrace.text import ngram_hashes
 
     texts = [a.text for a in list(bbc.values())[:40]]
-    texts += ["Ωmega 123 and ３４ ½ ²\nnew LINE\n\nÉcole ١٢٣", "", "one", "泰 ภาษาไทย 😀 x2\n9"]
+    texts += ["Ωmega 123 and ３４ ½ ²\nnew LINE\n\nÉcole ١٢٣", "", "one", "泰 ภาษาไทย 😀 x2\n9",
+              "«Quoted» (text)… ¿qué? ¡sí! \"end.\"", "😀 «x»."]
     for text in texts:
         tokens = tokenize(text)
-        line, alnum, stop, digit, folded = word_facts(text, tokens)
+        line, alnum, stop, digit, folded, opened, closed = word_facts(text, tokens)
         spans = list(zip(tokens.starts.tolist(), tokens.ends.tolist(), strict=True))
         assert line.tolist() == [text.count("\n", 0, s) for s, _ in spans]
         assert alnum.tolist() == [any(ch.isalnum() for ch in text[s:e]) for s, e in spans]
         assert stop.tolist() == [n in STOP_WORDS for n in tokens.norms]
         assert digit.tolist() == [n.isdigit() for n in tokens.norms]
         assert ["".join(map(chr, folded[s:e])) for s, e in spans] == list(tokens.norms)
+        widened = [_widen(text, s, e) for s, e in spans]
+        assert opened.tolist() == [s for s, _ in widened]
+        assert closed.tolist() == [e for _, e in widened]
         for n in (1, 3, 5):
             grams = ngram_hashes(tokens.hashes, n)
             order, ordered = gram_index(tokens.hashes, n)

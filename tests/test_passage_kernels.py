@@ -125,20 +125,24 @@ def test_scored_passages_equal_their_definition(bbc):
         tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
         for _ in range(5):
             spans = _spans_over(text_a, text_b, rng)
+            # the aligner hands over the exact spans, then the reworded ones
+            spans = [s for s in spans if s[1]] + [s for s in spans if not s[1]]
             expected = passages_by_definition(spans, tokens_a, tokens_b, params)
-            rows = np.array([(*span, exact) for span, exact in spans], dtype=np.int64)
+            exact = np.array([span for span, exact in spans if exact], np.int64).reshape(-1, 4)
+            reworded = np.array([span for span, exact in spans if not exact],
+                                np.int64).reshape(-1, 4)
             assert [tuple(p) for p in scored_passages(
-                rows, EXACT_DOMINANT, params.min_reworded_chars, params.min_passage_words,
-                tokens_a.starts, tokens_a.ends, tokens_a.hashes, tokens_b.starts,
-                tokens_b.ends, tokens_b.hashes).tolist()] == expected
+                exact, reworded, EXACT_DOMINANT, params.min_reworded_chars,
+                params.min_passage_words, tokens_a.starts, tokens_a.ends, tokens_a.hashes,
+                tokens_b.starts, tokens_b.ends, tokens_b.hashes).tolist()] == expected
             found += len(expected)
     assert found > 500
 
 
 def test_no_spans_no_passages():
     tokens = tokenize("Nothing to see here")
-    none = np.zeros((0, 5), dtype=np.int64)
-    assert scored_passages(none, EXACT_DOMINANT, 1, 1, tokens.starts, tokens.ends,
+    none = np.zeros((0, 4), dtype=np.int64)
+    assert scored_passages(none, none, EXACT_DOMINANT, 1, 1, tokens.starts, tokens.ends,
                            tokens.hashes, tokens.starts, tokens.ends, tokens.hashes).shape == (0, 6)
     assert align_tokens("", tokenize(""), "Nothing to see here", tokens) == []
 
@@ -153,9 +157,9 @@ def test_passages_starting_together_are_ordered_by_their_start_in_b():
     text_b = " ".join(["other"] * 5 + words[0:36:6] + ["other"] * 5 + words[:10])
     tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
     short_a, long_b = len(" ".join(words[:10])), text_b.index("word0 word1")
-    spans = np.array([(0, short_a, long_b, len(text_b), 0), (0, len(text_a), 0, long_b - 1, 0)],
+    spans = np.array([(0, short_a, long_b, len(text_b)), (0, len(text_a), 0, long_b - 1)],
                      dtype=np.int64)
-    found = scored_passages(spans, EXACT_DOMINANT, 1, 5, tokens_a.starts, tokens_a.ends,
+    found = scored_passages(spans[:0], spans, EXACT_DOMINANT, 1, 5, tokens_a.starts, tokens_a.ends,
                             tokens_a.hashes, tokens_b.starts, tokens_b.ends, tokens_b.hashes)
     assert found.tolist() == [[0, len(text_a), 0, long_b - 1, 6, 40],
                               [0, short_a, long_b, len(text_b), 10, 10]]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wiretrace.align.chains import AlignedSpan, chain_passages, similar_words
+from wiretrace.align.chains import AlignedSpan, exact_spans, similar_words
 from wiretrace.align.clusters import reworded_spans, unmatched_block
 from wiretrace.align.passages import scored_passages, span_lcs
 from wiretrace.align.sentences import Sentences, idf, split_sentences
@@ -50,6 +50,7 @@ def _sentences(text: str, tokens: Tokens) -> Sentences:
 
 
 _NOTHING_IGNORED = np.zeros(0, dtype=bool)
+_NO_SPANS = np.zeros((0, 4), dtype=np.int64)
 
 
 def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
@@ -61,18 +62,13 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     exact chain nor seed a sentence pair.
     """
     params = params or TraceParams()
-    chains = chain_passages(text_a, tokens_a, text_b, tokens_b, params, ignore_a, ignore_b)
-    exact = np.array([(c.a_start, c.a_end, c.b_start, c.b_end) for c in chains],
-                     dtype=np.int64).reshape(-1, 4)
-    # rows (a_start, a_end, b_start, b_end, has exact wording)
-    spans = np.ones((len(chains), 5), dtype=np.int64)
-    spans[:, :4] = exact
-    if params.sentence_similarity < 1.0 and not _nearly_all_exact(chains, text_a, text_b):
+    exact = exact_spans(text_a, tokens_a, text_b, tokens_b, params, ignore_a, ignore_b)
+    reworded = _NO_SPANS
+    if params.sentence_similarity < 1.0 and not _nearly_all_exact(
+            exact.tolist(), text_a, tokens_a, text_b, tokens_b):
         reworded = _sentence_fragments(text_a, tokens_a, text_b, tokens_b, exact, params,
                                        ignore_a, ignore_b)
-        spans = np.concatenate([spans, np.zeros((len(reworded), 5), dtype=np.int64)])
-        spans[len(chains):, :4] = reworded
-    found = scored_passages(spans, EXACT_DOMINANT, params.min_reworded_chars,
+    found = scored_passages(exact, reworded, EXACT_DOMINANT, params.min_reworded_chars,
                             params.min_passage_words, tokens_a.starts, tokens_a.ends,
                             tokens_a.hashes, tokens_b.starts, tokens_b.ends, tokens_b.hashes)
     passages = [AlignedSpan(a0, a1, b0, b1, round(matched / max(longer, 1), 4), matched)
@@ -109,7 +105,8 @@ def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens,
 def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                         chains: np.ndarray, params: TraceParams, ignore_a: np.ndarray | None,
                         ignore_b: np.ndarray | None) -> np.ndarray:
-    """Spans of reworded passages found through similar sentences (summaries among them)."""
+    """Spans of reworded passages found through similar sentences (summaries among them);
+    ``chains``: the exact passages, rows starting ``a_start, a_end, b_start, b_end``."""
     sentences_a, sentences_b = _sentences(text_a, tokens_a), _sentences(text_b, tokens_b)
     if not len(sentences_a) or not len(sentences_b):
         return np.zeros((0, 4), dtype=np.int64)
@@ -127,18 +124,30 @@ def _sentence_fragments(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: To
                           params.max_sentence_gap)
 
 
-def _nearly_all_exact(chains: list[AlignedSpan], text_a: str, text_b: str) -> bool:
-    """Whether exact chains already cover almost all of one text.
+def _nearly_all_exact(exact: list[list[int]], text_a: str, tokens_a: Tokens, text_b: str,
+                      tokens_b: Tokens) -> bool:
+    """Whether exact chains (rows starting ``a_start, a_end, b_start, b_end``) already
+    cover almost all of one text.
 
     Then that text is a copy (whole, trimmed or extended) of the other, and
     what the other holds beyond it is its own material: sentence similarity
     has nothing to add.  Skipping it is what makes the many copies of a
     widely republished story cheap to align.
     """
-    covered_a = sum(c.a_end - c.a_start for c in chains)
-    covered_b = sum(c.b_end - c.b_start for c in chains)
-    return (covered_a >= COPY_COVERAGE * len(text_a.strip())
-            or covered_b >= COPY_COVERAGE * len(text_b.strip()))
+    covered_a = covered_b = 0
+    for row in exact:
+        covered_a += row[1] - row[0]
+        covered_b += row[3] - row[2]
+    return (covered_a >= COPY_COVERAGE * _content_length(text_a, tokens_a)
+            or covered_b >= COPY_COVERAGE * _content_length(text_b, tokens_b))
+
+
+def _content_length(text: str, tokens: Tokens) -> int:
+    """Characters of a text without its surrounding white space (kept with its tokens)."""
+    length = tokens.derived.get("content-length")
+    if length is None:
+        length = tokens.derived["content-length"] = len(text.strip())
+    return length  # type: ignore[return-value]
 
 
 def warm_up() -> None:

@@ -23,6 +23,8 @@ import numpy as np
 from numba import njit
 
 import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.align.anchors import anchor_runs
+from wiretrace.align.passages import stable_order
 from wiretrace.align.sentences import STOP_WORDS
 from wiretrace.text import Tokens, code_points, folded_code_points, in_sorted, tokenize
 
@@ -41,9 +43,17 @@ def _digits() -> np.ndarray:
     return np.array([chr(c).isdigit() for c in range(0x10000)], dtype=bool)
 
 
+# punctuation a passage takes in at its start and at its end
+OPENING = "\"'“‘«([¿¡"
+CLOSING = "\"'”’»)].,;:!?…"
+
+
 def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
-    """Per word: line number, holds a letter or digit, stop word, all digits; and the
-    folded code points of the text.  Kept with the tokens."""
+    """Per word: line number, holds a letter or digit, stop word, all digits; the
+    folded code points of the text; and per word, where a passage starting
+    there starts and one ending there ends once they take in the punctuation
+    glued to them (opening quotes before, closing quotes and stops after).
+    Kept with the tokens."""
     if "word-facts" in tokens.derived:
         return tokens.derived["word-facts"]  # type: ignore[return-value]
     starts, ends = tokens.starts, tokens.ends
@@ -65,9 +75,33 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
         single = np.flatnonzero((ends - starts == 1) & (codes[starts] >= 0x0E00))
         for k in single.tolist():
             alnum[k] = text[starts[k]].isalnum()
-    facts = (line, alnum, stop, digit & (ends > starts), folded)
+    opened, closed = _widened(codes, starts, ends, _marks(OPENING), _marks(CLOSING))
+    facts = (line, alnum, stop, digit & (ends > starts), folded, opened, closed)
     tokens.derived["word-facts"] = facts
     return facts
+
+
+@lru_cache(maxsize=2)
+def _marks(characters: str) -> np.ndarray:
+    """A table over code points up to the largest of ``characters``: which are one."""
+    table = np.zeros(max(map(ord, characters)) + 1, dtype=np.bool_)
+    table[[ord(ch) for ch in characters]] = True
+    return table
+
+
+@njit(cache=True, nogil=True)
+def _widened(codes, starts, ends, opening, closing):
+    """Each word's start moved back over opening marks, its end on over closing ones."""
+    opened, closed = starts.copy(), ends.copy()
+    for k in range(len(starts)):
+        s = starts[k]
+        while s > 0 and codes[s - 1] < len(opening) and opening[codes[s - 1]]:
+            s -= 1
+        e = ends[k]
+        while e < len(codes) and codes[e] < len(closing) and closing[codes[e]]:
+            e += 1
+        opened[k], closed[k] = s, e
+    return opened, closed
 
 
 @lru_cache(maxsize=1)
@@ -264,14 +298,50 @@ def chained_passages(runs, max_gap, min_words, min_similarity,
     return accepted[:n_accepted]
 
 
+@njit(cache=True, nogil=True)
+def exact_passages(ignore_a, ignore_b, n, max_gap, max_repeats, min_words, min_similarity,
+                   min_chars,
+                   order_a, sorted_a, hashes_a, starts_a, ends_a, line_a, alnum_a, stop_a,
+                   digit_a, folded_a, opened_a, closed_a,
+                   order_b, sorted_b, hashes_b, starts_b, ends_b, line_b, alnum_b, stop_b,
+                   digit_b, folded_b, opened_b, closed_b):
+    """Passages of exact shared wording, ``(a_start, a_end, b_start, b_end, matched,
+    words of the longer side)`` in characters, as a ``(k, 6)`` array sorted by
+    their words' positions.
+
+    The whole of :func:`.chains.chain_passages` in one call: anchors and runs
+    (:func:`.anchors.anchor_runs`), chains (:func:`chained_passages`), then
+    each chain's extent in characters with its glued punctuation; one
+    shorter than ``min_chars`` on either side is no passage.  Each text's
+    arrays come in the order :func:`.chains.exact_facts` keeps them (``stop_b``
+    is not used: growth stops at stop words of a).
+    """
+    runs = anchor_runs(order_a, sorted_a, order_b, sorted_b, ignore_a, ignore_b, n, max_gap,
+                       max_repeats)
+    if len(runs) == 0:
+        return np.empty((0, 6), dtype=np.int64)
+    accepted = chained_passages(runs, max_gap, min_words, min_similarity, hashes_a, starts_a,
+                                ends_a, line_a, alnum_a, stop_a, digit_a, folded_a, ignore_a,
+                                hashes_b, starts_b, ends_b, line_b, alnum_b, digit_b,
+                                folded_b, ignore_b)
+    result = np.empty((len(accepted), 6), dtype=np.int64)
+    count = 0
+    for k in stable_order(accepted):
+        a_first, a_end, b_first, b_end = accepted[k, 0], accepted[k, 1], accepted[k, 2], \
+            accepted[k, 3]
+        a0, a1 = opened_a[a_first], closed_a[a_end - 1]
+        b0, b1 = opened_b[b_first], closed_b[b_end - 1]
+        if min(a1 - a0, b1 - b0) < min_chars:
+            continue
+        result[count, 0], result[count, 1], result[count, 2], result[count, 3] = a0, a1, b0, b1
+        result[count, 4] = accepted[k, 4]
+        result[count, 5] = max(a_end - a_first, b_end - b_first)
+        count += 1
+    return result[:count]
+
+
 def warm_up() -> None:
-    """Compile (or load from the disk cache) the kernel and build the tables."""
-    word_facts("Ωmega beta", tokenize("Ωmega beta"))  # texts beyond Latin-1
-    text = "Alpha beta gamma delta.\nAlpha beta gamma delta"
-    tokens = tokenize(text)
-    facts = word_facts(text, tokens)
-    runs = np.array([[0, 4, 0, 4, 4]], dtype=np.int64)
-    nothing = np.zeros(0, dtype=np.bool_)
-    chained_passages(runs, 12, 1, 0.75, tokens.hashes, tokens.starts, tokens.ends, *facts[:4],
-                     facts[4], nothing, tokens.hashes, tokens.starts, tokens.ends, facts[0],
-                     facts[1], facts[3], facts[4], nothing)
+    """Compile (or load from the disk cache) the per-text kernels and build the tables
+    (:func:`exact_passages` is compiled by a first alignment)."""
+    for text in ("Alpha beta.", "Ωmega beta", "Emoji 😀 beta"):  # each width of code point
+        word_facts(text, tokenize(text))

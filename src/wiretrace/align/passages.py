@@ -109,7 +109,7 @@ def _before(x, y) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _stable_order(keys: np.ndarray) -> np.ndarray:
+def stable_order(keys: np.ndarray) -> np.ndarray:
     """Row order sorting ``keys`` lexicographically, ties in their given order."""
     order = np.arange(len(keys))
     for x in range(1, len(order)):
@@ -143,7 +143,7 @@ def merged_spans(spans: np.ndarray, exact_dominant: float) -> np.ndarray:
             groups[k, 8] = 0
     count = len(spans)
     while True:
-        order = _stable_order(groups[:count, :4])
+        order = stable_order(groups[:count, :4])
         merged = np.empty((count, 9), dtype=np.int64)
         n_merged = 0
         for k in range(count):
@@ -181,18 +181,27 @@ def merged_spans(spans: np.ndarray, exact_dominant: float) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def scored_passages(spans: np.ndarray, exact_dominant: float, min_reworded_chars: int,
-                    min_words: int, starts_a, ends_a, hashes_a, starts_b, ends_b, hashes_b
-                    ) -> np.ndarray:
-    """Passages from spans ``(a0, a1, b0, b1, exact)``: merged, scored, one-sided overlaps dropped.
+def scored_passages(exact: np.ndarray, reworded: np.ndarray, exact_dominant: float,
+                    min_reworded_chars: int, min_words: int, starts_a, ends_a, hashes_a,
+                    starts_b, ends_b, hashes_b) -> np.ndarray:
+    """Passages from spans of exact wording and of reworded text: merged, scored,
+    one-sided overlaps dropped.
 
-    Rows ``(a0, a1, b0, b1, matched words, words of the longer side)`` sorted
-    by start in a, then in b.  A span without exact wording shorter than
-    ``min_reworded_chars`` on either side, and one matching fewer than
-    ``min_words`` words, is no passage.  Of passages overlapping by more than
-    half of one's extent on either side, those matching more words (then
-    the earlier) win.
+    ``exact`` and ``reworded`` rows start ``(a0, a1, b0, b1)`` (further
+    columns are not read).  Rows ``(a0, a1, b0, b1, matched words, words of
+    the longer side)`` sorted by start in a, then in b.  A span without exact
+    wording shorter than ``min_reworded_chars`` on either side, and one
+    matching fewer than ``min_words`` words, is no passage.  Of passages
+    overlapping by more than half of one's extent on either side, those
+    matching more words (then the earlier) win.
     """
+    spans = np.empty((len(exact) + len(reworded), 5), dtype=np.int64)
+    for k in range(len(exact)):
+        spans[k, :4] = exact[k, :4]
+        spans[k, 4] = 1
+    for k in range(len(reworded)):
+        spans[len(exact) + k, :4] = reworded[k, :4]
+        spans[len(exact) + k, 4] = 0
     merged = merged_spans(spans, exact_dominant)
     passages = np.empty((len(merged), 6), dtype=np.int64)
     count = 0
@@ -215,7 +224,7 @@ def scored_passages(spans: np.ndarray, exact_dominant: float, min_reworded_chars
         keys[k, 0], keys[k, 1], keys[k, 2] = -passages[k, 4], passages[k, 0], passages[k, 2]
     accepted = np.empty((count, 6), dtype=np.int64)
     n_accepted = 0
-    for k in _stable_order(keys):
+    for k in stable_order(keys):
         p = passages[k]
         clash = False
         for q in range(n_accepted):
@@ -230,7 +239,7 @@ def scored_passages(spans: np.ndarray, exact_dominant: float, min_reworded_chars
     positions = np.empty((n_accepted, 2), dtype=np.int64)
     for k in range(n_accepted):
         positions[k, 0], positions[k, 1] = accepted[k, 0], accepted[k, 2]
-    order = _stable_order(positions)
+    order = stable_order(positions)
     result = np.empty((n_accepted, 6), dtype=np.int64)
     for k in range(n_accepted):
         result[k] = accepted[order[k]]
@@ -241,7 +250,7 @@ def warm_up() -> None:
     """Compile (or load from the disk cache) the kernels."""
     positions = np.arange(3, dtype=np.int64)
     hashes = np.arange(3, dtype=np.uint64)
-    spans = np.array([[0, 3, 0, 3, 1]], dtype=np.int64)
-    scored_passages(spans, 0.9, 1, 1, positions, positions + 1, hashes, positions,
+    spans = np.array([[0, 3, 0, 3]], dtype=np.int64)
+    scored_passages(spans, spans[:0], 0.9, 1, 1, positions, positions + 1, hashes, positions,
                     positions + 1, hashes)
     span_lcs(positions, positions + 1, hashes, 0, 3, positions, positions + 1, hashes, 0, 3)
