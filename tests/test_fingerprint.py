@@ -7,9 +7,15 @@ import itertools
 import numpy as np
 import pytest
 
-from wiretrace.candidates import lsh_bands, lsh_pairs
-from wiretrace.fingerprint import jaccard_pairs, minhash_flat, shingles, shingles_batch
-from wiretrace.text import token_hashes_batch, tokenize
+from wiretrace.candidates import boilerplate_mask, lsh_bands, lsh_pairs
+from wiretrace.fingerprint import (
+    SHINGLE_BITS,
+    jaccard_pairs,
+    minhash_flat,
+    shingles,
+    shingles_batch,
+)
+from wiretrace.text import in_sorted, ngram_hashes, token_hashes_batch, tokenize
 
 TEXTS = [
     "The central bank raised interest rates by a quarter point on Tuesday, citing inflation.",
@@ -36,6 +42,43 @@ def test_shingles_batch_equals_shingles_per_text():
         assert flat[offsets[k]:offsets[k + 1]].tolist() == expected.tolist(), k
     assert offsets[3] == offsets[4] and offsets[4] - offsets[3] == 0  # "" has none
     assert offsets[3] - offsets[2] == 0  # four words: no 5-gram
+
+
+def _boilerplate_mask_by_definition(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,
+                                    max_share: float = 0.5) -> np.ndarray | None:
+    if len(boilerplate) == 0:
+        return None
+    grams = ngram_hashes(word_hashes, n) >> np.uint64(64 - SHINGLE_BITS)  # as shingles
+    hits = np.flatnonzero(in_sorted(grams, boilerplate))
+    if len(hits) == 0:
+        return None
+    mask = np.zeros(len(word_hashes), dtype=bool)
+    for k in range(n):
+        mask[hits + k] = True
+    return None if mask.mean() > max_share else mask
+
+
+def test_boilerplate_mask_equals_its_definition(bbc):
+    rng = np.random.default_rng(5)
+    texts = [a.text for a in list(bbc.values())[:60]] + TEXTS
+    footer = " Sign up for our newsletter to get the news first every morning."
+    texts += [text + footer for text in texts[:20]] + [footer.strip()]
+    for n in (3, 5):
+        every = np.unique(np.concatenate([shingles(tokenize(t), n) for t in texts]))
+        footer_shingles = shingles(tokenize(footer), n)
+        for boilerplate in (np.empty(0, np.uint64), footer_shingles,
+                            np.union1d(footer_shingles, rng.choice(every, 40, replace=False))):
+            boilerplate = np.sort(boilerplate).astype(np.uint64)
+            masked = 0
+            for text in texts:
+                hashes = tokenize(text).hashes
+                expected = _boilerplate_mask_by_definition(hashes, n, boilerplate)
+                found = boilerplate_mask(hashes, n, boilerplate)
+                assert (found is None) == (expected is None)
+                if expected is not None:
+                    assert found.tolist() == expected.tolist()
+                    masked += 1
+            assert masked > 10 or len(boilerplate) == 0
 
 
 def test_minhash_of_identical_sets_is_identical_and_ignores_order_and_repeats():

@@ -25,7 +25,6 @@ import numpy as np
 
 from wiretrace.fingerprint import SHINGLE_BITS
 from wiretrace.seed_index import SeedIndex
-from wiretrace.text import in_sorted, ngram_hashes
 
 
 def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min_shared: int
@@ -54,16 +53,14 @@ def boilerplate_mask(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,
     text is not a footer but a story copied more than ``max_df`` times, and
     nothing is masked (LSH still pairs such copies, and they must align).
     """
+    from wiretrace.kernels import covered_tokens  # numba: imported on first use only
+
     if len(boilerplate) == 0:
         return None
-    grams = ngram_hashes(word_hashes, n) >> np.uint64(64 - SHINGLE_BITS)  # as shingles
-    hits = np.flatnonzero(in_sorted(grams, boilerplate))
-    if len(hits) == 0:
-        return None
-    mask = np.zeros(len(word_hashes), dtype=bool)
-    for k in range(n):
-        mask[hits + k] = True
-    return None if mask.mean() > max_share else mask
+    mask = covered_tokens(np.ascontiguousarray(word_hashes, dtype=np.uint64), n,
+                          64 - SHINGLE_BITS, np.ascontiguousarray(boilerplate, dtype=np.uint64))
+    covered = int(np.count_nonzero(mask))
+    return None if covered == 0 or covered / len(mask) > max_share else mask
 
 
 def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:

@@ -163,6 +163,24 @@ def shingle_keys(hashes: np.ndarray, offsets: np.ndarray, n: int, drop_bits: int
 
 
 @njit(cache=True, nogil=True)
+def covered_tokens(hashes: np.ndarray, n: int, drop_bits: int, sorted_keys: np.ndarray
+                   ) -> np.ndarray:
+    """Tokens of one text inside an n-gram whose shingle (its hash shifted right by
+    ``drop_bits``, as :func:`shingle_keys` makes it) is in ``sorted_keys``."""
+    covered = np.zeros(len(hashes), np.bool_)
+    drop = np.uint64(drop_bits)
+    for i in range(len(hashes) - n + 1):
+        combined = np.uint64(0)
+        for k in range(n):
+            combined = combined * _PRIME_GRAM + hashes[i + k]
+        key = _mix64(combined) >> drop
+        at = np.searchsorted(sorted_keys, key)
+        if at < len(sorted_keys) and sorted_keys[at] == key:
+            covered[i:i + n] = True
+    return covered
+
+
+@njit(cache=True, nogil=True)
 def gram_index(hashes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """A text's ``n``-gram hashes (those of :func:`wiretrace.text.ngram_hashes`)
     sorted, and their positions in a stable order: ``(order, sorted)``; the
@@ -335,6 +353,7 @@ def warm_up() -> None:
     offsets = np.array([0, 6], np.int64)
     keys = shingle_keys(np.arange(6, dtype=np.uint64), offsets, 5, 24)
     keys.sort()
+    covered_tokens(np.arange(6, dtype=np.uint64), 5, 24, keys)
     flat, flat_offsets = split_sorted_keys(keys, 1, 40)
     signatures = one_permutation_minhash(flat, flat_offsets, 4, 1)
     band_keys(signatures, np.zeros(1, np.int64), 2, 2)
