@@ -37,10 +37,18 @@ def _stop_word_hashes() -> np.ndarray:
     return np.sort(tokens.hashes)
 
 
+_DIGIT, _ALNUM = 1, 2
+
+
 @lru_cache(maxsize=1)
-def _digits() -> np.ndarray:
-    """``str.isdigit`` of every Basic Multilingual Plane character (surrogates: no)."""
-    return np.array([chr(c).isdigit() for c in range(0x10000)], dtype=bool)
+def _char_kinds() -> np.ndarray:
+    """``str.isdigit`` (bit 1) and ``str.isalnum`` (bit 2) of every Basic
+    Multilingual Plane character (surrogates: neither)."""
+    kinds = np.zeros(0x10000, dtype=np.uint8)
+    for c in range(0x10000):
+        ch = chr(c)
+        kinds[c] = (_DIGIT if ch.isdigit() else 0) | (_ALNUM if ch.isalnum() else 0)
+    return kinds
 
 
 # punctuation a passage takes in at its start and at its end
@@ -58,7 +66,6 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
         return tokens.derived["word-facts"]  # type: ignore[return-value]
     starts, ends = tokens.starts, tokens.ends
     codes = code_points(text)
-    stop = in_sorted(tokens.hashes, _stop_word_hashes())
     if len(codes) and int(codes.max()) >= 0x10000:  # rare: let Python judge
         newlines = np.concatenate([[0], np.cumsum(codes == 10)])
         line = newlines[starts].astype(np.int64)
@@ -67,16 +74,13 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
         alnum = np.array([any(ch.isalnum() for ch in text[s:e])
                           for s, e in zip(starts.tolist(), ends.tolist(), strict=True)],
                          dtype=bool)
+        stop = in_sorted(tokens.hashes, _stop_word_hashes())
+        opened, closed = _widened(codes, starts, ends, _marks(OPENING), _marks(CLOSING))
+        facts = (line, alnum, stop, digit & (ends > starts), folded, opened, closed)
     else:
-        line, digit, folded = _bmp_word_facts(codes, starts, ends, _folded_table(), _digits())
-        # a token is a run of letters and digits, or one character of a script
-        # written without spaces (which may be a combining mark)
-        alnum = np.ones(len(starts), dtype=bool)
-        single = np.flatnonzero((ends - starts == 1) & (codes[starts] >= 0x0E00))
-        for k in single.tolist():
-            alnum[k] = text[starts[k]].isalnum()
-    opened, closed = _widened(codes, starts, ends, _marks(OPENING), _marks(CLOSING))
-    facts = (line, alnum, stop, digit & (ends > starts), folded, opened, closed)
+        facts = _bmp_word_facts(codes, starts, ends, tokens.hashes, _folded_table(),
+                                _char_kinds(), _stop_word_hashes(), _marks(OPENING),
+                                _marks(CLOSING))
     tokens.derived["word-facts"] = facts
     return facts
 
@@ -111,13 +115,13 @@ def _folded_table() -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _bmp_word_facts(codes, starts, ends, folded_table, digit_table):
-    """Line of each word, whether it is all digits, and the folded code points, for a
-    text of Basic Multilingual Plane characters (one pass over the characters)."""
+def _bmp_word_facts(codes, starts, ends, hashes, folded_table, char_kinds, stop_hashes,
+                    opening, closing):
+    """:func:`word_facts` of a text of Basic Multilingual Plane characters, in one
+    pass over the characters and one over the words."""
     n_words = len(starts)
     folded = np.empty(len(codes), dtype=np.uint32)
     line = np.empty(n_words, dtype=np.int64)
-    digit = np.empty(n_words, dtype=np.bool_)
     newlines = 0
     word = 0
     for c in range(len(codes)):
@@ -127,14 +131,24 @@ def _bmp_word_facts(codes, starts, ends, folded_table, digit_table):
         folded[c] = folded_table[codes[c]]
         if codes[c] == 10:
             newlines += 1
+    digit = np.empty(n_words, dtype=np.bool_)
+    alnum = np.ones(n_words, dtype=np.bool_)
+    stop = np.empty(n_words, dtype=np.bool_)
+    opened, closed = _widened(codes, starts, ends, opening, closing)
     for word in range(n_words):
-        all_digits = True
+        all_digits = ends[word] > starts[word]
         for c in range(starts[word], ends[word]):
-            if not digit_table[folded[c]]:
+            if not char_kinds[folded[c]] & _DIGIT:
                 all_digits = False
                 break
         digit[word] = all_digits
-    return line, digit, folded
+        # a token is a run of letters and digits, or one character of a script
+        # written without spaces (which may be a combining mark)
+        if ends[word] - starts[word] == 1 and codes[starts[word]] >= 0x0E00:
+            alnum[word] = char_kinds[codes[starts[word]]] & _ALNUM != 0
+        at = np.searchsorted(stop_hashes, hashes[word])
+        stop[word] = at < len(stop_hashes) and stop_hashes[at] == hashes[word]
+    return line, alnum, stop, digit, folded, opened, closed
 
 
 @njit(cache=True, nogil=True)
