@@ -277,29 +277,25 @@ def worker_jobs(pairs: list[tuple[int, int]], workers: int) -> list[list[tuple[i
     a story's members meet the worker that already holds their tokens, unless
     that worker already has more than its share; then to the least loaded.
     """
-    parent: dict[int, int] = {}
+    from wiretrace.story_kernels import component_roots  # numba: imported on first use only
 
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for x, y in pairs:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for pair in pairs:
-        groups.setdefault(find(pair[0]), []).append(pair)
+    if not pairs:
+        return [[] for _ in range(workers)]
+    ends = np.array(pairs, dtype=np.int64)
+    docs, slots = np.unique(ends, return_inverse=True)
+    slots = slots.reshape(-1, 2)
+    # each pair's group, named by its smallest doc
+    roots = docs[component_roots(len(docs), slots[:, 0], slots[:, 1])[slots[:, 0]]]
+    by_group = np.argsort(roots, kind="stable")  # a group's pairs keep their order
+    names, firsts, sizes = np.unique(roots[by_group], return_index=True, return_counts=True)
     share = 1.1 * len(pairs) / workers
     jobs: list[list[tuple[int, int]]] = [[] for _ in range(workers)]
-    for root, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for k in np.lexsort((names, -sizes)).tolist():  # largest groups first
+        root, first, size = int(names[k]), int(firsts[k]), int(sizes[k])
         target = root % workers
-        if jobs[target] and len(jobs[target]) + len(group) > share:
-            target = min(range(workers), key=lambda k: len(jobs[k]))
-        jobs[target] += group
+        if jobs[target] and len(jobs[target]) + size > share:
+            target = min(range(workers), key=lambda w: len(jobs[w]))
+        jobs[target] += [pairs[i] for i in by_group[first:first + size].tolist()]
     return jobs
 
 
@@ -379,9 +375,11 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
 
 def is_link(passages: list[Passage], words_a: int, words_b: int, params: TraceParams) -> bool:
     """Whether a pair joins one story (the rule of ``stories.build_stories``)."""
-    return links(sum(p.matched_words for p in passages), words_a, words_b, params)
+    return bool(links(sum(p.matched_words for p in passages), words_a, words_b, params))
 
 
-def links(matched_words: int, words_a: int, words_b: int, params: TraceParams) -> bool:
-    """:func:`is_link` of a pair whose passages match ``matched_words`` words."""
-    return matched_words >= params.story_min_share * max(1, min(words_a, words_b))
+def links(matched_words: np.ndarray | int, words_a: np.ndarray | int,
+          words_b: np.ndarray | int, params: TraceParams) -> np.ndarray:
+    """:func:`is_link` of pairs whose passages match ``matched_words`` words (arrays
+    or one pair's numbers)."""
+    return matched_words >= params.story_min_share * np.maximum(1, np.minimum(words_a, words_b))

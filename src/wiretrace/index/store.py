@@ -109,9 +109,14 @@ def encode_passages(passages: list[Passage]) -> bytes:
                                  p.matched_words) for p in passages)
 
 
-def matched_words(blob: bytes) -> int:
-    """The words matched by the passages of an encoded pair, without decoding them."""
-    return sum(record[5] for record in _RECORD.iter_unpack(blob))
+def matched_words(blobs: Sequence[bytes]) -> np.ndarray:
+    """The words matched by the passages of each encoded pair, without decoding them."""
+    counts = np.array([len(blob) for blob in blobs], dtype=np.int64) // PASSAGE_RECORD.itemsize
+    records = np.frombuffer(b"".join(blobs), dtype=PASSAGE_RECORD)
+    running = np.zeros(len(records) + 1, dtype=np.int64)  # words matched before each record
+    np.cumsum(records["matched_words"], out=running[1:])
+    ends = np.cumsum(counts)
+    return running[ends] - running[ends - counts]
 
 
 def decode_passages(blob: bytes, a: str, b: str) -> list[Passage]:

@@ -263,11 +263,12 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
     for part in chunks(sorted(plan.redone), 450):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
-    rows = []
-    for (a, b), passages in found.items():
-        matched = matched_words(passages)
-        rows.append((a, b, matched, engine.links(matched, docs[a].words, docs[b].words, params),
-                     passages))
+    ends, blobs = list(found), list(found.values())
+    matched = matched_words(blobs)
+    linked = engine.links(matched, np.array([docs[a].words for a, _ in ends], dtype=np.int64),
+                          np.array([docs[b].words for _, b in ends], dtype=np.int64), params)
+    rows = [(a, b, words, link, blob) for (a, b), words, link, blob
+            in zip(ends, matched.tolist(), linked.tolist(), blobs, strict=True)]
     conn.executemany(
         "INSERT OR REPLACE INTO pairs (a, b, words, linked, passages) VALUES (?, ?, ?, ?, ?)",
         rows)
