@@ -88,14 +88,17 @@ class _Worker:
                 self.holds.popitem(last=False)
         return out
 
-    def stop(self) -> None:
+    def hang_up(self) -> None:
+        """Close the pipes: the worker leaves when its input closes, once it has
+        loaded the kernels (see :meth:`wait`)."""
         for end in (self.send, self.receive):
             try:
                 end.close()
             except OSError:
                 pass
+
+    def wait(self) -> None:
         try:
-            # it leaves when its input closes, once it has loaded the kernels
             self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             self.process.kill()
@@ -169,8 +172,10 @@ class AlignWorkers:
     def close(self) -> None:
         """Stop the workers (they are started again on the next :meth:`send`)."""
         workers, self._workers = self._workers, []
+        for worker in workers:  # all told first: they wind down side by side
+            worker.hang_up()
         for worker in workers:
-            worker.stop()
+            worker.wait()
 
 
 # --------------------------------------------------------------------------- in a worker
