@@ -89,6 +89,13 @@ def test_lcs_equals_rapidfuzz():
     edited = np.insert(edited, rng.choice(len(edited), 40), words[:40])
     assert lcs_length(words, edited) == LCSseq.similarity(words.tolist(), edited.tolist())
     assert checked == 4 * len(lengths) ** 2
+    # copies sharing a start and an end, the middle edited or not (or all of one)
+    for middle in (edited[:0], edited[100:101], edited[300:420], words[:300]):
+        for cut in (0, 1, 64, 300):
+            a = np.concatenate([words[:cut], words[cut:cut + 200], words[-cut:][:cut]])
+            b = np.concatenate([words[:cut], middle, words[-cut:][:cut]])
+            for x, y in ((a, b), (b, a), (a, a[:cut])):
+                assert lcs_length(x, y) == LCSseq.similarity(x.tolist(), y.tolist())
 
 
 def _spans_over(text_a: str, text_b: str, rng: np.random.Generator) -> list:

@@ -27,11 +27,23 @@ _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 @njit(cache=True, nogil=True)
 def lcs_length(a: np.ndarray, b: np.ndarray) -> int:
     """Length of the longest common subsequence of two sequences of (well-mixed) hashes."""
+    # A start and an end the two have in common belong to a longest common
+    # subsequence, so only what lies between needs the bit-parallel pass: a
+    # reused passage is mostly verbatim, and often all of it.
+    first = 0
+    while first < min(len(a), len(b)) and a[first] == b[first]:
+        first += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > first and end_b > first and a[end_a - 1] == b[end_b - 1]:
+        end_a -= 1
+        end_b -= 1
+    common = first + len(a) - end_a
+    a, b = a[first:end_a], b[first:end_b]
     if len(a) < len(b):
         a, b = b, a
     m = len(b)
     if m == 0:
-        return 0
+        return common
     words = (m + 63) // 64
     # b's distinct symbols in an open-addressing table (token hashes are mixed:
     # their low bits make a good slot), each with the bit mask of where it stands
@@ -70,7 +82,7 @@ def lcs_length(a: np.ndarray, b: np.ndarray) -> int:
                 next_carry = np.uint64(1)
             state[w] = total | (state[w] - u)
             carry = next_carry
-    matched = 0
+    matched = common
     for y in range(m):
         if not (state[y >> 6] >> np.uint64(y & 63)) & _ONE:
             matched += 1
