@@ -160,6 +160,8 @@ def _similar(hashes_a, starts_a, ends_a, digit_a, folded_a, i,
     la, lb = ends_a[i] - starts_a[i], ends_b[j] - starts_b[j]
     if min(la, lb) < 4 or digit_a[i] or digit_b[j]:
         return False
+    if 1.0 - abs(la - lb) / max(la, lb) < min_similarity:
+        return False  # the distance is at least the difference in length
     # Levenshtein distance, two rows
     previous = np.arange(lb + 1)
     current = np.empty(lb + 1, dtype=np.int64)
