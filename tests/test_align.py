@@ -602,7 +602,7 @@ def _runs_by_brute_force(grams_a, grams_b, ignore_a, ignore_b, n, max_gap, max_r
 def test_compiled_anchor_runs_equal_their_definition():
     import numpy as np
 
-    from wiretrace.align.anchors import anchor_runs
+    from wiretrace.align.chaining import anchor_runs
 
     rng = np.random.default_rng(3)
     n, checked = 3, 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wiretrace.align.anchors import anchor_runs
+from wiretrace.align.chaining import anchor_runs
 from wiretrace.align.chains import (
     MAX_ANCHOR_REPEATS,
     AlignedSpan,
@@ -198,7 +198,7 @@ def test_compiled_chains_cut_paragraphs_and_grow_over_variants():
 
 
 def test_word_facts_and_anchor_index_equal_their_definitions(bbc):
-    from wiretrace.align.chaining import word_facts
+    from wiretrace.align.words import word_facts
     from wiretrace.text import ngram_hashes
 
     texts = [a.text for a in list(bbc.values())[:40]]

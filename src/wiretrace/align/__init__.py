@@ -156,10 +156,10 @@ def warm_up() -> None:
     Called before worker processes fork, so that they share them instead of
     each loading its own.
     """
-    from wiretrace.align import anchors, chaining, passages, sentences
+    from wiretrace.align import chaining, passages, sentences, words
 
-    anchors.warm_up()
     chaining.warm_up()
+    words.warm_up()
     sentences.warm_up()
     passages.warm_up()
     # the sentence stage, with and without boilerplate flags

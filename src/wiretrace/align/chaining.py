@@ -1,154 +1,116 @@
-"""Diagonal runs chained into passages, in one compiled pass (numba).
+"""Exact-match alignment of a pair in one compiled call (numba).
 
-The middle of exact-match alignment (see :mod:`.chains`): runs of anchors are
-chained greedily along the diagonal, chains are cut where one side has a
-whole paragraph the other lacks, each piece grows over neighbouring words
-that are equal or spelling variants, and the best pieces that do not
-overlap are kept.  In Python this was a few dozen small steps per run (a
-pair has tens of runs, most of them a single three-word anchor), which made
-it a third of the cost of aligning a large corpus; here it is one call per
-pair over plain arrays.
+The steps of :mod:`.chains`, over plain arrays:
 
-What the compiled code needs to know about the words of a text is computed
-once per text (:func:`word_facts`) and kept with its tokens: the line each
-word is on, whether it is a stop word, a number, or holds a letter, and the
-case- and accent-folded characters for edit distances.
+1. **Anchors and runs** (:func:`anchor_runs`): every word n-gram two texts
+   share becomes an anchor ``(i, j)``, found by one walk along both texts'
+   sorted n-grams (a merge join); anchors on one diagonal close together
+   become a *run*, so a verbatim stretch of hundreds of anchors is one run
+   and the chaining that follows handles a handful per pair.
+2. **Chains** (:func:`chained_passages`): runs are chained greedily along the
+   diagonal, chains are cut where one side has a whole paragraph the other
+   lacks, each piece grows over neighbouring words that are equal or
+   spelling variants, and the best pieces that do not overlap are kept.
+3. **Passages** (:func:`exact_passages`, all of it in one call): each
+   chain's extent in characters, punctuation glued to it taken in.
+
+In Python these were a few dozen small steps per run, and on news-length
+texts the cost of each call, not the arithmetic, was most of the alignment
+of a large corpus.  What the kernels need to know about each text's words
+comes from :mod:`.words`, made once per text.  The kernels stay in this one
+file: numba's disk cache only notices changes to a compiled function's own
+file, so a kernel calls only kernels defined beside it.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import numpy as np
 from numba import njit
 
 import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
-from wiretrace.align.anchors import anchor_runs
-from wiretrace.align.passages import stable_order
-from wiretrace.align.sentences import STOP_WORDS
-from wiretrace.text import Tokens, code_points, folded_code_points, in_sorted, tokenize
-
-
-@lru_cache(maxsize=1)
-def _stop_word_hashes() -> np.ndarray:
-    """Sorted token hashes of the stop words (each one token)."""
-    tokens = tokenize(" ".join(sorted(STOP_WORDS)))
-    assert len(tokens) == len(STOP_WORDS)
-    return np.sort(tokens.hashes)
-
-
-_DIGIT, _ALNUM = 1, 2
-
-
-@lru_cache(maxsize=1)
-def _char_kinds() -> np.ndarray:
-    """``str.isdigit`` (bit 1) and ``str.isalnum`` (bit 2) of every Basic
-    Multilingual Plane character (surrogates: neither)."""
-    kinds = np.zeros(0x10000, dtype=np.uint8)
-    for c in range(0x10000):
-        ch = chr(c)
-        kinds[c] = (_DIGIT if ch.isdigit() else 0) | (_ALNUM if ch.isalnum() else 0)
-    return kinds
-
-
-# punctuation a passage takes in at its start and at its end
-OPENING = "\"'“‘«([¿¡"
-CLOSING = "\"'”’»)].,;:!?…"
-
-
-def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
-    """Per word: line number, holds a letter or digit, stop word, all digits; the
-    folded code points of the text; and per word, where a passage starting
-    there starts and one ending there ends once they take in the punctuation
-    glued to them (opening quotes before, closing quotes and stops after).
-    Kept with the tokens."""
-    if "word-facts" in tokens.derived:
-        return tokens.derived["word-facts"]  # type: ignore[return-value]
-    starts, ends = tokens.starts, tokens.ends
-    codes = code_points(text)
-    if len(codes) and int(codes.max()) >= 0x10000:  # rare: let Python judge
-        newlines = np.concatenate([[0], np.cumsum(codes == 10)])
-        line = newlines[starts].astype(np.int64)
-        folded = folded_code_points(codes).astype(np.uint32)
-        digit = np.array([n.isdigit() for n in tokens.norms], dtype=bool)
-        alnum = np.array([any(ch.isalnum() for ch in text[s:e])
-                          for s, e in zip(starts.tolist(), ends.tolist(), strict=True)],
-                         dtype=bool)
-        stop = in_sorted(tokens.hashes, _stop_word_hashes())
-        opened, closed = _widened(codes, starts, ends, _marks(OPENING), _marks(CLOSING))
-        facts = (line, alnum, stop, digit & (ends > starts), folded, opened, closed)
-    else:
-        facts = _bmp_word_facts(codes, starts, ends, tokens.hashes, _folded_table(),
-                                _char_kinds(), _stop_word_hashes(), _marks(OPENING),
-                                _marks(CLOSING))
-    tokens.derived["word-facts"] = facts
-    return facts
-
-
-@lru_cache(maxsize=2)
-def _marks(characters: str) -> np.ndarray:
-    """A table over code points up to the largest of ``characters``: which are one."""
-    table = np.zeros(max(map(ord, characters)) + 1, dtype=np.bool_)
-    table[[ord(ch) for ch in characters]] = True
-    return table
 
 
 @njit(cache=True, nogil=True)
-def _widened(codes, starts, ends, opening, closing):
-    """Each word's start moved back over opening marks, its end on over closing ones."""
-    opened, closed = starts.copy(), ends.copy()
-    for k in range(len(starts)):
-        s = starts[k]
-        while s > 0 and codes[s - 1] < len(opening) and opening[codes[s - 1]]:
-            s -= 1
-        e = ends[k]
-        while e < len(codes) and codes[e] < len(closing) and closing[codes[e]]:
-            e += 1
-        opened[k], closed[k] = s, e
-    return opened, closed
+def anchor_runs(order_a: np.ndarray, sorted_a: np.ndarray, order_b: np.ndarray,
+                sorted_b: np.ndarray, ignore_a: np.ndarray, ignore_b: np.ndarray, n: int,
+                max_gap: int, max_repeats: int) -> np.ndarray:
+    """Runs ``(a_first, a_end, b_first, b_end, words of a covered)`` as a ``(k, 5)`` array.
 
+    ``sorted_a``/``sorted_b`` are each text's n-gram hashes sorted, and
+    ``order_a``/``order_b`` their positions (a stable sort: equal n-grams in
+    text order).  An n-gram more than ``max_repeats`` times in either text
+    anchors nothing; an anchor touching a token flagged in
+    ``ignore_a``/``ignore_b`` (empty arrays: nothing flagged) is left out.
+    Anchors on one diagonal at most ``max_gap`` words apart form one run.
 
-@lru_cache(maxsize=1)
-def _folded_table() -> np.ndarray:
-    """Folded code point of every Basic Multilingual Plane character (``uint32``)."""
-    return folded_code_points(np.arange(0x10000, dtype=np.uint32)).astype(np.uint32)
-
-
-@njit(cache=True, nogil=True)
-def _bmp_word_facts(codes, starts, ends, hashes, folded_table, char_kinds, stop_hashes,
-                    opening, closing):
-    """:func:`word_facts` of a text of Basic Multilingual Plane characters, in one
-    pass over the characters and one over the words."""
-    n_words = len(starts)
-    folded = np.empty(len(codes), dtype=np.uint32)
-    line = np.empty(n_words, dtype=np.int64)
-    newlines = 0
-    word = 0
-    for c in range(len(codes)):
-        if word < n_words and starts[word] == c:
-            line[word] = newlines  # line breaks before the word
-            word += 1
-        folded[c] = folded_table[codes[c]]
-        if codes[c] == 10:
-            newlines += 1
-    digit = np.empty(n_words, dtype=np.bool_)
-    alnum = np.ones(n_words, dtype=np.bool_)
-    stop = np.empty(n_words, dtype=np.bool_)
-    opened, closed = _widened(codes, starts, ends, opening, closing)
-    for word in range(n_words):
-        all_digits = ends[word] > starts[word]
-        for c in range(starts[word], ends[word]):
-            if not char_kinds[folded[c]] & _DIGIT:
-                all_digits = False
-                break
-        digit[word] = all_digits
-        # a token is a run of letters and digits, or one character of a script
-        # written without spaces (which may be a combining mark)
-        if ends[word] - starts[word] == 1 and codes[starts[word]] >= 0x0E00:
-            alnum[word] = char_kinds[codes[starts[word]]] & _ALNUM != 0
-        at = np.searchsorted(stop_hashes, hashes[word])
-        stop[word] = at < len(stop_hashes) and stop_hashes[at] == hashes[word]
-    return line, alnum, stop, digit, folded, opened, closed
+    The shared n-grams are found by walking both sorted lists at once; the
+    anchors are then bucketed by their position in a, so the runs come out
+    already in order without sorting anything.
+    """
+    use_ignore_a, use_ignore_b = len(ignore_a) > 0, len(ignore_b) > 0
+    n_a, n_b = len(sorted_a), len(sorted_b)
+    # 1. the n-grams both texts hold, each as its ranges in the two sorted lists
+    shared = np.empty((min(n_a, n_b), 4), dtype=np.int64)
+    n_shared = 0
+    x = y = 0
+    while x < n_a and y < n_b:
+        if sorted_a[x] < sorted_b[y]:
+            x += 1
+        elif sorted_b[y] < sorted_a[x]:
+            y += 1
+        else:
+            x_end, y_end = x + 1, y + 1
+            while x_end < n_a and sorted_a[x_end] == sorted_a[x]:
+                x_end += 1
+            while y_end < n_b and sorted_b[y_end] == sorted_b[y]:
+                y_end += 1
+            if x_end - x <= max_repeats and y_end - y <= max_repeats:
+                shared[n_shared, 0], shared[n_shared, 1] = x, x_end
+                shared[n_shared, 2], shared[n_shared, 3] = y, y_end
+                n_shared += 1
+            x, y = x_end, y_end
+    # 2. anchors bucketed by i: how many per i, where each bucket starts, then filled
+    per_i = np.zeros(n_a + 1, dtype=np.int64)
+    for g in range(n_shared):
+        for xa in range(shared[g, 0], shared[g, 1]):
+            per_i[order_a[xa] + 1] += shared[g, 3] - shared[g, 2]
+    bucket = np.cumsum(per_i)
+    count = bucket[n_a]
+    if count == 0:
+        return np.empty((0, 5), dtype=np.int64)
+    anchor_j = np.empty(count, dtype=np.int64)
+    filled = bucket[:n_a].copy()
+    for g in range(n_shared):
+        for xa in range(shared[g, 0], shared[g, 1]):
+            i = order_a[xa]
+            for yb in range(shared[g, 2], shared[g, 3]):  # j ascending: the sort was stable
+                anchor_j[filled[i]] = order_b[yb]
+                filled[i] += 1
+    # 3. runs: anchors taken by i, then j; each diagonal remembers its open run
+    open_run = np.full(n_a + n_b + 1, -1, dtype=np.int64)
+    runs = np.empty((count, 5), dtype=np.int64)
+    n_runs = 0
+    for i in range(n_a):
+        if use_ignore_a and (ignore_a[i] or ignore_a[i + n - 1]):
+            continue
+        for k in range(bucket[i], bucket[i + 1]):
+            j = anchor_j[k]
+            if use_ignore_b and (ignore_b[j] or ignore_b[j + n - 1]):
+                continue
+            diagonal = i - j + n_b
+            r = open_run[diagonal]
+            if r >= 0 and i - (runs[r, 1] - n) <= max_gap + n:
+                # words of a each anchor adds: up to the next anchor of its run
+                runs[r, 4] += min(i - (runs[r, 1] - n), n) - n
+                runs[r, 1], runs[r, 3] = i + n, j + n
+                runs[r, 4] += n
+            else:
+                runs[n_runs, 0], runs[n_runs, 1] = i, i + n
+                runs[n_runs, 2], runs[n_runs, 3] = j, j + n
+                runs[n_runs, 4] = n
+                open_run[diagonal] = n_runs
+                n_runs += 1
+    return runs[:n_runs]
 
 
 @njit(cache=True, nogil=True)
@@ -193,7 +155,7 @@ def chained_passages(runs, max_gap, min_words, min_similarity,
                      hashes_b, starts_b, ends_b, line_b, alnum_b, digit_b, folded_b, ignore_b):
     """Accepted chains ``(a_first, a_end, b_first, b_end, matched)``, ``(k, 5)`` array.
 
-    ``runs`` come from :func:`.anchors.anchor_runs`; ``ignore_a``/``ignore_b``
+    ``runs`` come from :func:`anchor_runs`; ``ignore_a``/``ignore_b``
     are boilerplate flags (empty: none).
     """
     count = runs.shape[0]
@@ -326,7 +288,7 @@ def exact_passages(ignore_a, ignore_b, n, max_gap, max_repeats, min_words, min_s
     their words' positions.
 
     The whole of :func:`.chains.chain_passages` in one call: anchors and runs
-    (:func:`.anchors.anchor_runs`), chains (:func:`chained_passages`), then
+    (:func:`anchor_runs`), chains (:func:`chained_passages`), then
     each chain's extent in characters with its glued punctuation; one
     shorter than ``min_chars`` on either side is no passage.  Each text's
     arrays come in the order :func:`.chains.exact_facts` keeps them (``stop_b``
@@ -340,9 +302,13 @@ def exact_passages(ignore_a, ignore_b, n, max_gap, max_repeats, min_words, min_s
                                 ends_a, line_a, alnum_a, stop_a, digit_a, folded_a, ignore_a,
                                 hashes_b, starts_b, ends_b, line_b, alnum_b, digit_b,
                                 folded_b, ignore_b)
+    # by position: (a_first, a_end, b_first, b_end, matched) in order, by stable sorts
+    order = np.arange(len(accepted))
+    for column in range(4, -1, -1):
+        order = order[np.argsort(accepted[order, column], kind="mergesort")]
     result = np.empty((len(accepted), 6), dtype=np.int64)
     count = 0
-    for k in stable_order(accepted):
+    for k in order:
         a_first, a_end, b_first, b_end = accepted[k, 0], accepted[k, 1], accepted[k, 2], \
             accepted[k, 3]
         a0, a1 = opened_a[a_first], closed_a[a_end - 1]
@@ -357,7 +323,10 @@ def exact_passages(ignore_a, ignore_b, n, max_gap, max_repeats, min_words, min_s
 
 
 def warm_up() -> None:
-    """Compile (or load from the disk cache) the per-text kernels and build the tables
-    (:func:`exact_passages` is compiled by a first alignment)."""
-    for text in ("Alpha beta.", "Ωmega beta", "Emoji 😀 beta"):  # each width of code point
-        word_facts(text, tokenize(text))
+    """Compile (or load from the disk cache) the kernels (:func:`exact_passages` is
+    compiled by a first alignment)."""
+    grams = np.arange(4, dtype=np.uint64)
+    order = np.arange(4, dtype=np.int64)
+    anchor_runs(order, grams, order, grams, np.zeros(0, np.bool_), np.zeros(0, np.bool_), 3,
+                12, 8)
+    wiretrace.kernels.gram_index(grams, 3)

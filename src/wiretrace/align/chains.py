@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.align.chaining import exact_passages, word_facts
+from wiretrace.align.chaining import exact_passages
+from wiretrace.align.words import word_facts
 from wiretrace.kernels import gram_index
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens
