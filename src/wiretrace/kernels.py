@@ -135,6 +135,16 @@ def scan(codes: np.ndarray, table: np.ndarray, astral_codes: np.ndarray,
     return starts[:kept].copy(), ends[:kept].copy(), mixed, offsets
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _gram_hash(hashes: np.ndarray, i: int, n: int) -> np.uint64:
+    """Hash of the ``n`` tokens from ``i``: ``wiretrace.text.ngram_hashes``'s
+    (polynomial, then splitmix)."""
+    combined = np.uint64(0)
+    for k in range(n):
+        combined = combined * _PRIME_GRAM + hashes[i + k]
+    return _mix64(combined)
+
+
 @njit(cache=True, nogil=True)
 def shingle_keys(hashes: np.ndarray, offsets: np.ndarray, n: int, drop_bits: int
                  ) -> np.ndarray:
@@ -154,10 +164,7 @@ def shingle_keys(hashes: np.ndarray, offsets: np.ndarray, n: int, drop_bits: int
     for t in range(n_texts):
         owner = np.uint64(t) << shift
         for i in range(offsets[t], offsets[t + 1] - n + 1):
-            combined = np.uint64(0)
-            for k in range(n):
-                combined = combined * _PRIME_GRAM + hashes[i + k]
-            keys[out] = owner | (_mix64(combined) >> drop)
+            keys[out] = owner | (_gram_hash(hashes, i, n) >> drop)
             out += 1
     return keys
 
@@ -170,10 +177,7 @@ def covered_tokens(hashes: np.ndarray, n: int, drop_bits: int, sorted_keys: np.n
     covered = np.zeros(len(hashes), np.bool_)
     drop = np.uint64(drop_bits)
     for i in range(len(hashes) - n + 1):
-        combined = np.uint64(0)
-        for k in range(n):
-            combined = combined * _PRIME_GRAM + hashes[i + k]
-        key = _mix64(combined) >> drop
+        key = _gram_hash(hashes, i, n) >> drop
         at = np.searchsorted(sorted_keys, key)
         if at < len(sorted_keys) and sorted_keys[at] == key:
             covered[i:i + n] = True
@@ -190,10 +194,7 @@ def gram_index(hashes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
     grams = np.empty(count, dtype=np.uint64)
     for i in range(count):
-        combined = np.uint64(0)
-        for k in range(n):
-            combined = combined * _PRIME_GRAM + hashes[i + k]
-        grams[i] = _mix64(combined)
+        grams[i] = _gram_hash(hashes, i, n)
     order = np.argsort(grams, kind="mergesort")
     return order, grams[order]
 

@@ -52,17 +52,6 @@ class AlignedSpan:
     matched_words: int
 
 
-def _anchor_index(tokens: Tokens, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """A text's ``n``-gram hashes sorted, and their positions (stable order).
-
-    Kept with the tokens: an article takes part in several pairs.
-    """
-    key = f"anchors-{n}"
-    if key not in tokens.derived:
-        tokens.derived[key] = gram_index(tokens.hashes, n)
-    return tokens.derived[key]  # type: ignore[return-value]
-
-
 _NOTHING_IGNORED = np.zeros(0, dtype=bool)
 
 
@@ -81,11 +70,13 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 def exact_facts(text: str, tokens: Tokens, n: int) -> tuple[np.ndarray, ...]:
     """What :func:`.chaining.exact_passages` needs of one text, in its argument order:
-    the ``n``-gram index, the tokens and the word facts.  Kept with the tokens."""
+    the ``n``-gram index (hashes sorted, and their positions in a stable order),
+    the tokens and the word facts.  Kept with the tokens: an article takes part
+    in several pairs."""
     key = f"exact-{n}"
     facts = tokens.derived.get(key)
     if facts is None:
-        facts = (*_anchor_index(tokens, n), tokens.hashes, tokens.starts, tokens.ends,
+        facts = (*gram_index(tokens.hashes, n), tokens.hashes, tokens.starts, tokens.ends,
                  *word_facts(text, tokens))
         tokens.derived[key] = facts
     return facts  # type: ignore[return-value]

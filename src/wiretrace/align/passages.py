@@ -121,7 +121,7 @@ def _before(x, y) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def stable_order(keys: np.ndarray) -> np.ndarray:
+def _stable_order(keys: np.ndarray) -> np.ndarray:
     """Row order sorting ``keys`` lexicographically, ties in their given order."""
     order = np.arange(len(keys))
     for x in range(1, len(order)):
@@ -155,7 +155,7 @@ def merged_spans(spans: np.ndarray, exact_dominant: float) -> np.ndarray:
             groups[k, 8] = 0
     count = len(spans)
     while True:
-        order = stable_order(groups[:count, :4])
+        order = _stable_order(groups[:count, :4])
         merged = np.empty((count, 9), dtype=np.int64)
         n_merged = 0
         for k in range(count):
@@ -236,7 +236,7 @@ def scored_passages(exact: np.ndarray, reworded: np.ndarray, exact_dominant: flo
         keys[k, 0], keys[k, 1], keys[k, 2] = -passages[k, 4], passages[k, 0], passages[k, 2]
     accepted = np.empty((count, 6), dtype=np.int64)
     n_accepted = 0
-    for k in stable_order(keys):
+    for k in _stable_order(keys):
         p = passages[k]
         clash = False
         for q in range(n_accepted):
@@ -251,7 +251,7 @@ def scored_passages(exact: np.ndarray, reworded: np.ndarray, exact_dominant: flo
     positions = np.empty((n_accepted, 2), dtype=np.int64)
     for k in range(n_accepted):
         positions[k, 0], positions[k, 1] = accepted[k, 0], accepted[k, 2]
-    order = stable_order(positions)
+    order = _stable_order(positions)
     result = np.empty((n_accepted, 6), dtype=np.int64)
     for k in range(n_accepted):
         result[k] = accepted[order[k]]
