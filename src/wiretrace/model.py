@@ -60,6 +60,12 @@ class Passage:
 
     ``score`` is the share of the passage's words that match exactly on both
     sides (1.0 for a verbatim copy); ``matched_words`` counts them.
+
+    ``kind`` says what the match is (:data:`PASSAGE_KINDS`): ``reuse`` (the
+    same reporting), ``template`` (the same frame with other names, figures or
+    dates in its slots: two reports of different events) or ``boilerplate``
+    (stock wording recurring across the corpus).  Only ``reuse`` links
+    articles into stories; the others are kept so that a user can audit them.
     """
 
     a: str
@@ -70,23 +76,29 @@ class Passage:
     b_end: int
     score: float
     matched_words: int
+    kind: str = "reuse"
 
     def swapped(self) -> Passage:
         return Passage(self.b, self.b_start, self.b_end, self.a, self.a_start,
-                       self.a_end, self.score, self.matched_words)
+                       self.a_end, self.score, self.matched_words, self.kind)
 
     def to_dict(self) -> dict:
         # spelled out: ``asdict`` deep-copies, which is most of writing a large run
         return {"a": self.a, "a_start": self.a_start, "a_end": self.a_end, "b": self.b,
                 "b_start": self.b_start, "b_end": self.b_end, "score": self.score,
-                "matched_words": self.matched_words}
+                "matched_words": self.matched_words, "kind": self.kind}
 
 
+
+# What an aligned passage is, by the code a NumPy record stores (``kind``).
+PASSAGE_KINDS = ("reuse", "template", "boilerplate")
+KIND_CODE = {kind: code for code, kind in enumerate(PASSAGE_KINDS)}
 
 # One passage as a NumPy record: articles by number, not by id.
 PASSAGE_DTYPE = np.dtype([("a", np.int32), ("b", np.int32), ("a_start", np.int64),
                           ("a_end", np.int64), ("b_start", np.int64), ("b_end", np.int64),
-                          ("score", np.float64), ("matched_words", np.int64)])
+                          ("score", np.float64), ("matched_words", np.int64),
+                          ("kind", np.int8)])
 
 
 class PassageTable(Sequence[Passage]):
@@ -106,7 +118,7 @@ class PassageTable(Sequence[Passage]):
     def from_passages(cls, passages: Iterable[Passage], ids: Sequence[str]) -> PassageTable:
         number = {article_id: k for k, article_id in enumerate(ids)}
         rows = [(number[p.a], number[p.b], p.a_start, p.a_end, p.b_start, p.b_end, p.score,
-                 p.matched_words) for p in passages]
+                 p.matched_words, KIND_CODE[p.kind]) for p in passages]
         return cls(np.array(rows, dtype=PASSAGE_DTYPE), ids)
 
     @classmethod
@@ -120,7 +132,8 @@ class PassageTable(Sequence[Passage]):
     def _passage(self, row: np.void) -> Passage:
         return Passage(self.ids[int(row["a"])], int(row["a_start"]), int(row["a_end"]),
                        self.ids[int(row["b"])], int(row["b_start"]), int(row["b_end"]),
-                       float(row["score"]), int(row["matched_words"]))
+                       float(row["score"]), int(row["matched_words"]),
+                       PASSAGE_KINDS[int(row["kind"])])
 
     @overload
     def __getitem__(self, index: int) -> Passage: ...
@@ -135,8 +148,9 @@ class PassageTable(Sequence[Passage]):
 
     def __iter__(self) -> Iterator[Passage]:
         ids = self.ids
-        for a, b, a_start, a_end, b_start, b_end, score, matched in self.rows.tolist():
-            yield Passage(ids[a], a_start, a_end, ids[b], b_start, b_end, score, matched)
+        for a, b, a_start, a_end, b_start, b_end, score, matched, kind in self.rows.tolist():
+            yield Passage(ids[a], a_start, a_end, ids[b], b_start, b_end, score, matched,
+                          PASSAGE_KINDS[kind])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence):
@@ -161,8 +175,9 @@ class PassageTable(Sequence[Passage]):
         found: list[Passage] = []
         for x, y in ((a, b), (b, a)):
             lo, hi = keys.searchsorted([x * n + y, x * n + y + 1]).tolist()
-            found += [Passage(ids[pa], a_start, a_end, ids[pb], b_start, b_end, score, matched)
-                      for pa, pb, a_start, a_end, b_start, b_end, score, matched
+            found += [Passage(ids[pa], a_start, a_end, ids[pb], b_start, b_end, score, matched,
+                              PASSAGE_KINDS[kind])
+                      for pa, pb, a_start, a_end, b_start, b_end, score, matched, kind
                       in self.rows[order[lo:hi]].tolist()]
         return found
 
@@ -267,6 +282,29 @@ class SpellingVariant:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class ChangedFact:
+    """A change of meaning inside reused text, not of spelling.
+
+    ``kind``: ``number`` (a figure, amount or date), ``negation`` (not, never,
+    no ... added or removed), ``opposite`` (increase/decrease, includes/excludes),
+    ``modal`` (will/would/could/may) or ``name`` (another person or
+    organisation named).  Offsets into each side's text; the side where the
+    change has no text (a negation added) has an empty span at the place.
+    """
+
+    kind: str
+    a_text: str
+    b_text: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass(slots=True)
 class Diff:
     """What version ``b`` changed against ``a``.
@@ -283,6 +321,7 @@ class Diff:
     b_shared: float
     changes: list[Change] = field(default_factory=list)
     spelling_variants: list[SpellingVariant] = field(default_factory=list)
+    changed_facts: list[ChangedFact] = field(default_factory=list)
     summary: str = ""
     # The aligned passages the diff was computed from (a = this diff's a);
     # they are written to passages.jsonl, not repeated in diffs.jsonl.
@@ -301,6 +340,7 @@ class Diff:
             "summary": self.summary,
             "changes": [c.to_dict() for c in self.changes],
             "spelling_variants": [v.to_dict() for v in self.spelling_variants],
+            "changed_facts": [f.to_dict() for f in self.changed_facts],
         }
 
 

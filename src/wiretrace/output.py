@@ -37,7 +37,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from wiretrace.model import Article, Passage, PassageTable, TraceResult
+from wiretrace.model import PASSAGE_KINDS, Article, Passage, PassageTable, TraceResult
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.store import ArticleStore
 
@@ -199,10 +199,11 @@ def _text_reader(articles: Mapping[str, Article]) -> Callable[[int], str]:
 
 def _lines(rows: np.ndarray, quoted_ids: list[str], text_of: Callable[[int], str]
            ) -> Iterator[str]:
-    for a, b, a0, a1, b0, b1, score, matched in rows.tolist():
+    for a, b, a0, a1, b0, b1, score, matched, kind in rows.tolist():
         yield (f'{{"a": {quoted_ids[a]}, "a_start": {a0}, "a_end": {a1}, '
                f'"b": {quoted_ids[b]}, "b_start": {b0}, "b_end": {b1}, '
                f'"score": {score!r}, "matched_words": {matched}, '
+               f'"kind": "{PASSAGE_KINDS[kind]}", '
                f'"a_text": {_quote(text_of(a)[a0:a1])}, '
                f'"b_text": {_quote(text_of(b)[b0:b1])}}}')
 
@@ -278,7 +279,7 @@ def _schemas() -> dict[str, Any]:
         "passages": pa.schema([
             ("a", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
             ("b", pa.string()), ("b_start", pa.int64()), ("b_end", pa.int64()),
-            ("score", pa.float64()), ("matched_words", pa.int64()),
+            ("score", pa.float64()), ("matched_words", pa.int64()), ("kind", pa.string()),
             ("a_text", pa.string()), ("b_text", pa.string())]),
         "stories": pa.schema([
             ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),

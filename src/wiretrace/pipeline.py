@@ -131,7 +131,7 @@ def _align_chunk(pairs: np.ndarray) -> np.ndarray:
         for s in align_tokens(store.text(i), tokens_i, store.text(j), tokens_j, params,
                               _boilerplate(tokens_i), _boilerplate(tokens_j)):
             rows.append((i, j, s.a_start, s.a_end, s.b_start, s.b_end, s.score,
-                         s.matched_words))
+                         s.matched_words, 0))
     return np.array(rows, dtype=PASSAGE_DTYPE)
 
 

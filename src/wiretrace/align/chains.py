@@ -42,7 +42,8 @@ MAX_ANCHOR_REPEATS = 8
 
 @dataclass(frozen=True, slots=True)
 class AlignedSpan:
-    """One reused passage between two texts, in character offsets."""
+    """One reused passage between two texts, in character offsets; ``kind`` as
+    :class:`wiretrace.model.Passage` has it."""
 
     a_start: int
     a_end: int
@@ -50,6 +51,7 @@ class AlignedSpan:
     b_end: int
     score: float
     matched_words: int
+    kind: str = "reuse"
 
 
 _NOTHING_IGNORED = np.zeros(0, dtype=bool)

@@ -32,7 +32,7 @@ from dataclasses import asdict, fields
 
 from wiretrace.params import TraceParams
 
-FORMAT = "wiretrace-index-2"
+FORMAT = "wiretrace-index-3"
 # A fixed max_df stands in for the batch default (5% of the corpus, clamped
 # to 10..100): 100 is what the batch run uses from 2,000 articles up.
 DEFAULT_MAX_DF = 100

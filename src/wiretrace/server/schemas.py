@@ -62,6 +62,8 @@ class PassageOut(BaseModel):
     b_end: int
     score: float = Field(description="share of the passage's words matching exactly")
     matched_words: int
+    kind: str = Field("reuse", description="reuse, template (the same frame with other "
+                      "names or figures) or boilerplate; only reuse links stories")
     a_text: str
     b_text: str
 
