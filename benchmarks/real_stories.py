@@ -25,11 +25,10 @@ import dataclasses
 import json
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from wiretrace.datasets import bbc_articles, data_dir, reuters_articles
 from wiretrace.model import Article, TraceResult
-from wiretrace.params import TraceParams
 from wiretrace.pipeline import trace
 
 

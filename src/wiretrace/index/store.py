@@ -12,8 +12,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from wiretrace.model import KIND_CODE, PASSAGE_DTYPE, PASSAGE_KINDS, Article, DerivationEdge, \
-    Passage, Story
+from wiretrace.model import (
+    KIND_CODE,
+    PASSAGE_DTYPE,
+    PASSAGE_KINDS,
+    Article,
+    DerivationEdge,
+    Passage,
+    Story,
+)
 
 DOC_COLUMNS = ("doc, article_id, version, seq, live, text, title, outlet, url, published, "
                "origin, words, added_at")
