@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from wiretrace.ingest import FieldNames, iter_articles, read_articles
-from wiretrace.model import Article, Rejected
+from wiretrace.model import Article, FieldWarning, Rejected
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
 CUSTOM = FieldNames(id="doc_id", text="body", title="headline", outlet="source", url="link",
@@ -214,9 +214,14 @@ def test_jsonl_bad_lines_are_rejected_and_reading_goes_on(tmp_path: Path) -> Non
     path.write_bytes(b"\n".join(lines) + b"\n")
     bad_byte = sum(len(line) + 1 for line in lines[:11]) + lines[11].index(b"\xe9")
 
-    articles, rejected = read_articles([path], max_chars=40)
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path], max_chars=40, warnings=warnings)
 
-    assert [a.id for a in articles] == ["ok1", "ok2"]
+    assert [a.id for a in articles] == ["ok1", "t8", "ok2"]  # a bad date costs no article
+    assert articles[1].published is None
+    assert [(w.location, w.record_id, w.field, w.reason) for w in warnings] == [
+        ("line 14", "t8", "published", "unreadable date 'last Tuesday': "
+                                       "not a date form wiretrace reads")]
     assert rows(rejected) == [
         ("line 2", None, f"malformed JSON: Expecting ',' delimiter at column {len(lines[1]) + 1}"),
         ("line 4", None, "JSON array where an object was expected"),
@@ -229,18 +234,20 @@ def test_jsonl_bad_lines_are_rejected_and_reading_goes_on(tmp_path: Path) -> Non
         ("line 11", "t6", "binary content (NUL bytes)"),
         ("line 12", "t7", f"undecodable bytes: not valid UTF-8 at byte {bad_byte} (0xE9)"),
         ("line 13", "ok1", f"duplicate id 'ok1', first seen at {path}:line 1"),
-        ("line 14", "t8", "unparseable published date 'last Tuesday'"),
         ("line 15", None, "id field 'id' is a array, not a string or integer"),
     ]
     assert {r.source for r in rejected} == {str(path)}
 
 
-def test_jsonl_published_out_of_range_names_the_value(tmp_path: Path) -> None:
+def test_jsonl_published_out_of_range_is_a_warning_naming_the_value(tmp_path: Path) -> None:
     record = {"id": "ms", "text": "x", "published": 1691229600000}
     path = write_jsonl(tmp_path / "f.jsonl", [record])
-    _, rejected = read_articles([path])
-    assert rows(rejected) == [("line 1", "ms", "unparseable published date 1691229600000: "
-                                               "out of range (milliseconds? expected seconds)")]
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path], warnings=warnings)
+    assert rejected == [] and [(a.id, a.published) for a in articles] == [("ms", None)]
+    assert [w.to_dict() for w in warnings] == [{
+        "source": str(path), "location": "line 1", "record_id": "ms", "field": "published",
+        "reason": "unreadable date 1691229600000: out of range (milliseconds? expected seconds)"}]
 
 
 def test_jsonl_empty_file_has_no_records(tmp_path: Path) -> None:

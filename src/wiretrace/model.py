@@ -55,6 +55,21 @@ class Rejected:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldWarning:
+    """An optional field (title, outlet, url, published) that could not be used: the
+    article was kept with that field empty (None), and this says where and why."""
+
+    source: str  # file the record came from
+    location: str | None  # line / row number, or None for a whole file
+    record_id: str | None  # the article's id
+    field: str  # the article attribute left empty: "published", "title", "outlet", "url"
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A reused passage: ``a[a_start:a_end]`` aligned with ``b[b_start:b_end]``.
 
@@ -362,6 +377,7 @@ class TraceResult:
     diffs: list[Diff]
     rejected: list[Rejected]
     stats: dict = field(default_factory=dict)
+    warnings: list[FieldWarning] = field(default_factory=list)
 
     def story_of(self, article_id: str) -> Story | None:
         for story in self.stories:

@@ -2,7 +2,10 @@
 
 Every input record becomes either an :class:`~wiretrace.model.Article` or a
 :class:`~wiretrace.model.Rejected` saying where it was and why it could not be used;
-one bad record or file never stops a run.  Text is kept exactly as stored (only a
+one bad record or file never stops a run.  Only a missing or unusable id or text
+rejects a record: an optional field (title, outlet, url, published) that cannot be
+used is left empty and reported as a :class:`~wiretrace.model.FieldWarning` in the
+``warnings`` list the caller passes.  Text is kept exactly as stored (only a
 file's leading byte-order mark is dropped; line endings stay), because every offset
 the later stages report points into it.
 
@@ -20,6 +23,8 @@ Conventions:
   file, or a CSV with only a header, simply holds no records.  Blank lines are skipped.
 * ``line N`` counts a JSONL file's physical lines from 1; ``row N`` counts CSV or
   Parquet data records from 1 (the CSV header is not a row).
+* ``published`` is read by :mod:`.dates` (ISO 8601, epoch seconds, RFC 2822, the
+  Reuters form, day/month-name forms, or the caller's ``date_format`` first).
 * Ids lose surrounding whitespace; integer ids become strings.  The first accepted
   record with an id wins; later ones, in any file of the same call, are rejected.
 * A folder is read in file-name order, not recursively; hidden files and sub-folders
@@ -35,12 +40,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 
 from wiretrace.ingest.csv_files import read_csv
+from wiretrace.ingest.dates import check_date_format
 from wiretrace.ingest.decoding import FileRejected
 from wiretrace.ingest.jsonl import read_jsonl
 from wiretrace.ingest.parquet_files import read_parquet
 from wiretrace.ingest.records import Accept, FieldNames, Options
 from wiretrace.ingest.text_files import read_txt
-from wiretrace.model import Article, Rejected
+from wiretrace.model import Article, FieldWarning, Rejected
 
 __all__ = ["FieldNames", "iter_articles", "read_articles"]
 
@@ -55,28 +61,37 @@ _DEFAULT_FIELDS = FieldNames()
 
 def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
                   max_chars: int = 2_000_000, encoding: str = "utf-8",
+                  date_format: str | None = None, warnings: list[FieldWarning] | None = None,
                   ) -> tuple[list[Article], list[Rejected]]:
     """Read every article under ``paths`` (files or folders).
 
     Returns the accepted articles and the rejected records, each in input order.
     ``max_chars`` is the longest text accepted; longer ones are rejected as huge.
+    ``date_format`` (a ``strptime`` format such as ``%d/%m/%Y %H:%M``) is tried on
+    ``published`` before the automatic readers; a format that cannot give a full
+    date raises ValueError.  An optional field that cannot be used is left empty;
+    ``warnings``, when given, receives a :class:`FieldWarning` for each.
     """
     articles: list[Article] = []
     rejected: list[Rejected] = []
-    for item in iter_articles(paths, fields, max_chars, encoding):
+    for item in iter_articles(paths, fields, max_chars, encoding, date_format, warnings):
         (articles if isinstance(item, Article) else rejected).append(item)
     return articles, rejected
 
 
 def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
                   max_chars: int = 2_000_000, encoding: str = "utf-8",
+                  date_format: str | None = None, warnings: list[FieldWarning] | None = None,
                   ) -> Iterator[Article | Rejected]:
     """Like :func:`read_articles`, but yields articles and rejections one by one, in
-    input order, so a big input never has to fit in memory at once."""
+    input order, so a big input never has to fit in memory at once.  An article's
+    warnings are in ``warnings`` by the time it is yielded."""
     codecs.lookup(encoding)  # a bad encoding name is the caller's error, not the data's
+    if date_format is not None:
+        check_date_format(date_format)  # so is a date format that cannot give a date
     if isinstance(paths, (str, bytes, os.PathLike)):  # one path, not a sequence of characters
         paths = [paths]
-    reader = _Reader(Options(fields, max_chars, encoding))
+    reader = _Reader(Options(fields, max_chars, encoding, date_format, []), warnings)
     for given in paths:
         source = os.fsdecode(given)
         if not os.path.isdir(source):
@@ -96,8 +111,9 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
 class _Reader:
     """Reads files of every format, remembering the ids accepted so far."""
 
-    def __init__(self, opts: Options) -> None:
-        self.opts = opts
+    def __init__(self, opts: Options, warnings: list[FieldWarning] | None) -> None:
+        self.opts = opts  # its warnings list holds those of the record just checked
+        self.warnings = warnings  # the caller's: those of the accepted articles
         self.seen: dict[str, str] = {}  # id -> origin of the article that claimed it
 
     def file(self, source: str) -> Iterator[Article | Rejected]:
@@ -118,13 +134,24 @@ class _Reader:
 
     def _accept(self, item: Article | Rejected, source: str,
                 location: str | None) -> Article | Rejected:
-        """The item, or a rejection if it is an article whose id was accepted before."""
-        # Format readers hand rejections here too, so they need not tell the two apart.
-        if isinstance(item, Rejected):
+        """The item, or a rejection if it is an article whose id was accepted before.
+
+        Only an accepted article's field warnings reach the caller: a rejected
+        record's warnings would only be noise.
+        """
+        pending = self.opts.warnings
+        try:
+            # Format readers hand rejections here too, so they need not tell the two apart.
+            if isinstance(item, Rejected):
+                return item
+            first = self.seen.get(item.id)
+            if first is not None:
+                return Rejected(source, location, item.id,
+                                f"duplicate id {item.id!r}, first seen at {first}")
+            self.seen[item.id] = item.origin or source
+            if pending and self.warnings is not None:
+                self.warnings.extend(pending)
             return item
-        first = self.seen.get(item.id)
-        if first is not None:
-            return Rejected(source, location, item.id,
-                            f"duplicate id {item.id!r}, first seen at {first}")
-        self.seen[item.id] = item.origin or source
-        return item
+        finally:
+            if pending:
+                pending.clear()

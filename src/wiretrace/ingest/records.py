@@ -1,10 +1,14 @@
 """Turning one raw input record into an :class:`Article` or a :class:`Rejected`.
 
 A record is a JSONL object, a CSV row or a Parquet row, already split into named
-fields by its format's reader.  Here its id, text and publication time are validated
-(binary content, control characters, size, unparseable dates) and the optional
-metadata is cleaned.  Duplicate ids are not checked here: that needs every record of
-a call, which only the package's top-level reader sees.
+fields by its format's reader.  Only its id and text can reject it (missing, wrong
+type, binary content, control characters, size).  The optional fields never cost an
+article: a title, outlet, url or publication date that cannot be used (wrong type,
+binary junk, undecodable bytes, an unreadable date: :mod:`.dates`) is left empty and
+reported as a :class:`~wiretrace.model.FieldWarning`.  Numbers given as a title,
+outlet or url are kept as text (``1984`` is a fine title), without a warning.
+Duplicate ids are not checked here: that needs every record of a call, which only
+the package's top-level reader sees.
 """
 
 from __future__ import annotations
@@ -13,16 +17,16 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
 from typing import Any
 
+from wiretrace.ingest.dates import UnreadableDate, parse_published, shown
 from wiretrace.ingest.decoding import SNIFF, FileRejected, undecodable
-from wiretrace.model import Article, Rejected
+from wiretrace.model import Article, FieldWarning, Rejected
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"
 SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
+OPTIONAL = ("title", "outlet", "url", "published")  # the fields that never reject
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,11 @@ class Options:
     fields: FieldNames
     max_chars: int  # longest text accepted
     encoding: str  # used unless the data starts with a byte-order mark
+    date_format: str | None = None  # strptime format tried before the automatic readers
+    # Where to_article puts the warnings of the article it returns.  None: there is no
+    # one to tell, so an unreadable date rejects the record instead (the HTTP API
+    # answers 422, and its client can resend).
+    warnings: list[FieldWarning] | None = None
 
 
 # Given a checked article (or a rejection, passed through) with its source file and
@@ -67,10 +76,15 @@ def check_columns(columns: Sequence[str], fields: FieldNames) -> None:
 
 def to_article(record: Mapping[str, Any], source: str, location: str,
                opts: Options) -> Article | Rejected:
-    """Turn one JSONL object / CSV row / Parquet row into an article or a rejection."""
+    """Turn one JSONL object / CSV row / Parquet row into an article or a rejection.
+
+    The warnings about the optional fields of a returned article are appended to
+    ``opts.warnings`` (see :class:`Options` for when it is None).
+    """
     f = opts.fields
     record = dict(record)
-    for name, value in record.items():
+    for name in (f.id, f.text):
+        value = record.get(name)
         if isinstance(value, bytes):  # Parquet binary columns, or strings with bad UTF-8
             try:
                 record[name] = value.decode(opts.encoding)
@@ -87,15 +101,30 @@ def to_article(record: Mapping[str, Any], source: str, location: str,
         problem = f"text field {f.text!r} is a {kind(text)}, not a string"
     else:
         problem = text_problem(text, opts.max_chars)
-    try:
-        published = None if problem else _published(record.get(f.published))
-    except ValueError as exc:
-        problem = str(exc)
     if problem:
         return Rejected(source, location, rid, problem)
-    return Article(id=rid, text=text, title=_meta(record.get(f.title)),
-                   outlet=_meta(record.get(f.outlet)), url=_meta(record.get(f.url)),
-                   published=published, origin=f"{source}:{location}")
+    values: dict[str, Any] = {}
+    found: list[FieldWarning] = []
+    for name in OPTIONAL:
+        value = record.get(getattr(f, name))
+        try:
+            if isinstance(value, bytes):
+                value = _decoded(value, opts.encoding)
+            values[name] = parse_published(value, opts.date_format) if name == "published" \
+                else _meta(value)
+        except UnreadableDate as exc:
+            if opts.warnings is None:
+                return Rejected(source, location, rid,
+                                f"unparseable published date {shown(value)}: {exc}")
+            found.append(FieldWarning(source, location, rid, name,
+                                      f"unreadable date {shown(value)}: {exc}"))
+            values[name] = None
+        except ValueError as exc:
+            found.append(FieldWarning(source, location, rid, name, str(exc)))
+            values[name] = None
+    if opts.warnings is not None:
+        opts.warnings.extend(found)
+    return Article(id=rid, text=text, origin=f"{source}:{location}", **values)
 
 
 def is_binary(text: str | bytes) -> bool:
@@ -153,44 +182,29 @@ def kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _meta(value: Any) -> str | None:
-    """An optional metadata value as text; empty means absent."""
-    # Metadata is not addressed by offsets, so unusable characters may be replaced.
-    text = None if value is None else SURROGATE.sub("\ufffd", str(value)).strip()
-    return text or None
-
-
-def _published(value: Any) -> datetime | None:
-    """Parse a publication time: ISO 8601 text, epoch seconds, or a datetime/date."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _epoch(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if _NUMBER.fullmatch(text):
-            return _epoch(float(text) if "." in text else int(text))
-        # datetime.fromisoformat only learnt the "Z" suffix in Python 3.11.
-        iso = text[:-1] + "+00:00" if text[-1] in "Zz" else text
-        try:
-            return datetime.fromisoformat(iso)
-        except ValueError:
-            pass
-    shown = repr(value)
-    raise ValueError(f"unparseable published date {shown[:60]}{'...' if len(shown) > 60 else ''}")
-
-
-def _epoch(seconds: float) -> datetime:
-    """Epoch seconds as an aware UTC datetime."""
+def _decoded(value: bytes, encoding: str) -> str:
+    """An optional field's bytes as text, or ValueError saying why not."""
     try:
-        if not math.isfinite(seconds):
-            raise ValueError
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        # A common mix-up is milliseconds, which lands tens of millennia ahead.
-        hint = " (milliseconds? expected seconds)" if abs(seconds) > 1e11 else ""
-        raise ValueError(f"unparseable published date {seconds!r}: out of range{hint}") from None
+        return value.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ValueError(undecodable(encoding, exc.start, value[exc.start])) from None
+
+
+def _meta(value: Any) -> str | None:
+    """An optional metadata value as text; empty means absent.
+
+    Raises ValueError, saying why, for a value that is not text: a list, an object,
+    a boolean, binary content.  Numbers become text.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None  # NaN: pandas' marker for a missing value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value!r}")
+        return str(int(value) if isinstance(value, float) and value.is_integer() else value)
+    if not isinstance(value, str):
+        raise ValueError(f"{kind(value)} where text was expected: {shown(value)}")
+    if "\x00" in value or len(_CONTROL.findall(value[:SNIFF])) * 10 > 3 * min(len(value), SNIFF):
+        raise ValueError(f"binary content, not text: {shown(value)}")
+    # Metadata is not addressed by offsets, so unusable characters may be replaced.
+    return SURROGATE.sub("\ufffd", value).strip() or None
