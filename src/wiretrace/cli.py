@@ -1,7 +1,8 @@
 """The ``wiretrace`` command: a thin shell over the Python API.
 
 Exit codes: 0 success (also when some input records were rejected: they are
-listed in ``rejected.jsonl``), 1 failure (no readable article, unreadable
+listed in ``rejected.jsonl``; or kept with an unusable field left empty: listed
+in ``warnings.jsonl``), 1 failure (no readable article, unreadable
 input, an unexpected error), 2 bad usage (unknown option, invalid parameter
 value), 130 interrupted.
 """
@@ -16,15 +17,16 @@ import os
 import re
 import sys
 import time
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
 
 from wiretrace import __version__
 from wiretrace.ingest import FieldNames, iter_articles, read_articles
-from wiretrace.model import Article
+from wiretrace.ingest.dates import check_date_format
+from wiretrace.model import Article, FieldWarning
 from wiretrace.output import dumps, jsonl_writer, passage_row, write_jsonl, write_outputs
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles, compare, trace
@@ -85,6 +87,14 @@ def _encoding(value: str) -> str:
     return value
 
 
+def _date_format(value: str) -> str:
+    try:
+        check_date_format(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
 def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
@@ -113,6 +123,13 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         group.add_argument(f"--{name}-field", metavar="NAME", default=name,
                            help=f"JSONL key or CSV/Parquet column holding the article's {what} "
                                 f"(default: {name})")
+    group.add_argument("--date-format", type=_date_format, metavar="FORMAT", default=None,
+                       help="strptime format of the publication dates, e.g. '%%d/%%m/%%Y "
+                            "%%H:%%M', tried before the automatic readers (ISO 8601, epoch "
+                            "seconds, RFC 2822, 26-FEB-1987 15:01:01.79, '5 August 2023', "
+                            "'August 5, 2023 10:30'); it must give the year, month and day.  "
+                            "A date that no reader understands leaves the article without "
+                            "one and is reported as a warning (trace: warnings.jsonl)")
     group.add_argument("--encoding", default="utf-8", type=_encoding,
                        help="text encoding of .txt, JSONL and CSV inputs; a byte-order mark "
                             "in the file wins (default: utf-8)")
@@ -143,9 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="find reused passages and stories in a set of articles, write result files",
         description="Read articles, find reused passages, group them into stories, diff each "
                     "version against its story's origin and write into --out: articles.jsonl, "
-                    "passages.jsonl, stories.jsonl, diffs.jsonl, rejected.jsonl, summary.json, "
-                    "report.html (and *.parquet with --parquet).  Records that cannot be read "
-                    "are skipped and listed in rejected.jsonl.")
+                    "passages.jsonl, stories.jsonl, diffs.jsonl, rejected.jsonl, "
+                    "summary.json, report.html (and *.parquet with --parquet).  Records "
+                    "without a usable id or text are skipped and listed in rejected.jsonl; "
+                    "an unusable title, outlet, url or date is left empty and listed in "
+                    "warnings.jsonl (written when there is one).")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
     p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
@@ -226,7 +245,22 @@ def _read(args: argparse.Namespace, paths: list[str]) -> tuple[list[Article], li
 
 
 def _read_options(args: argparse.Namespace) -> dict:
-    return {"fields": _fields(args), "encoding": args.encoding, "max_chars": args.max_chars}
+    return {"fields": _fields(args), "encoding": args.encoding, "max_chars": args.max_chars,
+            "date_format": args.date_format}
+
+
+# what a warning cost, per field, for the end-of-run line
+_WARNED = {"published": "unreadable date", "title": "unusable title",
+           "outlet": "unusable outlet", "url": "unusable url"}
+
+
+def warnings_line(warnings: Sequence[FieldWarning], where: str) -> str:
+    """The end-of-run line about field warnings, e.g. "3 warnings (3 unreadable dates):
+    the articles were kept with those fields empty; see out/warnings.jsonl"."""
+    kinds = Counter(w.field for w in warnings)
+    detail = ", ".join(_plural(n, _WARNED.get(name, name)) for name, n in kinds.most_common())
+    return (f"{_plural(len(warnings), 'warning')} ({detail}): the articles were kept with "
+            f"those fields empty; see {where}")
 
 
 # --------------------------------------------------------------------------- trace
@@ -241,11 +275,13 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
     with StageProgress(err, enabled=not args.quiet) as progress:
         progress("read", 0, 0)
         rejected: list = []
+        warnings: list[FieldWarning] = []
 
         def accepted() -> Iterator[Article]:
-            """Articles as they are read (into the run's store), rejections aside."""
+            """Articles as they are read (into the run's store), rejections and field
+            warnings aside."""
             count = 0
-            for item in iter_articles(args.inputs, **_read_options(args)):
+            for item in iter_articles(args.inputs, **_read_options(args), warnings=warnings):
                 if isinstance(item, Article):
                     count += 1
                     if count % 10_000 == 0:
@@ -271,6 +307,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
             result = trace(articles, params=params, rejected=rejected, progress=progress,
                            workers=args.workers, diff_sink=write_diff, keep_diffs=MAX_STORIES,
                            temp_dir=args.temp_dir)
+        result.warnings = warnings  # trace() takes no warnings: they are the reader's
         progress("write", 0, 1)
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),
@@ -288,6 +325,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(summary_table("wiretrace trace", [
         ("articles read", len(result.articles), None),
         ("rejected", n_rej, "yellow" if n_rej else None),
+        ("field warnings", len(warnings), "yellow" if warnings else None),
         ("candidate pairs", pairs if isinstance(pairs, int) else "-", None),
         ("passages", len(result.passages), None),
         ("stories", len(result.stories), None),
@@ -301,6 +339,8 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
     if n_rej:
         _say(out, f"{_plural(n_rej, 'input record')} rejected and skipped; "
                   f"see {rejected_file} for where and why.", "yellow")
+    if warnings:
+        _say(out, warnings_line(warnings, str(args.out / "warnings.jsonl")), "yellow")
     _say(out, f"Results written to {args.out}{os.sep}")
     if "report.html" in written:
         _say(out, f"Report: {written['report.html']}")

@@ -17,6 +17,8 @@ Files written by :func:`write_outputs` (one JSON object per line):
 ``stories.jsonl``    ``Story.to_dict()``
 ``diffs.jsonl``      ``Diff.to_dict()``
 ``rejected.jsonl``   ``Rejected.to_dict()``
+``warnings.jsonl``   ``FieldWarning.to_dict()``: articles kept with a field left empty
+                     (only when there are some; an old one is removed otherwise)
 ``summary.json``     counts, ``stats`` (the pipeline's statistics) and any
                      extra keys the caller passes (parameters, wall time ...)
 ``*.parquet``        articles, passages and stories tables, when asked
@@ -199,11 +201,12 @@ def _text_reader(articles: Mapping[str, Article]) -> Callable[[int], str]:
 
 def _lines(rows: np.ndarray, quoted_ids: list[str], text_of: Callable[[int], str]
            ) -> Iterator[str]:
-    for a, b, a0, a1, b0, b1, score, matched, kind in rows.tolist():
+    for a, b, a0, a1, b0, b1, score, matched, kind, kept, changed in rows.tolist():
         yield (f'{{"a": {quoted_ids[a]}, "a_start": {a0}, "a_end": {a1}, '
                f'"b": {quoted_ids[b]}, "b_start": {b0}, "b_end": {b1}, '
                f'"score": {score!r}, "matched_words": {matched}, '
-               f'"kind": "{PASSAGE_KINDS[kind]}", '
+               f'"kind": "{PASSAGE_KINDS[kind]}", "slots_kept": {kept}, '
+               f'"slots_changed": {changed}, '
                f'"a_text": {_quote(text_of(a)[a0:a1])}, '
                f'"b_text": {_quote(text_of(b)[b0:b1])}}}')
 
@@ -280,6 +283,7 @@ def _schemas() -> dict[str, Any]:
             ("a", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
             ("b", pa.string()), ("b_start", pa.int64()), ("b_end", pa.int64()),
             ("score", pa.float64()), ("matched_words", pa.int64()), ("kind", pa.string()),
+            ("slots_kept", pa.int64()), ("slots_changed", pa.int64()),
             ("a_text", pa.string()), ("b_text", pa.string())]),
         "stories": pa.schema([
             ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),
@@ -325,7 +329,7 @@ def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict
             "stories": len(result.stories),
             "diffs": result.stats.get("diffs", len(result.diffs)),
         },
-        "stats": dict(result.stats),
+        "stats": {**result.stats, "warnings": len(result.warnings)},
     }
     doc.update(extra or {})
     return doc
@@ -359,6 +363,10 @@ def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool
     else:
         jsonl("diffs.jsonl", (d.to_dict() for d in result.diffs))
     jsonl("rejected.jsonl", (r.to_dict() for r in result.rejected))
+    if result.warnings:
+        jsonl("warnings.jsonl", (w.to_dict() for w in result.warnings))
+    else:  # a previous run's list would describe other input
+        (out / "warnings.jsonl").unlink(missing_ok=True)
     if parquet:
         tables = {"articles": articles, "passages": list(passage_rows(result)),
                   "stories": [s.to_dict() for s in result.stories]}

@@ -2,7 +2,8 @@
 
 ``add_parser(subparsers, parents)`` registers the subcommand on the main
 parser (``wiretrace.cli``); the handlers follow the main command's
-conventions: exit 0 done (also with rejected records, which are listed),
+conventions: exit 0 done (also with rejected records, which are listed, and
+with field warnings),
 1 failure (no readable article, not an index, an unexpected error), 2 bad
 usage, 130 interrupted.
 """
@@ -26,13 +27,15 @@ from wiretrace.index.core import Index
 from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED
 from wiretrace.index.schema import IndexFileError
 from wiretrace.ingest import iter_articles, read_articles
-from wiretrace.model import Article, Rejected
+from wiretrace.model import Article, FieldWarning, Rejected
 from wiretrace.output import dumps, jsonl_writer, passage_row
 from wiretrace.parallel import default_workers
 from wiretrace.terminal import StageProgress, summary_table
 
 # the first batch of an add: small, so the alignment workers have work sooner
 FIRST_BATCH = 1000
+# field warnings printed one by one on stderr; the rest only counted (and in --warnings)
+SHOWN_WARNINGS = 20
 
 EPILOG = "exit codes: 0 done, 1 failed (no readable input, not an index, error), 2 bad usage, " \
          "130 interrupted"
@@ -57,8 +60,10 @@ def add_parser(subparsers: argparse._SubParsersAction,
                     "indexed with the same text is left alone; with another text it becomes a "
                     "new version (the old one is kept).  Each batch is one transaction: if the "
                     "command is killed, every article is fully indexed or absent, and running "
-                    "it again completes the job.  Records that cannot be read are listed on "
-                    "stderr (and in --rejected FILE) and skipped.")
+                    "it again completes the job.  Records without a usable id or text are "
+                    "listed on stderr (and in --rejected FILE) and skipped; an unusable title, "
+                    "outlet, url or date is left empty and reported as a warning (the first "
+                    f"{SHOWN_WARNINGS} on stderr, all in --warnings FILE).")
     p.add_argument("db", metavar="DB", help="index file (SQLite)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
@@ -70,6 +75,9 @@ def add_parser(subparsers: argparse._SubParsersAction,
                         "results do not depend on it")
     p.add_argument("--rejected", type=Path, metavar="FILE",
                    help="also write the rejected records to FILE as JSONL")
+    p.add_argument("--warnings", type=Path, metavar="FILE",
+                   help="also write the field warnings to FILE as JSONL (source, location, "
+                        "record_id, field, reason): articles kept with a field left empty")
     cli._add_input_options(p)
     cli._add_param_options(p)
     p.set_defaults(func=cmd_add, parser=p)
@@ -118,16 +126,26 @@ def _rejection(r: Rejected) -> str:
     return f"{where}: {r.record_id + ': ' if r.record_id else ''}{r.reason}"
 
 
-def _batches(args: argparse.Namespace, rejected: list[Rejected], log) -> Iterator[list[Article]]:
+def _warning(w: FieldWarning) -> str:
+    where = f"{w.source}:{w.location}" if w.location else w.source
+    return f"{where}: {w.record_id}: {w.field} left empty: {w.reason}"
+
+
+def _batches(args: argparse.Namespace, rejected: list[Rejected], warnings: list[FieldWarning],
+             log) -> Iterator[list[Article]]:
     """The valid articles in batches of ``--batch-size``, the first one smaller: the
     workers start aligning sooner (nothing else overlaps the first batch's planning)."""
     batch: list[Article] = []
     size = min(args.batch_size, FIRST_BATCH)
-    for item in iter_articles(args.inputs, **cli._read_options(args)):
+    shown = 0
+    for item in iter_articles(args.inputs, **cli._read_options(args), warnings=warnings):
         if isinstance(item, Rejected):
             rejected.append(item)
             log(f"rejected: {_rejection(item)}")
             continue
+        while shown < min(len(warnings), SHOWN_WARNINGS):
+            log(f"warning: {_warning(warnings[shown])}")
+            shown += 1
         batch.append(item)
         if len(batch) >= size:
             yield batch
@@ -169,6 +187,7 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
     counts = {ADDED: 0, NEW_VERSION: 0, UNCHANGED: 0}
     passages = 0
     rejected: list[Rejected] = []
+    warnings: list[FieldWarning] = []
     with _open(args.db, create=True, params=params) as index, \
             StageProgress(err, enabled=not args.quiet) as progress:
         def log(message: str) -> None:
@@ -176,7 +195,7 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         read = 0
         progress("index", 0, 0)
-        for results in index.add_stream(_read_ahead(_batches(args, rejected, log)),
+        for results in index.add_stream(_read_ahead(_batches(args, rejected, warnings, log)),
                                         workers=workers):
             for result in results:
                 counts[result.status] += 1
@@ -184,11 +203,12 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
             read += len(results)
             progress("index", read, 0)
         stats = index.stats()
-    if args.rejected is not None:
-        args.rejected.parent.mkdir(parents=True, exist_ok=True)
-        with jsonl_writer(args.rejected) as write:
-            for r in rejected:
-                write(r)
+    for path, rows in ((args.rejected, rejected), (args.warnings, warnings)):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with jsonl_writer(path) as write:
+                for row in rows:
+                    write(row)
     wall = time.perf_counter() - started
     total = sum(counts.values())
     out.print(summary_table("wiretrace index add", [
@@ -197,6 +217,7 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
         ("new versions", counts[NEW_VERSION], None),
         ("unchanged (already indexed)", counts[UNCHANGED], None),
         ("rejected", len(rejected), "yellow" if rejected else None),
+        ("field warnings", len(warnings), "yellow" if warnings else None),
         ("passages found", passages, None),
         ("articles in the index", stats["articles"], None),
         ("stories in the index", stats["stories"], None),
@@ -207,16 +228,22 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
         where = f"; listed in {args.rejected}" if args.rejected else " (listed above)"
         cli._say(out, f"{cli._plural(len(rejected), 'input record')} rejected and skipped{where}.",
                  "yellow")
+    if warnings:
+        where = str(args.warnings) if args.warnings else "stderr above" \
+            if len(warnings) <= SHOWN_WARNINGS else f"the first {SHOWN_WARNINGS} above, all " \
+                                                    f"with --warnings FILE"
+        cli._say(out, cli.warnings_line(warnings, where), "yellow")
     if not total:
         raise cli.Failure("no readable article in the input" if rejected else
                           "no article found in the input")
     return 0
 
 
-def _query_articles(args: argparse.Namespace) -> tuple[list[Article], list[Rejected]]:
+def _query_articles(args: argparse.Namespace, warnings: list[FieldWarning],
+                    ) -> tuple[list[Article], list[Rejected]]:
     if args.article != "-":
         cli._check_inputs([args.article])
-        return read_articles([args.article], **cli._read_options(args))
+        return read_articles([args.article], **cli._read_options(args), warnings=warnings)
     data = sys.stdin.buffer.read()
     name = args.id.strip() or "stdin"
     if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
@@ -232,9 +259,12 @@ def _query_articles(args: argparse.Namespace) -> tuple[list[Article], list[Rejec
 
 
 def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:
-    articles, rejected = _query_articles(args)
+    warnings: list[FieldWarning] = []
+    articles, rejected = _query_articles(args, warnings)
     for r in rejected:
         cli._say(err, f"wiretrace: rejected: {_rejection(r)}", "yellow")
+    for w in warnings:
+        cli._say(err, f"wiretrace: warning: {_warning(w)}", "yellow")
     if not articles:
         raise cli.Failure("no readable article in the input" if rejected else
                           "no article found in the input")
