@@ -41,7 +41,7 @@ def archive_articles(with_dates: bool = True) -> list[Article]:
                                        published=a.published if with_dates else None))
     for a in bbc_articles():
         topic, number = a.id.split("/")
-        out.append(dataclasses.replace(a, id=f"bbc-{topic}-{int(number)}"))
+        out.append(dataclasses.replace(a, id=f"bbc-{topic}-{number}"))
     return out
 
 

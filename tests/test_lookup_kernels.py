@@ -393,8 +393,16 @@ def test_matched_words_sums_each_pairs_records_without_decoding():
     from wiretrace.index.store import encode_passages, matched_words
 
     rng = np.random.default_rng(3)
-    pairs = [[AlignedSpan(0, 10, 5, 15, 0.5, int(w)) for w in rng.integers(1, 500, k)]
+    kinds = ("reuse", "reuse", "template", "boilerplate")
+    pairs = [[AlignedSpan(0, 10, 5, 15, 0.5, int(w), kinds[int(rng.integers(0, 4))], 3,
+                          int(rng.integers(0, 3)))
+              for w in rng.integers(1, 500, k)]
              for k in rng.integers(0, 4, 50)]
     blobs = [encode_passages(p) for p in pairs]
-    assert matched_words(blobs).tolist() == [sum(s.matched_words for s in p) for p in pairs]
-    assert matched_words([]).tolist() == []
+    matched, agreeing = matched_words(blobs)
+    assert matched.tolist() == [sum(s.matched_words for s in p if s.kind == "reuse")
+                                for p in pairs]
+    assert agreeing.tolist() == [sum(s.matched_words for s in p
+                                     if s.kind == "reuse" and not s.slots_changed)
+                                 for p in pairs]
+    assert [t.tolist() for t in matched_words([])] == [[], []]

@@ -81,6 +81,9 @@ class Passage:
     dates in its slots: two reports of different events) or ``boilerplate``
     (stock wording recurring across the corpus).  Only ``reuse`` links
     articles into stories; the others are kept so that a user can audit them.
+    ``slots_kept``/``slots_changed`` are the evidence: names and figures the
+    two sides share in place, and those one side fills with others
+    (:mod:`wiretrace.align.templates`).
     """
 
     a: str
@@ -92,16 +95,20 @@ class Passage:
     score: float
     matched_words: int
     kind: str = "reuse"
+    slots_kept: int = 0
+    slots_changed: int = 0
 
     def swapped(self) -> Passage:
         return Passage(self.b, self.b_start, self.b_end, self.a, self.a_start,
-                       self.a_end, self.score, self.matched_words, self.kind)
+                       self.a_end, self.score, self.matched_words, self.kind, self.slots_kept,
+                       self.slots_changed)
 
     def to_dict(self) -> dict:
         # spelled out: ``asdict`` deep-copies, which is most of writing a large run
         return {"a": self.a, "a_start": self.a_start, "a_end": self.a_end, "b": self.b,
                 "b_start": self.b_start, "b_end": self.b_end, "score": self.score,
-                "matched_words": self.matched_words, "kind": self.kind}
+                "matched_words": self.matched_words, "kind": self.kind,
+                "slots_kept": self.slots_kept, "slots_changed": self.slots_changed}
 
 
 
@@ -113,7 +120,8 @@ KIND_CODE = {kind: code for code, kind in enumerate(PASSAGE_KINDS)}
 PASSAGE_DTYPE = np.dtype([("a", np.int32), ("b", np.int32), ("a_start", np.int64),
                           ("a_end", np.int64), ("b_start", np.int64), ("b_end", np.int64),
                           ("score", np.float64), ("matched_words", np.int64),
-                          ("kind", np.int8)])
+                          ("kind", np.int8), ("slots_kept", np.int32),
+                          ("slots_changed", np.int32)])
 
 
 class PassageTable(Sequence[Passage]):
@@ -133,7 +141,8 @@ class PassageTable(Sequence[Passage]):
     def from_passages(cls, passages: Iterable[Passage], ids: Sequence[str]) -> PassageTable:
         number = {article_id: k for k, article_id in enumerate(ids)}
         rows = [(number[p.a], number[p.b], p.a_start, p.a_end, p.b_start, p.b_end, p.score,
-                 p.matched_words, KIND_CODE[p.kind]) for p in passages]
+                 p.matched_words, KIND_CODE[p.kind], p.slots_kept, p.slots_changed)
+                for p in passages]
         return cls(np.array(rows, dtype=PASSAGE_DTYPE), ids)
 
     @classmethod
@@ -148,7 +157,8 @@ class PassageTable(Sequence[Passage]):
         return Passage(self.ids[int(row["a"])], int(row["a_start"]), int(row["a_end"]),
                        self.ids[int(row["b"])], int(row["b_start"]), int(row["b_end"]),
                        float(row["score"]), int(row["matched_words"]),
-                       PASSAGE_KINDS[int(row["kind"])])
+                       PASSAGE_KINDS[int(row["kind"])], int(row["slots_kept"]),
+                       int(row["slots_changed"]))
 
     @overload
     def __getitem__(self, index: int) -> Passage: ...
@@ -163,9 +173,10 @@ class PassageTable(Sequence[Passage]):
 
     def __iter__(self) -> Iterator[Passage]:
         ids = self.ids
-        for a, b, a_start, a_end, b_start, b_end, score, matched, kind in self.rows.tolist():
+        for a, b, a_start, a_end, b_start, b_end, score, matched, kind, kept, changed \
+                in self.rows.tolist():
             yield Passage(ids[a], a_start, a_end, ids[b], b_start, b_end, score, matched,
-                          PASSAGE_KINDS[kind])
+                          PASSAGE_KINDS[kind], kept, changed)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence):
@@ -191,9 +202,9 @@ class PassageTable(Sequence[Passage]):
         for x, y in ((a, b), (b, a)):
             lo, hi = keys.searchsorted([x * n + y, x * n + y + 1]).tolist()
             found += [Passage(ids[pa], a_start, a_end, ids[pb], b_start, b_end, score, matched,
-                              PASSAGE_KINDS[kind])
-                      for pa, pb, a_start, a_end, b_start, b_end, score, matched, kind
-                      in self.rows[order[lo:hi]].tolist()]
+                              PASSAGE_KINDS[kind], kept, changed)
+                      for pa, pb, a_start, a_end, b_start, b_end, score, matched, kind, kept,
+                      changed in self.rows[order[lo:hi]].tolist()]
         return found
 
 

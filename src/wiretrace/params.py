@@ -43,6 +43,12 @@ class TraceParams:
         loose paraphrase of background, does not join stories).
     spelling_min_similarity: normalised edit similarity (0-1) at which two
         differing words count as spelling variants of each other.
+    close_in_time_days: versions of one story are close in time.  When both
+        articles of a pair are dated and further apart than this, only
+        passages whose names and figures all agree (no slot filled with
+        another) count towards their link: next week's report in the same
+        frame is another event, a follow-up that reuses the background of
+        one episode keeps its names.
     """
 
     seed_ngram: int = 5
@@ -59,6 +65,7 @@ class TraceParams:
     min_reworded_chars: int = 150
     story_min_share: float = 0.2
     spelling_min_similarity: float = 0.75
+    close_in_time_days: float = 3.0
 
     def __post_init__(self) -> None:
         positive_ints = ("seed_ngram", "min_shared_seeds", "num_perm", "anchor_ngram",
@@ -71,6 +78,10 @@ class TraceParams:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        if not isinstance(self.close_in_time_days, (int, float)) or \
+                not 0.0 <= self.close_in_time_days < float("inf"):
+            raise ValueError("close_in_time_days must be a non-negative number of days, "
+                             f"got {self.close_in_time_days!r}")
         if self.max_df is not None and (not isinstance(self.max_df, int) or self.max_df < 2):
             raise ValueError(f"max_df must be None or an integer >= 2, got {self.max_df!r}")
         for name in ("lsh_threshold", "story_min_share", "spelling_min_similarity",

@@ -30,6 +30,7 @@ from wiretrace.candidates import boilerplate_mask, lsh_pairs
 from wiretrace.diff import diff_versions
 from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.model import (
+    KIND_CODE,
     PASSAGE_DTYPE,
     Article,
     Diff,
@@ -67,7 +68,7 @@ def align_articles(a: Article, tokens_a: Tokens, b: Article, tokens_b: Tokens,
                    ignore_b: np.ndarray | None = None) -> list[Passage]:
     """Reused passages between two tokenised articles, as :class:`Passage` rows."""
     return [Passage(a.id, s.a_start, s.a_end, b.id, s.b_start, s.b_end, s.score,
-                    s.matched_words)
+                    s.matched_words, s.kind, s.slots_kept, s.slots_changed)
             for s in align_tokens(a.text, tokens_a, b.text, tokens_b, params,
                                   ignore_a, ignore_b)]
 
@@ -131,7 +132,7 @@ def _align_chunk(pairs: np.ndarray) -> np.ndarray:
         for s in align_tokens(store.text(i), tokens_i, store.text(j), tokens_j, params,
                               _boilerplate(tokens_i), _boilerplate(tokens_j)):
             rows.append((i, j, s.a_start, s.a_end, s.b_start, s.b_end, s.score,
-                         s.matched_words, 0))
+                         s.matched_words, KIND_CODE[s.kind], s.slots_kept, s.slots_changed))
     return np.array(rows, dtype=PASSAGE_DTYPE)
 
 

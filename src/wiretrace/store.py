@@ -123,6 +123,10 @@ class ArticleStore(Mapping[str, Article]):
                                for b in self._batches] or [np.zeros(0, dtype=np.int64)]
                               ).astype(np.int64)
 
+    def published(self) -> list[str | None]:
+        """Every article's ``published`` as stored (``isoformat()``, None when unknown)."""
+        return [p for b in self._batches for p in b.column(5).to_pylist()]
+
     def values(self) -> Iterator[Article]:  # type: ignore[override]
         """Every article in input order, converted a batch at a time (fast)."""
         for batch in self._batches:

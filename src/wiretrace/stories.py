@@ -40,12 +40,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import NamedTuple
 
 import numpy as np
 
 from wiretrace import story_kernels
-from wiretrace.model import Article, DerivationEdge, Passage, PassageTable, Story
+from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.text import tokenize
@@ -96,6 +97,36 @@ def diff_bases(story: Story) -> dict[str, str]:
             for m in story.members if m != story.origin}
 
 
+def epoch_seconds(published: Sequence[str | None]) -> np.ndarray:
+    """Seconds since the epoch of each ``isoformat()`` time (NaN when unknown); a
+    time without a UTC offset is taken as UTC, so that times compare as instants."""
+    out = np.full(len(published), np.nan)
+    for k, value in enumerate(published):
+        if value:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            out[k] = moment.timestamp()
+    return out
+
+
+def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
+          words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
+          params: TraceParams) -> np.ndarray:
+    """Which pairs join one story (the rule of the module docstring), by arrays.
+
+    ``matched``: words matched by a pair's reuse passages; ``matched_agreeing``:
+    by those of them whose names and figures all agree; ``seconds_*``: the
+    articles' times (NaN: unknown).  A pair further apart in time than
+    ``close_in_time_days`` counts only its agreeing passages.
+    """
+    with np.errstate(invalid="ignore"):
+        apart = np.abs(np.asarray(seconds_a) - np.asarray(seconds_b)) > \
+            params.close_in_time_days * 86400.0
+    evidence = np.where(apart, matched_agreeing, matched)
+    return evidence >= params.story_min_share * np.maximum(1, np.minimum(words_a, words_b))
+
+
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected-component label of each of ``n`` nodes for edges (left, right):
     the smallest node of its component."""
@@ -141,7 +172,9 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     table = passages if isinstance(passages, PassageTable) else \
         PassageTable.from_passages(passages, ids)
     counts = _word_counts(articles, ids, word_counts)
-    rows = table.rows
+    # only reuse joins stories: template matches (a frame with other names and
+    # figures) and boilerplate stay in the passages for audit, nothing more
+    rows = table.rows[table.rows["kind"] == KIND_CODE["reuse"]]
     if n < 2 or len(rows) == 0:
         return []
     # Matched words, not spans: a loosely paraphrased passage counts for the
@@ -150,8 +183,11 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     high = np.maximum(rows["a"], rows["b"]).astype(np.int64)
     pair_keys, inverse = np.unique(low * n + high, return_inverse=True)
     matched = np.bincount(inverse.ravel(), weights=rows["matched_words"])
+    agreeing = np.bincount(inverse.ravel(), minlength=len(pair_keys),
+                           weights=np.where(rows["slots_changed"] == 0, rows["matched_words"], 0))
     x, y = pair_keys // n, pair_keys % n
-    linked = matched >= params.story_min_share * np.maximum(1, np.minimum(counts[x], counts[y]))
+    seconds = epoch_seconds(_published(articles, ids))
+    linked = links(matched, agreeing, counts[x], counts[y], seconds[x], seconds[y], params)
     labels = connected_components(n, x[linked], y[linked])
     in_story = np.zeros(n, dtype=bool)
     in_story[x[linked]] = in_story[y[linked]] = True
@@ -163,7 +199,7 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     member_order = np.argsort(labels, kind="stable")
     member_bounds = np.searchsorted(labels[member_order], np.arange(n + 1))
     state = {"ids": ids, "articles": None if facts else articles, "facts": facts,
-             "rows": table.rows, "by_label": by_label, "bounds": bounds,
+             "rows": rows, "by_label": by_label, "bounds": bounds,
              "member_order": member_order, "member_bounds": member_bounds, "params": params}
     warm_up()  # before workers fork, so that they share the compiled kernels
     stories = [story for chunk in map_chunks(_stories_chunk, np.unique(labels[in_story]),
@@ -173,6 +209,17 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     for number, story in enumerate(stories, start=1):
         story.id = f"story-{number}"
     return stories
+
+
+def _published(articles: Mapping[str, Article] | ArticleFacts, ids: list[str]
+               ) -> Sequence[str | None]:
+    """Every article's ``published`` as ``isoformat()`` gives it, by number."""
+    if isinstance(articles, ArticleFacts):
+        return articles.published
+    if hasattr(articles, "published"):  # an ArticleStore: read from its column
+        return articles.published()  # type: ignore[operator]
+    return [None if articles[i].published is None else articles[i].published.isoformat()
+            for i in ids]
 
 
 def _word_counts(articles: Mapping[str, Article] | ArticleFacts, ids: list[str],

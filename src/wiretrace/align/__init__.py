@@ -13,6 +13,8 @@ Passages from both that overlap on both sides merge into one (an exact chain
 inside a reworded paragraph widens to the whole paragraph).  Every passage
 is then scored the same way: ``matched_words`` is the longest common
 subsequence of the two sides' words, ``score`` that over the longer side.
+Last, each passage gets its kind (:mod:`.templates`): reuse, a template
+match (the same frame with other names and figures) or boilerplate.
 
 A pair costs a fraction of a millisecond, and a large corpus has millions of
 candidate pairs: every stage's inner work is compiled (numba), one call per
@@ -28,6 +30,7 @@ from wiretrace.align.clusters import reworded_spans, unmatched_block
 from wiretrace.align.passages import scored_passages, span_lcs
 from wiretrace.align.sentences import Sentences, idf, split_sentences
 from wiretrace.align.similarity import sentence_seeds
+from wiretrace.align.templates import passage_kind
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, tokenize
 
@@ -73,7 +76,13 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                             tokens_a.hashes, tokens_b.starts, tokens_b.ends, tokens_b.hashes)
     passages = [AlignedSpan(a0, a1, b0, b1, round(matched / max(longer, 1), 4), matched)
                 for a0, a1, b0, b1, matched, longer in found.tolist()]
-    return _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b)
+    kinds = []
+    for p in _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b):
+        kind, slots = passage_kind(text_a, tokens_a, p.a_start, p.a_end, text_b, tokens_b,
+                                   p.b_start, p.b_end, ignore_a)
+        kinds.append(AlignedSpan(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
+                                 p.matched_words, kind, slots.kept, slots.substituted))
+    return kinds
 
 
 def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens, text_b: str,

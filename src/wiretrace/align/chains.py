@@ -52,6 +52,8 @@ class AlignedSpan:
     score: float
     matched_words: int
     kind: str = "reuse"
+    slots_kept: int = 0
+    slots_changed: int = 0
 
 
 _NOTHING_IGNORED = np.zeros(0, dtype=bool)

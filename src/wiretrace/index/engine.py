@@ -34,6 +34,7 @@ from wiretrace.index.store import decode_passages
 from wiretrace.index.workers import AlignWorkers, aligned_records
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
+from wiretrace.stories import epoch_seconds, links
 from wiretrace.text import Tokens, in_sorted, token_hashes_batch, tokenize
 
 # Below this many pairs, sending them to the worker processes costs more than it saves.
@@ -373,13 +374,26 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
     return PairAlignment(pairs, docs, boilerplate, params, pool, shared, fresh).result()
 
 
-def is_link(passages: list[Passage], words_a: int, words_b: int, params: TraceParams) -> bool:
-    """Whether a pair joins one story (the rule of ``stories.build_stories``)."""
-    return bool(links(sum(p.matched_words for p in passages), words_a, words_b, params))
+def is_link(passages: list[Passage], a: Doc, b: Doc, params: TraceParams) -> bool:
+    """Whether a pair joins one story (``stories.links``, the rule of ``build_stories``)."""
+    reuse = [p for p in passages if p.kind == "reuse"]
+    seconds = epoch_seconds([_isoformat(a.article), _isoformat(b.article)])
+    return bool(links(np.array([sum(p.matched_words for p in reuse)]),
+                      np.array([sum(p.matched_words for p in reuse if not p.slots_changed)]),
+                      np.array([a.words]), np.array([b.words]), seconds[:1], seconds[1:],
+                      params)[0])
 
 
-def links(matched_words: np.ndarray | int, words_a: np.ndarray | int,
-          words_b: np.ndarray | int, params: TraceParams) -> np.ndarray:
-    """:func:`is_link` of pairs whose passages match ``matched_words`` words (arrays
-    or one pair's numbers)."""
-    return matched_words >= params.story_min_share * np.maximum(1, np.minimum(words_a, words_b))
+def _isoformat(article: Article) -> str | None:
+    return article.published.isoformat() if article.published else None
+
+
+def pair_links(matched: np.ndarray, matched_agreeing: np.ndarray, ends: list[tuple[int, int]],
+               docs: dict[int, Doc], params: TraceParams) -> np.ndarray:
+    """``stories.links`` of pairs of docs ``ends`` (their reuse words as ``matched_words``
+    gives them)."""
+    seconds = epoch_seconds([_isoformat(docs[d].article) for pair in ends for d in pair])
+    return links(matched, matched_agreeing,
+                 np.array([docs[a].words for a, _ in ends], dtype=np.int64),
+                 np.array([docs[b].words for _, b in ends], dtype=np.int64),
+                 seconds[0::2], seconds[1::2], params)

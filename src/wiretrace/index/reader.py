@@ -83,7 +83,7 @@ def query(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     for (a, b), between in found.items():
         other = b if a == me.doc else a
         oriented += [p if p.a == article.id else p.swapped() for p in between]
-        if engine.is_link(between, me.words, docs[other].words, params):
+        if engine.is_link(between, me, docs[other], params):
             linked.append(other)
     oriented.sort(key=lambda p: (p.a_start, p.b, p.b_start))
     stories: dict[str, Story] = {}

@@ -103,34 +103,41 @@ def article_values(doc: int, article: Article, version: int, seq: int, text_hash
 # (a story is rebuilt from its pairs' passages on every add that touches it).
 PASSAGE_RECORD = np.dtype([("a_start", "<i4"), ("a_end", "<i4"), ("b_start", "<i4"),
                            ("b_end", "<i4"), ("score", "<f8"), ("matched_words", "<i4"),
-                           ("kind", "<i1")])
+                           ("kind", "<i1"), ("slots_kept", "<i4"), ("slots_changed", "<i4")])
 
 
 # One PASSAGE_RECORD, packed by ``struct``: a fifth of the time of a NumPy array
 # for the one to three passages a pair has.
-_RECORD = struct.Struct("<iiiidib")
+_RECORD = struct.Struct("<iiiidibii")
 assert _RECORD.size == PASSAGE_RECORD.itemsize
 
 
 def encode_passages(passages: list[Passage]) -> bytes:
     """The passages of one pair, without their ids (the pair row has them)."""
     return b"".join(_RECORD.pack(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
-                                 p.matched_words, KIND_CODE[p.kind]) for p in passages)
+                                 p.matched_words, KIND_CODE[p.kind], p.slots_kept,
+                                 p.slots_changed) for p in passages)
 
 
-def matched_words(blobs: Sequence[bytes]) -> np.ndarray:
-    """The words matched by the passages of each encoded pair, without decoding them."""
+def matched_words(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The words matched by the reuse passages of each encoded pair (template and
+    boilerplate matches join no story), and by those of them whose names and
+    figures all agree (``stories.links``), without decoding them."""
     counts = np.array([len(blob) for blob in blobs], dtype=np.int64) // PASSAGE_RECORD.itemsize
     records = np.frombuffer(b"".join(blobs), dtype=PASSAGE_RECORD)
-    running = np.zeros(len(records) + 1, dtype=np.int64)  # words matched before each record
-    np.cumsum(records["matched_words"], out=running[1:])
     ends = np.cumsum(counts)
-    return running[ends] - running[ends - counts]
+    totals = []
+    reuse = records["kind"] == KIND_CODE["reuse"]
+    for wanted in (reuse, reuse & (records["slots_changed"] == 0)):
+        running = np.zeros(len(records) + 1, dtype=np.int64)  # words matched before each
+        np.cumsum(np.where(wanted, records["matched_words"], 0), out=running[1:])
+        totals.append(running[ends] - running[ends - counts])
+    return totals[0], totals[1]
 
 
 def decode_passages(blob: bytes, a: str, b: str) -> list[Passage]:
-    return [Passage(a, a0, a1, b, b0, b1, score, words, PASSAGE_KINDS[kind])
-            for a0, a1, b0, b1, score, words, kind in
+    return [Passage(a, a0, a1, b, b0, b1, score, words, PASSAGE_KINDS[kind], kept, changed)
+            for a0, a1, b0, b1, score, words, kind, kept, changed in
             np.frombuffer(blob, dtype=PASSAGE_RECORD).tolist()]
 
 

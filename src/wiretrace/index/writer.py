@@ -264,9 +264,8 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
     ends, blobs = list(found), list(found.values())
-    matched = matched_words(blobs)
-    linked = engine.links(matched, np.array([docs[a].words for a, _ in ends], dtype=np.int64),
-                          np.array([docs[b].words for _, b in ends], dtype=np.int64), params)
+    matched, agreeing = matched_words(blobs)
+    linked = engine.pair_links(matched, agreeing, ends, docs, params)
     rows = [(a, b, words, link, blob) for (a, b), words, link, blob
             in zip(ends, matched.tolist(), linked.tolist(), blobs, strict=True)]
     conn.executemany(
