@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from wiretrace.ingest import FieldNames, iter_articles, read_articles
+from wiretrace.ingest.records import Options, to_article
 from wiretrace.model import Article, FieldWarning, Rejected
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
@@ -535,3 +536,234 @@ def test_a_stray_nul_in_long_text_is_kept(tmp_path):
     articles, rejected = read_articles([tmp_path])
     assert [a.id for a in articles] == ["stray"] and articles[0].text == text
     assert [(r.record_id, r.reason) for r in rejected] == [("dense", "binary content (NUL bytes)")]
+
+
+# --- dates and optional fields never cost an article -----------------------------------------
+
+CEST = timezone(timedelta(hours=2))
+EST = timezone(timedelta(hours=-5))
+
+
+def _published(tmp_path: Path, value: object, **options: object
+               ) -> tuple[Article, list[FieldWarning], Path]:
+    """Read one JSONL record whose published value is ``value``; it must be kept."""
+    path = tmp_path / "one.jsonl"  # \u escapes: lone surrogates cannot be UTF-8
+    path.write_text(json.dumps({"id": "x", "text": "Body.", "published": value}) + "\n")
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path], warnings=warnings, **options)
+    assert rejected == [] and [a.id for a in articles] == ["x"]
+    return articles[0], warnings, path
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2023-08-05T10:00:00Z", datetime(2023, 8, 5, 10, tzinfo=UTC)),
+    ("2023-08-05T12:00:00+02:00", datetime(2023, 8, 5, 12, tzinfo=CEST)),
+    ("2023-08-05 10:30", datetime(2023, 8, 5, 10, 30)),
+    ("20230805", datetime(2023, 8, 5)),
+    (1691229600, datetime(2023, 8, 5, 10, tzinfo=UTC)),
+    (1691229600.25, datetime(2023, 8, 5, 10, 0, 0, 250000, tzinfo=UTC)),
+    ("1691229600", datetime(2023, 8, 5, 10, tzinfo=UTC)),
+    (" 1691229600.5 ", datetime(2023, 8, 5, 10, 0, 0, 500000, tzinfo=UTC)),
+    ("Sat, 05 Aug 2023 10:00:00 +0200", datetime(2023, 8, 5, 10, tzinfo=CEST)),
+    ("Sat, 05 Aug 2023 10:00:00 GMT", datetime(2023, 8, 5, 10, tzinfo=UTC)),
+    ("Sat, 5 Aug 2023 10:00:00 EST", datetime(2023, 8, 5, 10, tzinfo=EST)),
+    ("05 Aug 2023 10:00 -0500", datetime(2023, 8, 5, 10, tzinfo=EST)),
+    ("26-FEB-1987 15:01:01.79", datetime(1987, 2, 26, 15, 1, 1, 790000)),
+    (" 5-MAR-1987 09:23:17.01", datetime(1987, 3, 5, 9, 23, 17, 10000)),
+    ("3-MAR-1987  13:04:18.47", datetime(1987, 3, 3, 13, 4, 18, 470000)),
+    # the junk the Reuters archive appends: control characters, then topic letters
+    ("26-FEB-1987 15:01:01.79\x05\x05\x05F", datetime(1987, 2, 26, 15, 1, 1, 790000)),
+    ("26-FEB-1987 15:01:01.79\x05\x05\x05E F", datetime(1987, 2, 26, 15, 1, 1, 790000)),
+    ("26-FEB-1987 15:01:01.79\x05\x0f   ", datetime(1987, 2, 26, 15, 1, 1, 790000)),
+    ("26-FEB-1987 15:01:01.79\t\t\tRM", datetime(1987, 2, 26, 15, 1, 1, 790000)),
+    ("5 August 2023", datetime(2023, 8, 5)),
+    ("1 January 2023", datetime(2023, 1, 1)),
+    ("August 5, 2023 10:30", datetime(2023, 8, 5, 10, 30)),
+    ("Saturday, August 5, 2023", datetime(2023, 8, 5)),
+    ("05-Aug-2023", datetime(2023, 8, 5)),
+    ("5 Aug 2023 10:00 CEST", datetime(2023, 8, 5, 10, tzinfo=CEST)),
+    ("13/08/2023", datetime(2023, 8, 13)),  # no day/month doubt: 13 is no month
+    ("2023/08/05", datetime(2023, 8, 5)),  # year first: year, month, day
+])
+def test_published_forms(tmp_path: Path, value: object, expected: datetime) -> None:
+    article, warnings, _ = _published(tmp_path, value)
+    assert warnings == []
+    assert article.published == expected
+    # aware stays aware with its own offset, naive stays naive (== would not tell)
+    assert article.published.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("value,why", [
+    ("last Tuesday", "'last Tuesday': not a date form wiretrace reads"),
+    ("12", "'12': a bare number is not a date"),
+    (12, "12: a bare number is not a date"),
+    ("2023", "'2023': a bare number is not a date"),
+    ("Tuesday", "'Tuesday': not a full date (no year, month or day)"),
+    ("10:30", "'10:30': not a full date (no year, month or day)"),
+    ("Aug 2023", "'Aug 2023': not a full date (no day)"),
+    ("August 5", "'August 5': not a full date (no year)"),
+    ("05/08/2023", "'05/08/2023': day and month could be either way round"),
+    ("31-FEB-1987 10:00:00.00", "day is out of range for month"),
+    ("\x00\x05\x0f\x7f", "control characters, no date"),
+    ("\udcff\udcfe junk", "not a date form wiretrace reads"),
+    ("2023-08-05" * 100_000, "1,000,000 characters, too long for a date"),
+    (1691229600000, "1691229600000: out of range (milliseconds? expected seconds)"),
+    ("1691229600000", "out of range (milliseconds? expected seconds)"),
+    (1e300, "out of range"),
+    (float("inf"), "not a finite number"),
+    ("0001-01-01T00:00:00", "year 1 is out of range (1000-2999)"),
+    ("9999-12-31", "year 9999 is out of range"),
+    (True, "True: a boolean, not a date"),
+    ([2023, 8, 5], "[2023, 8, 5]: an array, not a date"),
+    ({"year": 2023}, "an object, not a date"),
+])
+def test_unreadable_published_keeps_the_article_with_a_warning(tmp_path: Path, value: object,
+                                                                why: str) -> None:
+    article, warnings, path = _published(tmp_path, value)
+    assert article.published is None and article.text == "Body."
+    (warning,) = warnings
+    assert (warning.source, warning.location, warning.record_id, warning.field) == (
+        str(path), "line 1", "x", "published")
+    assert warning.reason.startswith("unreadable date ") and why in warning.reason
+    assert len(warning.reason) < 200  # a huge value is cut, not copied
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "\t\r\n"])
+def test_missing_published_is_no_warning(tmp_path: Path, value: object) -> None:
+    # an empty value is how CSV says "no date": nothing was lost, nothing to report
+    article, warnings, _ = _published(tmp_path, value)
+    assert article.published is None and warnings == []
+
+
+def test_date_format_is_tried_first_then_the_automatic_readers(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "f.jsonl", [
+        {"id": "a", "text": "t", "published": "05/08/2023 10:30"},
+        {"id": "b", "text": "t", "published": "2023-08-06T09:00:00Z"},
+        {"id": "c", "text": "t", "published": "last Tuesday"},
+    ])
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path], date_format="%d/%m/%Y %H:%M", warnings=warnings)
+    assert rejected == []
+    assert [a.published for a in articles] == [datetime(2023, 8, 5, 10, 30),
+                                               datetime(2023, 8, 6, 9, tzinfo=UTC), None]
+    assert [(w.record_id, w.reason) for w in warnings] == [
+        ("c", "unreadable date 'last Tuesday': does not match the date format "
+              "'%d/%m/%Y %H:%M' (not a date form wiretrace reads)")]
+    # a format that reads the digits of a number
+    article, warnings, _ = _published(tmp_path, 20230805, date_format="%Y%m%d")
+    assert article.published == datetime(2023, 8, 5) and warnings == []
+    # without it, 05/08/2023 is not guessed
+    article, warnings, _ = _published(tmp_path, "05/08/2023 10:30")
+    assert article.published is None and "either way round" in warnings[0].reason
+
+
+@pytest.mark.parametrize("date_format,why", [
+    ("%Q", "not a strptime format"), ("%d/%m/%Y %", "not a strptime format"),
+    ("%H:%M", "does not give a full date"), ("%d/%m", "does not give a full date"),
+])
+def test_a_bad_date_format_is_the_callers_error(tmp_path: Path, date_format: str,
+                                                 why: str) -> None:
+    path = write_jsonl(tmp_path / "f.jsonl", [{"id": "a", "text": "t"}])
+    with pytest.raises(ValueError, match=why):
+        read_articles([path], date_format=date_format)
+
+
+def test_optional_fields_of_a_wrong_type_are_left_empty_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "meta.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "n", "text": "t", "title": 1984, "outlet": 3.5, "url": 7.0},
+        {"id": "l", "text": "t", "title": ["a", "b"], "outlet": {"name": "AP"}, "url": False},
+        {"id": "b", "text": "t", "title": "\u0000\u0001\u0002junk", "outlet": "\x05\x06\x07A",
+         "url": "https://e.org/\ud800"},
+    ]))
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path], warnings=warnings)
+    assert rejected == [] and [a.id for a in articles] == ["n", "l", "b"]
+    n, lst, b = articles
+    assert (n.title, n.outlet, n.url) == ("1984", "3.5", "7")  # numbers are kept as text
+    assert (lst.title, lst.outlet, lst.url) == (None, None, None)
+    assert (b.title, b.outlet, b.url) == (None, None, "https://e.org/\ufffd")
+    assert [(w.location, w.record_id, w.field, w.reason) for w in warnings] == [
+        ("line 2", "l", "title", "array where text was expected: ['a', 'b']"),
+        ("line 2", "l", "outlet", "object where text was expected: {'name': 'AP'}"),
+        ("line 2", "l", "url", "boolean where text was expected: False"),
+        ("line 3", "b", "title", "binary content, not text: '\\x00\\x01\\x02junk'"),
+        ("line 3", "b", "outlet", "binary content, not text: '\\x05\\x06\\x07A'"),
+    ]
+
+
+def test_only_accepted_articles_carry_warnings(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "dup.jsonl", [
+        {"id": "a", "text": "first", "published": "soon"},
+        {"id": "a", "text": "duplicate", "published": "later"},  # rejected: no warning
+        {"id": "e", "text": "", "published": "never"},  # rejected for its text
+    ])
+    warnings: list[FieldWarning] = []
+    items = iter_articles([path], warnings=warnings)
+    first = next(items)
+    assert first.id == "a" and [w.record_id for w in warnings] == ["a"]  # there when yielded
+    assert [type(i) for i in items] == [Rejected, Rejected]
+    assert [(w.record_id, w.reason) for w in warnings] == [
+        ("a", "unreadable date 'soon': not a date form wiretrace reads")]
+    # without a list to fill, the articles are still kept
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["a"] and len(rejected) == 2
+
+
+def test_without_a_warnings_list_to_article_rejects_a_bad_date() -> None:
+    # the HTTP API's path: no one to warn, so the client gets a 422 it can act on
+    opts = Options(FieldNames(), 100, "utf-8")
+    found = to_article({"id": "x", "text": "t", "published": "soon"}, "request", "body", opts)
+    assert isinstance(found, Rejected)
+    assert found.reason == "unparseable published date 'soon': not a date form wiretrace reads"
+    opts = Options(FieldNames(), 100, "utf-8", warnings=[])
+    found = to_article({"id": "x", "text": "t", "published": "soon"}, "request", "body", opts)
+    assert isinstance(found, Article) and found.published is None and len(opts.warnings) == 1
+
+
+def test_csv_dates_and_fields_follow_the_rule(tmp_path: Path) -> None:
+    path = tmp_path / "feed.csv"
+    path.write_bytes(b"id,text,published,title\n"
+                     b"r,Reuters.,26-FEB-1987 15:01:01.79\x05\x05\x05F,T\n"
+                     b"s,Soon.,soon,T\n"
+                     b"e,Empty.,,\n"
+                     b"m,Month.,\"August 5, 2023 10:30\",T\n")
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path], warnings=warnings)
+    assert rejected == []
+    assert [(a.id, a.published) for a in articles] == [
+        ("r", datetime(1987, 2, 26, 15, 1, 1, 790000)), ("s", None), ("e", None),
+        ("m", datetime(2023, 8, 5, 10, 30))]
+    assert [(w.source, w.location, w.record_id, w.field) for w in warnings] == [
+        (str(path), "row 2", "s", "published")]
+
+
+def test_parquet_dates_and_fields_follow_the_rule(tmp_path: Path) -> None:
+    path = tmp_path / "feed.parquet"
+    pq.write_table(pa.table({
+        "id": ["a", "b", "c", "d"],
+        "text": ["A.", "B.", "C.", "D."],
+        "published": ["Sat, 05 Aug 2023 10:00:00 +0200", "last Tuesday", None, "12"],
+        "title": pa.array([b"Fine", "Caf\u00e9".encode("latin-1"), None, b"T"], pa.binary()),
+        "outlet": pa.array([1.0, float("nan"), None, 2.5], pa.float64()),
+    }), path)
+    other = tmp_path / "epoch.parquet"
+    pq.write_table(pa.table({"id": ["e", "f"], "text": ["E.", "F."],
+                             "published": pa.array([1691229600, 1691229600000], pa.int64())}),
+                   other)
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([path, other], warnings=warnings)
+    assert rejected == [] and [a.id for a in articles] == ["a", "b", "c", "d", "e", "f"]
+    a, b, c, d, e, f = articles
+    assert a.published == datetime(2023, 8, 5, 10, tzinfo=CEST)
+    assert (a.title, a.outlet) == ("Fine", "1")
+    assert (b.published, b.title, b.outlet) == (None, None, None)  # NaN is pandas' "missing"
+    assert (d.published, d.outlet) == (None, "2.5")
+    assert (e.published, f.published) == (datetime(2023, 8, 5, 10, tzinfo=UTC), None)
+    assert [(Path(w.source).name, w.location, w.record_id, w.field, w.reason.split(":")[0])
+            for w in warnings] == [
+        ("feed.parquet", "row 2", "b", "title", "undecodable bytes"),
+        ("feed.parquet", "row 2", "b", "published", "unreadable date 'last Tuesday'"),
+        ("feed.parquet", "row 4", "d", "published", "unreadable date '12'"),
+        ("epoch.parquet", "row 2", "f", "published", "unreadable date 1691229600000"),
+    ]

@@ -3,7 +3,8 @@
 The Python API returns plain objects from :mod:`wiretrace.model`::
 
     import wiretrace
-    articles, rejected = wiretrace.read_articles(["articles/"])
+    warnings = []  # filled with a FieldWarning per field left empty (an unreadable date...)
+    articles, rejected = wiretrace.read_articles(["articles/"], warnings=warnings)
     result = wiretrace.trace(articles)
     for story in result.stories:
         print(story.origin, story.members)
@@ -15,6 +16,7 @@ from wiretrace.model import (
     Change,
     DerivationEdge,
     Diff,
+    FieldWarning,
     Passage,
     Rejected,
     SpellingVariant,
@@ -28,7 +30,8 @@ from wiretrace.pipeline import compare, diff_articles, trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "Article", "Change", "DerivationEdge", "Diff", "FieldNames", "Passage", "Rejected",
+    "Article", "Change", "DerivationEdge", "Diff", "FieldNames", "FieldWarning", "Passage",
+    "Rejected",
     "SpellingVariant", "Story", "TraceParams", "TraceResult", "WordChange",
     "compare", "diff_articles", "read_articles", "trace",
 ]
