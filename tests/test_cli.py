@@ -22,7 +22,7 @@ needs_seeds = pytest.mark.skipif(not SEED_A.exists(), reason="shared seed articl
 
 PARAM_OPTIONS = [f"--{name.replace('_', '-')}" for name in TraceParams.names()]
 INPUT_OPTIONS = ["--id-field", "--text-field", "--title-field", "--outlet-field", "--url-field",
-                 "--published-field", "--encoding", "--max-chars"]
+                 "--published-field", "--date-format", "--encoding", "--max-chars"]
 COMMON = ["--quiet", "--debug", "--help"]
 OPTIONS = {
     "trace": ["--out", "--parquet", "--no-report", *INPUT_OPTIONS, *PARAM_OPTIONS, *COMMON],
@@ -89,6 +89,8 @@ def test_param_help_comes_from_the_docstring():
     ["compare", "a.txt", "b.txt", "--out", "x.jsonl"],
     ["trace", "x.txt", "--out", "o", "--encoding", "no-such-codec"],
     ["trace", "x.txt", "--out", "o", "--max-chars", "0"],
+    ["trace", "x.txt", "--out", "o", "--date-format", "%Q"],
+    ["trace", "x.txt", "--out", "o", "--date-format", "%H:%M"],  # no date in it
 ])
 def test_bad_usage_exits_2(args, tmp_path):
     proc = run(*args, cwd=tmp_path)
@@ -215,6 +217,56 @@ def test_trace_with_a_binary_file_reports_it_and_succeeds(tmp_path):
     assert proc.stderr == ""  # --quiet: no progress lines
     summary = json.loads((out / "summary.json").read_text())
     assert summary["counts"] == {**summary["counts"], "articles": 2, "rejected": 1}
+
+
+def test_trace_keeps_articles_with_unreadable_dates_and_lists_them(tmp_path):
+    texts = ["Officials in Niamey said the junta had asked the Wagner group for help as "
+             f"the deadline expired, report number {k}." for k in range(4)]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "reuters", "text": texts[0], "published": "26-FEB-1987 15:01:01.79\x05\x05\x05F"},
+        {"id": "vague", "text": texts[1], "published": "last Tuesday"},
+        {"id": "local", "text": texts[2], "published": "05/08/2023 10:30", "title": ["T"]},
+        {"id": "iso", "text": texts[3], "published": "2023-08-05T10:00:00Z"},
+    ]), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run("trace", feed, "--out", out, "--quiet", "--no-report", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    articles = {a["id"]: a for a in map(json.loads, (out / "articles.jsonl").open())}
+    assert set(articles) == {"reuters", "vague", "local", "iso"}  # none rejected
+    assert articles["reuters"]["published"] == "1987-02-26T15:01:01.790000"
+    assert articles["vague"]["published"] is None and articles["local"]["published"] is None
+    warnings = [json.loads(x) for x in (out / "warnings.jsonl").read_text().splitlines()]
+    assert [(w["source"], w["location"], w["record_id"], w["field"]) for w in warnings] == [
+        (str(feed), "line 2", "vague", "published"), (str(feed), "line 3", "local", "title"),
+        (str(feed), "line 3", "local", "published")]
+    assert "'last Tuesday'" in warnings[0]["reason"]
+    assert "either way round" in warnings[2]["reason"]
+    assert (out / "rejected.jsonl").read_text() == ""
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"]["articles"] == 4 and summary["stats"]["warnings"] == 3
+    assert "3 warnings (2 unreadable dates, 1 unusable title)" in proc.stdout
+    assert "warnings.jsonl" in proc.stdout
+
+    # --date-format reads the local form; the other values still go to the automatic readers
+    proc = run("trace", feed, "--out", out, "--quiet", "--no-report", "--workers", "1",
+               "--date-format", "%d/%m/%Y %H:%M")
+    assert proc.returncode == 0, proc.stderr
+    articles = {a["id"]: a for a in map(json.loads, (out / "articles.jsonl").open())}
+    assert articles["local"]["published"] == "2023-08-05T10:30:00"
+    assert articles["iso"]["published"] == "2023-08-05T10:00:00+00:00"
+    warnings = [json.loads(x) for x in (out / "warnings.jsonl").read_text().splitlines()]
+    assert [(w["record_id"], w["field"]) for w in warnings] == [("vague", "published"),
+                                                                ("local", "title")]
+    assert "does not match the date format '%d/%m/%Y %H:%M'" in warnings[0]["reason"]
+
+    # a run without warnings leaves no stale list from the run before
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text(json.dumps({"id": "one", "text": texts[0]}) + "\n", encoding="utf-8")
+    proc = run("trace", clean, "--out", out, "--quiet", "--no-report", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert not (out / "warnings.jsonl").exists() and "warnings.jsonl" not in proc.stdout
+    assert json.loads((out / "summary.json").read_text())["stats"]["warnings"] == 0
 
 
 @needs_seeds

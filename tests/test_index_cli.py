@@ -106,6 +106,31 @@ def test_add_reports_rejected_records_and_goes_on(tmp_path):
     assert stats["articles"] == 2  # good, j1
 
 
+def test_add_keeps_articles_with_unreadable_fields_and_counts_the_warnings(tmp_path, run):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "r", "text": "A Reuters story with a dated line.", "published": "3-MAR-1987  "
+                                                                              "13:04:18.47"},
+        {"id": "v", "text": "A story dated only vaguely.", "published": "last Tuesday"},
+        {"id": "t", "text": "A story with a list for a title.", "title": ["x"],
+         "published": "2 March 1987"},
+    ]), encoding="utf-8")
+    db, warned = tmp_path / "i.db", tmp_path / "warnings.jsonl"
+    code, out, err = run("index", "add", db, feed, "--workers", "1", "--warnings", warned)
+    assert code == 0, err
+    assert "2 warnings (1 unreadable date, 1 unusable title)" in out and str(warned) in out
+    assert "line 2: v: published left empty: unreadable date 'last Tuesday'" in err
+    rows = [json.loads(line) for line in warned.read_text().splitlines()]
+    assert [(r["location"], r["record_id"], r["field"]) for r in rows] == [
+        ("line 2", "v", "published"), ("line 3", "t", "title")]
+    with Index.open(db, create=False) as index:
+        assert index.stats()["articles"] == 3  # none rejected
+        assert index.article("r").published.isoformat() == "1987-03-03T13:04:18.470000"
+        assert index.article("v").published is None
+    code, _, err = run("index", "add", db, feed, "--date-format", "%d.%m")
+    assert code == 2 and "--date-format" in err
+
+
 def test_add_with_nothing_readable_fails(tmp_path, run):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{not json\n")
