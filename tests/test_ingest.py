@@ -576,6 +576,9 @@ def _published(tmp_path: Path, value: object, **options: object
     ("26-FEB-1987 15:01:01.79\x05\x05\x05E F", datetime(1987, 2, 26, 15, 1, 1, 790000)),
     ("26-FEB-1987 15:01:01.79\x05\x0f   ", datetime(1987, 2, 26, 15, 1, 1, 790000)),
     ("26-FEB-1987 15:01:01.79\t\t\tRM", datetime(1987, 2, 26, 15, 1, 1, 790000)),
+    # ... as a converter may leave it: without the control characters, or not unescaped
+    ("27-MAR-1987 02:17:09.88T C", datetime(1987, 3, 27, 2, 17, 9, 880000)),
+    ("27-MAR-1987 02:17:09.88&#5;&#5;&#5;T C", datetime(1987, 3, 27, 2, 17, 9, 880000)),
     ("5 August 2023", datetime(2023, 8, 5)),
     ("1 January 2023", datetime(2023, 1, 1)),
     ("August 5, 2023 10:30", datetime(2023, 8, 5, 10, 30)),
@@ -604,6 +607,7 @@ def test_published_forms(tmp_path: Path, value: object, expected: datetime) -> N
     ("August 5", "'August 5': not a full date (no year)"),
     ("05/08/2023", "'05/08/2023': day and month could be either way round"),
     ("31-FEB-1987 10:00:00.00", "day is out of range for month"),
+    ("31-MAR-1987 605:12:19.12", "not a date form wiretrace reads"),  # in the archive
     ("\x00\x05\x0f\x7f", "control characters, no date"),
     ("\udcff\udcfe junk", "not a date form wiretrace reads"),
     ("2023-08-05" * 100_000, "1,000,000 characters, too long for a date"),
