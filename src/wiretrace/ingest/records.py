@@ -204,6 +204,8 @@ def _meta(value: Any) -> str | None:
         return str(int(value) if isinstance(value, float) and value.is_integer() else value)
     if not isinstance(value, str):
         raise ValueError(f"{kind(value)} where text was expected: {shown(value)}")
+    if value.isprintable():  # most values: no control character, no surrogate
+        return value.strip() or None
     if "\x00" in value or len(_CONTROL.findall(value[:SNIFF])) * 10 > 3 * min(len(value), SNIFF):
         raise ValueError(f"binary content, not text: {shown(value)}")
     # Metadata is not addressed by offsets, so unusable characters may be replaced.
