@@ -608,6 +608,7 @@ def test_published_forms(tmp_path: Path, value: object, expected: datetime) -> N
     ("05/08/2023", "'05/08/2023': day and month could be either way round"),
     ("31-FEB-1987 10:00:00.00", "day is out of range for month"),
     ("31-MAR-1987 605:12:19.12", "not a date form wiretrace reads"),  # in the archive
+    ("Sat, 05 Aug 2023 10:00:00 +2400", "not a date form wiretrace reads"),
     ("\x00\x05\x0f\x7f", "control characters, no date"),
     ("\udcff\udcfe junk", "not a date form wiretrace reads"),
     ("2023-08-05" * 100_000, "1,000,000 characters, too long for a date"),

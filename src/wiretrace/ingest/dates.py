@@ -139,19 +139,19 @@ def _day_month_year(text: str) -> datetime | None:
         zone = None
     if month.lower() not in _MONTHS:
         return None
-    if zone is None:
-        where = None
-    elif zone[0] in "+-":
-        minutes = int(zone[1:3]) * 60 + int(zone[3:])
-        where = _fixed_zone(60 * (minutes if zone[0] == "+" else -minutes))
-    else:
-        where = _fixed_zone(3600 * _ZONE_HOURS[zone.upper()])
     try:
+        if zone is None:
+            where = None
+        elif zone[0] in "+-":
+            minutes = int(zone[1:3]) * 60 + int(zone[3:])
+            where = _fixed_zone(60 * (minutes if zone[0] == "+" else -minutes))
+        else:
+            where = _fixed_zone(3600 * _ZONE_HOURS[zone.upper()])
         return datetime(int(year), _MONTHS[month.lower()], int(day), int(hour or 0),
                         int(minute or 0), int(second or 0),
                         int((fraction or "0").ljust(6, "0")), tzinfo=where)
     except ValueError:
-        return None  # e.g. 31-FEB-1987: dateutil words the error
+        return None  # e.g. 31-FEB-1987 or +2400: dateutil words the error
 
 
 def clean(value: str) -> str:
