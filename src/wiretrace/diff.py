@@ -11,22 +11,28 @@ Given the aligned passages between versions ``a`` (usually the origin) and
   same passage) counts as reworded rather than as a drop plus an addition;
 * **moved**: passages whose order differs between the versions (those off
   the longest run of passages in the same order on both sides);
-* **spelling variants**: one-word replacements that are near in spelling
-  (finalised/finalized), and names in added or dropped text that are near a
-  name of the other version (Bozoum/Bazoum).
+* **spelling variants**: one-word replacements that are the same word spelled
+  another way (finalised/finalized, :mod:`wiretrace.spelling`), and names in
+  added or dropped text spelled like a name of the other version
+  (Bozoum/Bazoum);
+* **changed facts**: word changes that alter what is said (1,500 -> 1,100,
+  increase -> decrease, a "not" added, will -> would, Smith -> Jones:
+  :mod:`wiretrace.facts`), also between a dropped and an added paragraph in
+  the same place that differ in little else.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from rapidfuzz import process
+from bisect import bisect_right
+
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.align import similar_words
+from wiretrace.facts import changed_facts, describe
 from wiretrace.model import Article, Change, Diff, Passage, SpellingVariant, WordChange
 from wiretrace.params import TraceParams
+from wiretrace.spelling import name_variants, variants_in_changes
 from wiretrace.stories import covered_chars
-from wiretrace.text import Tokens, code_points, paragraph_spans
+from wiretrace.text import Tokens, paragraph_spans
 
 
 def _paragraphs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
@@ -132,129 +138,6 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-def _variants_in_changes(changes: list[WordChange], min_similarity: float
-                         ) -> list[SpellingVariant]:
-    variants = []
-    for change in changes:
-        if change.op != "replace":
-            continue
-        words_a, words_b = change.a_text.split(), change.b_text.split()
-        if len(words_a) != len(words_b):
-            continue
-        for word_a, word_b in zip(words_a, words_b, strict=True):
-            clean_a, clean_b = word_a.strip(".,;:!?\"'“”‘’()"), word_b.strip(".,;:!?\"'“”‘’()")
-            if clean_a.casefold() != clean_b.casefold() and \
-                    similar_words(clean_a.casefold(), clean_b.casefold(), min_similarity):
-                offset_a = change.a_start + change.a_text.find(clean_a)
-                offset_b = change.b_start + change.b_text.find(clean_b)
-                variants.append(SpellingVariant(
-                    clean_a, clean_b, offset_a, offset_a + len(clean_a), offset_b,
-                    offset_b + len(clean_b),
-                    round(Levenshtein.normalized_similarity(clean_a.casefold(),
-                                                            clean_b.casefold()), 3)))
-    return variants
-
-
-def _capitals(text: str, tokens: Tokens) -> np.ndarray:
-    """Token numbers of the capitalised words of 4+ characters (kept with the tokens)."""
-    if "capitals" not in tokens.derived:
-        starts = tokens.starts
-        long_enough = np.flatnonzero(tokens.ends - starts >= 4)
-        firsts = code_points(text)[starts[long_enough]]
-        # ASCII capitals told apart without Python; other scripts ask str.isupper
-        ascii_capitals = long_enough[(firsts >= 65) & (firsts <= 90)]
-        maybe = long_enough[firsts > 127]
-        other_capitals = [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(),
-                                                strict=True) if text[start].isupper()]
-        tokens.derived["capitals"] = np.sort(np.concatenate(
-            [ascii_capitals, np.array(other_capitals, dtype=np.int64)]))
-    return tokens.derived["capitals"]  # type: ignore[return-value]
-
-
-def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = None
-           ) -> dict[str, tuple[int, int, int]]:
-    """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere:
-    normalised form -> (start, end, token hash).
-
-    The names of a whole text are kept with its tokens: an origin is diffed
-    against every other version of its story.
-    """
-    if within is None and "names" in tokens.derived:
-        return tokens.derived["names"]  # type: ignore[return-value]
-    capitals = _capitals(text, tokens)
-    if within is not None:
-        bounds = np.array(within, dtype=np.int64).reshape(-1, 2)
-        firsts = np.searchsorted(capitals, np.searchsorted(tokens.starts, bounds[:, 0], "left"))
-        lasts = np.searchsorted(capitals, np.searchsorted(tokens.ends, bounds[:, 1], "right"))
-        capitals = np.concatenate([capitals[lo:hi] for lo, hi in
-                                   zip(firsts.tolist(), lasts.tolist(), strict=True)])
-    found: dict[str, tuple[int, int, int]] = {}
-    seen: set[int] = set()  # hashes: a word's normal form is made once
-    for k, start, end, word_hash in zip(capitals.tolist(), tokens.starts[capitals].tolist(),
-                                        tokens.ends[capitals].tolist(),
-                                        tokens.hashes[capitals].tolist(), strict=True):
-        if word_hash not in seen:
-            seen.add(word_hash)
-            found[tokens.norm(k)] = (start, end, word_hash)
-    if within is None:
-        tokens.derived["names"] = found
-    return found
-
-
-def _vocabulary(tokens: Tokens) -> set[int]:
-    """Hashes of a text's normalised words."""
-    if "vocabulary" not in tokens.derived:
-        tokens.derived["vocabulary"] = set(tokens.hashes.tolist())
-    return tokens.derived["vocabulary"]  # type: ignore[return-value]
-
-
-def _name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
-                   pieces_a: list[tuple[int, int]], pieces_b: list[tuple[int, int]],
-                   min_similarity: float) -> list[SpellingVariant]:
-    """Capitalised words of unaligned text spelled like a name of the other version."""
-    if not pieces_a and not pieces_b:
-        return []
-    variants = []
-    for pieces, here, there, flip in (
-        (pieces_b, (text_b, tokens_b), (text_a, tokens_a), False),
-        (pieces_a, (text_a, tokens_a), (text_b, tokens_b), True),
-    ):
-        if not pieces:
-            continue
-        vocabulary_there = _vocabulary(there[1])
-        candidates = [(norm, span) for norm, span in _names(*here, pieces).items()
-                      if span[2] not in vocabulary_there and not norm.isdigit()]
-        others = _names(*there)
-        if not candidates or not others:
-            continue
-        other_items = list(others.items())
-        # every candidate against every name of the other version at once;
-        # zero where below the bar
-        scores = process.cdist([norm for norm, _ in candidates],
-                               [norm for norm, _ in other_items],
-                               scorer=Levenshtein.normalized_similarity,
-                               score_cutoff=min_similarity, dtype=np.float32)
-        matched_rows: set[int] = set()  # each word takes the first name it resembles
-        rows, columns = np.nonzero(scores)
-        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            (norm, (start, end, _)) = candidates[row]
-            other_norm, (o_start, o_end, _) = other_items[column]
-            if min(len(norm), len(other_norm)) < 4 or other_norm.isdigit() \
-                    or other_norm.startswith(norm) or norm.startswith(other_norm):
-                continue  # Nigeria/Nigerian: a derived word, not a respelling
-            if row in matched_rows:
-                continue
-            matched_rows.add(row)
-            similarity = round(Levenshtein.normalized_similarity(norm, other_norm), 3)
-            if flip:  # the unaligned word is on a's side
-                variants.append(SpellingVariant(text_a[start:end], text_b[o_start:o_end], start,
-                                                end, o_start, o_end, similarity))
-            else:
-                variants.append(SpellingVariant(text_a[o_start:o_end], text_b[start:end],
-                                                o_start, o_end, start, end, similarity))
-    return variants
-
-
 def _moved(passages: list[Passage]) -> set[int]:
     """Indices of passages off the longest same-order run (by b position)."""
     by_b = sorted(range(len(passages)), key=lambda k: passages[k].b_start)
@@ -287,6 +170,44 @@ def _attachment(text: str, piece: tuple[int, int], passage_spans: list[tuple[int
     return None
 
 
+def _same_place(text_a: str, tokens_a: Tokens, dropped: list[tuple[int, int]],
+                text_b: str, tokens_b: Tokens, added: list[tuple[int, int]],
+                passages: list[Passage]) -> list[WordChange]:
+    """Word changes between a dropped and an added piece in the same place (after
+    the same number of passages) that share most of their words.
+
+    A short paragraph whose figure changed ("France has 1,500 soldiers" ->
+    "1,100 soldiers") may align with nothing; its figure is still a changed fact.
+    """
+    if not dropped or not added:
+        return []
+    ends_a = sorted(p.a_end for p in passages)
+    ends_b = sorted(p.b_end for p in passages)
+    slots_a: dict[int, list[tuple[int, int]]] = {}
+    for piece in dropped:
+        slots_a.setdefault(bisect_right(ends_a, piece[0]), []).append(piece)
+    slots_b: dict[int, list[tuple[int, int]]] = {}
+    for piece in added:
+        slots_b.setdefault(bisect_right(ends_b, piece[0]), []).append(piece)
+    found: list[WordChange] = []
+    for slot in slots_a.keys() & slots_b.keys():
+        if len(slots_a[slot]) != 1 or len(slots_b[slot]) != 1:
+            continue  # which goes with which is anyone's guess
+        span_a, span_b = slots_a[slot][0], slots_b[slot][0]
+        a0, a1 = tokens_a.within(*span_a)
+        b0, b1 = tokens_b.within(*span_b)
+        if max(a1 - a0, b1 - b0) > _MAX_SAME_PLACE_WORDS or Levenshtein.normalized_similarity(
+                tokens_a.hashes[a0:a1].tolist(), tokens_b.hashes[b0:b1].tolist()) < 0.5:
+            continue
+        found += word_changes(text_a, tokens_a, span_a, text_b, tokens_b, span_b)
+    return found
+
+
+# A dropped and an added piece longer than this are not one sentence with a
+# figure changed: they are compared only when shorter.
+_MAX_SAME_PLACE_WORDS = 60
+
+
 def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, tokens_b: Tokens,
                   passages: list[Passage], params: TraceParams | None = None,
                   story: str | None = None) -> Diff:
@@ -299,6 +220,7 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
     spans_b = [(p.b_start, p.b_end) for p in passages]
     changes: list[Change] = []
     variants: list[SpellingVariant] = []
+    edits: list[WordChange] = []  # every word change, where changed facts are looked for
 
     pieces_a = _uncovered_pieces(text_a, spans_a, _paragraphs(text_a, tokens_a))
     pieces_b = _uncovered_pieces(text_b, spans_b, _paragraphs(text_b, tokens_b))
@@ -308,6 +230,7 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
     for key in sorted(reworded_stubs):
         (a0, a1), (b0, b1) = glued_a[key], glued_b[key]
         inner = word_changes(text_a, tokens_a, (a0, a1), text_b, tokens_b, (b0, b1))
+        edits += inner
         changes.append(Change("reworded", a0, a1, b0, b1, text_a[a0:a1], text_b[b0:b1], inner))
     stub_a = {glued_a[k] for k in reworded_stubs}
     stub_b = {glued_b[k] for k in reworded_stubs}
@@ -329,12 +252,13 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
         inner = [w for w in inner
                  if (w.op == "insert" or not _inside(lines_a, w.a_start, w.a_end))
                  and (w.op == "delete" or not _inside(lines_b, w.b_start, w.b_end))]
-        variants += _variants_in_changes(inner, params.spelling_min_similarity)
+        variants += variants_in_changes(inner, params.spelling_min_similarity)
+        edits += inner
         kind = "moved" if index in moved else "reworded" if inner else None
         if kind:
             changes.append(Change(kind, p.a_start, p.a_end, p.b_start, p.b_end,
                                   text_a[p.a_start:p.a_end], text_b[p.b_start:p.b_end], inner))
-    variants += _name_variants(text_a, tokens_a, text_b, tokens_b, dropped, added,
+    variants += name_variants(text_a, tokens_a, text_b, tokens_b, dropped, added,
                                params.spelling_min_similarity)
     changes.sort(key=lambda c: (c.b_start if c.b_start is not None else -1,
                                 c.a_start if c.a_start is not None else -1))
@@ -345,17 +269,30 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
         b_shared=covered_chars(spans_b) / max(1, len(text_b)),
         changes=changes,
         spelling_variants=sorted(unique_variants.values(), key=lambda v: v.b_start),
+        changed_facts=changed_facts(text_a, text_b, edits + _same_place(
+            text_a, tokens_a, dropped, text_b, tokens_b, added, passages)),
         passages=passages,
     )
     diff.summary = summarize(diff)
     return diff
 
 
+# What summarize says of two texts with no passage between them: no version
+# of one another, whatever put them side by side.
+NO_SHARED_TEXT = "no shared text"
+
+
 def summarize(diff: Diff) -> str:
-    """One line a reader takes in at a glance."""
+    """One line a reader takes in at a glance: the share, changed facts first,
+    then the other changes.  :data:`NO_SHARED_TEXT` when nothing is shared."""
     if not diff.passages:
-        return f"{diff.b} shares no text with {diff.a}"
+        return NO_SHARED_TEXT
     parts = [f"{round(diff.b_shared * 100)}% of {diff.b} is shared with {diff.a}"]
+    if diff.changed_facts:
+        count = len(diff.changed_facts)
+        shown = "; ".join(describe(f) for f in diff.changed_facts[:3])
+        more = f"; and {count - 3} more" if count > 3 else ""
+        parts.append(f"changes {count} fact{'s' if count != 1 else ''}: {shown}{more}")
     counts = {kind: len(diff.changes_of(kind)) for kind in ("added", "dropped", "reworded",
                                                             "moved")}
     nouns = {"added": "adds", "dropped": "drops", "reworded": "rewords", "moved": "moves"}

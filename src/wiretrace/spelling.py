@@ -32,13 +32,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from wiretrace.align import similar_words
 from wiretrace.lexicon import is_english_pair
-from wiretrace.text import normalise_word
+from wiretrace.model import SpellingVariant, WordChange
+from wiretrace.text import Tokens, code_points, normalise_word
 from wiretrace.wordlists import CALENDAR_WORDS, NUMBER_WORDS
 
-__all__ = ["conventional", "edit_is_orthographic", "is_spelling_variant"]
+__all__ = ["conventional", "edit_is_orthographic", "is_spelling_variant", "name_variants",
+           "variants_in_changes"]
 
 VOWELS = frozenset("aeiouy")
 # Consonants that spelling conventions and transliterations use for one another.
@@ -146,3 +151,130 @@ def is_spelling_variant(word_a: str, word_b: str) -> bool:
     if conventional(x) == conventional(y):
         return True
     return edit_is_orthographic(x, y) and not is_english_pair(x, y)
+
+
+# --------------------------------------------------------------- in a diff
+
+def variants_in_changes(changes: list[WordChange], min_similarity: float
+                        ) -> list[SpellingVariant]:
+    """Word-for-word replacements that are the same word spelled another way."""
+    variants = []
+    for change in changes:
+        if change.op != "replace":
+            continue
+        words_a, words_b = change.a_text.split(), change.b_text.split()
+        if len(words_a) != len(words_b):
+            continue
+        for word_a, word_b in zip(words_a, words_b, strict=True):
+            clean_a, clean_b = word_a.strip(".,;:!?\"'“”‘’()"), word_b.strip(".,;:!?\"'“”‘’()")
+            if clean_a.casefold() != clean_b.casefold() and \
+                    similar_words(clean_a.casefold(), clean_b.casefold(), min_similarity) \
+                    and is_spelling_variant(clean_a, clean_b):
+                offset_a = change.a_start + change.a_text.find(clean_a)
+                offset_b = change.b_start + change.b_text.find(clean_b)
+                variants.append(SpellingVariant(
+                    clean_a, clean_b, offset_a, offset_a + len(clean_a), offset_b,
+                    offset_b + len(clean_b),
+                    round(Levenshtein.normalized_similarity(clean_a.casefold(),
+                                                            clean_b.casefold()), 3)))
+    return variants
+
+
+def _capitals(text: str, tokens: Tokens) -> np.ndarray:
+    """Token numbers of the capitalised words of 4+ characters (kept with the tokens)."""
+    if "capitals" not in tokens.derived:
+        starts = tokens.starts
+        long_enough = np.flatnonzero(tokens.ends - starts >= 4)
+        firsts = code_points(text)[starts[long_enough]]
+        # ASCII capitals told apart without Python; other scripts ask str.isupper
+        ascii_capitals = long_enough[(firsts >= 65) & (firsts <= 90)]
+        maybe = long_enough[firsts > 127]
+        other_capitals = [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(),
+                                                strict=True) if text[start].isupper()]
+        tokens.derived["capitals"] = np.sort(np.concatenate(
+            [ascii_capitals, np.array(other_capitals, dtype=np.int64)]))
+    return tokens.derived["capitals"]  # type: ignore[return-value]
+
+
+def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = None
+           ) -> dict[str, tuple[int, int, int]]:
+    """Capitalised words (4+ letters), first occurrence, in ``within`` or everywhere:
+    normalised form -> (start, end, token hash).
+
+    The names of a whole text are kept with its tokens: an origin is diffed
+    against every other version of its story.
+    """
+    if within is None and "names" in tokens.derived:
+        return tokens.derived["names"]  # type: ignore[return-value]
+    capitals = _capitals(text, tokens)
+    if within is not None:
+        bounds = np.array(within, dtype=np.int64).reshape(-1, 2)
+        firsts = np.searchsorted(capitals, np.searchsorted(tokens.starts, bounds[:, 0], "left"))
+        lasts = np.searchsorted(capitals, np.searchsorted(tokens.ends, bounds[:, 1], "right"))
+        capitals = np.concatenate([capitals[lo:hi] for lo, hi in
+                                   zip(firsts.tolist(), lasts.tolist(), strict=True)])
+    found: dict[str, tuple[int, int, int]] = {}
+    seen: set[int] = set()  # hashes: a word's normal form is made once
+    for k, start, end, word_hash in zip(capitals.tolist(), tokens.starts[capitals].tolist(),
+                                        tokens.ends[capitals].tolist(),
+                                        tokens.hashes[capitals].tolist(), strict=True):
+        if word_hash not in seen:
+            seen.add(word_hash)
+            found[tokens.norm(k)] = (start, end, word_hash)
+    if within is None:
+        tokens.derived["names"] = found
+    return found
+
+
+def _vocabulary(tokens: Tokens) -> set[int]:
+    """Hashes of a text's normalised words."""
+    if "vocabulary" not in tokens.derived:
+        tokens.derived["vocabulary"] = set(tokens.hashes.tolist())
+    return tokens.derived["vocabulary"]  # type: ignore[return-value]
+
+
+def name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
+                  pieces_a: list[tuple[int, int]], pieces_b: list[tuple[int, int]],
+                  min_similarity: float) -> list[SpellingVariant]:
+    """Capitalised words of unaligned text spelled like a name of the other version."""
+    if not pieces_a and not pieces_b:
+        return []
+    variants = []
+    for pieces, here, there, flip in (
+        (pieces_b, (text_b, tokens_b), (text_a, tokens_a), False),
+        (pieces_a, (text_a, tokens_a), (text_b, tokens_b), True),
+    ):
+        if not pieces:
+            continue
+        vocabulary_there = _vocabulary(there[1])
+        candidates = [(norm, span) for norm, span in _names(*here, pieces).items()
+                      if span[2] not in vocabulary_there and not norm.isdigit()]
+        others = _names(*there)
+        if not candidates or not others:
+            continue
+        other_items = list(others.items())
+        # every candidate against every name of the other version at once;
+        # zero where below the bar
+        scores = process.cdist([norm for norm, _ in candidates],
+                               [norm for norm, _ in other_items],
+                               scorer=Levenshtein.normalized_similarity,
+                               score_cutoff=min_similarity, dtype=np.float32)
+        matched_rows: set[int] = set()  # each word takes the first name it resembles
+        rows, columns = np.nonzero(scores)
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            (norm, (start, end, _)) = candidates[row]
+            other_norm, (o_start, o_end, _) = other_items[column]
+            if min(len(norm), len(other_norm)) < 4 or other_norm.isdigit() \
+                    or other_norm.startswith(norm) or norm.startswith(other_norm):
+                continue  # Nigeria/Nigerian: a derived word, not a respelling
+            if row in matched_rows or not is_spelling_variant(norm, other_norm):
+                continue  # Tory/Tony: another word, not another spelling
+            matched_rows.add(row)
+            similarity = round(Levenshtein.normalized_similarity(norm, other_norm), 3)
+            if flip:  # the unaligned word is on a's side
+                variants.append(SpellingVariant(text_a[start:end], text_b[o_start:o_end], start,
+                                                end, o_start, o_end, similarity))
+            else:
+                variants.append(SpellingVariant(text_a[o_start:o_end], text_b[start:end],
+                                                o_start, o_end, start, end, similarity))
+    return variants

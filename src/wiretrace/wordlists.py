@@ -8,7 +8,7 @@ removed); English, the language of the wire copy wiretrace is tuned on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["CALENDAR_WORDS", "MODALS", "NEGATIONS", "NUMBER_WORDS", "TITLES",
            "is_negation", "is_opposite",
@@ -87,16 +87,13 @@ for _group, (_one, _other) in enumerate(_OPPOSITES):
         for _word in _words:
             _SIDES.setdefault(_word, set()).add((_group, _side))
 # Prefixes that turn a word into its opposite: one side bare or both swapped.
-_NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "anti", "de")
+_NEGATING_PREFIXES = frozenset(("un", "in", "im", "ir", "il", "dis", "non", "anti", "de"))
 _SWAPPED_PREFIXES = (("in", "ex"), ("in", "de"), ("im", "ex"), ("in", "out"), ("up", "down"),
                      ("over", "under"), ("pro", "anti"), ("inc", "dec"))
 _MIN_STEM = 4
 
 
-def _is_prefixed(word: str, base: str, prefixes: Iterable[str]) -> bool:
-    return any(word == p + base for p in prefixes)
-
-
+@lru_cache(maxsize=65536)
 def is_opposite(x: str, y: str) -> bool:
     """Whether normalised words ``x`` and ``y`` say opposite things: a listed pair
     (rise/fall, approve/reject) or the same stem under opposite prefixes
@@ -105,7 +102,8 @@ def is_opposite(x: str, y: str) -> bool:
         if (group, 1 - side) in _SIDES.get(y, ()):
             return True
     short, long = sorted((x, y), key=len)
-    if len(short) >= _MIN_STEM and _is_prefixed(long, short, _NEGATING_PREFIXES):
+    if len(short) >= _MIN_STEM and long.endswith(short) \
+            and long[:len(long) - len(short)] in _NEGATING_PREFIXES:
         return True
     for p, q in _SWAPPED_PREFIXES:
         for u, v in ((x, y), (y, x)):
