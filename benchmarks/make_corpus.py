@@ -104,9 +104,11 @@ if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_gen import (  # noqa: E402  (re-exported: the tests use them from here)
+    ALL_KINDS,
     DEFAULT_KIND_WEIGHTS,
     KINDS,
     RUN,
+    SERIES_KINDS,
     VERBATIM_KINDS,
     Config,
     check_runs,
@@ -114,8 +116,8 @@ from corpus_gen import (  # noqa: E402  (re-exported: the tests use them from he
     material,
 )
 
-__all__ = ["DEFAULT_KIND_WEIGHTS", "KINDS", "RUN", "VERBATIM_KINDS", "Config", "check_runs",
-           "generate", "main", "material"]
+__all__ = ["ALL_KINDS", "DEFAULT_KIND_WEIGHTS", "KINDS", "RUN", "SERIES_KINDS",
+           "VERBATIM_KINDS", "Config", "check_runs", "generate", "main", "material"]
 
 
 def _kinds(value: str) -> dict[str, float]:

@@ -1,13 +1,15 @@
-"""Building one chunk: its originals (real or synthesised), the derived versions
-of each story, and the truth rows that record every copied stretch.
+"""Building one chunk: its originals (real, synthesised or templated), the
+derived versions of each story, and the truth rows that record every copied
+stretch.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .config import EPOCH_2024, KINDS, OUTLETS, Config
+from .config import CORRECTED_SHARE, EPOCH_2024, KINDS, OUTLETS, SERIES_KINDS, Config
 from .derive import Segment, _copied, _reorder, _reword_doc, _spelling, _trim
+from .fill import correct, fill
 from .material import material
 from .plan import Plan
 
@@ -54,7 +56,8 @@ def build_chunk(chunk: int) -> dict[str, list]:
 
     # Originals first, synthetic ones in one vectorised batch.
     real = np.array([plan.story_real[u] if u >= 0 else plan.single_real[~u] for u in units])
-    synth = np.flatnonzero(real < 0)
+    tmpl = np.array([plan.story_tmpl[u] if u >= 0 else plan.single_tmpl[~u] for u in units])
+    synth = np.flatnonzero((real < 0) & (tmpl < 0))
     skeleton = np.where(units[synth] >= 0,
                         mat.long[rng.integers(0, len(mat.long), len(synth))],
                         rng.integers(0, len(mat), len(synth)))
@@ -76,17 +79,27 @@ def build_chunk(chunk: int) -> dict[str, list]:
     meta: list[dict] = []
     truth: list[tuple] = []
     done_stories: list[list[int]] = []
+    frames = mat.frames
     for k, u in enumerate(units.tolist()):
+        when = EPOCH_2024 + int(rng.integers(0, 366 * 86400))
+        template = None  # (family id, "template" or "series", frame base id)
         if real[k] >= 0:
-            paras, vocab = mat.paragraphs(int(real[k])), int(real[k])
+            paras, vocab, made = mat.paragraphs(int(real[k])), int(real[k]), "real"
+        elif tmpl[k] >= 0:
+            base, when = int(plan.tmpl_base[tmpl[k]]), int(plan.tmpl_when[tmpl[k]])
+            paras = fill(frames, base, rng, when)
+            vocab = int(mat.donors[1][rng.integers(len(mat.donors[1]))])
+            made = "series" if plan.tmpl_series[tmpl[k]] else "template"
+            template = (f"tpl{int(frames['base_family'][base]):03d}", made,
+                        frames["base_id"][base])
         else:
-            paras, vocab = synth_paras[k]
+            (paras, vocab), made = synth_paras[k], "synthetic"
         origin = len(docs)
         docs.append(list(paras))
-        when = EPOCH_2024 + int(rng.integers(0, 366 * 86400))
         meta.append({"role": "unrelated" if u < 0 else "original", "kind": None,
                      "source": None, "story": None if u < 0 else origin, "published": when,
-                     "outlet": int(rng.integers(len(OUTLETS))), "real": bool(real[k] >= 0)})
+                     "outlet": int(rng.integers(len(OUTLETS))), "made": made,
+                     "template": template})
         if u < 0:
             continue
         members = [origin]
@@ -99,7 +112,14 @@ def build_chunk(chunk: int) -> dict[str, list]:
             sp = docs[src]
             sources = {src: sp}
             segs: list[Segment] | None = None
-            if kind == "trimmed":
+            if len(members) == 1 and made == "series":
+                # a series item is first re-issued by its wire: corrected or sent again
+                fix = correct(sp, rng) if rng.random() < CORRECTED_SHARE else None
+                kind = "corrected" if fix else "resent"
+                segs = _copied(src, sp, range(len(sp)))
+                if fix:
+                    segs[fix[0]] = (fix[1], src, fix[0], False)
+            elif kind == "trimmed":
                 segs = _trim(src, sp, rng)
             elif kind == "reordered":
                 segs = _reorder(src, sp, rng)
@@ -143,10 +163,12 @@ def build_chunk(chunk: int) -> dict[str, list]:
             parents = {s[1] for s in segs if s[1] >= 0}
             outlet = int(rng.integers(len(OUTLETS) - 1))
             outlet += outlet >= meta[src]["outlet"]
+            if kind in SERIES_KINDS:  # the wire's own re-issue
+                outlet = meta[src]["outlet"]
             meta.append({"role": "derived", "kind": kind, "source": src, "story": origin,
                          "published": max(meta[d]["published"] for d in sorted(parents))
                          + 60 + int(rng.exponential(6 * 3600)),
-                         "outlet": outlet, "real": None})
+                         "outlet": outlet, "made": None, "template": meta[src]["template"]})
             members.append(new)
         done_stories.append(members)
 
@@ -160,7 +182,8 @@ def build_chunk(chunk: int) -> dict[str, list]:
         return None if build is None else ids[position[build]]
 
     out: dict[str, list] = {"id": [], "text": [], "title": [], "outlet": [], "published": [],
-                            "role": [], "kind": [], "source": [], "story": [], "real": []}
+                            "role": [], "kind": [], "source": [], "story": [], "made": [],
+                            "template": [], "template_kind": [], "frame": []}
     for build in order.tolist():
         m = meta[build]
         out["id"].append(id_of(build))
@@ -172,7 +195,11 @@ def build_chunk(chunk: int) -> dict[str, list]:
         out["kind"].append(m["kind"])
         out["source"].append(id_of(m["source"]))
         out["story"].append(id_of(m["story"]))
-        out["real"].append(m["real"])
+        out["made"].append(m["made"])
+        family, template_kind, frame = m["template"] or (None, None, None)
+        out["template"].append(family)
+        out["template_kind"].append(template_kind)
+        out["frame"].append(frame)
     truth.sort(key=lambda r: (position[r[0]], r[2]))
     out["truth"] = [(id_of(t), id_of(s), kind, a, b, c, d, v, id_of(story))
                     for t, s, a, b, c, d, v, kind, story in truth]

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 
 KINDS = ("copy", "trimmed", "added_paragraphs", "spliced", "reworded", "spelling",
          "reordered", "headline")
-VERBATIM_KINDS = frozenset(KINDS) - {"reworded", "spelling"}
+# A series item's re-issue (the first version after it, when it is a story's original):
+# one figure put right, or the same item sent again.
+SERIES_KINDS = ("corrected", "resent")
+CORRECTED_SHARE = 0.5  # of those re-issues (the others are re-sent as they were)
+ALL_KINDS = KINDS + SERIES_KINDS
+VERBATIM_KINDS = frozenset(ALL_KINDS) - {"reworded", "spelling", "corrected"}
 DEFAULT_KIND_WEIGHTS = {"copy": 0.15, "trimmed": 0.15, "added_paragraphs": 0.12,
                         "spliced": 0.10, "reworded": 0.18, "spelling": 0.10,
                         "reordered": 0.10, "headline": 0.10}
@@ -36,6 +41,12 @@ class Config:
     from_original: float = 0.70
     max_real: int | None = None  # cap on real texts used as originals (None: all)
     chunk_articles: int = 4096
+    # shares of all articles that are templated originals (the frame of a real Reuters
+    # item filled with other names and figures): one-off templates (earnings tables,
+    # dividends, bond issues, filing and stake briefs) and items of periodic series
+    # (money-market reports, weekly statistics)
+    template_share: float = 0.10
+    series_share: float = 0.03
 
     def check(self) -> None:
         if not 1 <= self.articles <= 10_000_000:
@@ -50,3 +61,7 @@ class Config:
             raise ValueError(f"kind weights must be >= 0 over {', '.join(KINDS)}")
         if not 0.0 <= self.from_original <= 1.0:
             raise ValueError("from_original must be in [0, 1]")
+        if min(self.template_share, self.series_share) < 0 \
+                or self.template_share + self.series_share > 1.0 - self.derived_share:
+            raise ValueError("template_share and series_share must be >= 0 and sum to at "
+                             "most 1 - derived_share (templated items are originals)")

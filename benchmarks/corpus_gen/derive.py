@@ -108,9 +108,13 @@ def reword(paragraph: str, rng) -> str:
     return out
 
 
-def _reword_doc(doc: int, paras: list[str], rng) -> list[Segment]:
-    n = len(paras) - 1
-    chosen = set(rng.choice(np.arange(1, n + 1), size=max(1, int(round(n * rng.uniform(0.3, 0.7)))),
+def _reword_doc(doc: int, paras: list[str], rng) -> list[Segment] | None:
+    # prose paragraphs only: a table line ("Shr 28 cts vs 32 cts") is not reworded
+    prose = np.array([i for i in range(1, len(paras)) if len(paras[i].split()) >= 8])
+    if not len(prose):
+        return None
+    n = len(prose)
+    chosen = set(rng.choice(prose, size=max(1, int(round(n * rng.uniform(0.3, 0.7)))),
                             replace=False).tolist())
     segs = []
     for i, p in enumerate(paras):

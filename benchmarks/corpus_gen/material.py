@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from . import frames as _frames
 from .config import RUN
 from .words import _CUES, _SENTENCE_END, _UPPER, FUNCTION_GROUPS, SPLIT_RE, STOP, WORD_RE
 
@@ -56,6 +57,14 @@ def _real_texts() -> list[tuple[str, list[str], int, str]]:
     return out
 
 
+def _reuters_items() -> list[tuple[str, str, str, float]]:
+    """(id, title, body, published epoch seconds) of every Reuters item."""
+    from wiretrace.datasets import reuters_articles
+
+    return [(a.id, a.title or "", a.text, a.published.timestamp() if a.published else 0.0)
+            for a in reuters_articles()]
+
+
 def _run_hashes(ids: np.ndarray) -> np.ndarray:
     """Hashes of every run of ``RUN`` consecutive token ids."""
     if len(ids) < RUN:
@@ -97,11 +106,15 @@ class Material:
     Paragraphs of text ``t`` are ``par_text[par_lo[t]:par_hi[t]]`` (the title
     first).  Paragraph ``p``'s tokens are ``tok_*[tok_lo[p]:tok_hi[p]]``: word id,
     id of the glue before the word, content class (-1: kept) and its text.
+    ``frames`` holds the template families (``frames.build_frames``); no text here
+    shares an 8-word run with a templated Reuters item.
     """
 
     def __init__(self) -> None:
         started = time.perf_counter()
-        kept = self._distinct(_real_texts())
+        self.frames, templated = _frames.build_frames(_reuters_items(), _title_case)
+        kept = self._distinct([(t, p, 1, "templated") for t, p in templated] + _real_texts(),
+                              blockers=len(templated))
         self.par_text: list[str] = []
         self.par_lo = np.zeros(len(kept), dtype=np.int64)
         self.par_hi = np.zeros(len(kept), dtype=np.int64)
@@ -187,12 +200,13 @@ class Material:
         self.seconds = time.perf_counter() - started
 
     @staticmethod
-    def _distinct(texts: list[tuple[str, list[str], int, str]]
+    def _distinct(texts: list[tuple[str, list[str], int, str]], blockers: int = 0
                   ) -> list[tuple[str, list[str], int, str]]:
         """Drop every paragraph sharing a ``RUN``-word run with an earlier text; texts
         left short, empty, tabular (short lines: earnings tables) or mostly upper case;
         then every text sharing a run across paragraph breaks with an earlier one: no
-        two kept texts share a run."""
+        two kept texts share a run.  The first ``blockers`` texts are never kept: they
+        only take their runs away from the others."""
         ids: dict[str, int] = {}
         flat: list[int] = []
         par_len: list[int] = []
@@ -225,6 +239,10 @@ class Material:
         candidates = []
         at = 0
         for t, (title, paras, _, _) in enumerate(texts):
+            if t < blockers:  # every paragraph, to block runs across their breaks too
+                candidates.append((t, list(range(at, at + len(paras) + 1))))
+                at += len(paras) + 1
+                continue
             good = [k for k in range(1, len(paras) + 1)
                     if lengths[at + k] >= 6 and not bad[at + k]]
             letters = "".join(paras[k - 1] for k in good)
@@ -242,7 +260,7 @@ class Material:
         dropped = set(shared(text_of_tok, np.arange(len(candidates)), tokens[tok]).tolist())
         kept = []
         for c, (t, ps) in enumerate(candidates):
-            if c not in dropped:
+            if c not in dropped and t >= blockers:
                 title, paras, collection, topic = texts[t]
                 kept.append((title, [paras[p - ps[0] - 1] for p in ps[1:]], collection, topic))
         return kept
@@ -321,7 +339,8 @@ def material() -> Material:
 
     key = hashlib.blake2b(digest_size=8)
     for code in (datasets.unpack, datasets.bbc_articles, datasets.reuters_articles,
-                 _real_texts, _fix_mojibake, _title_case, _run_hashes, _content_class, Material):
+                 _real_texts, _reuters_items, _fix_mojibake, _title_case, _run_hashes,
+                 _content_class, Material, _frames):
         key.update(inspect.getsource(code).encode())
     key.update(repr((RUN, sorted(STOP), _CUES, FUNCTION_GROUPS, _SENTENCE_END.pattern,
                      _UPPER.pattern, _LETTERS.pattern, sorted(_SMALL))).encode())

@@ -84,9 +84,11 @@ def generate(cfg: Config, out_dir: str | os.PathLike, fmt: str = "parquet", jobs
              ("verbatim", pa.bool_()), ("story", string)]), fmt),
         "stories": _Sink(out / f"stories.{fmt}", pa.schema(
             [("id", string), ("story", string), ("role", string), ("kind", string),
-             ("source", string)]), fmt),
+             ("source", string), ("template", string), ("template_kind", string),
+             ("frame", string)]), fmt),
     }
     counts: dict[str, int] = {}
+    families: set[str] = set()
     _chunk._JOB = (cfg, plan)  # read by build_chunk, here and in the forked workers
     tasks = range(len(plan.chunk_bounds))
     if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -102,11 +104,14 @@ def generate(cfg: Config, out_dir: str | os.PathLike, fmt: str = "parquet", jobs
             sinks["stories"].write(chunk)
             sinks["truth"].write({name: [row[k] for row in chunk["truth"]]
                                   for k, name in enumerate(TRUTH_COLUMNS)})
-            for role, kind, is_real in zip(chunk["role"], chunk["kind"], chunk["real"],
-                                           strict=True):
-                key = f"derived:{kind}" if role == "derived" else \
-                    f"{role}:{'real' if is_real else 'synthetic'}"
+            for role, kind, made, family in zip(chunk["role"], chunk["kind"], chunk["made"],
+                                                chunk["template"], strict=True):
+                key = f"derived:{kind}" if role == "derived" else f"{role}:{made}"
                 counts[key] = counts.get(key, 0) + 1
+                if family is not None:
+                    families.add(family)
+                    counts["template_family_members"] = \
+                        counts.get("template_family_members", 0) + 1
             counts["truth_rows"] = counts.get("truth_rows", 0) + len(chunk["truth"])
             written += len(chunk["id"])
             if progress:
@@ -120,6 +125,11 @@ def generate(cfg: Config, out_dir: str | os.PathLike, fmt: str = "parquet", jobs
     meta = {"config": asdict(cfg), "format": fmt, "articles": written,
             "stories": int(len(plan.sizes)), "chunks": len(tasks),
             "real_texts_available": len(mat), "real_long_texts": int(len(mat.long)),
+            "template_families": {
+                "used": len(families),
+                "available": len(mat.frames["families"]),
+                "series_available": sum(f["series"] for f in mat.frames["families"]),
+                "bases_available": len(mat.frames["bases"])},
             "counts": dict(sorted(counts.items())),
             "material_seconds": round(mat.seconds, 1),
             "seconds": round(time.perf_counter() - started, 1)}

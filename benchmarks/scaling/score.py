@@ -1,5 +1,6 @@
 """Scoring a trace against the planted truth: pair precision and recall, the
-share of planted characters covered by passages, and story clusterings (ARI).
+share of planted characters covered by passages, story clusterings (ARI), and
+template precision (``template_score``).
 """
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
+from .template_score import template_scores
 
 
 def _codes(values, ids) -> np.ndarray:
@@ -30,17 +33,28 @@ def _read_jsonl(path: Path, schema):
 
 
 def read_passages(out_dir: Path, parquet: bool):
+    """The passages' articles and spans, and their ``kind`` ("reuse" where the run
+    wrote none)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    columns = ["a", "a_start", "a_end", "b", "b_start", "b_end"]
-    types = [pa.string(), pa.int64(), pa.int64(), pa.string(), pa.int64(), pa.int64()]
+    columns = ["a", "a_start", "a_end", "b", "b_start", "b_end", "kind"]
+    types = [pa.string(), pa.int64(), pa.int64(), pa.string(), pa.int64(), pa.int64(),
+             pa.string()]
     schema = pa.schema(list(zip(columns, types, strict=True)))
     if parquet:
         import pyarrow.parquet as pq
 
-        return pq.read_table(out_dir / "passages.parquet", columns=columns)
-    # passage texts (a_text, b_text) are skipped by the parser, never built
-    return _read_jsonl(out_dir / "passages.jsonl", schema)
+        path = out_dir / "passages.parquet"
+        names = pq.read_schema(path).names
+        table = pq.read_table(path, columns=[c for c in columns if c in names])
+        if "kind" not in names:
+            table = table.append_column("kind", pa.nulls(len(table), pa.string()))
+    else:
+        # passage texts (a_text, b_text) are skipped by the parser, never built
+        table = _read_jsonl(out_dir / "passages.jsonl", schema)
+    kind = pc.fill_null(table.column("kind"), "reuse")
+    return table.set_column(table.schema.get_field_index("kind"), "kind", kind)
 
 
 def read_stories(out_dir: Path):
@@ -195,9 +209,21 @@ def covered_by_passages(t_key: np.ndarray, target: np.ndarray, t_start: np.ndarr
 
 def score(corpus: Path, out_dir: Path, parquet: bool, min_words: int,
           story_share: float) -> dict:
+    """Pairs, characters and stories against the planted truth (reuse-kind passages
+    only: a passage labelled ``template`` or ``boilerplate`` claims no reuse), and
+    the template siblings a run puts in one story."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    truth_stories = pq.read_table(corpus / "stories.parquet", columns=["id", "story"])
+    path = corpus / "stories.parquet"
+    have = pq.read_schema(path).names
+    truth_stories = pq.read_table(path, columns=[c for c in ("id", "story", "template",
+                                                             "template_kind") if c in have])
+    for name in ("template", "template_kind"):  # corpora made before templates
+        if name not in have:
+            truth_stories = truth_stories.append_column(
+                name, pa.nulls(len(truth_stories), pa.string()))
     ids = truth_stories.column("id").combine_chunks()
     n = len(ids)
     truth = pq.read_table(corpus / "truth.parquet", columns=[
@@ -210,9 +236,13 @@ def score(corpus: Path, out_dir: Path, parquet: bool, min_words: int,
     planted = planted_sharing(corpus, ids, target, source, t_start, t_end,
                               truth.column("source_start").to_numpy())
 
-    passages = read_passages(out_dir, parquet)
-    pa_, pb = _codes(passages.column("a"), ids), _codes(passages.column("b"), ids)
-    unknown = int((pa_ < 0).sum() + (pb < 0).sum())
+    every = read_passages(out_dir, parquet)
+    every_kind = np.array(every.column("kind").to_pylist(), dtype=object)
+    ea, eb = _codes(every.column("a"), ids), _codes(every.column("b"), ids)
+    unknown = int((ea < 0).sum() + (eb < 0).sum())
+    both_known = (ea >= 0) & (eb >= 0)
+    passages = every.filter(pa.array(every_kind == "reuse"))
+    pa_, pb = ea[every_kind == "reuse"], eb[every_kind == "reuse"]
     known = (pa_ >= 0) & (pb >= 0)
     p_key = np.where(known, np.minimum(pa_, pb) * n + np.maximum(pa_, pb), -1)
 
@@ -264,8 +294,20 @@ def score(corpus: Path, out_dir: Path, parquet: bool, min_words: int,
     strong = (planted["shared_words"] >= story_share * np.minimum(words[lo], words[hi])) \
         & (planted["shared_words"] >= min_words)
     linked = components(n, lo[strong], hi[strong])
+
+    # (4) template siblings
+    family_names = truth_stories.column("template")
+    family = _codes(family_names, pc.unique(family_names).drop_null())
+    series = np.array([k == "series" for k in truth_stories.column("template_kind")
+                       .to_pylist()], dtype=bool)
+    e_lo, e_hi = np.minimum(ea, eb)[both_known], np.maximum(ea, eb)[both_known]
+    templates = template_scores(family, series, component, predicted_story, e_lo, e_hi,
+                                every_kind[both_known])
     return {
         "passages": len(passages), "passages_unknown_ids": unknown,
+        "passages_by_kind": {k: int((every_kind == k).sum())
+                             for k in sorted(set(every_kind.tolist()))},
+        "templates": templates,
         "pairs": {
             "predicted": int(len(predicted)), "truth_rows": int(len(rows)),
             "truth_rows_found": rows_found, "sharing": int(len(sharing)),

@@ -14,8 +14,8 @@ def _f(value: float | None, digits: int = 3) -> str:
 
 def print_tables(rows: list[dict], workers: str) -> None:
     header = ["articles", "status", "seconds", "art/s", "max RSS", "sum RSS", "sum PSS",
-              "pair prec", "pair rec", "char rec v/e", "ARI plant/comp", "x size", "x time",
-              "slope"]
+              "pair prec", "pair rec", "char rec v/e", "ARI plant/comp", "tmpl prec", "x size",
+              "x time", "slope"]
     table = []
     previous = None
     for r in rows:
@@ -31,9 +31,10 @@ def print_tables(rows: list[dict], workers: str) -> None:
             cells += [_f(s["pairs"]["precision"]), _f(s["pairs"]["recall"]),
                       f"{_f(cr['verbatim']['mean'])}/{_f(cr['edited']['mean'])}",
                       f"{_f(s['stories']['planted']['ari'])}/"
-                      f"{_f(s['stories']['components']['ari'])}"]
+                      f"{_f(s['stories']['components']['ari'])}",
+                      _f(s["templates"]["precision"]) if s.get("templates") else "-"]
         else:
-            cells += ["-"] * 4
+            cells += ["-"] * 5
         if ok and previous is not None:
             size_x = r["articles"] / previous["articles"]
             time_x = r["seconds"] / previous["seconds"]
@@ -61,6 +62,8 @@ def print_tables(rows: list[dict], workers: str) -> None:
           f"PSS = peak total of the process tree sampled every {SAMPLE_SECONDS} s (RSS counts "
           f"copy-on-write pages shared with forked workers once per process; PSS splits them)")
     print("x size / x time: growth over the previous size; slope = log(x time) / log(x size)")
+    print("tmpl prec: share of the pairs of template siblings (one frame, other names and "
+          "figures; not planted copies of each other) that the run keeps in different stories")
 
     ok_rows = [r for r in rows if r["status"] == "ok"]
     if ok_rows:
@@ -81,7 +84,28 @@ def print_tables(rows: list[dict], workers: str) -> None:
             body.append(cells)
         _print_simple(head, body)
         print()
-        print("pairs: predicted = pairs with a passage; rows = pairs of a truth row (target, "
+        print("templates: pairs of items of one template family (the same frame, other "
+              "names and figures: earnings tables, bond notices, one weekly statistic), "
+              "leaving out an item's planted copies and corrections; joined = pairs put in "
+              "one story; tmpl prec = 1 - joined / pairs; passages between siblings by "
+              "their kind (reuse links stories, template does not)")
+        head = ["articles", "families", "items", "pairs", "joined", "tmpl prec", "one-off",
+                "series", "reuse", "template"]
+        body = []
+        for r in ok_rows:
+            t = r["scores"].get("templates")
+            if not t:
+                continue
+            body.append([f"{r['articles']:,}", f"{t['families']:,}", f"{t['items']:,}",
+                         f"{t['sibling_pairs']:,}", f"{t['joined']:,}", _f(t["precision"]),
+                         _f(t["template"]["precision"]), _f(t["series"]["precision"]),
+                         f"{t['passage_pairs'].get('reuse', 0):,}",
+                         f"{t['passage_pairs'].get('template', 0):,}"])
+        if body:
+            _print_simple(head, body)
+        print()
+        print("pairs: predicted = pairs with a reuse passage; rows = pairs of a truth row "
+              "(target, "
               "source); sharing = pairs holding common planted text (>= the minimum passage, "
               "directly related or not); comp = pairs inside one truth component")
         head = ["articles", "cand pairs", "passages", "predicted", "rows", "found", "prec rows",
