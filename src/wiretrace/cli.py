@@ -187,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", parents=[common], epilog=EPILOG,
         help="compare two articles side by side, or align many pairs (--pairs)",
         description="Compare two articles A and B (text files or single-article inputs): "
-                    "reused passages side by side with changes marked, shares, spelling "
+                    "reused passages side by side with changes marked, shares, changed "
+                    "facts (figures, negations, opposites, modal verbs, names), spelling "
                     "variants and a summary.  With --pairs, align every pair listed in a "
                     "file and stream the passages to --out as JSONL.")
     p.add_argument("articles", nargs="*", metavar="FILE",

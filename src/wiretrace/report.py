@@ -3,20 +3,24 @@
 The page lists the stories (largest first); for each story it shows every
 version other than the origin side by side with the text it was diffed
 against (the origin, or the version's main source when the origin is not
-among its sources: ``stories.diff_base``), with reused passages, additions,
-drops, reworded words and spelling variants marked in the original text.
+among its sources: ``stories.diff_base``; a base dated after the version is
+called a later copy, never its source), with reused passages, additions,
+drops, changed facts, reworded words and spelling variants marked in the
+original text.
 
 Markup scheme: each text is cut at every span boundary (passages, added and
-dropped ranges, moved ranges, word changes, spelling variants) into segments.
+dropped ranges, moved ranges, word changes, spelling variants, changed
+facts) into segments.
 Each segment is emitted on its own with one element per span covering it,
 always nested in the same order, so elements never straddle each other:
 ``<mark class="reused" data-passage="K">`` (outermost; the same K on both
 sides of a pair), ``<ins class="added">`` / ``<del class="dropped">``,
-``<span class="moved">``, ``<span class="variant">`` and
-``<span class="word-change">`` (innermost, its title gives the other side's
-words).  The page has no external resources at all (a Content-Security-Policy
-forbids them) and works without JavaScript, which only links the two halves
-of a passage on hover and click.
+``<span class="moved">``, ``<span class="variant">``,
+``<span class="word-change">`` (its title gives the other side's words) and
+``<span class="fact" data-kind="number">`` (innermost: a changed fact).  The
+page has no external resources at all (a Content-Security-Policy forbids
+them) and works without JavaScript, which only links the two halves of a
+passage on hover and click.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
+from wiretrace.diff import NO_SHARED_TEXT
 from wiretrace.model import Article, Diff, Passage, Story, TraceResult, passages_by_pair
 from wiretrace.stories import diff_base
 
@@ -37,7 +42,8 @@ __all__ = ["render_report", "write_report"]
 
 CSS = """
 :root{--ink:#1d232b;--muted:#5d6673;--line:#dde1e6;--bg:#f6f7f9;--reused:#fde68a;
---linked:#f59e0b;--added:#c9f2d4;--dropped:#fbd5d5;--word:#7c3aed;--moved:#2563eb}
+--linked:#f59e0b;--added:#c9f2d4;--dropped:#fbd5d5;--word:#7c3aed;--moved:#2563eb;
+--fact:#b91c1c}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);line-height:1.5;
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
@@ -66,6 +72,8 @@ del.dropped{background:var(--dropped);text-decoration:none;border-bottom:2px dot
 .moved{outline:1px dashed var(--moved);outline-offset:1px}
 .variant{border-bottom:2px double #0891b2}
 .word-change{color:var(--word);font-weight:600;border-bottom:1px solid var(--word)}
+.fact{color:#fff;background:var(--fact);font-weight:700;border-radius:3px;padding:0 2px}
+.facts li b{color:var(--fact)}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin-right:4px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
@@ -99,13 +107,16 @@ LEGEND = (
     ('<mark class="reused">reused passage</mark>', "hover or click to see its partner"),
     ('<ins class="added">added</ins>', "only in this version"),
     ('<del class="dropped">dropped</del>', "only in the origin or source on the left"),
+    ('<span class="fact">changed fact</span>', "a figure, date, negation, opposite, "
+     "modal verb or name that changed"),
     ('<span class="word-change">word change</span>', "hover for the other side's words"),
     ('<span class="variant">spelling variant</span>', ""),
     ('<span class="moved">moved</span>', "same text, other order"),
 )
 
 # Nesting order of span kinds, outermost first.
-_ORDER = {"reused": 0, "added": 1, "dropped": 1, "moved": 2, "variant": 3, "word": 4}
+_ORDER = {"reused": 0, "added": 1, "dropped": 1, "moved": 2, "variant": 3, "word": 4,
+          "fact": 5}
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,29 @@ def _anchor(index: int, story_id: str) -> str:
     return f"story-{index}-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(story_id))[:40]
 
 
+def _origin_unsure(story: Story) -> bool:
+    """Whether nothing but the input order made this story's origin."""
+    return story.origin_reason.startswith(("no evidence", "input order"))
+
+
+def _origin_note(result: TraceResult, story: Story) -> str:
+    """The origin as the page states it: plainly a guess when only input order chose it."""
+    if _origin_unsure(story):
+        return (f"origin: first in input order, {_name(result, story.origin)}; no evidence "
+                f'which came first <span class="meta">({_e(story.origin_reason)})</span>')
+    return f"origin {_name(result, story.origin)} ({_e(story.origin_reason)})"
+
+
+def _role(story: Story, base: Article | None, version: Article | None) -> str:
+    """What the text a version is compared with is to it."""
+    if base is not None and version is not None and base.published and version.published \
+            and _stamp(base.published) > _stamp(version.published):
+        return "later copy"  # published after the version: it cannot be its source
+    if base is not None and base.id == story.origin:
+        return "first in input order" if _origin_unsure(story) else "origin"
+    return "source"
+
+
 def _pair_passages(by_pair: Callable[[], dict[tuple[str, str], list[Passage]]],
                    diff: Diff | None, base: str, version: str) -> list[Passage]:
     """Passages between the two versions, oriented base (the diff's a) first."""
@@ -191,6 +225,10 @@ def _pair_passages(by_pair: Callable[[], dict[tuple[str, str], list[Passage]]],
     found = [p for p in candidates if p.a == base and p.b == version]
     found += [p.swapped() for p in candidates if p.a == version and p.b == base]
     return sorted(found, key=lambda p: (p.a_start, p.b_start))
+
+
+def _head_label(role: str) -> str:
+    return "Compared with a later copy" if role == "later copy" else role.capitalize()
 
 
 def _article_head(art: Article, role: str) -> str:
@@ -221,8 +259,8 @@ class _Renderer:
         r = self.r
         diff = self.diffs.get((story.id, version)) or self.diffs.get((None, version))
         base = diff.a if diff is not None else diff_base(story, version)
-        role = "origin" if base == story.origin else "source"
         a, b = r.articles.get(base), r.articles.get(version)
+        role = _role(story, a, b)
         if a is None or b is None:
             gone = version if b is None else base
             return f'<p class="note">The text of {_e(gone)} is not available.</p>'
@@ -255,6 +293,12 @@ class _Renderer:
                 b_spans.append(_span(b.text, w.b_start, w.b_end, "word",
                                      f'<span class="word-change" title="{role}: {was}">',
                                      "</span>"))
+        facts = diff.changed_facts if diff else []
+        for f in facts:
+            title = _e(f"{f.kind} changed: {f.a_text or '(nothing)'} → {f.b_text or '(nothing)'}")
+            tag = f'<span class="fact" data-kind="{_e(f.kind)}" title="{title}">'
+            a_spans.append(_span(a.text, f.a_start, f.a_end, "fact", tag, "</span>"))
+            b_spans.append(_span(b.text, f.b_start, f.b_end, "fact", tag, "</span>"))
         variants = diff.spelling_variants if diff else []
         for v in variants:
             a_spans.append(_span(a.text, v.a_start, v.a_end, "variant",
@@ -265,11 +309,23 @@ class _Renderer:
                                  "</span>"))
         if diff is None:
             summary = f"No diff was computed for {version} against the {role} {base}."
+        elif diff.summary == NO_SHARED_TEXT or not diff.passages and not diff.summary:
+            summary = f"{version} and {base} have no text in common."
         else:
             summary = diff.summary or (f"{diff.b_shared:.0%} of this article is shared "
                                        f"with {base}.")
         if version not in summary:
             summary = f"{version}: {summary}"
+        if role == "later copy":
+            summary = f"Compared with a later copy, {base}: {summary}"
+        fact_html = ""
+        if facts:
+            items = "".join(f"<li><b>{_e(f.kind)}</b> “{_e(f.a_text)}” in the {role} → "
+                            f"“{_e(f.b_text)}” here</li>" if f.a_text and f.b_text else
+                            f"<li><b>{_e(f.kind)}</b> “{_e(f.a_text or f.b_text)}” "
+                            f"{'added here' if f.b_text else 'removed here'}</li>"
+                            for f in facts)
+            fact_html = f'<div class="note facts">Changed facts:<ul>{items}</ul></div>'
         var_html = ""
         if variants:
             items = "".join(f"<li>“{_e(v.a_form)}” in the {role} → “{_e(v.b_form)}” here</li>"
@@ -280,11 +336,11 @@ class _Renderer:
                 f'data-base="{_e(base)}" data-version="{_e(version)}">'
                 f'<p class="summary">{_e(summary)}</p><div class="cols">'
                 f'<div class="side side-origin" data-side="origin">'
-                f'{_article_head(a, role.capitalize())}'
+                f'{_article_head(a, _head_label(role))}'
                 f'<div class="text">{_markup(a.text, a_spans)}</div></div>'
                 f'<div class="side side-version" data-side="version">'
                 f'{_article_head(b, "Version")}<div class="text">{_markup(b.text, b_spans)}'
-                f"</div></div></div>{var_html}</article>")
+                f"</div></div></div>{fact_html}{var_html}</article>")
 
     def timeline(self, story: Story) -> str:
         arts = [self.r.articles[m] for m in story.members if m in self.r.articles]
@@ -310,6 +366,8 @@ class _Renderer:
         diff = self.diffs.get((story.id, version)) or self.diffs.get((None, version))
         base = diff.a if diff is not None else diff_base(story, version)
         summary = diff.summary if diff is not None else "no diff kept"
+        if _role(story, self.r.articles.get(base), self.r.articles.get(version)) == "later copy":
+            base += " (a later copy)"
         return (f"<tr><td>{_name(self.r, version)}</td><td>{_e(base)}</td>"
                 f"<td>{_e(summary)}</td></tr>")
 
@@ -341,7 +399,7 @@ class _Renderer:
         return (f'<section class="story" id="{_anchor(index, story.id)}">'
                 f"<h2>Story {_e(story.id)}</h2>"
                 f"<p class=\"meta\">{_n(len(story.members), 'article')}"
-                f" · origin {_name(r, story.origin)} ({_e(story.origin_reason)})</p>"
+                f" · {_origin_note(r, story)}</p>"
                 f"{self.timeline(story)}{edges}{pairs}</section>")
 
 
@@ -386,8 +444,7 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
         items = "".join(
             f'<li><a href="#{_anchor(i, s.id)}">Story {_e(s.id)}</a> – '
             f'{_n(len(s.members), "article")}'
-            f" · origin {_name(result, s.origin)} <span class=\"meta\">"
-            f"({_e(s.origin_reason)})</span></li>" for i, s in enumerate(stories, 1))
+            f" · {_origin_note(result, s)}</li>" for i, s in enumerate(stories, 1))
         body.append(f'<nav class="panel"><h2>Stories, largest first</h2>{shown_note}'
                     f'<ol class="stories">{items}</ol></nav>')
         body.append(f'<div class="legend">{legend}</div>')

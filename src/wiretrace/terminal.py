@@ -29,6 +29,7 @@ STYLE_MOVED = "blue"
 STYLE_WORD_A = "bold red"  # reworded: the origin side's words
 STYLE_WORD_B = "bold green"  # reworded: the new version's words
 STYLE_VARIANT = "bold magenta underline"
+STYLE_FACT = "bold white on red"  # a changed fact: what a reader must not miss
 
 
 class StageProgress:
@@ -129,6 +130,9 @@ def _spans(diff: Diff) -> tuple[list[Span], list[Span]]:
     for v in diff.spelling_variants:
         a_spans.append((v.a_start, v.a_end, STYLE_VARIANT))
         b_spans.append((v.b_start, v.b_end, STYLE_VARIANT))
+    for f in diff.changed_facts:  # last: drawn over the word change it sits in
+        a_spans.append((f.a_start, f.a_end, STYLE_FACT))
+        b_spans.append((f.b_start, f.b_end, STYLE_FACT))
     return a_spans, b_spans
 
 
@@ -159,7 +163,8 @@ def _head(role: str, article: Article | None, article_id: str) -> Text:
 
 
 def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
-    """Print ``diff`` side by side: reused passages, changes, spelling variants, summary."""
+    """Print ``diff`` side by side: reused passages, changes, changed facts, reworded
+    words, spelling variants, summary."""
     a, b = articles.get(diff.a), articles.get(diff.b)
     a_text, b_text = (a.text if a else ""), (b.text if b else "")
     a_spans, b_spans = _spans(diff)
@@ -170,7 +175,8 @@ def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -
         ("Reused: ", "bold"), (_pct(diff.a_shared), "bold"), " of A appears in B; ",
         (_pct(diff.b_shared), "bold"), " of B comes from A"))
     legend = Text("Marks: ")
-    for label, style in (("added", STYLE_ADDED), ("dropped", STYLE_DROPPED),
+    for label, style in (("changed fact", STYLE_FACT), ("added", STYLE_ADDED),
+                         ("dropped", STYLE_DROPPED),
                          ("reworded (A side)", STYLE_WORD_A), ("reworded (B side)", STYLE_WORD_B),
                          ("spelling variant", STYLE_VARIANT), ("moved", STYLE_MOVED)):
         legend.append(label, style=style)
@@ -211,6 +217,15 @@ def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -
             style = styles.get(c.kind, "")
             table.add_row(Text(c.kind, style=style), Text(c.a_text, style=style),
                           Text(c.b_text, style=style))
+        console.print(table)
+    if diff.changed_facts:
+        table = Table(title=f"Changed facts ({len(diff.changed_facts)})", expand=True)
+        table.add_column("what", no_wrap=True)
+        table.add_column(f"A: {diff.a}", ratio=1)
+        table.add_column(f"B: {diff.b}", ratio=1)
+        for f in diff.changed_facts:
+            table.add_row(f.kind, *(Text(side or "(none)", style=STYLE_FACT if side else "dim")
+                                    for side in (f.a_text, f.b_text)))
         console.print(table)
     if reworded:
         n_words = sum(len(c.word_changes) for c in reworded)

@@ -162,15 +162,31 @@ class VariantOut(BaseModel):
     similarity: float
 
 
+class ChangedFactOut(BaseModel):
+    """A change of meaning inside reused text; the side without text (a negation
+    added) has an empty span where it would be."""
+
+    kind: Literal["number", "negation", "opposite", "modal", "name"]
+    a_text: str
+    b_text: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
 class DiffOut(BaseModel):
     story: str | None
     a: str
     b: str
     a_shared: float
     b_shared: float
-    summary: str
+    summary: str = Field(description='one line: the share, changed facts first, then the other '
+                                     'changes; "no shared text" when the two share none')
     changes: list[ChangeOut]
     spelling_variants: list[VariantOut]
+    changed_facts: list[ChangedFactOut] = Field(
+        description="figures, negations, opposites, modal verbs and names that changed")
     passages: list[PassageOut] = Field(description="the aligned passages, a = this diff's a")
 
 

@@ -156,7 +156,10 @@ async function showStory(id) {
   try {
     const story = await api("GET", `/api/stories/${encodeURIComponent(id)}`);
     $("story-title").textContent = `${story.story}: ${story.size} articles`;
-    $("story-origin").textContent = `Origin: ${story.origin} (${story.origin_reason}).`;
+    $("story-origin").textContent = originUnsure(story)
+      ? `Origin: first in input order, ${story.origin}; no evidence which came first ` +
+        `(${story.origin_reason}).`
+      : `Origin: ${story.origin} (${story.origin_reason}).`;
     const list = $("story-members");
     list.replaceChildren();
     const byId = Object.fromEntries(story.articles.map((a) => [a.id, a]));
@@ -165,7 +168,7 @@ async function showStory(id) {
       const label = [el("strong", {}, m.title || m.id), " ",
         el("span", { class: "meta" }, [m.outlet, m.published, m.id].filter(Boolean).join(" · ")),
         " ", el("span", { class: "share" }, m.id === story.origin ? "origin"
-          : diff ? `${pct(diff.b_shared)} shared with ${baseName(story, diff)}` : "")];
+          : diff ? shareLabel(story, byId, diff) : "")];
       if (m.version > 1) label.push(" ", el("span", { class: "meta" }, `version ${m.version}`));
       const attrs = { type: "button", class: "source", "data-id": m.id,
         onclick: () => showVersion(story, byId, m.id) };
@@ -176,10 +179,27 @@ async function showStory(id) {
   } catch (err) { showError(err); }
 }
 
-// What a member's diff is against (its "a"): the origin, or its main source when
-// the origin is not among its sources.
-function baseName(story, diff) {
-  return diff.a === story.origin ? "the origin" : `its source ${diff.a}`;
+// Whether nothing but the input order made the story's origin.
+function originUnsure(story) {
+  return /^(no evidence|input order)/.test(story.origin_reason);
+}
+
+// What the text a member is diffed against (its diff's "a") is to it: the origin,
+// its main source, or a copy published after it (never called its source).
+function baseRole(story, byId, diff) {
+  const base = byId[diff.a], version = byId[diff.b];
+  const when = (m) => (m && m.published ? Date.parse(m.published) : NaN);
+  if (when(base) > when(version)) return "later copy";
+  if (diff.a === story.origin) return originUnsure(story) ? "first in input order" : "origin";
+  return "source";
+}
+
+function shareLabel(story, byId, diff) {
+  if (diff.summary === NO_SHARED_TEXT) return `no text in common with ${diff.a}`;
+  const role = baseRole(story, byId, diff);
+  const base = role === "origin" ? "the origin" : role === "source" ? `its source ${diff.a}`
+    : role === "later copy" ? `a later copy, ${diff.a}` : `${diff.a} (first in input order)`;
+  return `${pct(diff.b_shared)} shared with ${base}`;
 }
 
 // One member of a story against the text it was diffed against (the diff's "a"):
@@ -201,13 +221,17 @@ async function showVersion(story, byId, memberId) {
       return;
     }
     const changes = changeSpans(diff);
+    for (const f of diff.changed_facts || []) {  // first: what a reader must not miss
+      changesList.append(el("li", { class: "fact", "data-kind": f.kind },
+        el("strong", {}, `${f.kind} changed`), " ", describeFact(f)));
+    }
     for (const c of diff.changes) {
       changesList.append(el("li", { class: c.kind }, el("strong", {}, c.kind), " ",
         c.kind === "added" ? c.b_text : c.a_text));
     }
-    $("diff-summary").textContent = diff.summary;
+    $("diff-summary").textContent = summaryLine(diff);
     sideBySide($("story-compare"),
-      { title: `${a.title || a.id} (${diff.a === story.origin ? "origin" : "source"})`,
+      { title: `${a.title || a.id} (${baseRole(story, byId, diff)})`,
         text: a.text, meta: metaLine(a) },
       { title: b.title || b.id, text: b.text, meta: metaLine(b) }, diff.passages, changes);
     for (const v of diff.spelling_variants || []) {
@@ -276,7 +300,7 @@ async function showHistory(article) {
   const out = await api("GET", `${articlePath(article.id)}/diff?version=${article.version}`);
   const before = await api("GET", `${articlePath(article.id)}?version=${out.against}`);
   $("history-title").textContent = `Version ${out.version} against version ${out.against}`;
-  $("history-summary").textContent = out.diff.summary;
+  $("history-summary").textContent = summaryLine(out.diff);
   const changes = changeSpans(out.diff);
   sideBySide($("history-compare"),
     { title: `version ${out.against}`, text: before.text, meta: "" },

@@ -94,7 +94,8 @@ function metaLine(a) {
   return [a.outlet, a.published, a.id].filter(Boolean).join(" · ");
 }
 
-// Marks for a diff's changes: dropped text on the a side, added on b, word edits on both.
+// Marks for a diff's changes: dropped text on the a side, added on b, word edits and
+// changed facts (a figure, negation, opposite, modal verb or name) on both.
 function changeSpans(diff) {
   const changes = { a: [], b: [] };
   for (const c of diff.changes) {
@@ -105,6 +106,26 @@ function changeSpans(diff) {
       changes.b.push({ start: w.b_start, end: w.b_end, cls: "word", title: `${w.op}: ${w.a_text}` });
     }
   }
+  for (const f of diff.changed_facts || []) {
+    const title = `${f.kind} changed: ${f.a_text || "(nothing)"} → ${f.b_text || "(nothing)"}`;
+    changes.a.push({ start: f.a_start, end: f.a_end, cls: "fact", title });
+    changes.b.push({ start: f.b_start, end: f.b_end, cls: "fact", title });
+  }
   diff.passages.forEach((p, i) => { p.index = i; });
   return changes;
+}
+
+// A changed fact in words: "1,500 → 1,100", "“not” added".
+function describeFact(f) {
+  if (!f.a_text) return `“${f.b_text}” added`;
+  if (!f.b_text) return `“${f.a_text}” removed`;
+  return `${f.a_text} → ${f.b_text}`;
+}
+
+// What summarize says of two texts that share nothing, shown as such.
+const NO_SHARED_TEXT = "no shared text";
+
+function summaryLine(diff) {
+  return diff.summary === NO_SHARED_TEXT
+    ? `${diff.b} and ${diff.a} have no text in common.` : diff.summary;
 }
