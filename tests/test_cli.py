@@ -284,6 +284,28 @@ def test_compare_seeds_side_by_side(tmp_path):
     assert all(p["a_text"] and p["b_text"] for p in doc["passages"])
 
 
+def test_compare_prints_changed_facts_before_reworded_words(tmp_path):
+    text = ("The central bank reported an increase in lending to small businesses in the "
+            "third quarter, according to figures published by the statistics office on "
+            "Friday.\n\nThe bank said 1,500 firms had asked for loans since January.")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("an increase", "a decrease")
+                                    .replace("1,500", "1,100"), encoding="utf-8")
+    proc = run("compare", tmp_path / "a.txt", tmp_path / "b.txt")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Changed facts (2)" in out and "changed fact" in out  # the table and the legend
+    facts = out[out.index("Changed facts (2)"):out.index("Reworded words")]
+    assert "opposite" in facts and "increase" in facts and "decrease" in facts
+    assert "number" in facts and "1,500" in facts and "1,100" in facts
+    assert "changes 2 facts: increase -> decrease; 1,500 -> 1,100" in out
+
+    proc = run("compare", tmp_path / "a.txt", tmp_path / "b.txt", "--json")
+    doc = json.loads(proc.stdout)
+    assert [(f["kind"], f["a_text"], f["b_text"]) for f in doc["changed_facts"]] == [
+        ("opposite", "increase", "decrease"), ("number", "1,500", "1,100")]
+
+
 @needs_seeds
 def test_compare_pairs_streams_passages_and_reports_bad_lines(tmp_path):
     docs = tmp_path / "docs"

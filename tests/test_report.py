@@ -9,6 +9,8 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import wiretrace
+from wiretrace.diff import NO_SHARED_TEXT
 from wiretrace.model import (
     Article,
     Change,
@@ -344,3 +346,76 @@ def test_large_stories_show_their_first_versions_side_by_side(monkeypatch) -> No
     for k in (3, 4, 5):  # the rest, one line each with their diff's summary
         assert f"summary of x{k}" in html and f'data-version="x{k}"' not in html
     assert_balanced(html)
+
+
+def _fact_result(published_version: datetime, reason: str = "earliest published"
+                 ) -> TraceResult:
+    """wire-1 and a version of it whose figure and negation changed, diffed for real."""
+    t0 = datetime(2024, 5, 6, 9, 0, tzinfo=timezone.utc)
+    version = ORIGIN.replace("4 million", "6 million").replace("would reopen",
+                                                              "would not reopen")
+    arts = {"wire-1": Article("wire-1", ORIGIN, "Bridge to reopen", "Wire", None, t0),
+            "paper-2": Article("paper-2", version, "Bridge", "Paper", None, published_version)}
+    diff = wiretrace.compare(arts["wire-1"], arts["paper-2"])
+    diff.story = "s1"
+    story = Story("s1", ["wire-1", "paper-2"], "wire-1", reason,
+                  [DerivationEdge("wire-1", "paper-2", 0.9, 0.9, 150)])
+    return TraceResult(arts, diff.passages, [story], [diff], [])
+
+
+def test_changed_facts_marked_in_chromium(browser, tmp_path: Path) -> None:
+    result = _fact_result(datetime(2024, 5, 6, 12, 0, tzinfo=timezone.utc))
+    diff = result.diffs[0]
+    assert [(f.kind, f.a_text, f.b_text) for f in diff.changed_facts] == [
+        ("negation", "", "not"), ("number", "4", "6")]
+    out = write_report(result, tmp_path / "facts.html")
+    assert_balanced(out.read_text(encoding="utf-8"))
+    page, requests = open_page(browser, out)
+    texts = "els => els.map(e => [e.textContent, e.dataset.kind])"
+    assert page.eval_on_selector_all(".side-origin .fact", texts) == [["4", "number"]]
+    assert page.eval_on_selector_all(".side-version .fact", texts) == [
+        ["not", "negation"], ["6", "number"]]
+    # a colour of its own, not the word change's
+    fact_bg = page.eval_on_selector(".side-version .fact", "e => getComputedStyle(e)"
+                                    ".backgroundColor")
+    word_bg = page.eval_on_selector(".side-version .word-change", "e => getComputedStyle(e)"
+                                    ".backgroundColor")
+    assert fact_bg != word_bg and fact_bg != "rgba(0, 0, 0, 0)"
+    assert "changed fact" in page.text_content(".legend")
+    listed = page.text_content(".pair .facts")
+    assert "“not” added here" in listed and "“4” in the origin → “6” here" in listed
+    assert 'changes 2 facts: "not" added; 4 -> 6' in page.text_content(".pair .summary")
+    assert all(u.startswith("file://") for u in requests)
+    page.close()
+
+
+def test_base_published_after_its_version_is_a_later_copy() -> None:
+    """Only the input order made wire-1 the origin, and paper-2 is dated before it:
+    wire-1 is shown as a later copy, never as paper-2's origin or source."""
+    early = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
+    reason = "input order (versions explain each other about equally)"
+    html = render_report(_fact_result(early, reason))
+    pair = _pair_html(html, "paper-2")
+    assert "<h3>Compared with a later copy: " in pair
+    assert "Compared with a later copy, wire-1: " in pair
+    assert "Origin:" not in pair and "Source:" not in pair and "in the origin" not in pair
+    assert "in the later copy → “6” here" in pair
+    assert "origin: first in input order, <b>wire-1</b>" in html
+    assert "no evidence which came first" in html
+
+
+def test_origin_by_input_order_is_said_plainly() -> None:
+    reason = "input order (versions explain each other about equally)"
+    html = render_report(_fact_result(datetime(2024, 5, 6, 12, 0, tzinfo=timezone.utc),
+                                      reason))
+    pair = _pair_html(html, "paper-2")
+    assert "<h3>First in input order: " in pair and "Origin:" not in pair
+    assert html.count("no evidence which came first") == 2  # the list and the story
+
+
+def test_versions_sharing_no_text_are_not_summarised_as_versions() -> None:
+    result = sample()
+    result.diffs[1] = Diff("s1", "wire-1", "blog-3", 0.0, 0.0, summary=NO_SHARED_TEXT)
+    pair = _pair_html(render_report(result, title="t"), "blog-3")
+    summary = re.search(r'<p class="summary">(.*?)</p>', pair).group(1)
+    assert summary == "blog-3 and wire-1 have no text in common."

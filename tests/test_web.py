@@ -46,6 +46,18 @@ def relay_articles(bbc) -> list[dict]:
     ]
 
 
+def fact_articles(bbc) -> list[dict]:
+    """A BBC article and a later copy whose profits fell instead of rising."""
+    text = bbc["business/011"].text
+    changed = text.replace("an unexpected increase in profits", "an unexpected decrease in "
+                           "profits")
+    assert changed != text
+    return [{"id": "facts-a", "text": text, "title": "Profits up",
+             "published": "2024-06-01T09:00:00Z"},
+            {"id": "facts-b", "text": changed, "title": "Profits down",
+             "published": "2024-06-01T12:00:00Z"}]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_articles, bbc):
     a, b = seed_articles
@@ -59,7 +71,8 @@ def server(tmp_path_factory, seed_articles, bbc):
             {"id": b.id, "text": b.text, "title": "Niger junta seeks Wagner's help",
              "outlet": "Vanguard", "published": "2023-08-06T08:00:00Z"},
             {"id": "wire-emoji", "text": emoji, "title": EVIL_TITLE,
-             "published": "2023-08-07T08:00:00Z"}, *relay_articles(bbc)]}
+             "published": "2023-08-07T08:00:00Z"}, *relay_articles(bbc),
+            *fact_articles(bbc)]}
         r = c.post("/api/articles/batch", json=body, headers=AUTH, timeout=120)
         assert r.status_code == 200, r.text
         yield running
@@ -208,6 +221,29 @@ def test_version_diffed_against_its_source_shows_that_source(page, server, bbc):
         assert_highlights(page, "#story-compare", diff["passages"])
 
 
+def test_changed_facts_listed_first_and_marked(page, server, bbc):
+    story_id = api(server, "GET", "/api/articles/facts-b/story")["story"]
+    story = api(server, "GET", f"/api/stories/{story_id}")
+    (diff,) = [d for d in story["diffs"] if d["b"] == "facts-b"]
+    assert [(f["kind"], f["a_text"], f["b_text"]) for f in diff["changed_facts"]] == [
+        ("opposite", "increase", "decrease")]
+    assert "changes 1 fact: increase -> decrease" in diff["summary"]
+    page.goto(server.url + f"/#story/{story_id}")
+    page.click("#story-members button[data-id='facts-b']")
+    expect(page.locator("#diff-summary")).to_have_text(diff["summary"])
+    items = page.eval_on_selector_all("#diff-changes li", "ls => ls.map(l => l.className)")
+    assert items and items[0] == "fact"  # listed before the other changes
+    expect(page.locator("#diff-changes li.fact")).to_have_text(
+        "opposite changed increase → decrease")
+    fact = diff["changed_facts"][0]
+    for side, start, end, text in (("a", fact["a_start"], fact["a_end"], "increase"),
+                                   ("b", fact["b_start"], fact["b_end"], "decrease")):
+        marks = [m for m in page.evaluate(MARKS_JS, f"#story-compare [data-side={side}]")
+                 if "fact" in m["cls"].split()]
+        assert [(m["start"], m["end"], m["text"]) for m in marks] == [(start, end, text)]
+    assert page.locator("#view-story .legend mark.fact").is_visible()
+
+
 def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_path):
     first = tmp_path / "council-vote.txt"
     first.write_text("The city council met on Tuesday evening to discuss the new budget for "
@@ -240,6 +276,10 @@ def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_pat
     marks = page.evaluate(MARKS_JS, "#history-compare [data-side=b]")
     added = [m["text"] for m in marks if "added" in m["cls"].split()]
     assert "".join(added).strip() == "The budget passed by nine votes to two."
+    # Tuesday -> Wednesday: a changed date, marked as a fact
+    assert [(f["kind"], f["a_text"], f["b_text"]) for f in diff["changed_facts"]] == [
+        ("number", "Tuesday", "Wednesday")]
+    assert [m["text"] for m in marks if "fact" in m["cls"].split()] == ["Wednesday"]
 
 
 def test_search_and_article_view_render_data_as_text(page, server):

@@ -353,7 +353,8 @@ class _Renderer:
             pct = 50.0 if t1 == t0 else 100.0 * (_stamp(x.published) - t0) / (t1 - t0)
             cls = "tl-dot origin" if x.id == story.origin else "tl-dot"
             label = _e(x.id) + (f" · {_e(x.outlet)}" if x.outlet else "")
-            label += " (origin)" if x.id == story.origin else ""
+            if x.id == story.origin:
+                label += " (first in input order)" if _origin_unsure(story) else " (origin)"
             rows.append(f'<div class="tl-row"><span>{_e(_when(x.published))}</span>'
                         f'<span class="tl-track"><span class="{cls}" style="left:{pct:.1f}%">'
                         f"</span></span><span>{label}</span></div>")
