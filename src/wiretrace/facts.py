@@ -302,9 +302,15 @@ def changed_facts(text_a: str, text_b: str, changes: Iterable[WordChange]
 
 
 def describe(fact: ChangedFact) -> str:
-    """A fact in a few words: ``1,500 -> 1,100``, ``"not" added``."""
-    if not fact.a_text:
-        return f'"{fact.b_text}" added'
-    if not fact.b_text:
-        return f'"{fact.a_text}" removed'
-    return f"{fact.a_text} -> {fact.b_text}"
+    """A fact in a few words on one line: ``1,500 -> 1,100``, ``"not" added``."""
+    a, b = _short(fact.a_text), _short(fact.b_text)
+    if not a:
+        return f'"{b}" added'
+    if not b:
+        return f'"{a}" removed'
+    return f"{a} -> {b}"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

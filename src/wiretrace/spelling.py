@@ -22,9 +22,13 @@ for names of any Latin-script language without a word list:
   first letter of a short word (Tennis/Dennis, Alan/Plan), nor the last
   letter or a letter added at either end (direct/indirect, Canada/Canadian,
   price/prices, Argentina/Argentine: other words);
-* and not two distinct English words (rise/rose, trial/trail): the small list
-  in :mod:`wiretrace.lexicon` vetoes those, together with number words,
-  days and months, and gendered forms (spokeswoman/spokesman).
+* and not two distinct English words (thank/think, trial/trail): the list in
+  :mod:`wiretrace.lexicon` vetoes those, together with number words, days
+  and months, and gendered forms (spokeswoman/spokesman).
+
+:func:`variants_in_changes` and :func:`name_variants` find the variants of a
+diff: in its word changes, and between names of unaligned text and names of
+the other version.
 """
 
 from __future__ import annotations
