@@ -3,7 +3,8 @@
 The script generates a corpus with ``benchmarks/make_corpus.py``, runs the real
 ``wiretrace trace`` command on it in a subprocess, measures it and scores the
 result files against the planted truth; on the default mixture wiretrace finds
-nearly every pair the truth relates and reports almost nothing else.
+nearly every pair the truth relates and reports almost nothing else.  The
+table has the template precision column (template siblings kept apart).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "scale.py"
 ARCHIVES = ("bbc-news.tar.xz", "reuters21578.tar.xz")
 COLUMNS = ["articles", "status", "seconds", "art/s", "max RSS", "sum RSS", "sum PSS",
-           "pair prec", "pair rec", "char rec v/e", "ARI plant/comp", "x size", "x time",
-           "slope"]
+           "pair prec", "pair rec", "char rec v/e", "ARI plant/comp", "tmpl prec", "x size",
+           "x time", "slope"]
 
 
 def test_scale_benchmark_on_1000_articles(tmp_path):
@@ -53,6 +54,7 @@ def test_scale_benchmark_on_1000_articles(tmp_path):
     assert 0.9 <= verbatim <= 1.0 and 0.9 <= edited <= 1.0, row
     planted, components = (float(x) for x in row["ARI plant/comp"].split("/"))
     assert -1.0 <= planted <= 1.0 and -1.0 <= components <= 1.0, row
+    assert 0.0 <= float(row["tmpl prec"]) <= 1.0, row
     assert row["x size"] == row["x time"] == row["slope"] == "-"  # one size: no growth
 
     figures = json.loads(figures_path.read_text(encoding="utf-8"))
@@ -70,5 +72,10 @@ def test_scale_benchmark_on_1000_articles(tmp_path):
     for truth in ("planted", "components", "linked"):
         assert 0.0 <= stories[truth]["precision"] <= 1.0
         assert 0.0 <= stories[truth]["recall"] <= 1.0
+    # the default mixture holds templated items: many sibling pairs to keep apart
+    templates = size["scores"]["templates"]
+    assert templates["items"] >= 100 and templates["sibling_pairs"] > 1000, templates
+    assert templates["series"]["items"] > 0 and templates["template"]["items"] > 0
+    assert templates["precision"] == 1 - templates["joined"] / templates["sibling_pairs"]
     # the result files are removed without --keep
     assert not any((tmp_path / "scale-runs").iterdir())

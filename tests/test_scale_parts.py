@@ -211,3 +211,119 @@ def test_chunks_are_cut_only_where_a_unit_starts():
     assert chunks_at(items, [3, 4, 9], 100) == [items]
     assert chunks_at(items, [], 1) == [items]
     assert chunks_at([], [], 5) == []
+
+
+# --------------------------------------------------------------------------- scale scoring
+
+def _scoring():
+    """``benchmarks/scaling/score.py`` (benchmarks/ is not a package on the path)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    bench = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    return importlib.import_module("scaling.score")
+
+
+def _templated_corpus(folder, with_templates: bool = True):
+    """A tiny corpus: a story (o1 and its copy d1), four earnings tables of one
+    template family (t4 also copied, by c4) and two issues of a series."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = "Shr {} cts vs {} cts\n\nNet {} vs {} and revs of {} mln dlrs vs {} mln dlrs"
+    texts = {
+        "o1": "Title one\n\nalpha beta gamma delta epsilon zeta eta theta iota kappa lambda",
+        "t1": "Acme Corp 4th Qtr Net\n\n" + table.format(28, 32, "2,585,000", "2,885,000", 10, 9),
+        "t2": "Bolt Inc Year Net\n\n" + table.format(11, 7, "1,120,000", "930,000", 45, 41),
+        "t3": "Crane Co 1st Qtr Net\n\n" + table.format(5, 9, "310,000", "402,000", 3, 4),
+        "t4": "Dyna Ltd Year Loss\n\n" + table.format(61, 40, "7,700,000", "5,100,000", 88, 71),
+        "s1": "Rig Count Up\n\nThe number of working rigs rose by 12 to 801 this week, "
+              "against 1,248 a year ago, Hughes Tool said.",
+        "s2": "Rig Count Down\n\nThe number of working rigs fell by 35 to 766 this week, "
+              "against 1,212 a year ago, Hughes Tool said.",
+    }
+    texts["d1"], texts["c4"] = texts["o1"], texts["t4"]
+    ids = sorted(texts)
+    pq.write_table(pa.table({"id": ids, "text": [texts[i] for i in ids]}),
+                   folder / "articles.parquet")
+    story = {"o1": "o1", "d1": "o1", "t4": "t4", "c4": "t4"}
+    family = {"t1": "tpl001", "t2": "tpl001", "t3": "tpl001", "t4": "tpl001", "c4": "tpl001",
+              "s1": "tpl002", "s2": "tpl002"}
+    columns = {"id": ids, "story": [story.get(i) for i in ids]}
+    if with_templates:
+        columns["template"] = [family.get(i) for i in ids]
+        columns["template_kind"] = [{"tpl001": "template", "tpl002": "series"}.get(
+            family.get(i)) for i in ids]
+    pq.write_table(pa.table(columns), folder / "stories.parquet")
+    rows = [("d1", "o1"), ("c4", "t4")]
+    pq.write_table(pa.table({
+        "target": [t for t, _ in rows], "source": [s for _, s in rows],
+        "kind": ["copy", "copy"], "target_start": [0, 0],
+        "target_end": [len(texts[t]) for t, _ in rows], "source_start": [0, 0],
+        "source_end": [len(texts[s]) for _, s in rows], "verbatim": [True, True],
+        "story": ["o1", "t4"]}), folder / "truth.parquet")
+    return texts
+
+
+def _result(folder, texts, stories: list[list[str]], passages: list[tuple[str, str, str]]):
+    import json
+
+    folder.mkdir()
+    with open(folder / "stories.jsonl", "w") as fh:
+        for k, members in enumerate(stories):
+            fh.write(json.dumps({"story": f"s{k}", "members": members}) + "\n")
+    with open(folder / "passages.jsonl", "w") as fh:
+        for a, b, kind in passages:
+            fh.write(json.dumps({"a": a, "a_start": 0, "a_end": len(texts[a]), "b": b,
+                                 "b_start": 0, "b_end": len(texts[b]), "kind": kind}) + "\n")
+
+
+def test_template_siblings_in_one_story_count_against_template_precision(tmp_path):
+    score = _scoring().score
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = _templated_corpus(corpus)
+    copies = [("o1", "d1", "reuse"), ("t4", "c4", "reuse")]
+    # right: each copy with its original; the siblings' common frame labelled template
+    _result(tmp_path / "good", texts, [["o1", "d1"], ["t4", "c4"]],
+            [*copies, ("t1", "t2", "template"), ("s1", "s2", "template")])
+    good = score(corpus, tmp_path / "good", False, 5, 0.2)
+    t = good["templates"]
+    # tpl001: 5 items, 10 pairs less t4-c4 (a planted copy); tpl002: 1 pair
+    assert (t["items"], t["families"], t["sibling_pairs"], t["joined"]) == (7, 2, 10, 0)
+    assert t["precision"] == 1.0 and t["series"]["sibling_pairs"] == 1
+    assert t["passage_pairs"] == {"reuse": 0, "template": 2}
+    assert good["pairs"]["precision"] == good["pairs"]["recall"] == 1.0
+    assert good["passages_by_kind"] == {"reuse": 2, "template": 2}
+    assert good["stories"]["planted"]["ari"] == 1.0
+
+    # wrong: siblings aligned as reuse and chained into one story with t4 and its copy
+    _result(tmp_path / "bad", texts, [["o1", "d1"], ["t1", "t2", "t4", "c4"]],
+            [*copies, ("t1", "t2", "reuse"), ("t2", "t4", "reuse")])
+    bad = score(corpus, tmp_path / "bad", False, 5, 0.2)
+    t = bad["templates"]
+    # in the story: t1, t2, t4, c4 -> 6 pairs, less t4-c4
+    assert (t["sibling_pairs"], t["joined"]) == (10, 5)
+    assert t["precision"] == 0.5 and t["template"]["precision"] == 1 - 5 / 9
+    assert t["series"]["precision"] == 1.0
+    assert t["passage_pairs"]["reuse"] == 2
+    assert bad["pairs"]["precision"] == 0.5 and bad["pairs"]["recall"] == 1.0
+    assert bad["stories"]["planted"]["precision"] < 1.0
+
+
+def test_scoring_reads_corpora_and_results_without_templates(tmp_path):
+    score = _scoring().score
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = _templated_corpus(corpus, with_templates=False)
+    # a result written before passages had a kind: every passage is reuse
+    _result(tmp_path / "old", texts, [["o1", "d1"], ["t1", "t2"]],
+            [("o1", "d1", "reuse"), ("t1", "t2", "reuse")])
+    lines = (tmp_path / "old" / "passages.jsonl").read_text().replace(', "kind": "reuse"', "")
+    (tmp_path / "old" / "passages.jsonl").write_text(lines)
+    got = score(corpus, tmp_path / "old", False, 5, 0.2)
+    assert got["templates"]["items"] == 0 and got["templates"]["precision"] == 1.0
+    assert got["passages_by_kind"] == {"reuse": 2} and got["pairs"]["precision"] == 0.5

@@ -78,6 +78,14 @@ class Filler:
         for _ in range(8):
             got = pool[int(self.rng.integers(len(pool)))] if len(pool) >= 5 \
                 else _digits(value, self.rng)
+            if sum(ch.isdigit() for ch in got) >= 4:
+                # a real figure's size, not the figure itself: the real item that
+                # carries it in the same frame is in the material
+                digits = [k for k, ch in enumerate(got) if ch.isdigit()][-2:]
+                chars = list(got)
+                for k in digits:
+                    chars[k] = str(int(self.rng.integers(10)))
+                got = "".join(chars)
             if got != value:
                 return got
         return _digits(value, self.rng)

@@ -315,16 +315,17 @@ def _distinct_fillers(ks: list[int], items: list, names: _Names,
     return [k for k, _ in kept]
 
 
-def masked_words(paragraphs: list[list[tuple[str, str]]]) -> list[str]:
+def masked_words(paragraphs: list[list[tuple]]) -> list[str]:
     """The words of a base's frame as ``check_runs`` tokenises, each slot one mask word."""
-    text = " ".join("".join(_MASK if piece[0] else piece[1] for piece in par)
+    text = " ".join("".join(f" {_MASK} " if piece[0] else piece[1] for piece in par)
                     for par in paragraphs)
     return WORD_RE.findall(text.lower())
 
 
 def _merge_sharing_runs(bases: list, base_family: list[int], n: int) -> np.ndarray:
-    """The root of each of ``n`` families once those whose frames share an 8-word run
-    are merged."""
+    """The root of each of ``n`` families once those whose frames share a run of 8
+    frame words are merged.  (Runs with slots in them are not: all the corporate
+    briefs would chain into one family, whose pairs mostly share nothing.)"""
     parent = list(range(n))
 
     def root(f: int) -> int:
@@ -333,16 +334,16 @@ def _merge_sharing_runs(bases: list, base_family: list[int], n: int) -> np.ndarr
             f = parent[f]
         return f
 
-    vocab: dict[str, int] = {_MASK: 0}
+    vocab: dict[str, int] = {}
     owner: dict[int, int] = {}
     for paras, fam in zip(bases, base_family, strict=True):
-        ids = [vocab.setdefault(w, len(vocab)) for w in masked_words(paras)]
+        words = masked_words(paras)
+        ids = [vocab.setdefault(w, len(vocab)) for w in words]
         runs = _hashes(ids, RUN)
-        # runs holding a slot are not frame
-        slot = np.array([i == 0 for i in ids], dtype=np.int64)
-        has_slot = np.convolve(slot, np.ones(RUN, dtype=np.int64), "valid") > 0 \
-            if len(ids) >= RUN else np.zeros(0, dtype=bool)
-        for h in np.unique(runs[~has_slot]).tolist():
+        slot = np.array([w == _MASK for w in words], dtype=np.int64)
+        slots = np.convolve(slot, np.ones(RUN, dtype=np.int64), "valid") \
+            if len(ids) >= RUN else np.zeros(0, dtype=np.int64)
+        for h in np.unique(runs[slots == 0]).tolist():
             other = owner.setdefault(h, fam)
             a, b = root(other), root(fam)
             if a != b:
