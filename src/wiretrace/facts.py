@@ -113,8 +113,8 @@ def _value(norms: list[str]) -> float | None:
     """The amount a run of figure words gives (13.5 mln, two million), if any."""
     value = None
     for norm in norms:
-        if norm in _SCALES and value is not None:
-            value *= _SCALES[norm]
+        if norm in _SCALES:  # "mln" alone is a million: bn -> billion is no change
+            value = _SCALES[norm] if value is None else value * _SCALES[norm]
         elif norm in _CARDINALS and value is None:
             value = float(_CARDINALS[norm])
         elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", norm) and value is None:

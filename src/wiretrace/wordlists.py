@@ -1,7 +1,8 @@
 """The small word lists that tell a change of meaning from a change of spelling.
 
 Used by :mod:`wiretrace.spelling` (what is not a spelling variant) and
-:mod:`wiretrace.facts` (what kind of fact a word change alters).  All words
+:mod:`wiretrace.facts` (what kind of fact a word change alters); the English
+word pairs that veto a spelling variant are in :mod:`wiretrace.lexicon`.  All words
 are normalised (:func:`wiretrace.text.normalise_word`: case-folded, accents
 removed); English, the language of the wire copy wiretrace is tuned on.
 """
@@ -11,8 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 __all__ = ["CALENDAR_WORDS", "MODALS", "NEGATIONS", "NUMBER_WORDS", "TITLES",
-           "is_negation", "is_opposite",
-           "modal_of"]
+           "is_negation", "is_opposite", "modal_of"]
 
 # Cardinals, ordinals and multipliers: "three" -> "four" is a changed figure.
 NUMBER_WORDS = frozenset("""
@@ -21,7 +21,7 @@ fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seve
 ninety hundred hundreds thousand thousands million millions billion billions trillion
 trillions dozen dozens first second third fourth fifth sixth seventh eighth ninth tenth
 eleventh twelfth twentieth hundredth thousandth half twice thrice double triple quadruple
-single bn mln pct percent
+bn mln
 """.split())
 
 # Days, months and relative days: "Monday" -> "Tuesday" is a changed date.  Month
