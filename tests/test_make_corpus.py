@@ -373,3 +373,14 @@ def test_series_items_are_corrected_or_resent_as_one_story(mc, series_corpus):
         if r["template_kind"] == "series" and r["role"] != "derived":
             series[r["template"]].append(published[r["id"]])
     assert any(len(set(d.date() for d in days)) >= 3 for days in series.values())
+
+
+def test_template_shares_can_be_zero_and_are_checked(mc, tmp_path):
+    mc.generate(mc.Config(articles=120, seed=2, template_share=0.0, series_share=0.0), tmp_path)
+    got = load(tmp_path)
+    assert all(r["template"] is None and r["kind"] not in mc.SERIES_KINDS
+               for r in got["stories"].values())
+    check_truth(got, mc)
+    for bad in ({"template_share": -0.1}, {"template_share": 0.5, "series_share": 0.2}):
+        with pytest.raises(ValueError, match="template_share"):
+            mc.Config(**bad).check()

@@ -10,18 +10,21 @@ when at least half of the 5-grams of that sequence recur in three or more
 items.  Templated items are clustered greedily (most templated first): one
 joins the family whose first item shares at least half of its 5-grams (of the
 smaller of the two), starts a family when it shares under a fifth with every
-first item, and is left out in between (it sits between families).  Families
-whose frames share a run of 8 words are merged, so that items made from two
-families share no such run.  A family is a *series* (the same periodic report:
-the issuer's names recur in most items) or a one-off template (every item
-names another company).  ``templated_texts`` lists every templated item: the
-real material keeps nothing that shares an 8-word run with them.
+first item, and is left out in between (it sits between families).  A
+family's members that repeat another's fillers (a re-sent or updated item) are
+dropped, and families whose frames share a run of 8 frame words are merged, so
+that items made from two families share no such run.  A family is a *series*
+(the same periodic report: the issuer's names recur in most items) or a one-off
+template (every item names another company).  ``build_frames`` also returns
+every templated item: the real material keeps nothing that shares an 8-word
+run with them.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -226,12 +229,17 @@ def _cluster(grams: list[np.ndarray]) -> tuple[list[int], dict[int, int]]:
     return templated, family
 
 
-def build_frames(items: list[tuple[str, str, str, float]],
-                 title_case) -> tuple[dict, list[tuple[str, list[str]]]]:
+def build_frames(items: list[tuple[str, str, str, float]], title_case: Callable[[str], str]
+                 ) -> tuple[dict, list[tuple[str, list[str]]]]:
     """Template families from Reuters items (id, title, text, published epoch seconds).
 
-    Returns the frames' state (plain data, see ``Frames``) and the templated items as
-    (title, paragraphs), which the material must not share a run with."""
+    Returns the frames (plain data, kept in the material's cache) and the templated
+    items as (title, paragraphs), which the material must not share a run with.  The
+    frames: ``bases`` (per usable real item, its title and body paragraphs as pieces,
+    ``_pieces``), ``base_family`` and ``base_id`` (its Reuters id), ``families``
+    (``title``, ``real_items``, ``series``, ``period_days``, ``names`` its items'
+    name fillers), and the filler pools ``name_pool``, ``figure_pool`` (by shape)
+    and ``ticker_pool``."""
     items = [(i, title_case(t), reuters_paragraphs(x), p) for i, t, x, p in items if t]
     items = [it for it in items if it[2]]
     names = _Names([paras for _, _, paras, _ in items])
