@@ -25,7 +25,7 @@ import dataclasses
 import json
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from wiretrace.datasets import bbc_articles, data_dir, reuters_articles
 from wiretrace.model import Article, TraceResult
@@ -137,8 +137,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nlabelled pairs the {name}s get wrong:")
             for p in scores[name]["wrong"]:
                 said = "same" if p["label"] != "same_story" else "apart"
+                kinds = Counter(q.kind for q in result.passages_of(p["a"]) if q.b == p["b"])
+                gap = (by_id[p["a"]].published, by_id[p["b"]].published)
+                days = abs((gap[0] - gap[1]).total_seconds()) / 86400 if all(gap) else None
                 print(f"  [{p['label']}, said {said}] {p['a']} / {p['b']}: "
-                      f"{p['a_title']} / {p['b_title']}")
+                      f"{p['a_title']} / {p['b_title']}  passages {dict(kinds)}"
+                      f"{'' if days is None else f', {days:.1f} days apart'}")
     if args.json:
         figures = {"seconds": seconds, "rejected": len(result.rejected),
                    "stories": len(result.stories),

@@ -99,10 +99,13 @@ def stories_by_definition(articles: dict[str, Article], table: PassageTable,
     pair_keys, inverse = np.unique(low * n + high, return_inverse=True)
     matched = np.bincount(inverse.ravel(), weights=rows["matched_words"])
     x, y = pair_keys // n, pair_keys % n
-    linked = matched >= params.story_min_share * np.maximum(1, np.minimum(counts[x], counts[y]))
+    strength = matched / np.maximum(1, np.minimum(counts[x], counts[y]))
+    linked = strength >= params.story_min_share
     labels = connected_components(n, x[linked], y[linked])
-    in_story = np.zeros(n, dtype=bool)
-    in_story[x[linked]] = in_story[y[linked]] = True
+    labels = cohesive_parts_by_definition(labels, x[linked].tolist(), y[linked].tolist(),
+                                          strength[linked].tolist(), params.story_cohesion)
+    in_story = np.array([np.count_nonzero(labels == labels[k]) >= 2 for k in range(n)],
+                        dtype=bool)
     position = {article_id: k for k, article_id in enumerate(ids)}
     rows_of = defaultdict(list)
     for p in rows.tolist():
@@ -121,6 +124,31 @@ def stories_by_definition(articles: dict[str, Article], table: PassageTable,
     for number, story in enumerate(stories, start=1):
         story.id = f"story-{number}"
     return stories
+
+
+def cohesive_parts_by_definition(labels: np.ndarray, x: list[int], y: list[int],
+                                 strength: list[float], cohesion: float) -> np.ndarray:
+    """``links.split_chains`` as its docstring says it, by brute force: in each
+    connected group, links strongest first (then by ends); two parts merge when
+    the links between them are at least ``cohesion`` of the pairs they could form."""
+    labels = labels.copy()
+    links = sorted((labels[u], -s, u, v) for u, v, s in zip(x, y, strength, strict=True)
+                   if u != v)
+    part = {m: m for link in links for m in link[2:]}
+    for _, _, u, v in links:
+        pu, pv = part[u], part[v]
+        if pu == pv:
+            continue
+        members_u = [m for m in part if part[m] == pu]
+        members_v = [m for m in part if part[m] == pv]
+        between = sum(1 for _, _, a, b in links
+                      if (part[a], part[b]) in ((pu, pv), (pv, pu)))
+        if between >= cohesion * len(members_u) * len(members_v):
+            for m in members_u + members_v:
+                part[m] = min(pu, pv)
+    for m, root in part.items():
+        labels[m] = root
+    return labels
 
 
 def random_case(seed: int, n: int = 60) -> tuple[dict[str, Article], PassageTable, np.ndarray]:

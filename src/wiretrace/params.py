@@ -49,6 +49,11 @@ class TraceParams:
         another) count towards their link: next week's report in the same
         frame is another event, a follow-up that reuses the background of
         one episode keeps its names.
+    story_cohesion: two parts of a connected group of linked articles make one
+        story only when the links between them are at least this share of
+        the pairs they could form (:func:`wiretrace.stories.split_chains`): an
+        article joins a story through links to a good share of its members,
+        not through any path.
     """
 
     seed_ngram: int = 5
@@ -65,7 +70,8 @@ class TraceParams:
     min_reworded_chars: int = 150
     story_min_share: float = 0.2
     spelling_min_similarity: float = 0.75
-    close_in_time_days: float = 3.0
+    close_in_time_days: float = 0.5
+    story_cohesion: float = 0.3
 
     def __post_init__(self) -> None:
         positive_ints = ("seed_ngram", "min_shared_seeds", "num_perm", "anchor_ngram",
@@ -84,7 +90,7 @@ class TraceParams:
                              f"got {self.close_in_time_days!r}")
         if self.max_df is not None and (not isinstance(self.max_df, int) or self.max_df < 2):
             raise ValueError(f"max_df must be None or an integer >= 2, got {self.max_df!r}")
-        for name in ("lsh_threshold", "story_min_share", "spelling_min_similarity",
+        for name in ("lsh_threshold", "story_min_share", "story_cohesion", "spelling_min_similarity",
                      "sentence_similarity"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:

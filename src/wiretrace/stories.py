@@ -1,10 +1,8 @@
 """Stories: articles that share reused text, their origin and derivations.
 
-Two articles are *linked* when the words their passages match (in order,
-on both sides) are at least ``story_min_share`` of the shorter one.  Stories
-are the connected groups of linked articles; a link too weak to count (a
-common sentence inside two long, otherwise different articles) never joins
-two stories, however many such links chain up.
+Which pairs of articles are *linked* (reuse passages only, and time as
+evidence) and how links make stories without chaining is the subject of
+:mod:`wiretrace.links`; this module builds each story from its members.
 
 The **origin** is the earliest ``published`` member when dates are known.
 Without dates it is the member whose text is least covered by the other
@@ -40,12 +38,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import NamedTuple
 
 import numpy as np
 
 from wiretrace import story_kernels
+from wiretrace.links import epoch_seconds, links, split_chains
 from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
@@ -95,36 +93,6 @@ def diff_bases(story: Story) -> dict[str, str]:
     return {m: story.origin if m in from_origin
             else main.get(m) or largest_gift.get(m, (0, story.origin))[1]
             for m in story.members if m != story.origin}
-
-
-def epoch_seconds(published: Sequence[str | None]) -> np.ndarray:
-    """Seconds since the epoch of each ``isoformat()`` time (NaN when unknown); a
-    time without a UTC offset is taken as UTC, so that times compare as instants."""
-    out = np.full(len(published), np.nan)
-    for k, value in enumerate(published):
-        if value:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            out[k] = moment.timestamp()
-    return out
-
-
-def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
-          words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
-          params: TraceParams) -> np.ndarray:
-    """Which pairs join one story (the rule of the module docstring), by arrays.
-
-    ``matched``: words matched by a pair's reuse passages; ``matched_agreeing``:
-    by those of them whose names and figures all agree; ``seconds_*``: the
-    articles' times (NaN: unknown).  A pair further apart in time than
-    ``close_in_time_days`` counts only its agreeing passages.
-    """
-    with np.errstate(invalid="ignore"):
-        apart = np.abs(np.asarray(seconds_a) - np.asarray(seconds_b)) > \
-            params.close_in_time_days * 86400.0
-    evidence = np.where(apart, matched_agreeing, matched)
-    return evidence >= params.story_min_share * np.maximum(1, np.minimum(words_a, words_b))
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -189,8 +157,11 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     seconds = epoch_seconds(_published(articles, ids))
     linked = links(matched, agreeing, counts[x], counts[y], seconds[x], seconds[y], params)
     labels = connected_components(n, x[linked], y[linked])
-    in_story = np.zeros(n, dtype=bool)
-    in_story[x[linked]] = in_story[y[linked]] = True
+    apart = np.abs(seconds[x] - seconds[y]) > params.close_in_time_days * 86400.0
+    strength = np.where(apart, agreeing, matched) / np.maximum(1, np.minimum(counts[x], counts[y]))
+    labels = split_chains(labels, x[linked], y[linked], strength[linked], params.story_cohesion)
+    # a story has two members at least: an article cut off alone joins none
+    in_story = np.bincount(labels, minlength=n)[labels] >= 2
     # each passage inside one story, grouped by story
     row_label = np.where((labels[rows["a"]] == labels[rows["b"]]) & in_story[rows["a"]],
                          labels[rows["a"]], -1)
@@ -289,8 +260,11 @@ def _member_facts(members: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarra
         lengths = np.array([len(a.text) for a in chosen], dtype=np.int64)
         published = [a.published.isoformat() if a.published is not None else None
                      for a in chosen]
-    rank_of = {p: k for k, p in enumerate(sorted({p for p in published if p is not None}))}
-    ranks = np.array([-1 if p is None else rank_of[p] for p in published], dtype=np.int64)
+    # instants, not strings: 23:00-05:00 is after 02:00+00:00 the next day
+    seconds = epoch_seconds(published)
+    known = ~np.isnan(seconds)
+    ranks = np.full(len(published), -1, dtype=np.int64)
+    ranks[known] = np.unique(seconds[known], return_inverse=True)[1].ravel()
     return [ids[k] for k in numbers], np.maximum(1, lengths), ranks
 
 

@@ -30,7 +30,7 @@ from wiretrace.align.clusters import reworded_spans, unmatched_block
 from wiretrace.align.passages import scored_passages, span_lcs
 from wiretrace.align.sentences import Sentences, idf, split_sentences
 from wiretrace.align.similarity import sentence_seeds
-from wiretrace.align.templates import passage_kind
+from wiretrace.align.templates import lead_actor, leads_differ, passage_kind
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, tokenize
 
@@ -77,9 +77,16 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     passages = [AlignedSpan(a0, a1, b0, b1, round(matched / max(longer, 1), 4), matched)
                 for a0, a1, b0, b1, matched, longer in found.tolist()]
     kinds = []
-    for p in _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b):
+    joined = _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b)
+    other_leads = bool(joined) and leads_differ(text_a, tokens_a, text_b, tokens_b)
+    # the texts open on different actors: one slot changed in every passage, so
+    # that only agreeing passages link texts far apart in time (stories.links)
+    actors = (lead_actor(text_a, tokens_a), lead_actor(text_b, tokens_b)) if joined \
+        else (None, None)
+    other_actor = None not in actors and actors[0] != actors[1]
+    for p in joined:
         kind, slots = passage_kind(text_a, tokens_a, p.a_start, p.a_end, text_b, tokens_b,
-                                   p.b_start, p.b_end, ignore_a)
+                                   p.b_start, p.b_end, ignore_a, other_leads, other_actor)
         kinds.append(AlignedSpan(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
                                  p.matched_words, kind, slots.kept, slots.substituted))
     return kinds

@@ -32,9 +32,9 @@ from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
 from wiretrace.index.store import decode_passages
 from wiretrace.index.workers import AlignWorkers, aligned_records
+from wiretrace.links import epoch_seconds, links
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
-from wiretrace.stories import epoch_seconds, links
 from wiretrace.text import Tokens, in_sorted, token_hashes_batch, tokenize
 
 # Below this many pairs, sending them to the worker processes costs more than it saves.

@@ -1,13 +1,16 @@
 """Keeping the index's stories up to date as pairs appear and disappear.
 
-Stories are the connected groups of linked articles (``stories.py``).  An
-add can only change the stories of the articles whose pairs it touched, so
-only those are taken apart and built again, with ``stories.build_stories``
-over their members (in index order, which stands for the input order of a
-batch run): the same members, origin and derivation edges a batch run over
-the whole index gives.  Story ids are stable: a story keeps its id while it
-grows, a merge keeps the id of the larger part, a split gives the smaller
-parts new ids (``story-N``, numbered in order of creation, not by size).
+Stories are cut from the connected groups of linked articles
+(``links.py``: a group splits into stories that do not chain).  An add can
+only change the stories of the groups whose pairs it touched, so only those
+groups are taken apart and built again, whole, with
+``stories.build_stories`` over their members (in index order, which stands
+for the input order of a batch run): the same members, origin and
+derivation edges a batch run over the whole index gives.  A group is found
+by following linked pairs from the touched docs until no new doc turns up.
+Story ids are stable: a story keeps its id while it grows, a merge keeps the
+id of the larger part, a split gives the smaller parts new ids
+(``story-N``, numbered in order of creation, not by size).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections import Counter
 import numpy as np
 
 from wiretrace.index.store import (
+    CHUNK,
     chunks,
     encode_story,
     load_story_facts,
@@ -67,9 +71,11 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
         marks = ",".join("?" * len(part))
         live.update(r[0] for r in conn.execute(
             f"SELECT doc FROM docs WHERE live = 1 AND doc IN ({marks})", part))
-    nodes = set(old_of) | live
-    # a story is closed under links, and new links only join dirty docs: every
-    # link of these nodes stays among them (so only pairs among them are read)
+    # stories are parts of linked groups, and a part depends on its whole
+    # group: every doc linked, through any path, to a touched one
+    nodes = _linked_closure(conn, set(old_of) | live)
+    old_of.update(_stories_of_docs(conn, nodes - set(old_of)))
+    hit.update(old_of.values())
     rows = pairs_among(conn, nodes)
     strong = [(a, b) for a, b, linked, _ in rows if linked]
     groups = sorted(_components(nodes, strong), key=lambda g: (-len(g), g[0]))
@@ -80,34 +86,62 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
     for part in chunks(sorted(hit)):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", part)
-    stories = build_group_stories(conn, groups, rows, params)
+    stories, docs_of = build_group_stories(conn, groups, rows, params)
     used: set[str] = set()
-    for group, story in zip(groups, stories, strict=True):
-        votes = Counter(old_of[d] for d in group if d in old_of)
+    for story, members in zip(stories, docs_of, strict=True):
+        votes = Counter(old_of[d] for d in members if d in old_of)
         story.id = next((sid for sid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
                          if sid not in used), None) or _new_story_id(conn)
         used.add(story.id)
     conn.executemany("INSERT INTO stories (id, size, data) VALUES (?, ?, ?)",
                      [(story.id, len(story.members), encode_story(story)) for story in stories])
     conn.executemany("INSERT INTO story_members (doc, story) VALUES (?, ?)",
-                     [(d, story.id) for group, story in zip(groups, stories, strict=True)
-                      for d in group])
+                     [(d, story.id) for story, members in zip(stories, docs_of, strict=True)
+                      for d in members])
+
+
+def _linked_closure(conn: sqlite3.Connection, docs: set[int]) -> set[int]:
+    """``docs`` and every doc linked to one of them through a path of linked pairs."""
+    found, frontier = set(docs), set(docs)
+    while frontier:
+        reached: set[int] = set()
+        for part in chunks(sorted(frontier), CHUNK // 2):
+            marks = ",".join("?" * len(part))
+            for a, b in conn.execute(
+                    f"SELECT a, b FROM pairs WHERE linked = 1 AND a IN ({marks}) "
+                    f"UNION ALL SELECT a, b FROM pairs WHERE linked = 1 AND b IN ({marks})",
+                    [*part, *part]):
+                reached.update((a, b))
+        frontier = reached - found
+        found |= frontier
+    return found
+
+
+def _stories_of_docs(conn: sqlite3.Connection, docs: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for part in chunks(sorted(docs)):
+        marks = ",".join("?" * len(part))
+        found.update(conn.execute(
+            f"SELECT doc, story FROM story_members WHERE doc IN ({marks})", part))
+    return found
 
 
 def build_group_stories(conn: sqlite3.Connection, groups: list[list[int]],
                         rows: list[tuple[int, int, bool, bytes]],
-                        params: TraceParams) -> list[Story]:
-    """The story of each connected group of docs, as ``stories.build_stories`` makes it,
-    from the stored passages of their pairs (``rows``, see ``store.pairs_among``).
+                        params: TraceParams) -> tuple[list[Story], list[list[int]]]:
+    """The stories of connected groups of docs, as ``stories.build_stories`` makes
+    them, from the stored passages of their pairs (``rows``, see
+    ``store.pairs_among``); and the docs of each story.
 
     One ``build_stories`` call for all groups: it finds the same groups again
-    (they are connected by the same links), and its per-call work is paid once
-    per add rather than once per story.  It reads the docs' facts and the
-    passages' records as arrays: building Articles and Passages was most of
-    the cost, for stories that use only lengths, dates and spans.
+    (they are connected by the same links) and cuts them into stories, and
+    its per-call work is paid once per add rather than once per story.  It
+    reads the docs' facts and the passages' records as arrays: building
+    Articles and Passages was most of the cost, for stories that use only
+    lengths, dates and spans.
     """
     if not groups:
-        return []
+        return [], []
     group_of = {doc: k for k, group in enumerate(groups) for doc in group}
     facts = load_story_facts(conn, group_of)
     ordered = sorted(facts, key=lambda doc: facts[doc].seq)  # index order = input order
@@ -121,13 +155,4 @@ def build_group_stories(conn: sqlite3.Connection, groups: list[list[int]],
         PassageTable(passage_rows(inside, number), ids), params,
         np.array([facts[doc].words for doc in ordered], dtype=np.int64))
     doc_of = dict(zip(ids, ordered, strict=True))
-    by_group: list[Story | None] = [None] * len(groups)
-    for story in stories:
-        by_group[group_of[doc_of[story.members[0]]]] = story
-    if len(stories) != len(groups) or any(
-            story is None or len(story.members) != len(group)
-            for story, group in zip(by_group, groups, strict=True)):
-        # the groups are connected by links, so this cannot happen
-        raise RuntimeError(f"index stories out of step: {len(stories)} stories "
-                           f"for {len(groups)} groups")
-    return by_group  # type: ignore[return-value]
+    return stories, [[doc_of[m] for m in story.members] for story in stories]
