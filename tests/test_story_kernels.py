@@ -177,7 +177,8 @@ def random_case(seed: int, n: int = 60) -> tuple[dict[str, Article], PassageTabl
             for length in (lengths[a], lengths[b]):
                 start = rng.randrange(0, length, 20) if length > 20 else 0
                 spans.append((start, min(length, start + rng.choice([10, 20, 40, 60, 100]))))
-            rows.append((a, b, *spans[0], *spans[1], 1.0, 0 if weak else rng.randrange(1, 30), 0, 0, 0))
+            matched = 0 if weak else rng.randrange(1, 30)
+            rows.append((a, b, *spans[0], *spans[1], 1.0, matched, 0, 0, 0))
     table = PassageTable(np.array(rows, dtype=PASSAGE_DTYPE), ids)
     counts = np.array([rng.randrange(5, 60) for _ in ids], dtype=np.int64)
     return articles, table, counts

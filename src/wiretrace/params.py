@@ -90,7 +90,8 @@ class TraceParams:
                              f"got {self.close_in_time_days!r}")
         if self.max_df is not None and (not isinstance(self.max_df, int) or self.max_df < 2):
             raise ValueError(f"max_df must be None or an integer >= 2, got {self.max_df!r}")
-        for name in ("lsh_threshold", "story_min_share", "story_cohesion", "spelling_min_similarity",
+        for name in ("lsh_threshold", "story_min_share", "story_cohesion",
+                     "spelling_min_similarity",
                      "sentence_similarity"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
