@@ -21,7 +21,7 @@ import json
 import multiprocessing
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -85,12 +85,18 @@ def _load(kind: str, name: str) -> tuple[Article, Tokens]:
     return Article(id=name, text=text), tokenize(text)
 
 
-def _align(pair: Pair) -> list[tuple[int, int, int, int]]:
+def _align(pair: Pair) -> list[tuple[int, int, int, int, str]]:
     _, susp, src = pair
     a, tokens_a = _load("susp", susp)
     b, tokens_b = _load("src", src)
-    return [(p.a_start, p.a_end, p.b_start, p.b_end)
+    return [(p.a_start, p.a_end, p.b_start, p.b_end, p.kind)
             for p in align_articles(a, tokens_a, b, tokens_b, _params)]
+
+
+# The kinds of the passages of the last ``align_all``, pair by pair.  PAN scores
+# every passage (it has no templated text): a passage called ``template`` or
+# ``boilerplate`` there is a rule misfiring on real reuse, counted as a diagnostic.
+last_kinds: list[list[str]] = []
 
 
 def align_all(root: Path, pairs: list[Pair], jobs: int,
@@ -102,7 +108,8 @@ def align_all(root: Path, pairs: list[Pair], jobs: int,
         chunk = max(1, min(32, len(pairs) // (jobs * 8) or 1))
         with multiprocessing.Pool(jobs, _init_worker, (root, params)) as pool:
             raw = list(pool.imap(_align, pairs, chunksize=chunk))
-    return [[Span4(susp, s0, s1, src, r0, r1) for s0, s1, r0, r1 in spans]
+    last_kinds[:] = [[kind for *_, kind in spans] for spans in raw]
+    return [[Span4(susp, s0, s1, src, r0, r1) for s0, s1, r0, r1, _ in spans]
             for (_, susp, src), spans in zip(pairs, raw, strict=True)]
 
 
@@ -228,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
           " precision.")
     print(f"wall time {wall_s:.1f} s (alignment {align_s:.1f} s, {args.jobs} jobs),"
           f" {len(pairs) / align_s:.1f} pairs/s")
+    for name, idx in folders.items():
+        kinds = Counter(kind for i in idx for kind in last_kinds[i])
+        print(f"passages by kind, {name}: " + ", ".join(f"{k} {n}" for k, n in
+                                                        sorted(kinds.items())))
     for name, err in errors.items():
         print_errors(name, err)
     if args.json:

@@ -67,8 +67,9 @@ def test_scale_benchmark_on_1000_articles(tmp_path):
     assert pairs["precision"] >= 0.95 and pairs["recall"] >= 0.95, pairs
     assert pairs["truth_rows"] > 100 and pairs["predicted"] > 100
     stories = size["scores"]["stories"]
-    # wiretrace links versions whose common text is >= story_min_share of the shorter one
-    assert stories["linked"]["ari"] >= 0.9, stories["linked"]
+    # stories are the planted ones: a story does not chain (links.split_chains) through
+    # a splice or a template sibling into the components of all planted links
+    assert stories["planted"]["ari"] >= 0.9, stories["planted"]
     for truth in ("planted", "components", "linked"):
         assert 0.0 <= stories[truth]["precision"] <= 1.0
         assert 0.0 <= stories[truth]["recall"] <= 1.0

@@ -307,8 +307,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         with jsonl_writer(args.out / "diffs.jsonl") as write_diff:
             result = trace(articles, params=params, rejected=rejected, progress=progress,
                            workers=args.workers, diff_sink=write_diff, keep_diffs=MAX_STORIES,
-                           temp_dir=args.temp_dir)
-        result.warnings = warnings  # trace() takes no warnings: they are the reader's
+                           temp_dir=args.temp_dir, warnings=warnings)
         progress("write", 0, 1)
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),

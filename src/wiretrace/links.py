@@ -85,7 +85,10 @@ def split_chains(labels: np.ndarray, x: np.ndarray, y: np.ndarray, strength: np.
     """
     labels = labels.copy()
     distinct = x != y  # an article's passages with itself link nothing
-    x, y, strength = x[distinct], y[distinct], strength[distinct]
+    # each link one way round, so that the order links are taken in is the same
+    # however a caller gives them
+    x, y = np.minimum(x, y)[distinct], np.maximum(x, y)[distinct]
+    strength = strength[distinct]
     if not len(x):
         return labels
     group = labels[x]

@@ -39,6 +39,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from wiretrace.align.templates import passage_evidence
 from wiretrace.model import PASSAGE_KINDS, Article, Passage, PassageTable, TraceResult
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.store import ArticleStore
@@ -166,6 +167,9 @@ def passage_row(passage: Passage, articles: Mapping[str, Article]) -> dict:
     """``Passage.to_dict()`` plus the passage text on both sides (None if unknown)."""
     row = passage.to_dict()
     a, b = articles.get(passage.a), articles.get(passage.b)
+    row["evidence"] = passage_evidence(passage.kind, a.text, passage.a_start, passage.a_end,
+                                       b.text, passage.b_start, passage.b_end) \
+        if a is not None and b is not None else None
     row["a_text"] = a.text[passage.a_start:passage.a_end] if a is not None else None
     row["b_text"] = b.text[passage.b_start:passage.b_end] if b is not None else None
     return row
@@ -202,11 +206,13 @@ def _text_reader(articles: Mapping[str, Article]) -> Callable[[int], str]:
 def _lines(rows: np.ndarray, quoted_ids: list[str], text_of: Callable[[int], str]
            ) -> Iterator[str]:
     for a, b, a0, a1, b0, b1, score, matched, kind, kept, changed in rows.tolist():
+        evidence = "null" if kind == 0 else _quote(passage_evidence(
+            PASSAGE_KINDS[kind], text_of(a), a0, a1, text_of(b), b0, b1))
         yield (f'{{"a": {quoted_ids[a]}, "a_start": {a0}, "a_end": {a1}, '
                f'"b": {quoted_ids[b]}, "b_start": {b0}, "b_end": {b1}, '
                f'"score": {score!r}, "matched_words": {matched}, '
                f'"kind": "{PASSAGE_KINDS[kind]}", "slots_kept": {kept}, '
-               f'"slots_changed": {changed}, '
+               f'"slots_changed": {changed}, "evidence": {evidence}, '
                f'"a_text": {_quote(text_of(a)[a0:a1])}, '
                f'"b_text": {_quote(text_of(b)[b0:b1])}}}')
 
@@ -284,6 +290,7 @@ def _schemas() -> dict[str, Any]:
             ("b", pa.string()), ("b_start", pa.int64()), ("b_end", pa.int64()),
             ("score", pa.float64()), ("matched_words", pa.int64()), ("kind", pa.string()),
             ("slots_kept", pa.int64()), ("slots_changed", pa.int64()),
+            ("evidence", pa.string()),
             ("a_text", pa.string()), ("b_text", pa.string())]),
         "stories": pa.schema([
             ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),

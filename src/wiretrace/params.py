@@ -70,7 +70,7 @@ class TraceParams:
     min_reworded_chars: int = 150
     story_min_share: float = 0.2
     spelling_min_similarity: float = 0.75
-    close_in_time_days: float = 0.5
+    close_in_time_days: float = 1.5
     story_cohesion: float = 0.3
 
     def __post_init__(self) -> None:

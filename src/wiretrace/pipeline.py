@@ -34,6 +34,7 @@ from wiretrace.model import (
     PASSAGE_DTYPE,
     Article,
     Diff,
+    FieldWarning,
     Passage,
     PassageTable,
     Rejected,
@@ -213,12 +214,14 @@ def _align_pairs(pairs: np.ndarray, representative: np.ndarray, state: dict, wor
 def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
           workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
-          keep_diffs: int | None = None, temp_dir: str | Path | None = None) -> TraceResult:
+          keep_diffs: int | None = None, temp_dir: str | Path | None = None,
+          warnings: list[FieldWarning] | None = None) -> TraceResult:
     """Find reused passages, stories and version diffs in a set of articles.
 
     ``rejected`` records from reading are carried into the result (and
     duplicate ids met here are added to them), so one object tells the whole
-    story of a run.  ``workers`` processes share the per-article and per-pair
+    story of a run; so are the reader's ``warnings`` (optional fields left empty).
+    ``workers`` processes share the per-article and per-pair
     work (default: one per core); the result does not depend on it.
 
     For runs larger than memory: the articles are kept in a memory-mapped
@@ -305,7 +308,7 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 3),
     }
-    return TraceResult(store, passages, stories, diffs, rejected, stats)
+    return TraceResult(store, passages, stories, diffs, rejected, stats, list(warnings or []))
 
 
 def diff_articles(a: Article, b: Article, params: TraceParams | None = None,

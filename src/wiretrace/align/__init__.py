@@ -81,9 +81,9 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     other_leads = bool(joined) and leads_differ(text_a, tokens_a, text_b, tokens_b)
     # the texts open on different actors: one slot changed in every passage, so
     # that only agreeing passages link texts far apart in time (stories.links)
-    actors = (lead_actor(text_a, tokens_a), lead_actor(text_b, tokens_b)) if joined \
-        else (None, None)
-    other_actor = None not in actors and actors[0] != actors[1]
+    actor_a = lead_actor(text_a, tokens_a) if joined else frozenset()
+    actor_b = lead_actor(text_b, tokens_b) if joined else frozenset()
+    other_actor = bool(actor_a and actor_b and not actor_a & actor_b)
     for p in joined:
         kind, slots = passage_kind(text_a, tokens_a, p.a_start, p.a_end, text_b, tokens_b,
                                    p.b_start, p.b_end, ignore_a, other_leads, other_actor)

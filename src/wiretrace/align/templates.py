@@ -55,13 +55,14 @@ the output with their kind, so a user can audit what was set aside.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
-from wiretrace.text import Tokens, code_points
+from wiretrace.text import Tokens, code_points, tokenize
 
 # A replacement longer than this (words, on either side) is rewording, not a slot.
 SHORT_EDIT = 4
@@ -135,6 +136,7 @@ def slot_classes(text: str, tokens: Tokens) -> np.ndarray:
         classes[inner | (capital & opens & named_next)] = NAME
         classes[has_figure] = FIGURE
         tokens.derived["sentence-open"] = opens
+        tokens.derived["capital"] = capital
     tokens.derived["slots"] = classes
     return classes
 
@@ -304,11 +306,17 @@ def count_slots(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     return SlotCount(kept, substituted, tuple(forms), opening, names_changed, figures_changed)
 
 
+def _digit_values(form: str) -> str:
+    """The digits of a figure by value, whatever the script: "١٢٠" and "120" are one."""
+    return "".join(str(unicodedata.digit(ch)) for ch in form
+                   if ch.isdigit() and unicodedata.digit(ch, None) is not None)
+
+
 def _same_slot(form_a: str, form_b: str) -> bool:
     """One figure retyped (``1,500`` / ``1500``) or one name respelled (Bazoum/Bozoum)."""
-    digits_a = "".join(ch for ch in form_a if ch.isdigit())
+    digits_a = _digit_values(form_a)
     if digits_a:
-        return digits_a == "".join(ch for ch in form_b if ch.isdigit())
+        return digits_a == _digit_values(form_b)
     return Indel.normalized_similarity(form_a.casefold(), form_b.casefold()) >= RESPELLING
 
 
@@ -335,23 +343,28 @@ def leads_differ(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens) -
                 and not np.isin(leads[1], tokens_a.hashes).any())
 
 
-def lead_actor(text: str, tokens: Tokens) -> int | None:
-    """A hash of the first name the text's first sentence gives, its first two
-    words (None: it names no one): who a wire item is about opens it ("Hills
-    Department Stores Co said ...")."""
+def lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
+    """The words of the first name the text's first sentence gives (its first run
+    of up to three name words; empty when it names no one): who a wire item is
+    about opens it ("Hills Department Stores Co said ...").  Two texts open on
+    other actors when these share no word: "Niger's junta" and "Niger
+    Republic's junta" are one actor, "Irving Trust" and "Marine Midland" two."""
     classes = slot_classes(text, tokens)
     opens = tokens.derived.get("sentence-open")
     if not len(classes) or opens is None:
-        return None
+        return frozenset()
     later = np.flatnonzero(opens[1:]) + 1  # type: ignore[index]
     end = int(later[0]) if len(later) else len(classes)
-    names = np.flatnonzero(classes[:end] == NAME)
+    # a capital opening the text counts here ("Niger's junta ..."): at worst it is
+    # "The", which every such text shares, so no actor is told apart
+    capital = (classes[:end] == NAME) | tokens.derived["capital"][:end]  # type: ignore[index]
+    names = np.flatnonzero(capital)
     if not len(names):
-        return None
-    first = int(names[0])
-    # the name's first two words: "First Union" is not "First Sarasota"
-    second = first + 1 if first + 1 < end and classes[first + 1] == NAME else first
-    return hash((int(tokens.hashes[first]), int(tokens.hashes[second])))
+        return frozenset()
+    first = last = int(names[0])
+    while last + 1 < min(end, first + 3) and capital[last + 1]:
+        last += 1
+    return frozenset(tokens.hashes[first:last + 1].tolist())
 
 
 def passage_kind(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
@@ -387,3 +400,19 @@ def template_evidence(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     more = f" and {len(count.pairs) - 6} more" if len(count.pairs) > 6 else ""
     return (f"slots differ: {shown}{more} ({count.kept} of "
             f"{count.kept + count.substituted} slots kept)")
+
+
+_cached_tokens = lru_cache(maxsize=256)(tokenize)
+
+
+def passage_evidence(kind: str, text_a: str, a_start: int, a_end: int, text_b: str,
+                     b_start: int, b_end: int) -> str | None:
+    """What a reader checks to audit a passage set aside: for a template match the
+    slots it fills anew (:func:`template_evidence`), for boilerplate what makes it
+    so; None for reuse."""
+    if kind == "reuse":
+        return None
+    if kind == "boilerplate":
+        return "stock wording: most of its n-grams are held by more than max_df articles"
+    return template_evidence(text_a, _cached_tokens(text_a), a_start, a_end,
+                             text_b, _cached_tokens(text_b), b_start, b_end)

@@ -64,6 +64,10 @@ class PassageOut(BaseModel):
     matched_words: int
     kind: str = Field("reuse", description="reuse, template (the same frame with other "
                       "names or figures) or boilerplate; only reuse links stories")
+    slots_kept: int = Field(0, description="names and figures both sides share in place")
+    slots_changed: int = Field(0, description="names and figures one side fills with others")
+    evidence: str | None = Field(None, description="why a passage is not reuse: the "
+                                 "slots it fills anew, or stock wording; null for reuse")
     a_text: str
     b_text: str
 

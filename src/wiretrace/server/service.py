@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+from wiretrace.align.templates import passage_evidence
 from wiretrace.index import Index
 from wiretrace.index.results import AddResult
 from wiretrace.model import Article, Diff, Passage, Story
@@ -79,7 +80,10 @@ class IndexService:
             other = self._text_of(p.b, cache)
             b_text = other.text[p.b_start:p.b_end] if other else ""
             row = p.to_dict()
-            row.update(a_text=article.text[p.a_start:p.a_end], b_text=b_text)
+            row.update(a_text=article.text[p.a_start:p.a_end], b_text=b_text,
+                       evidence=passage_evidence(p.kind, article.text, p.a_start, p.a_end,
+                                                 other.text, p.b_start, p.b_end)
+                       if other else None)
             rows.append(row)
         return rows
 
