@@ -20,9 +20,13 @@ import wiretrace
 from wiretrace.datasets import bbc_articles
 from wiretrace.text import tokenize
 
-VERIFIED_STORIES = 227
+VERIFIED_STORIES = 230
 VERIFIED_ARTICLES_IN_STORIES = 487
 VERIFIED_LINKS = 282
+# links between episodes of one saga that average linkage keeps apart (read)
+SAGA_CUTS = {("politics/256", "politics/257"),
+             ("sport/023", "sport/051"), ("tech/030", "tech/080")}
+LEFT_OUT: set[str] = set()  # every linked article is in a story
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +59,24 @@ def test_no_story_link_rests_on_stock_phrases(bbc_result):
     by_pair = defaultdict(list)
     for p in bbc_result.passages:
         by_pair[(min(p.a, p.b), max(p.a, p.b))].append(p)
-    links = 0
+    links, cuts = 0, set()
     for (a, b), passages in by_pair.items():
-        matched = sum(p.matched_words for p in passages)
+        reuse = [p for p in passages if p.kind == "reuse"]
+        matched = sum(p.matched_words for p in reuse)
         if matched < wiretrace.TraceParams().story_min_share * min(words[a], words[b]):
             continue
         links += 1
-        assert bbc_result.story_of(a) is bbc_result.story_of(b)
+        for article in {a, b} - LEFT_OUT:
+            assert bbc_result.story_of(article) is not None, article
+        if bbc_result.story_of(a) is not bbc_result.story_of(b):
+            cuts.add((a, b))
         # a real reuse: at least one whole sentence, 25 matched words in all
-        assert max(p.matched_words for p in passages) >= 15, (a, b)
+        assert max(p.matched_words for p in reuse) >= 15, (a, b)
         assert matched >= 25, (a, b)
     assert links == VERIFIED_LINKS
+    assert cuts == SAGA_CUTS
+
+
+def test_the_only_template_match_is_two_matches_line_ups(bbc_result):
+    set_aside = [(p.a, p.b, p.kind) for p in bbc_result.passages if p.kind != "reuse"]
+    assert set_aside == [("sport/320", "sport/414", "template")]

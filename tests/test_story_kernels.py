@@ -130,7 +130,9 @@ def cohesive_parts_by_definition(labels: np.ndarray, x: list[int], y: list[int],
                                  strength: list[float], cohesion: float) -> np.ndarray:
     """``links.split_chains`` as its docstring says it, by brute force: in each
     connected group, links strongest first (then by ends); two parts merge when
-    the links between them are at least ``cohesion`` of the pairs they could form."""
+    the links between them are at least ``cohesion`` of the pairs they could form;
+    an article left alone but linked to several parts joins the one it has the most
+    links with."""
     labels = labels.copy()
     links = sorted((labels[u], -s, u, v) for u, v, s in zip(x, y, strength, strict=True)
                    if u != v)
@@ -146,6 +148,22 @@ def cohesive_parts_by_definition(labels: np.ndarray, x: list[int], y: list[int],
         if between >= cohesion * len(members_u) * len(members_v):
             for m in members_u + members_v:
                 part[m] = min(pu, pv)
+    # an article left alone but linked to several parts joins the one it has most
+    # links with, the larger on a tie
+    size = {r: sum(1 for q in part.values() if q == r) for r in part.values()}
+    joined = dict(part)
+    for m in part:
+        if size[part[m]] > 1:
+            continue
+        counts: dict[int, int] = {}
+        for _, _, a, b in links:
+            if m in (a, b):
+                other = b if a == m else a
+                if size[part[other]] > 1:
+                    counts[part[other]] = counts.get(part[other], 0) + 1
+        if len(counts) > 1:  # it draws on several parts: it joins one
+            joined[m] = min(counts, key=lambda r: (-counts[r], -size[r], r))
+    part = joined
     for m, root in part.items():
         labels[m] = root
     return labels

@@ -80,8 +80,12 @@ def split_chains(labels: np.ndarray, x: np.ndarray, y: np.ndarray, strength: np.
     members, not through a path of one link after another, and a weak or
     bridging link (a digest quoting one paragraph of each of ten items, a
     frame shared by next week's report) does not merge two groups.
+    An article no part took but linked to several joins the part it has the
+    most links with (the larger on a tie), so a splice or a digest belongs to
+    one story; one tied loosely to a single story stays out of it.
     ``labels``: the connected group of each article (its smallest member);
-    the result labels each story by its smallest member the same way.
+    the result labels each story by its smallest member of the part it
+    started as (a part an article joined alone keeps its label).
     """
     labels = labels.copy()
     distinct = x != y  # an article's passages with itself link nothing
@@ -137,4 +141,18 @@ def _cohesive_parts(left: list[int], right: list[int], cohesion: float) -> dict[
             del between[other][gone]
             between[other][keep] = between[keep][other]
         between[keep].pop(gone, None)
-    return {m: root(m) for m in members}
+    part = {m: root(m) for m in members}
+    # an article that no part took but that draws on several (a digest, a splice of
+    # two stories) joins the one it has most links with, the larger on a tie: it
+    # never merges two; one tied loosely to a single story (the end of a chain)
+    # stays out
+    size_of = {r: size[r] for r in set(part.values())}
+    alone = {m: {} for m in members if size_of[part[m]] == 1}
+    for u, v in zip(left, right, strict=True):
+        for one, other in ((u, v), (v, u)):
+            if one in alone and other not in alone:
+                alone[one][part[other]] = alone[one].get(part[other], 0) + 1
+    for m, counts in alone.items():
+        if len(counts) > 1:
+            part[m] = max(counts, key=lambda r: (counts[r], size_of[r], -r))
+    return part

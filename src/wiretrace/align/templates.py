@@ -23,17 +23,20 @@ name).  A passage is a **template** match when
 
 * at least :data:`MIN_SUBSTITUTED` slots changed, and they are at least
   :data:`TEMPLATE_SHARE` of its slots, or both a name and a figure changed;
-* or the words before its first shared stretch name, on each side, someone
-  the other text never names ("Skandinaviska Enskilda Banken is issuing ..."
-  / "Quebec Caisse Desjardins ... is issuing ...");
+* or the few words (at most :data:`OPENING_WORDS`) before its first shared
+  stretch name, on each side, someone the other text never names
+  ("Skandinaviska Enskilda Banken is issuing ..." / "Quebec Caisse
+  Desjardins is issuing ...");
 * or the two texts open on actors the other never names
   (:func:`leads_differ`), unless the passage is a long spliced paragraph
   whose names and figures all agree.
 
-The first name each text opens on (:func:`lead_actor`) is one slot more:
-when they differ, every passage counts it as changed.  The counts are kept
-with each passage (``slots_kept``, ``slots_changed``): :mod:`wiretrace.stories`
-lets articles far apart in time link only through passages that changed no slot.
+The counts are kept with each passage (``slots_kept``, ``slots_changed``):
+:mod:`wiretrace.links` lets articles far apart in time link only through
+passages that changed no slot.  There the first name each text opens on
+(:func:`lead_actor`) is one slot more: when the two differ, every passage of
+the pair counts it as changed (a wire item is about who opens it), though it
+does not make a passage a template (prose opens on all kinds of names).
 
 Measured on the 240 pairs of ``story-links-dev`` read one by one (Reuters +
 BBC, with :mod:`wiretrace.stories`' rules; ``benchmarks/real_stories.py``):
@@ -69,6 +72,9 @@ SHORT_EDIT = 4
 # Words a passage's slot comparison reaches beyond it, to its sentences' edges.
 WIDEN = 8
 WIDEN_BACK = 30
+# Words before the first shared stretch, at most, that can name the sentence's actor:
+# more is a sentence of its own, not a slot.
+OPENING_WORDS = 6
 # Substituted slots a passage needs, at least, to be a template match.
 MIN_SUBSTITUTED = 2
 # ... and their share of all its slots (kept + substituted).
@@ -273,7 +279,8 @@ def count_slots(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     every_a, every_b = tokens_a.hashes, tokens_b.hashes
     opcodes = Levenshtein.opcodes(hashes_a.tolist(), hashes_b.tolist())
     first_equal = next((op for op in opcodes if op.tag == "equal"), None)
-    if first_equal is not None and first_equal.src_start and first_equal.dest_start:
+    if first_equal is not None and 0 < first_equal.src_start <= OPENING_WORDS \
+            and 0 < first_equal.dest_start <= OPENING_WORDS:
         # before the first shared words: who the sentence is about
         a0, b0 = first_equal.src_start, first_equal.dest_start
         opening = bool(len(_foreign_names(slots_a[:a0], hashes_a[:a0], every_b))
@@ -375,19 +382,22 @@ def passage_kind(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     slots counted.  ``other_leads``: the texts open on actors the other never
     names (:func:`leads_differ`), which makes any passage but a long verbatim
     one a template match; ``other_actor``: their first names differ
-    (:func:`lead_actor`), one more slot changed."""
+    (:func:`lead_actor`), one more slot changed in the counts (which the time
+    rule of :mod:`wiretrace.links` reads), not in the kind."""
     count = count_slots(text_a, tokens_a, a_start, a_end, text_b, tokens_b, b_start, b_end)
-    if other_actor:
-        count = SlotCount(count.kept, count.substituted + 1, count.pairs, count.opening_changed,
-                          count.names_changed + 1, count.figures_changed)
+    kind = "template" if count.is_template else "reuse"
     if ignore_a is not None and len(ignore_a):
         first, end = tokens_a.within(a_start, a_end)
         if end > first and np.count_nonzero(ignore_a[first:end]) >= \
                 BOILERPLATE_SHARE * (end - first):
-            return "boilerplate", count
-    if other_leads and not (count.substituted == 0 and count.kept >= SPLICE_SLOTS):
-        return "template", count
-    return ("template" if count.is_template else "reuse"), count
+            kind = "boilerplate"
+    if kind == "reuse" and other_leads and \
+            not (count.substituted == 0 and count.kept >= SPLICE_SLOTS):
+        kind = "template"
+    if other_actor:  # evidence for the time rule only: prose opens on all kinds of names
+        count = SlotCount(count.kept, count.substituted + 1, count.pairs, count.opening_changed,
+                          count.names_changed + 1, count.figures_changed)
+    return kind, count
 
 
 def template_evidence(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
