@@ -147,6 +147,13 @@ def slot_classes(text: str, tokens: Tokens) -> np.ndarray:
     return classes
 
 
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    """Per BMP code point: is white space."""
+    return np.array([chr(c).isspace() if not 0xD800 <= c <= 0xDFFF else False
+                     for c in range(0x10000)], dtype=bool)
+
+
 @dataclass(frozen=True, slots=True)
 class SlotView:
     """A text's tokens with each figure whole: "51.00-51.50" or "9-5/8" is one
@@ -154,7 +161,8 @@ class SlotView:
     changed price is one slot changed, not one kept and one changed.
 
     By unit: ``hashes``, ``classes`` (:func:`slot_classes`), ``starts``/``ends``
-    (characters); ``unit``: the unit of each token.
+    (characters), also as lists (what the per-passage loop reads);
+    ``slots_before``: the slots before each unit; ``unit``: the unit of each token.
     """
 
     hashes: np.ndarray
@@ -162,6 +170,9 @@ class SlotView:
     starts: np.ndarray
     ends: np.ndarray
     unit: np.ndarray
+    hash_list: list[int]
+    class_list: list[int]
+    slots_before: list[int]
 
 
 _FOLD = np.uint64(0x100000001B3)
@@ -178,12 +189,13 @@ def slot_view(text: str, tokens: Tokens) -> SlotView:
     # a figure token right after another, with no space between them
     joins = np.zeros(len(classes), dtype=bool)
     if len(classes) > 1:
-        touching = (starts[1:] - ends[:-1]) <= 1
-        between = np.array([text[e:s].strip() == "" and s > e
-                            for e, s in zip(ends[:-1].tolist(), starts[1:].tolist(),
-                                            strict=True)], dtype=bool) \
-            if touching.any() else np.zeros(len(classes) - 1, dtype=bool)
-        joins[1:] = figure[1:] & figure[:-1] & touching & ~between
+        # joined by one character that is not a space ("51.00", "9-5/8", "1,500"),
+        # or by none (CJK numerals, one token a character)
+        gap = starts[1:] - ends[:-1]
+        codes = code_points(text)
+        after = codes[np.minimum(ends[:-1], len(codes) - 1)].astype(np.int64)
+        spaced = _space_table()[np.where(after < 0x10000, after, 0)]
+        joins[1:] = figure[1:] & figure[:-1] & ((gap == 0) | ((gap == 1) & ~spaced))
     heads = ~joins
     unit = np.cumsum(heads) - 1
     hashes = tokens.hashes[heads].copy()
@@ -191,7 +203,10 @@ def slot_view(text: str, tokens: Tokens) -> SlotView:
         for k in np.flatnonzero(joins).tolist():
             hashes[unit[k]] = (hashes[unit[k]] * _FOLD) ^ tokens.hashes[k]
     last = np.append(np.flatnonzero(heads)[1:], len(classes)) - 1
-    view = SlotView(hashes, classes[heads], starts[heads], ends[last], unit)
+    unit_classes = classes[heads]
+    view = SlotView(hashes, unit_classes, starts[heads], ends[last], unit, hashes.tolist(),
+                    unit_classes.tolist(),
+                    np.concatenate(([0], np.cumsum(unit_classes != WORD))).tolist())
     tokens.derived["slot-view"] = view
     return view
 
@@ -243,11 +258,18 @@ def _units(view: SlotView, first: int, end: int) -> tuple[int, int]:
     return int(view.unit[first]), int(view.unit[end - 1]) + 1
 
 
-def _foreign_names(slots: np.ndarray, hashes: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Hashes of the names among ``slots``/``hashes`` that the other text never uses:
+def _word_set(tokens: Tokens) -> frozenset[int]:
+    """Every word hash of a text, as a set (kept with its tokens)."""
+    found = tokens.derived.get("word-set")
+    if found is None:
+        found = tokens.derived["word-set"] = frozenset(tokens.hashes.tolist())
+    return found  # type: ignore[return-value]
+
+
+def _foreign_names(slots: list[int], hashes: list[int], other: frozenset[int]) -> int:
+    """How many of the names among ``slots``/``hashes`` the other text never uses:
     a name the other version also uses elsewhere was moved or reworded, not replaced."""
-    names = hashes[slots == NAME]
-    return names[~np.isin(names, other)]
+    return sum(1 for c, h in zip(slots, hashes, strict=True) if c == NAME and h not in other)
 
 
 def count_slots(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
@@ -266,50 +288,54 @@ def count_slots(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
         return SlotCount(0, 0)
     first_a, end_a = _units(view_a, *_widened(tokens_a, *tokens_a.within(a_start, a_end)))
     first_b, end_b = _units(view_b, *_widened(tokens_b, *tokens_b.within(b_start, b_end)))
-    hashes_a = view_a.hashes[first_a:end_a]
-    hashes_b = view_b.hashes[first_b:end_b]
-    slots_a, slots_b = view_a.classes[first_a:end_a], view_b.classes[first_b:end_b]
-    if len(hashes_a) == len(hashes_b) and np.array_equal(hashes_a, hashes_b):
-        return SlotCount(int(np.count_nonzero(slots_a)), 0)  # verbatim: every slot kept
+    list_a, list_b = view_a.hash_list[first_a:end_a], view_b.hash_list[first_b:end_b]
+    slots_before = view_a.slots_before
+    if list_a == list_b:  # verbatim: every slot kept
+        return SlotCount(slots_before[end_a] - slots_before[first_a], 0)
     kept = substituted = names_changed = figures_changed = 0
     opening = False
     forms: list[tuple[str, str]] = []
     starts_a, ends_a = view_a.starts, view_a.ends
     starts_b, ends_b = view_b.starts, view_b.ends
-    every_a, every_b = tokens_a.hashes, tokens_b.hashes
-    opcodes = Levenshtein.opcodes(hashes_a.tolist(), hashes_b.tolist())
+    words_a, words_b = _word_set(tokens_a), _word_set(tokens_b)
+    classes_a = view_a.class_list[first_a:end_a]
+    classes_b = view_b.class_list[first_b:end_b]
+    opcodes = Levenshtein.opcodes(list_a, list_b)
     first_equal = next((op for op in opcodes if op.tag == "equal"), None)
     if first_equal is not None and 0 < first_equal.src_start <= OPENING_WORDS \
             and 0 < first_equal.dest_start <= OPENING_WORDS:
         # before the first shared words: who the sentence is about
         a0, b0 = first_equal.src_start, first_equal.dest_start
-        opening = bool(len(_foreign_names(slots_a[:a0], hashes_a[:a0], every_b))
-                       and len(_foreign_names(slots_b[:b0], hashes_b[:b0], every_a)))
+        opening = bool(_foreign_names(classes_a[:a0], list_a[:a0], words_b)
+                       and _foreign_names(classes_b[:b0], list_b[:b0], words_a))
         if opening and with_forms:
             forms.append((text_a[starts_a[first_a]:ends_a[first_a + a0 - 1]],
                           text_b[starts_b[first_b]:ends_b[first_b + b0 - 1]]))
     for tag, a0, a1, b0, b1 in opcodes:
         if tag == "equal":
-            kept += int(np.count_nonzero(slots_a[a0:a1]))
+            kept += slots_before[first_a + a1] - slots_before[first_a + a0]
             continue
-        in_a, in_b = slots_a[a0:a1], slots_b[b0:b1]
-        changed = min(len(_foreign_names(in_a, hashes_a[a0:a1], every_b)),
-                      len(_foreign_names(in_b, hashes_b[b0:b1], every_a)))
-        if tag == "replace" and a1 - a0 <= SHORT_EDIT and b1 - b0 <= SHORT_EDIT:
-            figures = min(np.count_nonzero(in_a == FIGURE), np.count_nonzero(in_b == FIGURE))
-            form_a = text_a[starts_a[first_a + a0]:ends_a[first_a + a1 - 1]]
-            form_b = text_b[starts_b[first_b + b0]:ends_b[first_b + b1 - 1]]
-            if figures and _same_slot(form_a, form_b):
-                figures = 0
-            if changed and Indel.normalized_similarity(form_a.casefold(), form_b.casefold()) \
-                    >= RESPELLING:
-                changed = 0  # one name respelled (Bazoum/Bozoum)
-            if figures or changed:
-                substituted += int(max(figures, changed))
-                names_changed += int(changed)
-                figures_changed += int(figures)
-                if with_forms:
-                    forms.append((form_a, form_b))
+        if tag != "replace" or a1 - a0 > SHORT_EDIT or b1 - b0 > SHORT_EDIT:
+            continue
+        in_a, in_b = classes_a[a0:a1], classes_b[b0:b1]
+        figures = min(in_a.count(FIGURE), in_b.count(FIGURE))
+        changed = min(_foreign_names(in_a, list_a[a0:a1], words_b),
+                      _foreign_names(in_b, list_b[b0:b1], words_a))
+        if not figures and not changed:
+            continue
+        form_a = text_a[starts_a[first_a + a0]:ends_a[first_a + a1 - 1]]
+        form_b = text_b[starts_b[first_b + b0]:ends_b[first_b + b1 - 1]]
+        if figures and _same_slot(form_a, form_b):
+            figures = 0
+        if changed and Indel.normalized_similarity(form_a.casefold(), form_b.casefold()) \
+                >= RESPELLING:
+            changed = 0  # one name respelled (Bazoum/Bozoum)
+        if figures or changed:
+            substituted += max(figures, changed)
+            names_changed += changed
+            figures_changed += figures
+            if with_forms:
+                forms.append((form_a, form_b))
     return SlotCount(kept, substituted, tuple(forms), opening, names_changed, figures_changed)
 
 
@@ -337,17 +363,23 @@ def leads_differ(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens) -
     items of one story name each other's actors (a follow-up on GAF studying
     Borg-Warner's buyout names Borg-Warner).
     """
-    leads = []
-    for text, tokens in ((text_a, tokens_a), (text_b, tokens_b)):
+    lead_a, lead_b = _lead_names(text_a, tokens_a), _lead_names(text_b, tokens_b)
+    return bool(lead_a and lead_b and _word_set(tokens_b).isdisjoint(lead_a)
+                and _word_set(tokens_a).isdisjoint(lead_b))
+
+
+def _lead_names(text: str, tokens: Tokens) -> tuple[int, ...]:
+    """The hashes of the names in a text's first sentence (kept with its tokens)."""
+    found = tokens.derived.get("lead-names")
+    if found is None:
         classes = slot_classes(text, tokens)
-        if not len(classes):
-            return False
-        opens = np.flatnonzero(tokens.derived["sentence-open"][1:]) + 1  # type: ignore[index]
-        end = int(opens[0]) if len(opens) else len(classes)
-        leads.append(tokens.hashes[:end][classes[:end] == NAME])
-    return bool(len(leads[0]) and len(leads[1])
-                and not np.isin(leads[0], tokens_b.hashes).any()
-                and not np.isin(leads[1], tokens_a.hashes).any())
+        found = ()
+        if len(classes):
+            opens = np.flatnonzero(tokens.derived["sentence-open"][1:]) + 1  # type: ignore[index]
+            end = int(opens[0]) if len(opens) else len(classes)
+            found = tuple(tokens.hashes[:end][classes[:end] == NAME].tolist())
+        tokens.derived["lead-names"] = found
+    return found  # type: ignore[return-value]
 
 
 def lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
@@ -356,6 +388,13 @@ def lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
     about opens it ("Hills Department Stores Co said ...").  Two texts open on
     other actors when these share no word: "Niger's junta" and "Niger
     Republic's junta" are one actor, "Irving Trust" and "Marine Midland" two."""
+    found = tokens.derived.get("lead-actor")
+    if found is None:
+        found = tokens.derived["lead-actor"] = _lead_actor(text, tokens)
+    return found  # type: ignore[return-value]
+
+
+def _lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
     classes = slot_classes(text, tokens)
     opens = tokens.derived.get("sentence-open")
     if not len(classes) or opens is None:
