@@ -110,3 +110,25 @@ def test_main_source_is_the_first_edge_and_explains_most():
                 assert edges[0].shared_chars == max(e.shared_chars for e in edges)
                 seen_main += 1
     assert seen_main > 0
+
+
+def test_a_version_without_edges_is_diffed_against_the_member_it_shares_text_with():
+    """Real Reuters items: the Hokkaido Takushoku Bank notice (12481) is tied to its
+    story only by a later re-issue (12510), which took more from the Bank of Tokyo
+    notice (11828, the origin): 12481 has no derivation edge, shares nothing with
+    the origin, and is diffed against 12510, not reported as sharing no text."""
+    from wiretrace.datasets import reuters_articles
+
+    try:
+        by_id = {a.id: a for a in reuters_articles()}
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+    result = wiretrace.trace([by_id[f"reuters/{n}"] for n in (11828, 12481, 12510, 15435)],
+                             workers=1)
+    [story] = result.stories
+    assert story.origin == "reuters/11828"
+    assert "reuters/12481" not in {e.target for e in story.edges} | \
+        {e.source for e in story.edges}
+    diff = result.diff_of("reuters/12481")
+    assert diff.a == "reuters/12510" and diff.b_shared > 0.3
+    assert all(d.a_shared > 0 and d.b_shared > 0 for d in result.diffs)

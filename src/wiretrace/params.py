@@ -51,7 +51,7 @@ class TraceParams:
         one episode keeps its names.
     story_cohesion: two parts of a connected group of linked articles make one
         story only when the links between them are at least this share of
-        the pairs they could form (:func:`wiretrace.stories.split_chains`): an
+        the pairs they could form (average linkage, see wiretrace.links): an
         article joins a story through links to a good share of its members,
         not through any path.
     """

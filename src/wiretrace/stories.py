@@ -25,7 +25,9 @@ splice) is diffed against the version that took the most from it, and only
 one with no edge at all against the origin (then the two may share no
 passage, and are aligned directly).  A copy of a spliced version thus shows
 what it changed against the version it copied, not "shares no text with the
-origin".
+origin".  And a version that shares no reused text with that base (its only
+tie is a later version that took more from another member) is diffed
+against the member it shares the most with (``pipeline._sharing_base``).
 
 How (:func:`build_stories`): links and groups are found with NumPy over all
 passages at once; the origin and order of each group's versions with NumPy
