@@ -38,14 +38,13 @@ from wiretrace.model import (
     Passage,
     PassageTable,
     Rejected,
-    Story,
     TraceResult,
 )
 from wiretrace.parallel import STATE, chunks_at, default_workers, map_chunk_list, map_chunks
 from wiretrace.params import TraceParams
 from wiretrace.seed_index import SeedIndex
 from wiretrace.store import ArticleStore, as_store
-from wiretrace.stories import build_stories, connected_components, diff_bases
+from wiretrace.stories import build_stories, connected_components, diff_bases, sharing_base
 from wiretrace.text import Tokens, token_hashes_batch, tokenize
 
 Progress = Callable[[str, int, int], None]
@@ -156,26 +155,6 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
         out.append(diff_versions(article_a, tokens_a, article_m, tokens_m,
                                  between, params, story_id))
     return out
-
-
-def _reuse_words(passages: PassageTable, a: int, b: int) -> int:
-    return sum(p.matched_words for p in passages.of_pair(a, b) if p.kind == "reuse")
-
-
-def _sharing_base(passages: PassageTable, story: Story, base: str, member: str,
-                  store: ArticleStore) -> int:
-    """The number of ``member``'s diff base: ``base`` (``stories.diff_base``) when the
-    two share reused text; otherwise the member of the story it shares the most
-    with.  A version whose only tie to its story is a later version that took
-    more from another member has no derivation edge, yet shares text with that
-    version: "shares no text" would be the story's fault, not the version's."""
-    number = store.number(member)
-    if _reuse_words(passages, store.number(base), number):
-        return store.number(base)
-    shared = {other: _reuse_words(passages, store.number(other), number)
-              for other in story.members if other != member}
-    best = max(shared, key=lambda other: (shared[other], other == base))
-    return store.number(best if shared[best] else base)
 
 
 def _same_text(digests: np.ndarray) -> np.ndarray:
@@ -298,10 +277,15 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     jobs: list[tuple[str, int, int]] = []
     story_starts = []
     passages.prepare_pair_lookup()  # once, before the workers start
+
+    def reuse_words(a: str, b: str) -> int:
+        return sum(p.matched_words for p in passages.of_pair(store.number(a), store.number(b))
+                   if p.kind == "reuse")
+
     for story in stories:
         story_starts.append(len(jobs))
         bases = diff_bases(story)
-        jobs += [(story.id, _sharing_base(passages, story, bases[member], member, store),
+        jobs += [(story.id, store.number(sharing_base(story, member, bases[member], reuse_words)),
                   store.number(member))
                  for member in story.members if member != story.origin]
     state["passages"] = passages

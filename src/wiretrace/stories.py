@@ -27,7 +27,7 @@ passage, and are aligned directly).  A copy of a spliced version thus shows
 what it changed against the version it copied, not "shares no text with the
 origin".  And a version that shares no reused text with that base (its only
 tie is a later version that took more from another member) is diffed
-against the member it shares the most with (``pipeline._sharing_base``).
+against the member it shares the most with (:func:`sharing_base`).
 
 How (:func:`build_stories`): links and groups are found with NumPy over all
 passages at once; the origin and order of each group's versions with NumPy
@@ -38,7 +38,7 @@ covered by sorted spans and the greedy choice of sources, are compiled
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -95,6 +95,20 @@ def diff_bases(story: Story) -> dict[str, str]:
     return {m: story.origin if m in from_origin
             else main.get(m) or largest_gift.get(m, (0, story.origin))[1]
             for m in story.members if m != story.origin}
+
+
+def sharing_base(story: Story, member: str, base: str,
+                 reuse_words: Callable[[str, str], int]) -> str:
+    """``member``'s diff base: ``base`` (:func:`diff_base`) when the two share reused
+    text (``reuse_words(x, y)``: the words their reuse passages match), otherwise
+    the member of the story it shares the most with.  A version whose only tie
+    to its story is a later version that took more from another member has no
+    derivation edge, yet shares text with that version."""
+    if reuse_words(base, member):
+        return base
+    shared = {other: reuse_words(other, member) for other in story.members if other != member}
+    best = max(shared, key=lambda other: (shared[other], other == base))
+    return best if shared[best] else base
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:

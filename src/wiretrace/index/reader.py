@@ -23,7 +23,7 @@ from wiretrace.index.store import (
 from wiretrace.index.writer import Snapshot, text_hash
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import covered_chars, diff_bases
+from wiretrace.stories import covered_chars, diff_bases, sharing_base
 from wiretrace.text import tokenize
 
 
@@ -172,11 +172,18 @@ def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     docs = {d: engine.Doc(d, r.article, r.seq, r.words) for d, r in rows.items()}
     bases = diff_bases(found)
     state = {"docs": docs, "params": params, "boilerplate": snap.boilerplate, "tokens": {}}
+
+    def reuse_words(a: str, b: str) -> int:
+        stored = _pair_passages(conn, docs_of[a], docs_of[b])
+        return 0 if stored is None else sum(
+            p.matched_words for p in decode_passages(stored[2], a, b) if p.kind == "reuse")
+
     diffs = []
     for member in found.members:
         if member == found.origin:
             continue
-        base, doc = docs_of[bases[member]], docs_of[member]
+        base = docs_of[sharing_base(found, member, bases[member], reuse_words)]
+        doc = docs_of[member]
         tokens_a = engine.tokens_of(state, base)[0]
         tokens_m = engine.tokens_of(state, doc)[0]
         stored = _pair_passages(conn, base, doc)
