@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -419,3 +420,21 @@ def test_versions_sharing_no_text_are_not_summarised_as_versions() -> None:
     pair = _pair_html(render_report(result, title="t"), "blog-3")
     summary = re.search(r'<p class="summary">(.*?)</p>', pair).group(1)
     assert summary == "blog-3 and wire-1 have no text in common."
+
+
+def test_a_template_match_is_not_shown_as_reuse() -> None:
+    """A passage set aside as a template match is marked as such (grey, its kind
+    and slots in its title), not highlighted as reused text."""
+    result = sample()
+    diff = result.diffs[0]
+    before = _pair_html(render_report(result), diff.b)
+    lead, para = diff.passages
+    diff.passages = [lead, dataclasses.replace(para, kind="template", slots_kept=3,
+                                               slots_changed=2)]
+    pair = _pair_html(render_report(result), diff.b)
+    assert 'class="reused set-aside"' not in before
+    # the paragraph, on each side (split where a word change sits inside it)
+    assert pair.count('class="reused set-aside" data-kind="template"') >= 2
+    assert pair.count('class="reused"') == 2 < before.count('class="reused"')  # the lead
+    assert "template match: the same frame, other names or figures (2 changed, 3 kept)" in pair
+    assert "template match" in render_report(result).split("<section")[0]  # in the legend

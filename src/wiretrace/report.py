@@ -196,8 +196,15 @@ class _Renderer:
         for p in _pair_passages(self.by_pair, diff, base, version):
             self.counter += 1
             k = self.counter
-            tag = (f'<mark class="reused" data-passage="{k}" title="reused passage {k}: '
-                   f'{p.score:.0%} of words identical">')
+            if p.kind == "reuse":
+                tag = (f'<mark class="reused" data-passage="{k}" title="reused passage {k}: '
+                       f'{p.score:.0%} of words identical">')
+            else:  # aligned, but not reuse: say so, so that no one reads it as copied
+                what = ("template match: the same frame, other names or figures "
+                        f"({p.slots_changed} changed, {p.slots_kept} kept)"
+                        if p.kind == "template" else "stock wording (boilerplate)")
+                tag = (f'<mark class="reused set-aside" data-kind="{_e(p.kind)}" '
+                       f'data-passage="{k}" title="passage {k}, {what}">')
             a_spans.append(_span(a.text, p.a_start, p.a_end, "reused", tag, "</mark>"))
             b_spans.append(_span(b.text, p.b_start, p.b_end, "reused", tag, "</mark>"))
         for c in diff.changes if diff else []:

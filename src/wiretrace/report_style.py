@@ -28,6 +28,7 @@ margin:10px 0 18px}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:14.5px;line-height:1.6}
 mark.reused{background:var(--reused);color:inherit;border-radius:2px;cursor:pointer}
 mark.reused.linked,mark.reused.pinned{background:var(--linked);outline:1px solid #b45309}
+mark.reused.set-aside{background:#e5e7eb;text-decoration:underline dotted #6b7280}
 ins.added{background:var(--added);text-decoration:none;border-bottom:2px solid #16a34a}
 del.dropped{background:var(--dropped);text-decoration:none;border-bottom:2px dotted #dc2626}
 .moved{outline:1px dashed var(--moved);outline-offset:1px}
@@ -66,6 +67,8 @@ JS = """
 
 LEGEND = (
     ('<mark class="reused">reused passage</mark>', "hover or click to see its partner"),
+    ('<mark class="reused set-aside">template match</mark>', "the same frame with other "
+     "names or figures: aligned, not reuse"),
     ('<ins class="added">added</ins>', "only in this version"),
     ('<del class="dropped">dropped</del>', "only in the origin or source on the left"),
     ('<span class="fact">changed fact</span>', "a figure, date, negation, opposite, "
