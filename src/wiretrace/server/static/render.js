@@ -76,7 +76,11 @@ function pane(title, subtitle, side) {
 function passageSpans(passages, side, extra) {
   return passages.map((p) => ({
     start: side === "a" ? p.a_start : p.b_start, end: side === "a" ? p.a_end : p.b_end,
-    cls: "reused", id: p.index, title: `reused (${pct(p.score)} same words)`, ...extra,
+    // a template match or boilerplate is aligned, not reused: shown apart, with why
+    cls: !p.kind || p.kind === "reuse" ? "reused" : "reused set-aside", id: p.index,
+    title: !p.kind || p.kind === "reuse" ? `reused (${pct(p.score)} same words)`
+      : `${p.kind === "template" ? "template match" : "boilerplate"}: ${p.evidence || ""}`,
+    ...extra,
   }));
 }
 
