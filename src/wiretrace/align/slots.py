@@ -77,6 +77,11 @@ def slot_classes(text: str, tokens: Tokens) -> np.ndarray:
         classes[has_figure] = FIGURE
         tokens.derived["sentence-open"] = opens
         tokens.derived["capital"] = capital
+        # for each token, the sentence opening at or before it and at or after it
+        index = np.arange(len(opens))
+        tokens.derived["open-before"] = np.maximum.accumulate(np.where(opens, index, 0))
+        tokens.derived["open-after"] = np.minimum.accumulate(
+            np.where(opens, index, len(opens))[::-1])[::-1]
     tokens.derived["slots"] = classes
     return classes
 
@@ -133,9 +138,14 @@ def slot_view(text: str, tokens: Tokens) -> SlotView:
     heads = ~joins
     unit = np.cumsum(heads) - 1
     hashes = tokens.hashes[heads].copy()
-    with np.errstate(over="ignore"):
-        for k in np.flatnonzero(joins).tolist():
-            hashes[unit[k]] = (hashes[unit[k]] * _FOLD) ^ tokens.hashes[k]
+    if joins.any():
+        # fold each figure's later tokens in, one place in the figure at a time
+        head_of = np.flatnonzero(heads)[unit]
+        place = np.arange(len(classes)) - head_of
+        with np.errstate(over="ignore"):
+            for level in range(1, int(place.max()) + 1):
+                at = np.flatnonzero(place == level)
+                hashes[unit[at]] = (hashes[unit[at]] * _FOLD) ^ tokens.hashes[at]
     last = np.append(np.flatnonzero(heads)[1:], len(classes)) - 1
     unit_classes = classes[heads]
     view = SlotView(hashes, unit_classes, starts[heads], ends[last], unit, hashes.tolist(),

@@ -136,13 +136,10 @@ def _widened(tokens: Tokens, first: int, end: int) -> tuple[int, int]:
     an issuer's name opening the sentence often lies just outside the aligned
     words ("Consumers Power Co is raising ..." / "Philadelphia Electric Co is
     raising ...")."""
-    opens = tokens.derived["sentence-open"]
-    lo = first
-    while lo > max(0, first - WIDEN_BACK) and not opens[lo]:
-        lo -= 1
-    hi = end
-    while hi < min(len(opens), end + WIDEN) and not opens[hi]:
-        hi += 1
+    before, after = tokens.derived["open-before"], tokens.derived["open-after"]
+    count = len(before)  # type: ignore[arg-type]
+    lo = max(int(before[first]), first - WIDEN_BACK, 0) if first < count else first  # type: ignore[index]
+    hi = min(int(after[end]), end + WIDEN, count) if end < count else end  # type: ignore[index]
     return lo, hi
 
 
@@ -179,6 +176,12 @@ def count_slots(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     slots_before = view_a.slots_before
     if list_a == list_b:  # verbatim: every slot kept
         return SlotCount(slots_before[end_a] - slots_before[first_a], 0)
+    slots_a = [h for h, c in zip(list_a, view_a.class_list[first_a:end_a], strict=True) if c]
+    slots_b = [h for h, c in zip(list_b, view_b.class_list[first_b:end_b], strict=True) if c]
+    if sorted(slots_a) == sorted(slots_b):
+        # the same names and figures on both sides: none can have been filled anew
+        # (a reworded copy), and the edit script is not needed to say so
+        return SlotCount(len(slots_a), 0)
     kept = substituted = names_changed = figures_changed = 0
     opening = False
     forms: list[tuple[str, str]] = []
