@@ -24,9 +24,9 @@ it is tied to more closely.
 
 Measured on the real Reuters + BBC archive (``benchmarks/real_stories.py``,
 BENCHMARKS.md): the largest story went from 473 articles (SEC filing briefs
-of different companies) to 10 (one morning's hog-market reports); without
-the time rule the daily U.K. money-market reports chained into one story of
-67 across a month.
+of different companies) to 11 (one day's prime-rate round); without the
+time rule the daily U.K. money-market reports chained into one story of 67
+across a month.
 """
 
 from __future__ import annotations

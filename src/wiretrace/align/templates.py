@@ -39,11 +39,12 @@ the pair counts it as changed (a wire item is about who opens it), though it
 does not make a passage a template (prose opens on all kinds of names).
 
 Measured on the 240 pairs of ``story-links-dev`` read one by one (Reuters +
-BBC, with :mod:`wiretrace.stories`' rules; ``benchmarks/real_stories.py``):
+BBC, with :mod:`wiretrace.links`' rules; ``benchmarks/real_stories.py``):
 precision of "in the same story" went from 0.21 to 0.27 with the plain
 slot-count rule, 0.39 with the time rule, 0.47 with the openings and
-actors, and about 0.70 (recall 0.72) with story cohesion; a same-story pair
-is rarely called template (the seed pair's passages are all reuse).
+actors, and 0.67 (recall 0.67, from 0.89) with stories that do not chain;
+a same-story pair is rarely called template (the seed pair's passages are
+all reuse).
 
 What each text offers (its slots, its figures whole, its lead) is computed
 once per text in :mod:`wiretrace.align.slots`.
