@@ -438,3 +438,12 @@ def test_a_template_match_is_not_shown_as_reuse() -> None:
     assert pair.count('class="reused"') == 2 < before.count('class="reused"')  # the lead
     assert "template match: the same frame, other names or figures (2 changed, 3 kept)" in pair
     assert "template match" in render_report(result).split("<section")[0]  # in the legend
+
+
+def test_counts_tell_reuse_from_template_matches() -> None:
+    result = sample()
+    html = render_report(result)
+    assert "<b>4</b>reused passages" in html and "<b>0</b>template matches set aside" in html
+    result.passages[3] = dataclasses.replace(result.passages[3], kind="template")
+    html = render_report(result)
+    assert "<b>3</b>reused passages" in html and "<b>1</b>template match set aside" in html
