@@ -327,7 +327,9 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         ("rejected", n_rej, "yellow" if n_rej else None),
         ("field warnings", len(warnings), "yellow" if warnings else None),
         ("candidate pairs", pairs if isinstance(pairs, int) else "-", None),
-        ("passages", len(result.passages), None),
+        ("reused passages", (result.stats or {}).get("reuse_passages", "-"), None),
+        ("template matches set aside", len(result.passages)
+         - (result.stats or {}).get("reuse_passages", len(result.passages)), None),
         ("stories", len(result.stories), None),
         ("articles in stories", sum(len(s.members) for s in result.stories), None),
         ("wall time", f"{wall:.1f} s", None)]))

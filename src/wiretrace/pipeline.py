@@ -308,6 +308,8 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
         "boilerplate_ngrams": len(boilerplate),
         "aligned_pairs": aligned_pairs,
         "passages": len(passages),
+        # of them reuse; the others are template matches and boilerplate, set aside
+        "reuse_passages": int(np.count_nonzero(passages.rows["kind"] == KIND_CODE["reuse"])),
         "stories": len(stories),
         "articles_in_stories": sum(len(s.members) for s in stories),
         "diffs": done,
