@@ -52,10 +52,12 @@ def epoch_seconds(published: Sequence[str | None]) -> np.ndarray:
     return out
 
 
-def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
-          words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
-          params: TraceParams) -> np.ndarray:
-    """Which pairs join one story (the rule of the module docstring), by arrays.
+def link_strength(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
+                  words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
+                  params: TraceParams) -> np.ndarray:
+    """The evidence that each pair tells one story, as a share of the shorter
+    article's words (by arrays): a pair links when it reaches ``story_min_share``,
+    and :func:`split_chains` takes the links strongest first.
 
     ``matched``: words matched by a pair's reuse passages; ``matched_agreeing``:
     by those of them whose names and figures all agree; ``seconds_*``: the
@@ -66,7 +68,16 @@ def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray
         apart = np.abs(np.asarray(seconds_a) - np.asarray(seconds_b)) > \
             params.close_in_time_days * 86400.0
     evidence = np.where(apart, matched_agreeing, matched)
-    return evidence >= params.story_min_share * np.maximum(1, np.minimum(words_a, words_b))
+    return evidence / np.maximum(1, np.minimum(words_a, words_b))
+
+
+def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
+          words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
+          params: TraceParams) -> np.ndarray:
+    """Which pairs join one story (the rule of the module docstring), by arrays
+    (the arguments of :func:`link_strength`)."""
+    return link_strength(matched, matched_agreeing, words_a, words_b, seconds_a, seconds_b,
+                         params) >= params.story_min_share
 
 
 

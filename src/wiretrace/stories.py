@@ -45,7 +45,7 @@ from typing import NamedTuple
 import numpy as np
 
 from wiretrace import story_kernels
-from wiretrace.links import epoch_seconds, links, split_chains
+from wiretrace.links import epoch_seconds, link_strength, split_chains
 from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
@@ -171,10 +171,10 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
                            weights=np.where(rows["slots_changed"] == 0, rows["matched_words"], 0))
     x, y = pair_keys // n, pair_keys % n
     seconds = epoch_seconds(_published(articles, ids))
-    linked = links(matched, agreeing, counts[x], counts[y], seconds[x], seconds[y], params)
+    strength = link_strength(matched, agreeing, counts[x], counts[y], seconds[x], seconds[y],
+                             params)
+    linked = strength >= params.story_min_share
     labels = connected_components(n, x[linked], y[linked])
-    apart = np.abs(seconds[x] - seconds[y]) > params.close_in_time_days * 86400.0
-    strength = np.where(apart, agreeing, matched) / np.maximum(1, np.minimum(counts[x], counts[y]))
     labels = split_chains(labels, x[linked], y[linked], strength[linked], params.story_cohesion)
     # a story has two members at least: an article cut off alone joins none
     in_story = np.bincount(labels, minlength=n)[labels] >= 2
@@ -186,7 +186,7 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     member_order = np.argsort(labels, kind="stable")
     member_bounds = np.searchsorted(labels[member_order], np.arange(n + 1))
     state = {"ids": ids, "articles": None if facts else articles, "facts": facts,
-             "rows": rows, "by_label": by_label, "bounds": bounds,
+             "rows": rows, "by_label": by_label, "bounds": bounds, "seconds": seconds,
              "member_order": member_order, "member_bounds": member_bounds, "params": params}
     warm_up()  # before workers fork, so that they share the compiled kernels
     stories = [story for chunk in map_chunks(_stories_chunk, np.unique(labels[in_story]),
@@ -269,17 +269,14 @@ def _member_facts(members: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarra
     numbers = members.tolist()
     if facts is not None:
         lengths = facts.lengths[members].astype(np.int64)
-        published = [facts.published[k] for k in numbers]
     else:
-        # each read once: a store builds them
-        chosen = [STATE["articles"][ids[k]] for k in numbers]
-        lengths = np.array([len(a.text) for a in chosen], dtype=np.int64)
-        published = [a.published.isoformat() if a.published is not None else None
-                     for a in chosen]
-    # instants, not strings: 23:00-05:00 is after 02:00+00:00 the next day
-    seconds = epoch_seconds(published)
+        lengths = np.array([len(STATE["articles"][ids[k]].text) for k in numbers],
+                           dtype=np.int64)
+    # instants (build_stories read them once), not strings: 23:00-05:00 is after
+    # 02:00+00:00 the next day
+    seconds = STATE["seconds"][members]
     known = ~np.isnan(seconds)
-    ranks = np.full(len(published), -1, dtype=np.int64)
+    ranks = np.full(len(numbers), -1, dtype=np.int64)
     ranks[known] = np.unique(seconds[known], return_inverse=True)[1].ravel()
     return [ids[k] for k in numbers], np.maximum(1, lengths), ranks
 

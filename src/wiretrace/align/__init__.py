@@ -76,7 +76,6 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                             tokens_a.hashes, tokens_b.starts, tokens_b.ends, tokens_b.hashes)
     passages = [AlignedSpan(a0, a1, b0, b1, round(matched / max(longer, 1), 4), matched)
                 for a0, a1, b0, b1, matched, longer in found.tolist()]
-    kinds = []
     joined = _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b)
     other_leads = bool(joined) and leads_differ(text_a, tokens_a, text_b, tokens_b)
     # the texts open on different actors: one slot changed in every passage, so
@@ -84,12 +83,13 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     actor_a = lead_actor(text_a, tokens_a) if joined else frozenset()
     actor_b = lead_actor(text_b, tokens_b) if joined else frozenset()
     other_actor = bool(actor_a and actor_b and not actor_a & actor_b)
+    classified = []
     for p in joined:
         kind, slots = passage_kind(text_a, tokens_a, p.a_start, p.a_end, text_b, tokens_b,
                                    p.b_start, p.b_end, ignore_a, other_leads, other_actor)
-        kinds.append(AlignedSpan(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
-                                 p.matched_words, kind, slots.kept, slots.substituted))
-    return kinds
+        classified.append(AlignedSpan(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
+                                      p.matched_words, kind, slots.kept, slots.substituted))
+    return classified
 
 
 def _join_neighbours(passages: list[AlignedSpan], text_a: str, tokens_a: Tokens, text_b: str,

@@ -377,11 +377,9 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
 def is_link(passages: list[Passage], a: Doc, b: Doc, params: TraceParams) -> bool:
     """Whether a pair joins one story (``stories.links``, the rule of ``build_stories``)."""
     reuse = [p for p in passages if p.kind == "reuse"]
-    seconds = epoch_seconds([_isoformat(a.article), _isoformat(b.article)])
-    return bool(links(np.array([sum(p.matched_words for p in reuse)]),
-                      np.array([sum(p.matched_words for p in reuse if not p.slots_changed)]),
-                      np.array([a.words]), np.array([b.words]), seconds[:1], seconds[1:],
-                      params)[0])
+    return bool(pair_links(np.array([sum(p.matched_words for p in reuse)]),
+                           np.array([sum(p.matched_words for p in reuse if not p.slots_changed)]),
+                           [(a.doc, b.doc)], {a.doc: a, b.doc: b}, params)[0])
 
 
 def _isoformat(article: Article) -> str | None:

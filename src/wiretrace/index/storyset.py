@@ -57,11 +57,7 @@ def update_stories(conn: sqlite3.Connection, dirty: set[int], params: TraceParam
         return
     wanted = sorted(dirty)
     old_of: dict[int, str] = {}
-    hit: set[str] = set()
-    for part in chunks(wanted):
-        marks = ",".join("?" * len(part))
-        hit.update(r[0] for r in conn.execute(
-            f"SELECT DISTINCT story FROM story_members WHERE doc IN ({marks})", part))
+    hit = set(_stories_of_docs(conn, dirty).values())
     for part in chunks(sorted(hit)):
         marks = ",".join("?" * len(part))
         old_of.update(conn.execute(
