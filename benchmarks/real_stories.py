@@ -16,6 +16,9 @@ against ``story-links-dev`` (240 pairs, each read and labelled
     python benchmarks/real_stories.py                  # the table
     python benchmarks/real_stories.py --show 10        # and the 10 largest stories, read
     python benchmarks/real_stories.py --pairs          # every labelled pair the run gets wrong
+    python benchmarks/real_stories.py --write-jsonl archive.jsonl   # the archive as a user
+        # would feed it: JSONL with Reuters' raw <DATE> strings, for `wiretrace trace`
+        # and `wiretrace index add`; writes the file and exits
 """
 
 from __future__ import annotations
@@ -43,6 +46,36 @@ def archive_articles(with_dates: bool = True) -> list[Article]:
         topic, number = a.id.split("/")
         out.append(dataclasses.replace(a, id=f"bbc-{topic}-{number}"))
     return out
+
+
+def write_raw_jsonl(path: str) -> int:
+    """The archive as JSONL with each Reuters item's ``<DATE>`` exactly as filed
+    (``26-FEB-1987 15:01:01.79``, control junk included), ids as above."""
+    import html
+    import re
+
+    from wiretrace.datasets import unpack
+
+    count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for sgm in sorted(unpack("reuters21578.tar.xz").rglob("reut2-*.sgm")):
+            for item in re.findall(r"<REUTERS\b.*?</REUTERS>", sgm.read_bytes().decode("latin-1"),
+                                   re.S):
+                fields = {name: re.search(rf"<{name}>(.*?)</{name}>", item, re.S)
+                          for name in ("BODY", "TITLE", "DATE")}
+                newid = re.search(r'NEWID="(\d+)"', item)
+                if newid is None or fields["BODY"] is None or not fields["BODY"].group(1).strip():
+                    continue
+                row = {"id": f"reuters-{newid.group(1)}",
+                       "text": html.unescape(fields["BODY"].group(1))}
+                for name, key in (("TITLE", "title"), ("DATE", "published")):
+                    row[key] = html.unescape(fields[name].group(1)) if fields[name] else None
+                out.write(json.dumps(row) + "\n")
+                count += 1
+        for a in (a for a in archive_articles(with_dates=False) if a.id.startswith("bbc-")):
+            out.write(json.dumps({"id": a.id, "text": a.text, "title": a.title}) + "\n")
+            count += 1
+    return count
 
 
 def labelled_pairs() -> list[dict]:
@@ -95,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", action="store_true", help="list labelled pairs got wrong")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--write-jsonl", metavar="PATH",
+                        help="write the archive as JSONL with the raw Reuters dates, and exit")
     args = parser.parse_args(argv)
+    if args.write_jsonl:
+        print(f"{write_raw_jsonl(args.write_jsonl):,} articles written to {args.write_jsonl}")
+        return 0
 
     articles = archive_articles(with_dates=not args.no_dates)
     by_id = {a.id: a for a in articles}
