@@ -66,6 +66,28 @@ def test_epoch_seconds_naive_is_utc_whatever_the_local_zone(monkeypatch):
     assert naive == datetime(2024, 3, 1, 8, tzinfo=timezone.utc).timestamp()
 
 
+def test_the_origin_is_the_earliest_instant_in_trace_and_in_the_index(tmp_path):
+    """23:00 in Chicago on 31 July is 04:00 UTC on 1 August, after 02:00 UTC that
+    day: the London copy is the origin, though its date string sorts later; a naive
+    time counts as UTC (01:00, earlier still, once a third copy carries it)."""
+    text = ("The harbour authority said on Monday that the northern quay would close for "
+            "repairs for six weeks, diverting container traffic to the southern terminal "
+            "and delaying about forty sailings. ") * 3
+    chicago = Article("chicago", text, published=datetime.fromisoformat(
+        "2023-07-31T23:00:00-05:00"))
+    london = Article("london", text, published=datetime.fromisoformat(
+        "2023-08-01T02:00:00+00:00"))
+    for articles, origin in (([chicago, london], "london"),
+                             ([chicago, london, Article("naive", text, published=datetime(
+                                 2023, 8, 1, 1, 0))], "naive")):
+        result = wiretrace.trace(articles, workers=1)
+        assert [(s.origin, s.origin_reason) for s in result.stories] == \
+            [(origin, "earliest published")]
+        with Index.open(tmp_path / f"{len(articles)}.db") as index:
+            index.add(articles)
+            assert [s.origin for s in index.stories()] == [origin]
+
+
 # ------------------------------------------------------------------------ links
 
 
