@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -152,6 +153,20 @@ def test_readding_is_a_no_op_and_a_new_text_is_a_new_version(client, seeded, see
     assert [v["chars"] for v in versions] == [len(old), len(new)]
 
 
+@pytest.mark.parametrize("article_id", ["sfx/passages", "x/story", "y/versions", "z/diff",
+                                        "100% sure?/v2"])
+def test_ids_ending_like_a_route_read_back_encoded(client, article_id):
+    text = f"An article whose id, {article_id}, ends the way a route of the API does."
+    r = client.post("/api/articles", json={"id": article_id, "text": text}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    url = "/api/articles/" + quote(article_id, safe="")  # one segment: '/' as %2F
+    assert client.get(url).json()["text"] == text
+    assert client.get(url + "/versions").json()["id"] == article_id
+    assert client.get(url + "/passages").json() == {"id": article_id, "passages": []}
+    _error(client.get(url + "/story"), 404, f"article {article_id!r} shares no text")
+    _error(client.get(url + "/diff"), 404, "is the first version")
+
+
 def test_health_and_stats(client, seeded):
     health = client.get("/api/health").json()
     assert health == {"status": "ok", "version": health["version"], "writes": True,
@@ -267,6 +282,28 @@ def test_unknown_host_names_are_refused(client):
     r = client.get("/api/stats", headers={"Host": "attacker.example"})
     _error(r, 400, "unknown Host header")
     assert client.get("/api/health", headers={"Host": "localhost:1234"}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["localhost:1@evil.example", "localhost:8000:1",
+                                  "localhost:port", "localhost/x", "[::1", "localhost:99999",
+                                  "user@localhost", ""])
+def test_malformed_host_headers_are_refused(client, host):
+    _error(client.get("/api/health", headers={"Host": host}), 400, "malformed Host header")
+
+
+def test_well_formed_local_host_headers_are_served(client):
+    for host in ("localhost", "LOCALHOST:8000", "127.0.0.1:1", "[::1]:8000"):
+        assert client.get("/api/health", headers={"Host": host}).status_code == 200, host
+
+
+@pytest.mark.parametrize("method,path,allow", [
+    ("PUT", "/api/health", "GET"), ("POST", "/api/stats", "GET"),
+    ("PATCH", "/api/articles/niger-wagner-a", "GET"), ("GET", "/api/articles", "POST"),
+    ("PUT", "/api/articles/batch", "POST"), ("DELETE", "/api/query", "POST")])
+def test_an_unsupported_method_is_405_with_allow(client, method, path, allow):
+    r = client.request(method, path, headers=AUTH)  # no body, no Content-Type: still 405
+    _error(r, 405, f"method {method} not allowed on {path}")
+    assert allow in r.headers["allow"].split(", ")
 
 
 def test_browser_headers_forbid_other_origins(client):

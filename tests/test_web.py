@@ -10,6 +10,7 @@ page, which its Content-Security-Policy forbids.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -304,3 +305,35 @@ def test_api_docs_load_from_this_server_only(page, server, tmp_path):
     paths = page.eval_on_selector_all(".opblock-summary-path", "ps => ps.map(p => p.textContent)")
     assert "/api/query" in [p.replace("\u200b", "") for p in paths]
     page.screenshot(path=str(tmp_path / "docs.png"))
+
+
+def share_line(rows: list[dict], chars: int) -> re.Pattern:
+    """The start of the article view's summary for these passages."""
+    covered = sum(e - s for s, e in merged([(p["a_start"], p["a_end"]) for p in rows]))
+    n = len({p["b"] for p in rows})
+    return re.compile(rf"^{round(covered / chars * 100)}% of the text appears in {n} indexed "
+                      rf"articles?: {len(rows)} reused passage")
+
+
+def test_article_view_says_the_share_and_opens_ids_ending_like_a_route(page, server, bbc):
+    """The article view gives the share of the text in passages (it once said "NaN% of
+    the text"), and an id ending in '/passages' opens as itself."""
+    text = bbc["entertainment/010"].text
+    original = {"id": "wire-original", "text": text, "published": "2024-07-01T09:00:00Z"}
+    copy = {"id": "wire/passages", "title": "Copy with a route-like id",
+            "text": "From the wire, lightly edited.\n\n" + text.split("\n\n", 1)[1]}
+    api(server, "POST", "/api/articles/batch", json={"articles": [original, copy]}, headers=AUTH)
+    for article, other in ((original, copy), (copy, original)):
+        path = "/api/articles/" + quote(article["id"], safe="")
+        rows = api(server, "GET", path + "/passages")["passages"]
+        assert rows and {p["b"] for p in rows} == {other["id"]}
+        page.goto(server.url + "/#article/" + quote(article["id"], safe=""))
+        expect(page.locator("#article-title")).to_have_text(article.get("title", article["id"]))
+        expect(page.locator("#article-summary")).to_have_text(
+            share_line(rows, len(article["text"])))
+        assert "NaN" not in page.text_content("#article-summary")
+        for i, p in enumerate(rows):
+            p["index"] = i
+        assert_highlights(page, "#article-compare", rows)
+    page.click("#article-compare a >> text=open this article")  # the source, by its own id
+    expect(page.locator("#article-title")).to_have_text(original["id"])

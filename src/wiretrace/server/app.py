@@ -53,5 +53,5 @@ def create_app(db: str | os.PathLike, settings: ServerSettings | None = None,
     app.include_router(web.router)
     # Outermost: the guard answers a bad Host, an oversized or non-JSON body
     # before any route reads it, and adds the browser headers to every response.
-    app.add_middleware(Guard, settings=settings)
+    app.add_middleware(Guard, settings=settings, router=app.router)
     return app

@@ -1,8 +1,9 @@
 """The JSON API: one declaration per operation over :class:`IndexService`.
 
 Article ids may hold any printable character, ``/`` included (ids are often
-URLs), so the article routes take the id as a path tail; the routes with a
-suffix (``/passages``, ``/story``, ``/versions``) are declared first so they win.
+URLs): the article routes take the id as one percent-encoded path segment
+(``%2F`` for ``/``), read from the raw path (:mod:`.paths`), so that an id ending
+in ``/passages`` or ``/story`` has a URL of its own.
 Articles from a request pass the same checks as articles read from files
 (:func:`wiretrace.ingest.records.to_article`): empty, binary, unpaired
 surrogates, unparseable dates.
@@ -17,6 +18,7 @@ from wiretrace.ingest.records import FieldNames, Options, to_article
 from wiretrace.model import Article, Rejected
 from wiretrace.server import schemas as s
 from wiretrace.server.errors import ApiError
+from wiretrace.server.paths import ARTICLE_ID
 from wiretrace.server.security import require_read, require_write
 from wiretrace.server.service import IndexService
 from wiretrace.server.settings import ServerSettings
@@ -25,7 +27,9 @@ ERRORS = {code: {"model": s.ErrorOut} for code in (400, 401, 403, 404, 413, 415,
 router = APIRouter(prefix="/api", responses=ERRORS)
 reads = APIRouter(dependencies=[Depends(require_read)])
 writes = APIRouter(dependencies=[Depends(require_write)])
-ArticleId = Path(min_length=1, max_length=512, description="the article's id (may hold '/')")
+ArticleId = Path(min_length=1, max_length=512,
+                 description="the article's id, percent-encoded as one path segment "
+                             "(`/` as `%2F`)")
 
 
 def _service(request: Request) -> IndexService:
@@ -106,7 +110,7 @@ async def query(body: s.QueryIn, request: Request) -> dict:
     return await _service(request).run(_service(request).query, article)
 
 
-@reads.get("/articles/{article_id:path}/passages", tags=["articles"],
+@reads.get(f"/articles/{ARTICLE_ID}/passages", tags=["articles"],
            response_model=s.PassageListOut,
            summary="An article's reused passages")
 async def passages(request: Request, article_id: str = ArticleId) -> dict:
@@ -114,7 +118,7 @@ async def passages(request: Request, article_id: str = ArticleId) -> dict:
     return {"id": article_id, "passages": _found(rows, f"article {article_id!r}")}
 
 
-@reads.get("/articles/{article_id:path}/story", tags=["articles"], response_model=s.StoryOut,
+@reads.get(f"/articles/{ARTICLE_ID}/story", tags=["articles"], response_model=s.StoryOut,
            summary="The story an article belongs to")
 async def story_of(request: Request, article_id: str = ArticleId) -> dict:
     row = await _service(request).run(_service(request).story_of, article_id)
@@ -124,7 +128,7 @@ async def story_of(request: Request, article_id: str = ArticleId) -> dict:
     return _found(row, f"article {article_id!r}")
 
 
-@reads.get("/articles/{article_id:path}/versions", tags=["articles"],
+@reads.get(f"/articles/{ARTICLE_ID}/versions", tags=["articles"],
            response_model=s.VersionListOut,
            summary="The stored versions of an article")
 async def versions(request: Request, article_id: str = ArticleId) -> dict:
@@ -132,7 +136,7 @@ async def versions(request: Request, article_id: str = ArticleId) -> dict:
     return {"id": article_id, "versions": _found(rows, f"article {article_id!r}")}
 
 
-@reads.get("/articles/{article_id:path}/diff", tags=["articles"], response_model=s.VersionDiffOut,
+@reads.get(f"/articles/{ARTICLE_ID}/diff", tags=["articles"], response_model=s.VersionDiffOut,
            summary="What a version of an article changed against the one before")
 async def version_diff(request: Request, article_id: str = ArticleId,
                        version: int | None = Query(None, ge=1, le=1_000_000,
@@ -145,7 +149,7 @@ async def version_diff(request: Request, article_id: str = ArticleId,
     return _found(row, what)
 
 
-@reads.get("/articles/{article_id:path}", tags=["articles"],
+@reads.get(f"/articles/{ARTICLE_ID}", tags=["articles"],
            response_model=s.ArticleOut, summary="An article")
 async def article(request: Request, article_id: str = ArticleId,
                   version: int | None = Query(None, ge=1, le=1_000_000,

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.routing import Match, Router
 
-from wiretrace.server.errors import ApiError, error_bytes, internal_message, unexpected
+from wiretrace.server.errors import (
+    ApiError,
+    describe,
+    error_bytes,
+    internal_message,
+    unexpected,
+)
+from wiretrace.server.paths import canonical_article_path
 from wiretrace.server.settings import ServerSettings
 
 Scope = MutableMapping[str, Any]
@@ -84,32 +93,65 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _host_name(host: str) -> str:
-    """``example.org:8000`` -> ``example.org``; ``[::1]:8000`` -> ``[::1]``."""
-    if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+# RFC 9110's Host: a name (letters, digits, '-', '.', and the '_' some local names
+# use) or a bracketed IPv6 address, then an optional port of digits.  Nothing
+# else: 'localhost:1@evil.example' is a userinfo trick, not a host.
+_HOST = re.compile(r"(?:\[(?P<ip6>[0-9A-Fa-f:.]{2,45})\]"
+                   r"|(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}))"
+                   r"(?::(?P<port>[0-9]{1,5}))?")
+
+
+def host_name(host: str) -> str | None:
+    """The name in a ``Host`` value, lower case (``[::1]:8000`` -> ``[::1]``);
+    None when the value is not a host name with an optional port."""
+    found = _HOST.fullmatch(host)
+    if found is None or (found["port"] and int(found["port"]) > 65535):
+        return None
+    return f"[{found['ip6'].lower()}]" if found["ip6"] else found["name"].lower()
+
+
+def host_problem(host: str | None, allowed: tuple[str, ...]) -> str | None:
+    """Why a request's ``Host`` header is refused, or None.
+
+    A malformed value is refused whatever the server answers to; a missing one
+    only where the server answers to named hosts (HTTP/1.0 clients send none).
+    """
+    if host is None:
+        return (f"no Host header: this server answers to {', '.join(allowed)}"
+                if allowed else None)
+    name = host_name(host)
+    if name is None:
+        return (f"malformed Host header {describe(host)}: expected a host name and an "
+                "optional port, such as localhost:8000")
+    if allowed and name not in allowed:
+        return f"unknown Host header {describe(host)}: this server answers to {', '.join(allowed)}"
+    return None
 
 
 class Guard:
     """Raw ASGI checks that must happen before a route reads anything."""
 
-    def __init__(self, app: ASGIApp, settings: ServerSettings) -> None:
-        self.app, self.settings = app, settings
+    def __init__(self, app: ASGIApp, settings: ServerSettings, router: Router) -> None:
+        self.app, self.settings, self.router = app, settings, router
+
+    def _routed(self, scope: Scope) -> bool:
+        """Whether a route takes this method at this path."""
+        return any(route.matches(scope)[0] is Match.FULL for route in self.router.routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         send = self._with_headers(scope, send)
-        path, method = scope.get("path", ""), scope.get("method", "GET")
-        allowed = self.settings.allowed_hosts
-        host = _header(scope, b"host")
-        if allowed and (host is None or _host_name(host).lower() not in allowed):
-            await _answer(send, 400, f"unknown Host header {host!r}: this server answers to "
-                                     f"{', '.join(allowed)}")
+        scope["path"] = canonical_article_path(scope.get("path", ""), scope.get("raw_path"))
+        path, method = scope["path"], scope.get("method", "GET")
+        problem = host_problem(_header(scope, b"host"), self.settings.allowed_hosts)
+        if problem:
+            await _answer(send, 400, problem)
             return
-        if method not in WRITE_METHODS:
+        if method not in WRITE_METHODS or not self._routed(scope):
+            # No route takes this method here: the router answers 404, or 405 with
+            # the methods that are allowed, before any body check could say 415.
             await self._run(scope, receive, send)
             return
         if path.startswith("/api/"):

@@ -27,8 +27,21 @@ async function api(method, path, body) {
   return data;
 }
 
+// An article's URL: its id as one percent-encoded segment ("/" as %2F), so an id
+// ending in "/passages" or "/story" is never read as a route of another article.
 function articlePath(id) {
-  return `/api/articles/${id.split("/").map(encodeURIComponent).join("/")}`;
+  return `/api/articles/${encodeURIComponent(id)}`;
+}
+
+// The share of a text's characters inside any of the passages' [a_start, a_end).
+function coveredShare(passages, chars) {
+  const spans = passages.map((p) => [p.a_start, p.a_end]).sort((x, y) => x[0] - y[0]);
+  let covered = 0, reach = 0;
+  for (const [start, end] of spans) {
+    covered += Math.max(0, end - Math.max(start, reach));
+    reach = Math.max(reach, end);
+  }
+  return covered / Math.max(1, chars);
 }
 
 function showError(err) {
@@ -263,21 +276,18 @@ async function showArticle(id, version) {
           : el("a", { href: `#article/${encodeURIComponent(id)}/v${v}` }, `${v} `));
       }
     }
-    const result = { passages: out.passages, sources: [], stories: [] };
-    const seen = new Map();
+    // The shape of a query's answer (describeReuse reads shared, sources, stories).
+    const result = { passages: out.passages, sources: [],
+      shared: coveredShare(out.passages, article.chars),
+      stories: article.story ? [article.story] : [] };
+    const bySource = new Map();
     for (const p of out.passages) {
-      if (!seen.has(p.b)) seen.set(p.b, { id: p.b, passages: 0, spans: [] });
-      const s = seen.get(p.b);
-      s.passages += 1;
-      s.spans.push([p.a_start, p.a_end]);
+      if (!bySource.has(p.b)) bySource.set(p.b, []);
+      bySource.get(p.b).push(p);
     }
-    for (const s of seen.values()) {
-      const covered = s.spans.sort((x, y) => x[0] - y[0]).reduce((acc, [st, en]) => {
-        const from = Math.max(st, acc.reach);
-        return { n: acc.n + Math.max(0, en - from), reach: Math.max(acc.reach, en) };
-      }, { n: 0, reach: 0 }).n;
-      result.sources.push({ id: s.id, title: null, outlet: null, published: null,
-        passages: s.passages, share: covered / Math.max(1, article.chars) });
+    for (const [id, group] of bySource) {
+      result.sources.push({ id, title: null, outlet: null, published: null,
+        passages: group.length, share: coveredShare(group, article.chars) });
     }
     result.sources.sort((x, y) => y.share - x.share);
     $("article-compare").replaceChildren();
@@ -335,14 +345,20 @@ function show(view) {
       (view === "story" && a.dataset.tab === "stories")));
 }
 
+function decoded(part) {
+  try { return decodeURIComponent(part); } catch (e) { return part; }
+}
+
+// #story/<id>, #article/<id>, #article/<id>/v<N>: ids are encoded as one segment,
+// so the hash is split before it is decoded (an id may end in "/v2" itself).
 function route() {
-  const hash = decodeURIComponent(location.hash.slice(1)) || "check";
+  const hash = location.hash.slice(1) || "check";
   showError(null);
-  if (hash.startsWith("story/")) { show("story"); showStory(hash.slice(6)); return; }
+  if (hash.startsWith("story/")) { show("story"); showStory(decoded(hash.slice(6))); return; }
   if (hash.startsWith("article/")) {
     const m = hash.slice(8).match(/^(.*)\/v(\d+)$/);
     show("article");
-    if (m) showArticle(m[1], Number(m[2])); else showArticle(hash.slice(8));
+    if (m) showArticle(decoded(m[1]), Number(m[2])); else showArticle(decoded(hash.slice(8)));
     return;
   }
   if (hash === "stories") { show("stories"); loadStories(false); return; }
