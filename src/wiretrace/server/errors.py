@@ -23,8 +23,9 @@ from wiretrace.ingest.records import kind
 log = logging.getLogger("wiretrace.server")
 
 REASONS = {400: "bad request", 401: "authentication needed", 403: "forbidden",
-           404: "not found", 405: "method not allowed", 413: "request too large",
-           415: "unsupported media type", 422: "invalid request", 500: "internal error"}
+           404: "not found", 405: "method not allowed", 408: "request timeout",
+           413: "request too large", 415: "unsupported media type", 422: "invalid request",
+           500: "internal error", 503: "service unavailable"}
 OBJECT_EXPECTED = {"model_attributes_type", "dict_type", "model_type", "missing"}
 
 

@@ -40,12 +40,17 @@ def _settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-def _article(item: s.ArticleIn | s.QueryIn, where: str, settings: ServerSettings) -> Article:
-    """The request's article, checked like one read from a file."""
-    limit = settings.max_article_chars
+def _article(item: s.ArticleIn | s.QueryIn, where: str, settings: ServerSettings,
+             query: bool = False) -> Article:
+    """The request's article, checked like one read from a file.
+
+    A query's text has a cap of its own: anyone who may read may query, and the
+    cost of a query grows with its text.
+    """
+    limit = settings.max_query_chars if query else settings.max_article_chars
     if len(item.text) > limit:
         raise ApiError(413, f"{where}.text: {len(item.text):,} characters, over the limit of "
-                            f"{limit:,} per article")
+                            f"{limit:,} per {'query' if query else 'article'}")
     opts = Options(FieldNames(), limit, "utf-8")
     found = to_article(item.model_dump(), "request", where, opts)
     if isinstance(found, Rejected):
@@ -106,7 +111,7 @@ async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
             description="The passages the text shares with indexed articles, per source, and "
                         "the stories it would join.  Nothing is stored.")
 async def query(body: s.QueryIn, request: Request) -> dict:
-    article = _article(body, "body", _settings(request))
+    article = _article(body, "body", _settings(request), query=True)
     return await _service(request).run(_service(request).query, article)
 
 
