@@ -192,9 +192,17 @@ def run(args: argparse.Namespace, out: Any, err: Any) -> int:
     app = create_app(args.db, settings, service=service)
     say(f"wiretrace: serving {args.db}{' (new, empty)' if new else ''} at http://{where}/ "
         f"(API docs at http://{where}/docs)")
-    say("wiretrace: writes " + ("need the token" if settings.token else
-                                f"are off (no token: set {TOKEN_ENV} to allow them)")
-        + "; reads " + ("need the token" if settings.protect_reads else "are open"))
+    if service.read_only:
+        writes = f"are off (the index file cannot be written: {service.read_only})"
+    elif settings.token:
+        writes = "need the token"
+    else:
+        writes = f"are off (no token: set {TOKEN_ENV} to allow them)"
+    say(f"wiretrace: writes {writes}; reads "
+        + ("need the token" if settings.protect_reads else "are open"))
+    if service.read_only and settings.token:
+        say(f"wiretrace: warning: {args.db} is read-only: serving it read-only, every add "
+            "answers 503")
     if not is_loopback(args.host) and not settings.protect_reads:
         say(f"wiretrace: warning: listening on {args.host} with open reads: anyone who can "
             "reach this machine can read the index (--protect-reads)")

@@ -83,7 +83,8 @@ def _found(value: dict | list | None, what: str) -> dict | list:
 @router.get("/health", tags=["service"], response_model=s.HealthOut, summary="Is the service up?")
 async def health(request: Request) -> dict:
     settings = _settings(request)
-    return {"status": "ok", "version": __version__, "writes": settings.token is not None,
+    writes = settings.token is not None and _service(request).read_only is None
+    return {"status": "ok", "version": __version__, "writes": writes,
             "protect_reads": settings.protect_reads}
 
 

@@ -262,7 +262,8 @@ class SearchOut(BaseModel):
 class HealthOut(BaseModel):
     status: Literal["ok"]
     version: str
-    writes: bool = Field(description="whether the server takes writes (it has a token)")
+    writes: bool = Field(description="whether the server takes writes: it has a token and "
+                                     "its index file can be written")
     protect_reads: bool
 
 

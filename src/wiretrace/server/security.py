@@ -26,6 +26,7 @@ from wiretrace.server.errors import (
     unexpected,
 )
 from wiretrace.server.paths import canonical_article_path
+from wiretrace.server.service import read_only_message
 from wiretrace.server.settings import ServerSettings
 
 Scope = MutableMapping[str, Any]
@@ -58,6 +59,9 @@ def tokens_match(given: str, expected: str) -> bool:
 def _check(request: Request, credentials: HTTPAuthorizationCredentials | None,
            write: bool) -> None:
     settings: ServerSettings = request.app.state.settings
+    read_only = request.app.state.service.read_only
+    if write and read_only:
+        raise ApiError(503, read_only_message(read_only))
     if settings.token is None:
         if write:
             raise ApiError(403, "this server takes no writes: start it with a token "

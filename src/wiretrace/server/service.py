@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from wiretrace.index.results import AddResult
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
 from wiretrace.server.adds import AddQueue
+from wiretrace.server.errors import ApiError
 from wiretrace.stories import covered_chars
 
 T = TypeVar("T")
@@ -42,12 +44,45 @@ def _oriented(passages: Iterable[Passage], article_id: str) -> list[Passage]:
     return sorted(out, key=lambda p: (p.a_start, p.a_end, p.b, p.b_start))
 
 
+def write_problem(path: str) -> str | None:
+    """Why the index at ``path`` cannot be written, or None if it can.
+
+    Permissions do not tell (root writes a file whatever its mode; a read-only
+    mount or an immutable file refuses everyone), so SQLite is asked: a no-op
+    write in a transaction rolled back at once.  A lock held by another writer
+    means the file is writable; waiting for it is not worth a slow start.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    except sqlite3.Error as e:
+        return str(e)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE meta SET value = value WHERE key = 'format'")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as e:
+        return None if "locked" in str(e) or "busy" in str(e) else str(e)
+    finally:
+        conn.close()
+    return None
+
+
+def read_only_message(reason: str) -> str:
+    return (f"this server takes no adds: its index file cannot be written ({reason}); "
+            "make the file and its folder writable, then restart the server")
+
+
 class IndexService:
     """Runs index calls on one thread and shapes their results for the API."""
 
     def __init__(self, path: str | os.PathLike, params: TraceParams | None = None,
                  create: bool = True, threads: int = 3, workers: int = 1) -> None:
         self._index = Index.open(path, params=params, create=create)
+        # Why adds cannot work (a read-only file), found now rather than by the
+        # first add's failure; None when the index takes writes.
+        self.read_only: str | None = write_problem(os.fspath(path))
         self._reads = concurrent.futures.ThreadPoolExecutor(threads,
                                                             thread_name_prefix="wiretrace-read")
         self._adds = AddQueue(self._index, workers)
@@ -57,8 +92,18 @@ class IndexService:
         return await asyncio.wrap_future(self._reads.submit(fn, *args))
 
     async def add(self, articles: list[Article]) -> list[dict]:
-        """Add articles (one transaction) and shape the reuse found for each."""
-        results = await asyncio.wrap_future(self._adds.submit(articles))
+        """Add articles (one transaction) and shape the reuse found for each.
+
+        A file that turns read-only while serving is found here: from then on
+        the service is read-only (503), as if it had been so at start.
+        """
+        try:
+            results = await asyncio.wrap_future(self._adds.submit(articles))
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e):
+                raise
+            self.read_only = str(e)
+            raise ApiError(503, read_only_message(self.read_only)) from None
         return await self.run(self._added_rows, articles, results)
 
     def close(self) -> None:
