@@ -282,3 +282,29 @@ def test_sigkill_at_random_moments_ends_in_the_index_an_uninterrupted_add_builds
         assert index_passages(a, ids) == index_passages(b, ids)
         assert sorted(map(story_key, a.stories(limit=10_000))) == \
             sorted(map(story_key, b.stories(limit=10_000)))
+
+
+def test_index_check_lists_damage_one_line_each(tmp_path, seed_articles, run):
+    """``index check``: exit 0 and 'ok' for a whole file; exit 1 and one line per
+    problem for damaged pages, a missing file or a file that is not an index."""
+    db = tmp_path / "i.db"
+    with Index.open(db) as index:
+        index.add(list(seed_articles))
+    assert run("index", "check", db) == (0, f"{db}: ok\n", "")
+    conn = sqlite3.connect(db)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
+                        "'sqlite_autoindex_docs_1'").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(db, "r+b") as f:  # an index's page overwritten: the table still reads
+        f.seek((root - 1) * page)
+        f.write(b"\xff" * 16)
+    code, out, _ = run("index", "check", db)
+    assert code == 1 and out.splitlines()[0] == \
+        f"{db}: Page {root}: btreeInitPage() returns error code 11"
+    assert all(line.startswith(f"{db}: ") for line in out.splitlines())
+    notes = tmp_path / "notes.db"
+    notes.write_text("not an index", encoding="utf-8")
+    for path, message in ((tmp_path / "none.db", "no such index"), (notes, "not a")):
+        code, out, err = run("index", "check", path)
+        assert code == 1 and message in out + err and "Traceback" not in err

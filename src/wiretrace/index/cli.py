@@ -1,4 +1,4 @@
-"""The ``wiretrace index`` command: add to, query and describe a persistent index.
+"""The ``wiretrace index`` command: add to, query, describe and check a persistent index.
 
 ``add_parser(subparsers, parents)`` registers the subcommand on the main
 parser (``wiretrace.cli``); the handlers follow the main command's
@@ -11,21 +11,24 @@ usage, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import queue
+import sqlite3
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
 
 from wiretrace import cli
 from wiretrace.index.core import Index
+from wiretrace.index.integrity import QUICK_CHECK_MAX_BYTES, damage_hint, problems, safe_reason
 from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED
-from wiretrace.index.schema import IndexFileError
+from wiretrace.index.schema import FORMAT, IndexFileError
 from wiretrace.ingest import iter_articles, read_articles
 from wiretrace.model import Article, FieldWarning, Rejected
 from wiretrace.output import dumps, jsonl_writer, passage_row
@@ -43,7 +46,7 @@ EPILOG = "exit codes: 0 done, 1 failed (no readable input, not an index, error),
 
 def add_parser(subparsers: argparse._SubParsersAction,
                parents: list[argparse.ArgumentParser]) -> None:
-    """Register ``wiretrace index add|query|stats``."""
+    """Register ``wiretrace index add|query|stats|check``."""
     top = subparsers.add_parser(
         "index", parents=parents, epilog=EPILOG,
         help="a persistent, incremental index: add articles, query a new one, stats",
@@ -80,7 +83,7 @@ def add_parser(subparsers: argparse._SubParsersAction,
                         "record_id, field, reason): articles kept with a field left empty")
     cli._add_input_options(p)
     cli._add_param_options(p)
-    p.set_defaults(func=cmd_add, parser=p)
+    p.set_defaults(func=_sqlite_errors(cmd_add), parser=p)
 
     p = sub.add_parser(
         "query", parents=parents, epilog=EPILOG,
@@ -96,7 +99,7 @@ def add_parser(subparsers: argparse._SubParsersAction,
     p.add_argument("--id", default="stdin", metavar="ID",
                    help="id of the article read from stdin (default: stdin)")
     cli._add_input_options(p)
-    p.set_defaults(func=cmd_query, parser=p)
+    p.set_defaults(func=_sqlite_errors(cmd_query), parser=p)
 
     p = sub.add_parser("stats", parents=parents, epilog=EPILOG,
                        help="counts, size on disk and parameters of an index",
@@ -104,7 +107,72 @@ def add_parser(subparsers: argparse._SubParsersAction,
                                    "stories), its size on disk per article and its parameters.")
     p.add_argument("db", metavar="DB", help="index file (must exist)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.set_defaults(func=cmd_stats, parser=p)
+    p.set_defaults(func=_sqlite_errors(cmd_stats), parser=p)
+
+    p = sub.add_parser(
+        "check", parents=parents, epilog="exit codes: 0 the file is whole, 1 damaged (or not "
+                                         "an index), 2 bad usage",
+        help="check an index file for damaged pages and texts",
+        description="Check the index file DB for damage: SQLite's full integrity_check (every "
+                    "page, every index against its table) and every text decoded.  Prints one "
+                    "line per problem (by table, row and column; never the text itself), or "
+                    "'ok'.  Opening an index runs the quicker quick_check on files up to "
+                    f"{QUICK_CHECK_MAX_BYTES // 2**20} MiB; this command checks any size, "
+                    "and the texts too.")
+    p.add_argument("db", metavar="DB", help="index file (must exist)")
+    p.set_defaults(func=cmd_check, parser=p)
+
+
+Command = Callable[[argparse.Namespace, Console, Console], int]
+
+
+def _sqlite_errors(command: Command) -> Command:
+    """``command`` with SQLite's errors as one line that quotes no article.
+
+    A damaged text makes SQLite fail with the text around the damage in its
+    message; the generic handler would print it whole.
+    """
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+        try:
+            return command(args, out, err)
+        except sqlite3.DatabaseError as e:
+            hint = (f"; 'wiretrace index check {args.db}' lists what is damaged"
+                    if damage_hint(e) else "")
+            raise cli.Failure(f"{args.db}: {safe_reason(e)}{hint}") from None
+
+    return run
+
+
+def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """``wiretrace index check DB``: exit 0 whole, 1 damaged; one line per problem."""
+    path = args.db
+    if os.path.isdir(path):
+        raise cli.Failure(f"{path}: is a folder, not an index file")
+    if not os.path.exists(path):
+        raise cli.Failure(f"{path}: no such index")
+    try:
+        conn = sqlite3.connect(path, timeout=60.0)
+    except sqlite3.Error as e:
+        raise cli.Failure(f"{path}: cannot open ({safe_reason(e)})") from None
+    try:
+        found = problems(conn, full=True)
+        if not found:
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            except sqlite3.DatabaseError as e:
+                row = None
+                found = [f"not a wiretrace index ({safe_reason(e)})"]
+            if not found and (row is None or row[0] != FORMAT):
+                found = [f"not a wiretrace index (format {row[0] if row else None!r}, "
+                         f"expected {FORMAT!r})"]
+    finally:
+        conn.close()
+    for problem in found:
+        sys.stdout.write(f"{path}: {problem}\n")
+    if not found:
+        sys.stdout.write(f"{path}: ok\n")
+    return 1 if found else 0
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

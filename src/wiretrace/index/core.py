@@ -19,6 +19,7 @@ import numpy as np
 
 from wiretrace.index import engine, reader, writer
 from wiretrace.index.engine import TokenCache
+from wiretrace.index.integrity import check_on_open, safe_reason
 from wiretrace.index.merges import Merger
 from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
@@ -103,7 +104,8 @@ class Index:
         ``max_df`` fixed at 100 when not given: a batch run derives it from the
         corpus size, an index cannot).  An existing index keeps the parameters
         it was built with: passing other ones raises ``ValueError``.  A path
-        that is not a wiretrace index raises :class:`IndexFileError`.
+        that is not a wiretrace index, or a small one whose pages are damaged
+        (``PRAGMA quick_check``, see :mod:`.integrity`), raises :class:`IndexFileError`.
         """
         path = os.fspath(path)
         if os.path.isdir(path):
@@ -113,8 +115,11 @@ class Index:
         try:
             conn = connect(path)
         except sqlite3.Error as e:
-            raise IndexFileError(f"{path}: cannot open ({e})") from None
+            raise IndexFileError(f"{path}: cannot open ({safe_reason(e)})") from None
         try:
+            damaged = check_on_open(conn, path)  # small files: see index/integrity.py
+            if damaged:
+                raise IndexFileError(damaged)
             stored = initialise(conn, path, params, create)
             _check_fingerprints(conn, path, stored)
         except BaseException:

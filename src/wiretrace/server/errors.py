@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wiretrace.index.integrity import damage_hint, safe_reason
 from wiretrace.ingest.records import kind
 
 log = logging.getLogger("wiretrace.server")
@@ -117,14 +119,26 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def unexpected(exc: BaseException, method: str, path: str) -> str:
-    """Log an unexpected exception with its traceback; the reference for the client."""
+    """Log an unexpected exception with its traceback; the reference for the client.
+
+    SQLite's errors about a damaged text quote the text: the log gets the message
+    without it (the operator needs where, not what), and a hint to check the file.
+    """
     ref = secrets.token_hex(6)
-    log.error("unexpected error %s on %s %s", ref, method, path, exc_info=exc)
+    shown, hint = exc, ""
+    if isinstance(exc, sqlite3.Error):
+        shown = type(exc)(safe_reason(exc))
+        if damage_hint(exc):
+            hint = " (the index file may be damaged: 'wiretrace index check DB' lists where)"
+    log.error("unexpected error %s on %s %s%s", ref, method, path, hint,
+              exc_info=(type(shown), shown, exc.__traceback__))
     return ref
 
 
-def internal_message(ref: str) -> str:
-    return f"internal error (reference {ref} in the server log)"
+def internal_message(ref: str, exc: BaseException | None = None) -> str:
+    where = f"internal error (reference {ref} in the server log)"
+    return where + (": the index file could not be used" if isinstance(exc, sqlite3.Error)
+                    else "")
 
 
 def error_bytes(status: int, message: str) -> bytes:

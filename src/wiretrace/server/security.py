@@ -192,7 +192,7 @@ class Guard:
             ref = unexpected(exc, scope.get("method", ""), scope.get("path", ""))
             if started:
                 raise  # half an answer is out: only closing the connection is honest
-            await _answer(send, 500, internal_message(ref))
+            await _answer(send, 500, internal_message(ref, exc))
 
     async def _read_body(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
         """The whole body, or None once a 413 has been sent."""
