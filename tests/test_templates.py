@@ -131,6 +131,27 @@ def test_figures_apart_stay_apart():
     assert ("51.00", FIGURE) in units and ("51.50", FIGURE) in units
 
 
+def test_sentences_units_and_slot_counts_of_one_text():
+    """What the compiled per-text pass keeps: where each word's sentence starts and
+    where the next one starts, and the slots before each unit (a figure whole)."""
+    text = "Acme Corp said 51.00-51.50 dlrs.\nShares of Acme 𝔘 rose 9-5/8 in Paris."
+    tokens = tokenize(text)
+    words = [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
+    view = slot_view(text, tokens)
+    second = words.index("Shares")
+    # the point inside a figure is an edge too ("00" after "51."; see _slot_kernel)
+    decimal = words.index("00")
+    assert tokens.derived["open-before"].tolist()[:second] == [0] * decimal + \
+        [decimal, decimal + 1] + [decimal + 2] * (second - decimal - 2)
+    assert tokens.derived["open-before"].tolist()[second:second + 4] == [second] * 4
+    assert tokens.derived["open-after"].tolist()[:decimal + 1] == [0] + [decimal] * decimal
+    units = [text[s:e] for s, e in zip(view.starts, view.ends, strict=True)]
+    assert "51.00-51.50" in units and "9-5/8" in units
+    # Acme, Corp, 51.00-51.50; Acme, 9-5/8, Paris ("Shares" opens a sentence alone)
+    assert view.slots_before.tolist()[-1] == 6
+    assert len(view.slots_before) == len(units) + 1
+
+
 def test_one_changed_figure_is_one_changed_unit():
     a, b = "Net profit was 51.00-51.50 dlrs a share.", "Net profit was 51.00-52.50 dlrs a share."
     ha, hb = slot_view(a, tokenize(a)).hashes, slot_view(b, tokenize(b)).hashes
