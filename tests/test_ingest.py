@@ -235,9 +235,35 @@ def test_jsonl_bad_lines_are_rejected_and_reading_goes_on(tmp_path: Path) -> Non
         ("line 11", "t6", "binary content (NUL bytes)"),
         ("line 12", "t7", f"undecodable bytes: not valid UTF-8 at byte {bad_byte} (0xE9)"),
         ("line 13", "ok1", f"duplicate id 'ok1', first seen at {path}:line 1"),
-        ("line 15", None, "id field 'id' is a array, not a string or integer"),
+        ("line 15", None, "id field 'id' is an array, not a string or integer"),
     ]
     assert {r.source for r in rejected} == {str(path)}
+
+
+def test_jsonl_messages_say_what_is_wrong_in_words(tmp_path: Path) -> None:
+    lines = [
+        '{"id": "a", "text": "never ends',
+        '{"id": "b", "text": 1' + "2" * 4999 + "}",
+        "[" * 100_000 + "]" * 100_000,
+        "\ufeff" + '{"id": "c", "text": "after a mark"}',
+        '{"id": "d", "text": "x"} {"id": "e"}',
+        '{"id": "f", "text": "tab\tinside"}',
+        '{"id": {"x": 1}, "text": "object id"}',
+        '{"id": "g", "text": [1, 2]}',
+    ]
+    path = tmp_path / "words.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert rows(read_articles([path])[1]) == [
+        ("line 1", None, "malformed JSON: a string that never ends, starting at column 21"),
+        ("line 2", None, "malformed JSON: a number of 5,000 digits at column 21, too long to "
+                         "read"),
+        ("line 3", None, "malformed JSON: nested too deeply to read"),
+        ("line 4", None, "malformed JSON: a byte-order mark (U+FEFF) at column 1"),
+        ("line 5", None, "malformed JSON: more text after the JSON value, at column 26"),
+        ("line 6", None, "malformed JSON: a control character inside a string at column 25"),
+        ("line 7", None, "id field 'id' is an object, not a string or integer"),
+        ("line 8", "g", "text field 'text' is an array, not a string"),
+    ]
 
 
 def test_jsonl_published_out_of_range_is_a_warning_naming_the_value(tmp_path: Path) -> None:
@@ -328,8 +354,8 @@ def test_csv_bad_rows_are_rejected_and_reading_goes_on(tmp_path: Path) -> None:
         b"h1," + b"z" * 50 + b",T",
         b"l1,caf\xe9,T",
         b"ok1,again,T",
-        b'q1,"x" y,T',
         b"ok2,Last good.,T",
+        b'q1,"x" y,T',
         b'u1,"never closed,T',
         b"u2,swallowed,T",
     ]
@@ -348,8 +374,10 @@ def test_csv_bad_rows_are_rejected_and_reading_goes_on(tmp_path: Path) -> None:
         ("row 6", "h1", "huge text: 50 characters, over the 40 limit"),
         ("row 7", "l1", f"undecodable bytes: not valid UTF-8 at byte {bad_byte} (0xE9)"),
         ("row 8", "ok1", f"duplicate id 'ok1', first seen at {path}:row 1"),
-        ("row 9", None, "malformed CSV: ',' expected after '\"'"),
-        ("row 11", None, "malformed CSV: unclosed quote runs to the end of the file"),
+        # Text after a closing quote: no later line can be known to start a record.
+        ("row 10", "q1", "malformed CSV: text right after a closing quote (line 11); with the "
+                         "quoting broken, no later line can be known to start a record, so "
+                         "lines 11-13 (3 lines) were skipped, to the end of the file"),
     ]
 
 
@@ -399,6 +427,159 @@ def test_csv_multi_megabyte_text(tmp_path: Path) -> None:
                                                "over the 2,000,000 limit")]
     articles, rejected = read_articles([path], max_chars=3_000_000)
     assert rejected == [] and articles[0].text == BIG
+
+
+def test_csv_broken_quote_invents_no_article_and_counts_what_it_skips(tmp_path: Path) -> None:
+    # The issue's reproduction: "bad" never closes its quote, so the csv module pairs it
+    # with good-2's opening quote and breaks at "Line one".  Resuming at the next line
+    # made an article of "Line two of it" (the inside of good-2's text) and lost good-2.
+    path = tmp_path / "c.csv"
+    path.write_bytes(b'id,text\ngood-1,"First good article text here."\nbad,"never closes\n'
+                     b'good-2,"Line one, with a comma.\nLine two of it, also with a comma."\n'
+                     b'good-3,"Third."\n')
+    articles, rejected = read_articles([path])
+    assert [(a.id, a.text) for a in articles] == [("good-1", "First good article text here.")]
+    assert rows(rejected) == [(
+        "row 2", "bad", "malformed CSV: text right after a closing quote (line 4); with the "
+                        "quoting broken, no later line can be known to start a record, so "
+                        "lines 3-6 (4 lines) were skipped, to the end of the file")]
+
+
+def test_csv_unclosed_quote_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "end.csv"
+    path.write_bytes(b'id,text\na,"one"\nb,"two\nthree\n')
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["a"]
+    assert rows(rejected) == [(
+        "row 2", "b", "malformed CSV: a quote that never closes (line 4); with the quoting "
+                      "broken, no later line can be known to start a record, so lines 3-4 "
+                      "(2 lines) were skipped, to the end of the file")]
+
+
+def test_csv_quote_closing_a_field_too_early_takes_no_piece_of_it(tmp_path: Path) -> None:
+    # The stray quote after "5" closes g1's field early, and a comma follows: valid CSV
+    # that reads "w, eight" as a record, until the real closing quote turns up alone.
+    path = tmp_path / "stray.csv"
+    path.write_bytes(b'id,text\ng0,"plain"\ng1,"Size 5", weight\nw, eight\nzz"\ng2,"fine"\n')
+    articles, rejected = read_articles([path])
+    assert [(a.id, a.text) for a in articles] == [("g0", "plain"), ("g2", "fine")]
+    assert rows(rejected) == [(
+        "row 2", "g1", "malformed CSV: a quote inside a field that does not start with one "
+                       "(line 5); with the quoting broken, what lies between could be pieces "
+                       "of one field, so lines 3-5 (3 lines) were skipped; reading goes on "
+                       "after it")]
+
+
+def test_csv_records_not_proven_in_step_go_with_the_break(tmp_path: Path) -> None:
+    # A field that starts with a quote and an ordinary character proves the reading in
+    # step there: "y" proves the rows before "z", "z" those before the break... except
+    # that "a" (a line break after its quote), "b" and "c" (a comma after its quote)
+    # prove nothing, so the break takes them all back to "z".
+    path = tmp_path / "wait.csv"
+    path.write_bytes(b'id,text\ny,"why"\nz,"zero"\na,"\nx"\nb,plain\nc,",x"y\nd,after\n')
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["y"]
+    assert [(r.location, r.record_id) for r in rejected] == [("row 2", "z")]
+    assert "lines 3-8 (6 lines) were skipped" in rejected[0].reason
+
+
+def test_csv_inch_mark_in_a_file_without_quotes_costs_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "inch.csv"
+    path.write_bytes(b'id,text\na,one\nb,the 5" screen\nc,three\n')
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == ["a", "c"]
+    assert [(r.location, r.record_id) for r in rejected] == [("row 2", "b")]
+    assert "line 3 was skipped; reading goes on" in rejected[0].reason
+
+
+def test_csv_many_unproven_rows_are_read_again_not_held(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import wiretrace.ingest.csv_files as csv_files
+
+    # Rows after a field that proves nothing wait for proof; past a bound they are let
+    # go and the file is read a second time, with the same result.
+    def body(tail: list[str]) -> str:
+        rows = ['id,text\r\n', 'p,"proves"\r\n', 'q,"quoted, so it proves"\r\n',
+                'n,"\nproves nothing"\r\n']
+        return "".join(rows + [f"r{i},plain {i}\r\n" for i in range(30)] + tail)
+
+    broken, fine = tmp_path / "broken.csv", tmp_path / "fine.csv"
+    broken.write_text(body(['s,",x"y\r\n', "t,after\r\n"]), encoding="utf-8", newline="")
+    fine.write_text(body(['s,"proves"\r\n', "t,after\r\n"]), encoding="utf-8", newline="")
+    expected = read_articles([broken]), read_articles([fine])
+    monkeypatch.setattr(csv_files, "_HOLD_RECORDS", 5)
+    assert (read_articles([broken]), read_articles([fine])) == expected
+    (articles, rejected), (all_of_them, none) = expected
+    assert [a.id for a in articles] == ["p"]
+    assert [r.location for r in rejected] == ["row 2"]
+    assert "lines 3-37 (35 lines) were skipped, to the end of the file" in rejected[0].reason
+    assert len(all_of_them) == 35 and none == []
+
+
+def test_csv_field_over_the_size_bound_is_one_rejection_not_thousands(tmp_path: Path) -> None:
+    # 100,000 lines in one quoted field, far over --max-chars: the csv module's field
+    # limit used to stop inside it and every line after became an "article".
+    lines = "".join(f"line {i}, with a comma\n" for i in range(100_000))
+    path = tmp_path / "huge.csv"
+    path.write_text(f'id,text\ng1,ok\nhuge,"{lines}"\ng2,after\n', encoding="utf-8")
+    articles, rejected = read_articles([path], max_chars=1000)
+    assert [a.id for a in articles] == ["g1", "g2"]
+    assert rows(rejected) == [("row 2", "huge", "huge record: over 1,052,576 characters on "
+                                                "lines 3-100003 (100,001 lines), more than a "
+                                                "text of 1,000 characters can take")]
+    # Under the bound, the text is read whole and rejected for its length as usual.
+    articles, rejected = read_articles([path], max_chars=600_000)
+    assert [a.id for a in articles] == ["g1", "g2"]
+    assert rows(rejected) == [("row 2", "huge", f"huge text: {len(lines):,} characters, "
+                                                "over the 600,000 limit")]
+
+
+def test_csv_line_ends_crlf_lf_and_bare_cr(tmp_path: Path) -> None:
+    path = tmp_path / "ends.csv"
+    path.write_bytes(b'id,text\ra,one\rb,"multi\rline"\r\nc,"x\r\ny"\nd,four\n')
+    articles, rejected = read_articles([path])
+    assert rejected == []
+    assert [(a.id, a.text) for a in articles] == [
+        ("a", "one"), ("b", "multi\rline"), ("c", "x\r\ny"), ("d", "four")]
+
+
+def test_utf16_bad_code_unit_late_costs_only_its_line(tmp_path: Path) -> None:
+    # The text wrapper decoded 8 KB at a time: a lone surrogate on line 300 lost the
+    # good lines of its chunk and was reported on the chunk's first line.
+    texts = [f"good line {i} " + "é" * 50 for i in range(400)]
+    good = [json.dumps({"id": f"g{i}", "text": t}, ensure_ascii=False)
+            for i, t in enumerate(texts)]
+    lines = good[:299] + ['{"id": "bad", "text": "x\ud800y"}'] + good[300:]
+    body = ("\n".join(lines) + "\n").encode("utf-16-le", "surrogatepass")
+    path = tmp_path / "u16.jsonl"
+    path.write_bytes(b"\xff\xfe" + body)
+    before = ("\n".join(lines[:299]) + "\n").encode("utf-16-le")
+    bad_byte = 2 + len(before) + 2 * lines[299].index("\ud800")
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == [f"g{i}" for i in range(400) if i != 299]
+    assert rows(rejected) == [("line 300", "bad", "undecodable bytes: not valid UTF-16-LE at "
+                                                  f"byte {bad_byte} (0xD800)")]
+
+    # A byte too many shifts every later code unit: the damaged line ends at the first
+    # newline out of step, and reading falls back into step after it.
+    encoded = [line.encode("utf-16-be") for line in good]
+    encoded[299] = encoded[299][:7] + b"!" + encoded[299][7:]
+    path.write_bytes(b"\xfe\xff" + b"\x00\n".join(encoded) + b"\x00\n")
+    articles, rejected = read_articles([path])
+    assert [a.id for a in articles] == [f"g{i}" for i in range(400) if i != 299]
+    assert articles[-1].text == texts[-1]
+    assert [(r.location, r.record_id) for r in rejected] == [("line 300", None)]
+    assert "not a whole number of 2-byte code units (a byte missing or extra)" in \
+        rejected[0].reason
+
+    csv_path = tmp_path / "u16.csv"
+    rows_ = ["id,text"] + [f'g{i},"{t}, and more"' for i, t in enumerate(texts)]
+    rows_[300] = 'bad,"x\ud800y"'
+    csv_path.write_bytes(("\r\n".join(rows_) + "\r\n").encode("utf-16", "surrogatepass"))
+    articles, rejected = read_articles([csv_path])
+    assert len(articles) == 399 and articles[-1].text == texts[-1] + ", and more"
+    assert [(r.location, r.record_id) for r in rejected] == [("row 300", "bad")]
+    assert rejected[0].reason.startswith("undecodable bytes: not valid UTF-16-LE at byte ")
 
 
 # --- Parquet --------------------------------------------------------------------------------
@@ -689,9 +870,9 @@ def test_optional_fields_of_a_wrong_type_are_left_empty_with_a_warning(tmp_path:
     assert (lst.title, lst.outlet, lst.url) == (None, None, None)
     assert (b.title, b.outlet, b.url) == (None, None, "https://e.org/\ufffd")
     assert [(w.location, w.record_id, w.field, w.reason) for w in warnings] == [
-        ("line 2", "l", "title", "array where text was expected: ['a', 'b']"),
-        ("line 2", "l", "outlet", "object where text was expected: {'name': 'AP'}"),
-        ("line 2", "l", "url", "boolean where text was expected: False"),
+        ("line 2", "l", "title", "an array where text was expected: ['a', 'b']"),
+        ("line 2", "l", "outlet", "an object where text was expected: {'name': 'AP'}"),
+        ("line 2", "l", "url", "a boolean where text was expected: False"),
         ("line 3", "b", "title", "binary content, not text: '\\x00\\x01\\x02junk'"),
         ("line 3", "b", "outlet", "binary content, not text: '\\x05\\x06\\x07A'"),
     ]

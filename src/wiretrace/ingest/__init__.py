@@ -118,7 +118,7 @@ class _Reader:
 
     def file(self, source: str) -> Iterator[Article | Rejected]:
         ext = os.path.splitext(source)[1].lower()
-        if not os.path.exists(source):
+        if not os.path.lexists(source):  # a link to nowhere is named as such when read
             yield Rejected(source, None, None, "no such file or folder")
         elif ext not in _READERS:
             kind = f"'{ext}'" if ext else "without extension"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from wiretrace.ingest.decoding import FileRejected
+from wiretrace.ingest.decoding import FileRejected, open_regular
 from wiretrace.ingest.records import Accept, Options, check_columns, field_names, to_article
 from wiretrace.model import Article, Rejected
 
@@ -22,9 +22,9 @@ def read_parquet(source: str, opts: Options, accept: Accept) -> Iterator[Article
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if os.path.getsize(source) == 0:
-        return
-    with open(source, "rb") as fh:
+    with open_regular(source) as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return
         try:
             pf = pq.ParquetFile(fh)
         except (pa.ArrowException, ValueError, OSError) as exc:

@@ -98,7 +98,7 @@ def to_article(record: Mapping[str, Any], source: str, location: str,
     if text is None:
         problem = f"text field {f.text!r} {'is null' if f.text in record else 'is missing'}"
     elif not isinstance(text, str):
-        problem = f"text field {f.text!r} is a {kind(text)}, not a string"
+        problem = f"text field {f.text!r} is {a_kind(text)}, not a string"
     else:
         problem = text_problem(text, opts.max_chars)
     if problem:
@@ -171,7 +171,7 @@ def id_of(record: Mapping[str, Any], fields: FieldNames) -> tuple[str | None, st
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, f"missing id field {fields.id!r}"
     if not isinstance(value, str):
-        return None, f"id field {fields.id!r} is a {kind(value)}, not a string or integer"
+        return None, f"id field {fields.id!r} is {a_kind(value)}, not a string or integer"
     return value.strip(), None
 
 
@@ -180,6 +180,12 @@ def kind(value: Any) -> str:
     names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
              float: "number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
+
+
+def a_kind(value: Any) -> str:
+    """The JSON name of a value's type with its article, for messages: "an array"."""
+    name = kind(value)
+    return name if name == "null" else f"an {name}" if name[0] in "aeiou" else f"a {name}"
 
 
 def _decoded(value: bytes, encoding: str) -> str:
@@ -203,7 +209,7 @@ def _meta(value: Any) -> str | None:
             raise ValueError(f"not a finite number: {value!r}")
         return str(int(value) if isinstance(value, float) and value.is_integer() else value)
     if not isinstance(value, str):
-        raise ValueError(f"{kind(value)} where text was expected: {shown(value)}")
+        raise ValueError(f"{a_kind(value)} where text was expected: {shown(value)}")
     if value.isprintable():  # most values: no control character, no surrogate
         return value.strip() or None
     if "\x00" in value or len(_CONTROL.findall(value[:SNIFF])) * 10 > 3 * min(len(value), SNIFF):
