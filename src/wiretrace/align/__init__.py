@@ -172,12 +172,13 @@ def warm_up() -> None:
     Called before worker processes fork, so that they share them instead of
     each loading its own.
     """
-    from wiretrace.align import chaining, passages, sentences, words
+    from wiretrace.align import chaining, passages, sentences, templates, words
 
     chaining.warm_up()
     words.warm_up()
     sentences.warm_up()
     passages.warm_up()
+    templates.warm_up()
     # the sentence stage, with and without boilerplate flags
     text_a = ("Officials in the port city said on Monday that the strike had ended. Workers "
               "returned to the docks after a week of talks with the operator.")

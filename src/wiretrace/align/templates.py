@@ -361,3 +361,15 @@ def passage_evidence(kind: str, text_a: str, a_start: int, a_end: int, text_b: s
         return "stock wording: most of its n-grams are held by more than max_df articles"
     return template_evidence(text_a, _cached_tokens(text_a), a_start, a_end,
                              text_b, _cached_tokens(text_b), b_start, b_end)
+
+
+def warm_up() -> None:
+    """Compile (or load from the disk cache) the slot kernels: a text's pass for each
+    width of code points (Latin-1 and beyond), and the edit script's count."""
+    for text_a, text_b in (
+            ("Acme Corp said on Monday it raised its prime rate to 8.5 pct from 8 pct.",
+             "Beta Bank said on Monday it raised its prime rate to 9 pct from 8.75 pct."),
+            ("北京市政府周一表示，将投资三亿元修建新的地铁线路。",
+             "上海市政府周一表示，将投资五亿元修建新的地铁线路。")):
+        tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
+        count_slots(text_a, tokens_a, 0, len(text_a), text_b, tokens_b, 0, len(text_b))
