@@ -223,6 +223,11 @@ def test_bad_article_bodies_get_a_clear_4xx(client, body, status, phrase):
     ("GET", "/api/articles/niger-wagner-a", {"params": {"version": 0}}, 422, "query.version"),
     ("GET", "/api/stories/story-999999", {}, 404, "no story"),
     ("GET", "/api/stories", {"params": {"limit": 5000}}, 422, "query.limit"),
+    ("GET", "/api/stories", {"params": {"limit": "7\u00a0"}}, 422,
+     "query.limit: expected a whole number in digits, got '7\\xa0'"),
+    ("GET", "/api/search", {"params": {"q": "x", "limit": " 7"}}, 422, "query.limit"),
+    ("POST", "/api/query", {"json": {"text": "A text.", "published": "5 August 2023"}}, 422,
+     "body.published: unparseable published date '5 August 2023': the API takes ISO 8601"),
     ("GET", "/api/search", {}, 422, "query.q: Field required"),
     ("GET", "/api/search", {"params": {"q": "   "}}, 422, "only whitespace"),
     ("GET", "/api/nothing-here", {}, 404, "no such endpoint"),
@@ -331,6 +336,22 @@ def test_openapi_description_and_offline_docs(client):
     assert client.get("/docs/static/swagger-ui-bundle.js").status_code == 200
 
 
+def test_the_description_says_what_this_server_does(client):
+    """Reads are open here: no token declared for them, and no 401 among their answers;
+    an empty text or a date the API does not read is outside the schema."""
+    spec = client.get("/openapi.json").json()
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            write = method == "post" and path.startswith("/api/articles")
+            assert ("security" in op) is write, (method, path)
+            assert ("401" in op["responses"]) is write, (method, path)
+    article = spec["components"]["schemas"]["ArticleIn"]["properties"]
+    assert (article["text"]["minLength"], article["text"]["pattern"]) == (1, r"\S")
+    assert "years 1000-2999" in article["published"]["description"]
+    assert article["published"]["anyOf"][0]["pattern"].startswith("^(?:(?:(?:1[0-9]{3}|")
+    assert "100,000 characters" in spec["paths"]["/api/query"]["post"]["description"]
+
+
 def test_a_server_without_token_takes_no_writes(tmp_path):
     with ServerProcess(tmp_path / "ro.db", None) as ro, httpx.Client(base_url=ro.url) as c:
         assert c.get("/api/health").json()["writes"] is False
@@ -347,6 +368,9 @@ def test_protected_reads_need_the_token(tmp_path):
         _error(c.post("/api/query", json={"text": "a text"}), 401, "token")
         assert c.get("/api/stats", headers=AUTH).status_code == 200
         assert c.get("/api/health").status_code == 200  # for load balancers
+        spec = c.get("/openapi.json").json()  # the description says reads need the token
+        assert spec["paths"]["/api/stats"]["get"]["security"] == [{"token": []}]
+        assert "security" not in spec["paths"]["/api/health"]["get"]
 
 
 @pytest.mark.parametrize("argv,message", [

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from wiretrace import __version__
 from wiretrace.params import TraceParams
-from wiretrace.server import routes, web
+from wiretrace.server import openapi, routes, web
 from wiretrace.server.errors import install_error_handlers
 from wiretrace.server.security import Guard
 from wiretrace.server.service import IndexService
@@ -20,9 +20,8 @@ DESCRIPTION = """\
 Which passages of a news article were reused, and from where: add articles to a
 persistent index and get, for each, the earlier articles it shares text with
 (character offsets on both sides), the story it joins and what each version
-changed.  Writes need the server's token (`Authorization: Bearer <token>`);
-reads too when the server protects them.  Errors are JSON:
-`{"error": "...", "status": 422, "details": [...]}`.
+changed.  Article ids go in paths percent-encoded as one segment (`/` as `%2F`).
+Errors are JSON: `{"error": "...", "status": 422, "details": [...]}`.
 """
 
 
@@ -48,6 +47,7 @@ def create_app(db: str | os.PathLike, settings: ServerSettings | None = None,
                   lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json")
     app.state.settings = settings
+    openapi.install(app, settings, DESCRIPTION)
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(web.router)

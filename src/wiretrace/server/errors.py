@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wiretrace.index.integrity import damage_hint, safe_reason
 from wiretrace.ingest.records import kind
+from wiretrace.server.schemas import PUBLISHED_HELP
 
 log = logging.getLogger("wiretrace.server")
 
@@ -58,10 +59,30 @@ def _where(loc: tuple | list) -> str:
     return out
 
 
+def a_kind(value: Any) -> str:
+    """``an array``, ``a string``, ``null``: a JSON value's type with its article."""
+    name = kind(value)
+    return name if name == "null" else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def _problem(error: dict) -> str:
-    if tuple(error.get("loc", ())) == ("body",) and error.get("type") in OBJECT_EXPECTED:
-        got = kind(error.get("input"))
-        return f"the body must be a JSON object, not {'an' if got[0] in 'ao' else 'a'} {got}"
+    """What is wrong with one field, in words a person reads (pydantic's, else)."""
+    loc, what, given = tuple(error.get("loc", ())), error.get("type"), error.get("input")
+    field = loc[-1] if loc else None
+    if loc == ("body",) and what in OBJECT_EXPECTED:
+        return f"the body must be a JSON object, not {a_kind(given)}"
+    if what in OBJECT_EXPECTED - {"missing"}:
+        return f"must be a JSON object, not {a_kind(given)}"
+    if what == "list_type":
+        return f"must be an array, not {a_kind(given)}"
+    if what == "string_type":
+        return f"must be a string, not {a_kind(given)}"
+    if what == "string_pattern_mismatch" and field == "published":
+        return f"unparseable published date {describe(given)}: the API takes {PUBLISHED_HELP}"
+    if what == "string_pattern_mismatch" and field == "id":
+        return "an id needs a character other than a space, and no control characters"
+    if what == "value_error" and (error.get("ctx") or {}).get("error"):
+        return str(error["ctx"]["error"])  # our own validators' words, without "Value error, "
     return error.get("msg", "invalid")
 
 

@@ -11,13 +11,16 @@ surrogates, unparseable dates.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BeforeValidator
 
 from wiretrace import __version__
 from wiretrace.ingest.records import FieldNames, Options, to_article
 from wiretrace.model import Article, Rejected
 from wiretrace.server import schemas as s
-from wiretrace.server.errors import ApiError
+from wiretrace.server.errors import ApiError, describe
 from wiretrace.server.paths import ARTICLE_ID
 from wiretrace.server.security import require_read, require_write
 from wiretrace.server.service import IndexService
@@ -30,6 +33,17 @@ writes = APIRouter(dependencies=[Depends(require_write)])
 ArticleId = Path(min_length=1, max_length=512,
                  description="the article's id, percent-encoded as one path segment "
                              "(`/` as `%2F`)")
+
+
+def _digits(value: object) -> object:
+    """A number in a query string must be written in digits: pydantic alone would
+    read ``7\u00a0`` or `` 7`` as 7, which the description (an integer) does not allow."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError(f"expected a whole number in digits, got {describe(value)}")
+    return value
+
+
+DIGITS = BeforeValidator(_digits)
 
 
 def _service(request: Request) -> IndexService:
@@ -145,8 +159,9 @@ async def versions(request: Request, article_id: str = ArticleId) -> dict:
 @reads.get(f"/articles/{ARTICLE_ID}/diff", tags=["articles"], response_model=s.VersionDiffOut,
            summary="What a version of an article changed against the one before")
 async def version_diff(request: Request, article_id: str = ArticleId,
-                       version: int | None = Query(None, ge=1, le=1_000_000,
-                                                   description="default: the latest")) -> dict:
+                       version: Annotated[int | None, Query(
+                           ge=1, le=1_000_000, description="default: the latest"),
+                           DIGITS] = None) -> dict:
     row = await _service(request).run(_service(request).version_diff, article_id, version)
     if row is False:
         raise ApiError(404, f"article {article_id!r} version {version or 1} is the first "
@@ -158,9 +173,9 @@ async def version_diff(request: Request, article_id: str = ArticleId,
 @reads.get(f"/articles/{ARTICLE_ID}", tags=["articles"],
            response_model=s.ArticleOut, summary="An article")
 async def article(request: Request, article_id: str = ArticleId,
-                  version: int | None = Query(None, ge=1, le=1_000_000,
-                                              description="a stored version (default: "
-                                                          "the latest)")) -> dict:
+                  version: Annotated[int | None, Query(
+                      ge=1, le=1_000_000, description="a stored version (default: the latest)"),
+                      DIGITS] = None) -> dict:
     row = await _service(request).run(_service(request).article, article_id, version)
     what = f"article {article_id!r}" + (f" version {version}" if version else "")
     return _found(row, what)
@@ -168,8 +183,9 @@ async def article(request: Request, article_id: str = ArticleId,
 
 @reads.get("/stories", tags=["stories"],
            response_model=s.StoryListOut, summary="Stories, largest first")
-async def stories(request: Request, limit: int = Query(50, ge=1, le=1000),
-                  offset: int = Query(0, ge=0, le=10_000_000)) -> dict:
+async def stories(request: Request,
+                  limit: Annotated[int, Query(ge=1, le=1000), DIGITS] = 50,
+                  offset: Annotated[int, Query(ge=0, le=10_000_000), DIGITS] = 0) -> dict:
     return await _service(request).run(_service(request).stories, limit, offset)
 
 
@@ -188,7 +204,7 @@ async def story(request: Request, story_id: str = Path(min_length=1, max_length=
            response_model=s.SearchOut, summary="Articles whose text matches")
 async def search(request: Request,
                  q: str = Query(min_length=1, max_length=10_000, description="words to find"),
-                 limit: int = Query(10, ge=1, le=100)) -> dict:
+                 limit: Annotated[int, Query(ge=1, le=100), DIGITS] = 10) -> dict:
     if not q.strip():
         raise ApiError(422, "query.q: nothing to search for (only whitespace)",
                        [{"where": "query.q", "problem": "only whitespace"}])

@@ -13,11 +13,33 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"  # printable, not blank
+# The published values the API takes, every one of them read by ingest/dates.py:
+# ISO 8601, a calendar date of 1000-2999 with an optional time and zone, or epoch
+# seconds (nine or ten digits: 1973 to 2286).  Spelt out to the day of the month,
+# so that the OpenAPI description is the rule itself: a value that matches is
+# accepted, one that does not is refused (422), nothing is left to guess.
+_YEAR = "(?:1[0-9]{3}|2[0-9]{3})"
+_LEAP_YEAR = "(?:(?:1[0-9]|2[0-9])(?:0[48]|[2468][048]|[13579][26])|(?:12|16|20|24|28)00)"
+_MONTH_DAY = ("(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+              "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))")
+_DATE = f"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+_ZONE = "(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
+PUBLISHED_PATTERN = (f"^(?:{_DATE}(?:[T ]{_TIME}{_ZONE}?)?"
+                     r"|[1-9][0-9]{8,9}(?:\.[0-9]{1,6})?)$")
+PUBLISHED_HELP = ("ISO 8601, a date of the years 1000-2999 with an optional time and zone "
+                  "(2024-05-06, 2024-05-06T09:00:00Z, 2024-05-06 09:00+02:00), or epoch "
+                  "seconds (1714986000)")
+TEXT_HELP = ("the article text, kept exactly as sent: every offset points into it.  Not "
+             "empty, not only whitespace, not binary (NUL bytes in more than one character "
+             "in a thousand, or control characters in more than 30% of the first 8,192), "
+             "no unpaired surrogate (422)")
 
 
 class _Strict(BaseModel):
-    # An unknown field is a typo ("txt") the client wants to hear about.
-    model_config = ConfigDict(extra="forbid")
+    # An unknown field is a typo ("txt") the client wants to hear about.  Patterns
+    # are Python's, as the OpenAPI tools that generate requests from them read them.
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
 
 
 class ArticleIn(_Strict):
@@ -26,13 +48,13 @@ class ArticleIn(_Strict):
 
     id: str = Field(min_length=1, max_length=512, pattern=ID_PATTERN,
                     examples=["reuters-2024-05-06-bridge"])
-    text: str = Field(description="the article text, kept exactly as sent: every offset "
-                                  "points into it", examples=["Officials said on Monday..."])
+    text: str = Field(description=TEXT_HELP, examples=["Officials said on Monday..."],
+                      json_schema_extra={"minLength": 1, "pattern": r"\S"})
     title: str | None = Field(None, max_length=2000)
     outlet: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=4000)
-    published: str | None = Field(None, max_length=64, description="ISO 8601 date or time, "
-                                  "or epoch seconds", examples=["2024-05-06T09:00:00Z"])
+    published: str | None = Field(None, max_length=64, pattern=PUBLISHED_PATTERN,
+                                  description=PUBLISHED_HELP, examples=["2024-05-06T09:00:00Z"])
 
 
 class ArticleBatch(_Strict):
@@ -43,12 +65,14 @@ class ArticleBatch(_Strict):
 class QueryIn(_Strict):
     """An article to check against the index without storing it."""
 
-    text: str
+    text: str = Field(description=TEXT_HELP, json_schema_extra={"minLength": 1,
+                                                                "pattern": r"\S"})
     id: str = Field("(query)", min_length=1, max_length=512, pattern=ID_PATTERN)
     title: str | None = Field(None, max_length=2000)
     outlet: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=4000)
-    published: str | None = Field(None, max_length=64)
+    published: str | None = Field(None, max_length=64, pattern=PUBLISHED_PATTERN,
+                                  description=PUBLISHED_HELP)
 
 
 class PassageOut(BaseModel):
