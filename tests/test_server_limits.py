@@ -9,6 +9,7 @@ with deadlines of one second so that nothing waits long.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -145,3 +146,39 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"wiretrace: error: cannot listen on 127.0.0.1:{port}: address already in use"]
     assert not (tmp_path / "x.db").exists()  # nothing opened or created
+
+
+MESSAGE_CASES = [
+    # (method, path, body bytes or None, headers, status)
+    ("POST", "/api/articles", b"null", {}, 422),
+    ("POST", "/api/articles", b"[]", {}, 422),
+    ("POST", "/api/articles/batch", b'{"articles": [[], "x", null]}', {}, 422),
+    ("POST", "/api/articles/batch", b'{"articles": {}}', {}, 422),
+    ("POST", "/api/articles", b'{"id": 12, "text": ["a"]}', {}, 422),
+    ("POST", "/api/articles", b'{"id": "x", "text": "abc", "title": ' + b"9" * 5000 + b"}",
+     {}, 400),
+    ("POST", "/api/articles", b'{"id": "x",', {}, 400),
+    ("POST", "/api/articles", b"", {}, 400),
+    ("POST", "/api/query", b'{"text": "abc", "published": "last Tuesday"}', {}, 422),
+    ("POST", "/api/articles", b'{"id": "a\\u0001", "text": "abc"}', {}, 422),
+    ("GET", "/api/stories?limit=x", None, {}, 422),
+    ("GET", "/api/nowhere", None, {}, 404),
+    ("PUT", "/api/health", None, {}, 405),
+    ("POST", "/api/articles", b"{}", {"Content-Type": "text/plain"}, 415),
+    ("GET", "/api/health", None, {"Host": "localhost:1@evil.example"}, 400),
+]
+
+
+@pytest.mark.parametrize("method,path,body,headers,status", MESSAGE_CASES)
+def test_error_messages_read_as_sentences(server, method, path, body, headers, status):
+    """One JSON shape, and words a person reads: no doubled word, 'an array' not 'a
+    array', no exception class names or validator jargon."""
+    sent = {**AUTH, "Content-Type": "application/json", **headers}
+    r = httpx.request(method, server.url + path, content=body, headers=sent, timeout=30)
+    assert r.status_code == status, r.text
+    error = r.json()
+    message = " ".join([error["error"]] + [d["problem"] for d in error["details"] or []])
+    assert not re.search(r"\b(\w+) \1\b", message, re.I), message
+    assert not re.search(r"\ba (?:[aeio]\w*|null)\b", message), message
+    assert not re.search(r"\b[A-Z]\w*(?:Error|Exception)\b", message), message
+    assert "dictionary" not in message and "Value error" not in message, message

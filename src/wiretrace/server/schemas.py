@@ -12,7 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ID_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"  # printable, not blank
+# No control character, and one character that is not a space (\S alone would let
+# one control character through: it is not a space either).
+ID_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 # The published values the API takes, every one of them read by ingest/dates.py:
 # ISO 8601, a calendar date of 1000-2999 with an optional time and zone, or epoch
 # seconds (nine or ten digits: 1973 to 2286).  Spelt out to the day of the month,
