@@ -336,22 +336,6 @@ def test_openapi_description_and_offline_docs(client):
     assert client.get("/docs/static/swagger-ui-bundle.js").status_code == 200
 
 
-def test_the_description_says_what_this_server_does(client):
-    """Reads are open here: no token declared for them, and no 401 among their answers;
-    an empty text or a date the API does not read is outside the schema."""
-    spec = client.get("/openapi.json").json()
-    for path, ops in spec["paths"].items():
-        for method, op in ops.items():
-            write = method == "post" and path.startswith("/api/articles")
-            assert ("security" in op) is write, (method, path)
-            assert ("401" in op["responses"]) is write, (method, path)
-    article = spec["components"]["schemas"]["ArticleIn"]["properties"]
-    assert (article["text"]["minLength"], article["text"]["pattern"]) == (1, r"\S")
-    assert "years 1000-2999" in article["published"]["description"]
-    assert article["published"]["anyOf"][0]["pattern"].startswith("^(?:(?:(?:1[0-9]{3}|")
-    assert "100,000 characters" in spec["paths"]["/api/query"]["post"]["description"]
-
-
 def test_a_server_without_token_takes_no_writes(tmp_path):
     with ServerProcess(tmp_path / "ro.db", None) as ro, httpx.Client(base_url=ro.url) as c:
         assert c.get("/api/health").json()["writes"] is False

@@ -95,3 +95,19 @@ def test_generated_requests_get_documented_answers(api_schema, server, label, mo
         case.call_and_validate(base_url=server.url, headers=AUTH, timeout=60, checks=checks)
 
     run()
+
+
+def test_the_description_says_what_this_server_does(server):
+    """Reads are open here: no token declared for them, and no 401 among their answers;
+    an empty text or a date the API does not read is outside the schema."""
+    spec = httpx.get(server.url + "/openapi.json", timeout=30).json()
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            write = method == "post" and path.startswith("/api/articles")
+            assert ("security" in op) is write, (method, path)
+            assert ("401" in op["responses"]) is write, (method, path)
+    article = spec["components"]["schemas"]["ArticleIn"]["properties"]
+    assert (article["text"]["minLength"], article["text"]["pattern"]) == (1, r"\S")
+    assert "years 1000-2999" in article["published"]["description"]
+    assert article["published"]["anyOf"][0]["pattern"].startswith("^(?:(?:(?:1[0-9]{3}|")
+    assert "100,000 characters" in spec["paths"]["/api/query"]["post"]["description"]
