@@ -1,9 +1,12 @@
 """The service's guards: tokens, request limits, Host names and browser headers.
 
 Two layers.  ``Guard`` is a raw ASGI middleware that answers before any route
-runs: an unknown ``Host`` (DNS rebinding), a body over the byte limit, a write
-whose body is not JSON.  The token checks are FastAPI dependencies, so the
-OpenAPI description shows which operations need the bearer token.
+runs: a malformed or unknown ``Host`` (DNS rebinding), a body over the byte
+limit, a write whose body is not JSON (only where a route takes the write: a
+method a path does not take is the router's 405).  It also hands the router
+article paths read from the raw path (:mod:`.paths`).  The token checks are
+FastAPI dependencies; :mod:`.openapi` makes the description say which
+operations of this server need the bearer token.
 """
 
 from __future__ import annotations
