@@ -12,7 +12,8 @@ the later stages report points into it.
 This module is the public API: it walks folders, picks a reader by file type and
 rejects duplicate ids.  Each format has its own module (:mod:`.text_files`,
 :mod:`.jsonl`, :mod:`.csv_files`, :mod:`.parquet_files`); :mod:`.records` checks one
-record's fields and :mod:`.decoding` turns bytes into text.
+record's fields, :mod:`.decoding` turns bytes into text and :mod:`.csv_quoting` says
+which CSV rows broken quoting leaves in doubt.
 
 Conventions:
 
@@ -30,7 +31,12 @@ Conventions:
 * A folder is read in file-name order, not recursively; hidden files and sub-folders
   are skipped, files of other types are rejected.
 * CSV is the stdlib "excel" dialect (comma separated, ``"`` quoting, strict);
-  column names are matched exactly after stripping spaces.
+  column names are matched exactly after stripping spaces.  Broken quoting costs
+  the rows it makes doubtful, together as one rejection naming their lines, never
+  an invented row (:mod:`.csv_quoting`).
+* Only regular files are read (links to them followed): a device, named pipe,
+  socket, link loop or link to nothing is a rejected file, never a hang.  No record
+  is held whole past a bound derived from ``max_chars``: a longer one is rejected.
 """
 
 from __future__ import annotations
