@@ -224,7 +224,7 @@ def test_jsonl_bad_lines_are_rejected_and_reading_goes_on(tmp_path: Path) -> Non
         ("line 14", "t8", "published", "unreadable date 'last Tuesday': "
                                        "not a date form wiretrace reads")]
     assert rows(rejected) == [
-        ("line 2", None, f"malformed JSON: Expecting ',' delimiter at column {len(lines[1]) + 1}"),
+        ("line 2", None, f"malformed JSON: ',' expected at column {len(lines[1]) + 1}"),
         ("line 4", None, "JSON array where an object was expected"),
         ("line 5", None, "missing id field 'id'"),
         ("line 6", "t1", "text field 'text' is missing"),
@@ -250,6 +250,10 @@ def test_jsonl_messages_say_what_is_wrong_in_words(tmp_path: Path) -> None:
         '{"id": "f", "text": "tab\tinside"}',
         '{"id": {"x": 1}, "text": "object id"}',
         '{"id": "g", "text": [1, 2]}',
+        '{"id": "h", "text": "bad \\q escape"}',
+        '{"id" "i", "text": "no colon"}',
+        '{id: "j"}',
+        '{"id": "k", "text": }',
     ]
     path = tmp_path / "words.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -263,6 +267,10 @@ def test_jsonl_messages_say_what_is_wrong_in_words(tmp_path: Path) -> None:
         ("line 6", None, "malformed JSON: a control character inside a string at column 25"),
         ("line 7", None, "id field 'id' is an object, not a string or integer"),
         ("line 8", "g", "text field 'text' is an array, not a string"),
+        ("line 9", None, "malformed JSON: an invalid backslash escape at column 26"),
+        ("line 10", None, "malformed JSON: ':' expected at column 7"),
+        ("line 11", None, "malformed JSON: a key in double quotes expected at column 2"),
+        ("line 12", None, "malformed JSON: a value expected at column 21"),
     ]
 
 

@@ -19,11 +19,17 @@ from wiretrace.ingest.records import Accept, Options, id_of, kind, to_article
 from wiretrace.model import Article, Rejected
 
 _ESCAPED = 12  # code units a JSON string may spend on one character: "\ud83d\ude00"
-# The json module's messages, in words for the person reading rejected.jsonl; the
-# others ("Expecting ',' delimiter") read well once given their column.
+# The json module's messages, in words for the person reading rejected.jsonl.
 _JSON_WORDS = {
+    "Expecting value": "a value expected at column {col}",
+    "Expecting property name enclosed in double quotes":
+        "a key in double quotes expected at column {col}",
+    "Expecting ':' delimiter": "':' expected at column {col}",
+    "Expecting ',' delimiter": "',' expected at column {col}",
     "Unterminated string starting at": "a string that never ends, starting at column {col}",
     "Invalid control character at": "a control character inside a string at column {col}",
+    "Invalid \\escape": "an invalid backslash escape at column {col}",
+    "Invalid \\uXXXX escape": "an invalid \\uXXXX escape at column {col}",
     "Unexpected UTF-8 BOM (decode using utf-8-sig)": "a byte-order mark (U+FEFF) at column {col}",
     "Extra data": "more text after the JSON value, at column {col}",
 }
@@ -64,9 +70,9 @@ def _parse(text: str) -> tuple[object, str | None]:
     try:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
-        template = _JSON_WORDS.get(exc.msg)
+        template = _JSON_WORDS.get(exc.msg)  # else a message of a later Python's, as it is
         return None, (template.format(col=exc.colno) if template
-                      else f"{exc.msg} at column {exc.colno}")
+                      else f"{exc.msg[:1].lower()}{exc.msg[1:]} at column {exc.colno}")
     except RecursionError:
         return None, "nested too deeply to read"
     except ValueError as exc:  # Python's limit on the digits of an integer

@@ -170,6 +170,9 @@ def id_of(record: Mapping[str, Any], fields: FieldNames) -> tuple[str | None, st
         value = str(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, f"missing id field {fields.id!r}"
+    if isinstance(value, float) and math.isfinite(value):
+        return None, f"id field {fields.id!r} is {value!r}, a number with a fraction, not a " \
+                     f"string or integer"
     if not isinstance(value, str):
         return None, f"id field {fields.id!r} is {a_kind(value)}, not a string or integer"
     return value.strip(), None
