@@ -39,7 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _CHILD = textwrap.dedent("""
     import json, resource, sys
-    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+    try:  # a reader that reads /dev/zero to its end fails fast instead of eating memory
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+    except (ValueError, OSError):  # not settable here (macOS): the time limit still holds
+        pass
     from wiretrace.ingest import read_articles
     articles, rejected = read_articles(sys.argv[1:])
     print(json.dumps([[a.id for a in articles], [[r.source, r.reason] for r in rejected]]))
@@ -223,7 +226,9 @@ def check(cases_: list[Case], path: Path, by_id: dict[str, list[Article]],
             assert (str(path), case.place) in listed, f"{case.kind} {case.id!r} not listed"
 
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+# Bounded for the suite (all four together take seconds); each run draws new examples,
+# and a failure prints the one to replay.  For a longer hunt, raise max_examples.
+SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
