@@ -32,17 +32,19 @@ import numpy as np
 import pytest
 
 import wiretrace
+from wiretrace.align.evidence import template_evidence
 from wiretrace.align.templates import (
     FIGURE,
     NAME,
     WORD,
     count_slots,
+    figures_differ,
+    key_figures,
     lead_actor,
     leads_differ,
     passage_kind,
     slot_classes,
     slot_view,
-    template_evidence,
 )
 from wiretrace.model import Article
 from wiretrace.text import tokenize
@@ -451,3 +453,47 @@ def test_german_rewrite_with_updated_figure_and_synonym_is_reuse():
                                                                  "alter Angestellter")
     p = _one_passage(de, update)
     assert p.kind == "reuse"
+
+
+# -------------------------------------------------- figures: what a brief reports
+
+def test_key_figures_are_values_not_spellings():
+    text = ("It sold 3.65 mln shares, then 3,650,000 more, for $44.7m, or 44.7 million "
+            "dollars, on March 16, 1987; 12 dealers took part, prices rose 2.7 pct.")
+    figures = key_figures(text, tokenize(text))
+    # one value however written; the day, the year and a small count are left out
+    assert figures == {"3.65e+06", "4.47e+07", "2.7"}
+
+
+def test_two_briefs_of_one_frame_with_other_figures_are_a_template():
+    """Magma's copper price cut on two days: the same words, the company too, but
+    every figure of the brief is another one."""
+    a = ("Magma Copper Co, a subsidiary of Newmont Mining Corp, said it is cutting its "
+         "copper cathode price by 0.75 cent to 66.50 cents a lb, effective immediately.")
+    b = ("Magma Copper Co, a subsidiary of Newmont Mining Corp, said it is cutting its "
+         "copper cathode price by 0.25 cent to 65.50 cents a lb, effective immediately.")
+    assert figures_differ(a, tokenize(a), b, tokenize(b)) == 2
+    passage = _one_passage(a, b)
+    assert passage.kind == "template"
+    evidence = template_evidence(a, tokenize(a), passage.a_start, passage.a_end,
+                                 b, tokenize(b), passage.b_start, passage.b_end)
+    assert "the texts report other figures: 0.75, 66.50 / 0.25, 65.50" in evidence
+    # the same brief sent again, or with one of its figures corrected, is reuse
+    assert _one_passage(a, a + " ").kind == "reuse"
+    assert figures_differ(a, tokenize(a), b.replace("0.25", "0.75"),
+                          tokenize(b.replace("0.25", "0.75"))) == 0
+
+
+def test_a_long_report_with_new_figures_keeps_its_background():
+    """A follow-up of 200 words and more reports new figures of one saga; the
+    background paragraph it shares, figures and all, is still reuse."""
+    background = ("The company was declared insolvent in December after it emerged that 4bn "
+                  "euros thought to be held in an offshore account did not in fact exist, "
+                  "and its founder was arrested days later. ")
+    filler = " ".join(f"Paragraph {k} says more about the court hearing and the creditors."
+                      for k in range(30))
+    a = f"The firm is suing 45 banks for 10bn euros. {filler} {background}"
+    b = f"A bank was barred from suing the firm for 2.8bn euros. {filler} {background}"
+    assert min(len(tokenize(a)), len(tokenize(b))) > 200
+    assert figures_differ(a, tokenize(a), b, tokenize(b)) == 0
+    assert {p.kind for p in wiretrace.compare(a, b).passages} == {"reuse"}

@@ -39,7 +39,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from wiretrace.align.templates import passage_evidence
+from wiretrace.align.evidence import passage_evidence
 from wiretrace.model import PASSAGE_KINDS, Article, Passage, PassageTable, TraceResult
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.store import ArticleStore

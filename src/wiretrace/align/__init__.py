@@ -30,7 +30,7 @@ from wiretrace.align.clusters import reworded_spans, unmatched_block
 from wiretrace.align.passages import scored_passages, span_lcs
 from wiretrace.align.sentences import Sentences, idf, split_sentences
 from wiretrace.align.similarity import sentence_seeds
-from wiretrace.align.templates import lead_actor, leads_differ, passage_kind
+from wiretrace.align.templates import figures_differ, lead_actor, leads_differ, passage_kind
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, tokenize
 
@@ -78,6 +78,7 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
                 for a0, a1, b0, b1, matched, longer in found.tolist()]
     joined = _join_neighbours(passages, text_a, tokens_a, text_b, tokens_b)
     other_leads = bool(joined) and leads_differ(text_a, tokens_a, text_b, tokens_b)
+    other_figures = figures_differ(text_a, tokens_a, text_b, tokens_b) if joined else 0
     # the texts open on different actors: one slot changed in every passage, so
     # that only agreeing passages link texts far apart in time (stories.links)
     actor_a = lead_actor(text_a, tokens_a) if joined else frozenset()
@@ -86,7 +87,8 @@ def align_tokens(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,
     classified = []
     for p in joined:
         kind, slots = passage_kind(text_a, tokens_a, p.a_start, p.a_end, text_b, tokens_b,
-                                   p.b_start, p.b_end, ignore_a, other_leads, other_actor)
+                                   p.b_start, p.b_end, ignore_a, other_leads, other_actor,
+                                   other_figures)
         classified.append(AlignedSpan(p.a_start, p.a_end, p.b_start, p.b_end, p.score,
                                       p.matched_words, kind, slots.kept, slots.substituted))
     return classified

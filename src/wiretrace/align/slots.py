@@ -14,6 +14,7 @@ is capitalised too ("Gillette Canada Inc is ..."; not "The company said").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -227,6 +228,69 @@ def sorted_words(tokens: Tokens) -> np.ndarray:
     if found is None:
         found = tokens.derived["sorted-words"] = np.unique(tokens.hashes)
     return found  # type: ignore[return-value]
+
+
+# Scale words after a figure (English wire style): "3.65 mln" is 3,650,000.
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "mln": 1e6, "million": 1e6, "millions": 1e6,
+           "bln": 1e9, "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12}
+
+
+def key_figures(text: str, tokens: Tokens) -> frozenset[str]:
+    """The figures a text reports, each by value, as a set (kept with its tokens).
+
+    What tells two reports apart: the amounts, prices, rates and counts.  Left
+    out are bare whole numbers below 100 and four-digit years from 1900 to
+    2099 (days of the month, small counts, the year: any two reports of one
+    season share them).  A figure followed by a scale word counts by value
+    ("3.65 mln" and "3,650,000" are one figure); a decimal point keeps a small
+    figure ("2.7 pct"); fractions and ranges ("9-5/8", "51.00-51.50") count by
+    their digits.
+    """
+    found = tokens.derived.get("key-figures")
+    if found is not None:
+        return found  # type: ignore[return-value]
+    view = slot_view(text, tokens)
+    figures = set()
+    starts, ends, classes = view.starts.tolist(), view.ends.tolist(), view.class_list
+    for k, kind in enumerate(classes):
+        if kind != FIGURE:
+            continue
+        form = text[starts[k]:ends[k]]
+        scale = _SCALES.get(text[starts[k + 1]:ends[k + 1]].casefold()) \
+            if k + 1 < len(classes) else None
+        value = _figure_value(form)
+        if value is None:
+            # digits of any script, or the form itself (CJK numerals: 三亿)
+            figures.add("".join(ch for ch in form if ch.isdigit()) or form)
+            continue
+        if scale is not None:
+            value *= scale
+        elif "." not in form and (value < 100 or (1900 <= value <= 2099 and len(form) == 4)):
+            continue
+        figures.add(f"{value:.6g}" if value < 1e15 else form)
+    found = tokens.derived["key-figures"] = frozenset(figures)
+    return found
+
+
+def _figure_value(form: str) -> float | None:
+    """The value of a plain figure ("1,500", "2.7", "١٢٠", "44.7m", "200bn"), None
+    for a fraction, a range, a date or a code."""
+    plain = form.replace(",", "")
+    scale = 1.0
+    suffix = _SCALE_SUFFIX.search(plain)
+    if suffix:
+        scale = _SUFFIXES[suffix.group(1).casefold()]
+        plain = plain[:suffix.start()]
+    if plain.count(".") > 1:
+        return None
+    try:
+        return float(plain) * scale  # float() reads digits of any script
+    except ValueError:
+        return None
+
+
+_SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+_SCALE_SUFFIX = re.compile(r"(?<=\d)(k|m|mn|bn|b|tn)$", re.IGNORECASE)
 
 
 def lead_names(text: str, tokens: Tokens) -> tuple[int, ...]:

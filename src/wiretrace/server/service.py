@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from wiretrace.align.templates import passage_evidence
+from wiretrace.align.evidence import passage_evidence
 from wiretrace.index import Index
 from wiretrace.index.results import AddResult
 from wiretrace.model import Article, Diff, Passage, Story
