@@ -78,7 +78,7 @@ def test_no_story_link_rests_on_stock_phrases(bbc_result):
 
 
 def test_the_template_matches_are_those_read(bbc_result):
-    """Read one by one: two England line-ups for other matches; two monthly US
+    """Read one by one: two France line-ups for other matches; two monthly US
     factory surveys (ISM, another month's figures); two Japanese market items
     sharing the Tankan background; and the one arguable call, two Parmalat court
     items (suing the banks, one bank barred from suing) sharing a background
