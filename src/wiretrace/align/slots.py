@@ -251,13 +251,11 @@ def key_figures(text: str, tokens: Tokens) -> frozenset[str]:
         return found  # type: ignore[return-value]
     view = slot_view(text, tokens)
     figures = set()
-    starts, ends, classes = view.starts.tolist(), view.ends.tolist(), view.class_list
-    for k, kind in enumerate(classes):
-        if kind != FIGURE:
-            continue
+    starts, ends, count = view.starts, view.ends, len(view.classes)
+    for k in np.flatnonzero(view.classes == FIGURE).tolist():
         form = text[starts[k]:ends[k]]
         scale = _SCALES.get(text[starts[k + 1]:ends[k + 1]].casefold()) \
-            if k + 1 < len(classes) else None
+            if k + 1 < count else None
         value = _figure_value(form)
         if value is None:
             # digits of any script, or the form itself (CJK numerals: 三亿)
