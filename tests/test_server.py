@@ -163,7 +163,7 @@ def test_ids_ending_like_a_route_read_back_encoded(client, article_id):
     assert client.get(url).json()["text"] == text
     assert client.get(url + "/versions").json()["id"] == article_id
     assert client.get(url + "/passages").json() == {"id": article_id, "passages": []}
-    _error(client.get(url + "/story"), 404, f"article {article_id!r} shares no text")
+    assert client.get(url + "/story").json()["story"] is None  # it is in no story
     _error(client.get(url + "/diff"), 404, "is the first version")
 
 
@@ -199,7 +199,6 @@ BAD_BODIES = [
     (b'{"id": "x"}', 422, "body.text: Field required"),
     (b'{"id": "x", "text": ""}', 422, "body.text: empty text"),
     (b'{"id": "x", "text": "  \\n\\t "}', 422, "only whitespace"),
-    (json.dumps({"id": "x", "text": "\u0000" * 50}).encode(), 422, "binary content"),
     (b'{"id": "x", "text": "bad \\ud800 surrogate"}', 422, "unpaired surrogate"),
     (b'{"id": "", "text": "abc"}', 422, "body.id"),
     (b'{"id": "a\\nb", "text": "abc"}', 422, "body.id"),
@@ -238,9 +237,6 @@ def test_bad_article_bodies_get_a_clear_4xx(client, body, status, phrase):
      "Content-Type"),
     ("POST", "/api/articles/batch", {"json": {"articles": []}, "headers": AUTH}, 422,
      "body.articles"),
-    ("POST", "/api/articles/batch", {"json": {"articles": [{"id": "d", "text": "one text"},
-                                                           {"id": "d", "text": "two"}]},
-                                     "headers": AUTH}, 422, "already given at articles[0]"),
 ], ids=lambda v: v if isinstance(v, str) and v.startswith("/") else None)
 def test_bad_requests_get_a_clear_4xx(client, seeded, method, path, kwargs, status, phrase):
     _error(client.request(method, path, **kwargs), status, phrase)

@@ -5,7 +5,11 @@ odd strings, out-of-range numbers) from a real server on 127.0.0.1, and every
 answer goes through every check schemathesis has (``--checks all``): no 5xx;
 the documented status codes, content type, headers and schema; valid data
 accepted and invalid data refused; no answer without the token an operation
-declares.  Bounded: a fixed number of examples per operation and mode.
+declares.  The valid data is all the description allows, nothing filtered out:
+the description states the server's whole rule.  Then sequences of calls
+follow the links schemathesis infers (an added article read back, its story,
+passages, versions), as its stateful phase does: what was just added is found.
+Bounded: a fixed number of examples per operation and mode, and of sequences.
 """
 
 from __future__ import annotations
@@ -17,13 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 
-from wiretrace.ingest.records import text_problem
 from wiretrace.server.app import create_app
 from wiretrace.server.process import ServerProcess
 
 TOKEN = "schema-test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 EXAMPLES = 20  # per operation and mode: about 500 requests in all
+SEQUENCES = 40  # of up to 6 calls each
 
 
 def all_checks() -> list:
@@ -52,20 +56,6 @@ def api_schema(server):
     return schemathesis.openapi.from_url(server.url + "/openapi.json")
 
 
-def meets_the_rules_in_words(case: schemathesis.Case) -> bool:
-    """What the description says in words because JSON Schema cannot: a text is not
-    binary (NUL in more than one character in a thousand, control characters in more
-    than 30% of it), an id comes once per batch.  Valid data for the positive checks
-    meets these too; the server refuses the rest with 422, which the tests of
-    test_server.py check."""
-    body = case.body if isinstance(case.body, dict) else {}
-    items = body.get("articles", [body])
-    items = [a for a in items if isinstance(a, dict)] if isinstance(items, list) else []
-    ids = [a["id"].strip() for a in items if isinstance(a.get("id"), str)]
-    texts = [a["text"] for a in items if isinstance(a.get("text"), str)]
-    return len(ids) == len(set(ids)) and not any(text_problem(t, 10**9) for t in texts)
-
-
 def operations() -> list[tuple[str, GenerationMode]]:
     """Each operation with valid data, and with invalid data where it takes any input."""
     found = []
@@ -84,17 +74,33 @@ def test_generated_requests_get_documented_answers(api_schema, server, label, mo
     operation = api_schema.find_operation_by_label(label)
     checks = all_checks()
 
-    strategy = operation.as_strategy(generation_mode=mode)
-    if mode is GenerationMode.POSITIVE:
-        strategy = strategy.filter(meets_the_rules_in_words)
-
-    @given(case=strategy)
+    # every request the description allows, unfiltered: it states the whole rule
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
         case.call_and_validate(base_url=server.url, headers=AUTH, timeout=60, checks=checks)
 
     run()
+
+
+def test_sequences_of_calls_find_what_was_added(api_schema, server):
+    """The stateful phase of ``schemathesis run``: an article added, then read through
+    every linked operation (no 404 for what exists: ``ensure_resource_availability``),
+    with every check on every answer."""
+    checks = all_checks()
+
+    class Calls(api_schema.as_state_machine()):
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict:
+            return {"base_url": server.url, "headers": AUTH, "timeout": 60}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=checks, headers=AUTH,
+                                   transport_kwargs=kwargs, recorder=self.recorder)
+
+    Calls.run(settings=settings(max_examples=SEQUENCES, stateful_step_count=6, deadline=None,
+                                derandomize=True, database=None,
+                                suppress_health_check=list(HealthCheck)))
 
 
 def test_the_description_says_what_this_server_does(server):

@@ -60,9 +60,9 @@ def _limits(path: str, settings: ServerSettings) -> str:
         return (f"  The text may hold up to {settings.max_article_chars:,} characters, the "
                 f"body {settings.max_body_bytes:,} bytes (413 above).")
     if path == "/api/articles/batch":
-        return (f"  At most {settings.max_batch:,} articles, each id once (422 for a "
-                f"repeated one), texts up to {settings.max_article_chars:,} characters, "
-                f"the body {settings.max_body_bytes:,} bytes (413 above).")
+        return (f"  At most {settings.max_batch:,} articles, texts up to "
+                f"{settings.max_article_chars:,} characters, the body "
+                f"{settings.max_body_bytes:,} bytes (413 above).")
     return ""
 
 

@@ -13,7 +13,8 @@ The rule, applied to the path exactly as the client sent it (``raw_path``, where
   ``/`` is always part of the id, so every id has one unambiguous URL;
 * for compatibility, an id sent with literal slashes still works, unless its last
   segment is one of the route words: ``/api/articles/feed/council-1`` is the
-  article ``feed/council-1``, ``/api/articles/feed/council-1/versions`` its versions.
+  article ``feed/council-1``, ``/api/articles/feed/council-1/versions`` its versions;
+* whitespace around an id is no part of it, in a path as in an add.
 
 :func:`canonical_article_path` turns the raw path into one the router matches
 without ambiguity (the id re-encoded as one segment); :class:`ArticleIdConvertor`
@@ -68,7 +69,11 @@ class ArticleIdConvertor(Convertor[str]):
     regex = "[^/]+"
 
     def convert(self, value: str) -> str:
-        return unquote(value, errors="replace")
+        # Surrounding whitespace is not part of an id: adds drop it, as the file
+        # readers do, so a read does too ("x%20" is the article "x"); an id of only
+        # whitespace stays as sent, and no article has it (404)
+        article_id = unquote(value, errors="replace")
+        return article_id.strip() or article_id
 
     def to_string(self, value: str) -> str:
         return quote(value, safe="")

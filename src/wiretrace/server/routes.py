@@ -4,20 +4,25 @@ Article ids may hold any printable character, ``/`` included (ids are often
 URLs): the article routes take the id as one percent-encoded path segment
 (``%2F`` for ``/``), read from the raw path (:mod:`.paths`), so that an id ending
 in ``/passages`` or ``/story`` has a URL of its own.
-Articles from a request pass the same checks as articles read from files
-(:func:`wiretrace.ingest.records.to_article`): empty, binary, unpaired
-surrogates, unparseable dates.
+Articles from a request are read as articles from files are
+(:func:`wiretrace.ingest.records.to_article`: the id, the optional fields, the
+dates), but their text is held to the rule the OpenAPI description states, no
+more: not empty, not only whitespace, no unpaired surrogate.  A file reader's
+guess that a text is binary (NUL bytes, mostly control characters) is about
+files that are not text at all; a JSON string is text, and the description cannot
+state a rule on proportions, so what it allows is taken.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BeforeValidator
 
 from wiretrace import __version__
-from wiretrace.ingest.records import FieldNames, Options, to_article
+from wiretrace.ingest.records import SURROGATE, FieldNames, Options, to_article
 from wiretrace.model import Article, Rejected
 from wiretrace.server import schemas as s
 from wiretrace.server.errors import ApiError, describe
@@ -32,7 +37,8 @@ reads = APIRouter(dependencies=[Depends(require_read)])
 writes = APIRouter(dependencies=[Depends(require_write)])
 ArticleId = Path(min_length=1, max_length=512,
                  description="the article's id, percent-encoded as one path segment "
-                             "(`/` as `%2F`)")
+                             "(`/` as `%2F`); whitespace around it is no part of it, as "
+                             "in an add")
 
 
 def _digits(value: object) -> object:
@@ -65,26 +71,36 @@ def _article(item: s.ArticleIn | s.QueryIn, where: str, settings: ServerSettings
     if len(item.text) > limit:
         raise ApiError(413, f"{where}.text: {len(item.text):,} characters, over the limit of "
                             f"{limit:,} per {'query' if query else 'article'}")
+    if problem := _text_problem(item.text):
+        raise ApiError(422, f"{where}.text: {problem}",
+                       [{"where": f"{where}.text", "problem": problem}])
+    # the text, checked above, stands aside while the rest is read as from a file
     opts = Options(FieldNames(), limit, "utf-8")
-    found = to_article(item.model_dump(), "request", where, opts)
+    found = to_article({**item.model_dump(), "text": "text"}, "request", where, opts)
     if isinstance(found, Rejected):
-        field = "published" if "published" in found.reason else "text"
+        field = "published" if "published" in found.reason else "id"
         raise ApiError(422, f"{where}.{field}: {found.reason}",
                        [{"where": f"{where}.{field}", "problem": found.reason}])
-    return found
+    return replace(found, text=item.text)
+
+
+def _text_problem(text: str) -> str | None:
+    """Why the API refuses a text (the description's ``minLength`` 1 and ``pattern``
+    ``\\S``, Python's whitespace), or None; sizes are checked before."""
+    if not text:
+        return "empty text"
+    if text.isspace():
+        return "text is only whitespace"
+    if not text.isascii() and SURROGATE.search(text):
+        return "invalid Unicode: unpaired surrogate in text"
+    return None
 
 
 def _batch(items: list[s.ArticleIn], settings: ServerSettings) -> list[Article]:
     if len(items) > settings.max_batch:
         raise ApiError(413, f"{len(items):,} articles in one request, over the limit of "
                             f"{settings.max_batch:,}: send them in smaller batches")
-    seen: dict[str, int] = {}
-    for i, item in enumerate(items):
-        if item.id.strip() in seen:
-            raise ApiError(422, f"body.articles[{i}].id: id {item.id!r} already given at "
-                                f"articles[{seen[item.id.strip()]}]; send a new version in "
-                                "a later request")
-        seen[item.id.strip()] = i
+    # an id given twice is two adds in a row, as Index.add takes it
     return [_article(item, f"body.articles[{i}]", settings) for i, item in enumerate(items)]
 
 
@@ -115,7 +131,9 @@ async def add_one(body: s.ArticleIn, request: Request) -> dict:
 @writes.post("/articles/batch", tags=["articles"],
              response_model=s.AddResponse, summary="Add many articles",
              description="Index the articles in order (an article can reuse one earlier in "
-                         "the same batch) and return, for each, the reuse found.")
+                         "the same batch) and return, for each, the reuse found.  An id "
+                         "given twice is two adds in a row, as in two requests: the second "
+                         "is `unchanged` (same text) or a `new_version`.")
 async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
     articles = _batch(body.articles, _settings(request))
     return {"results": await _service(request).add(articles)}
@@ -138,13 +156,13 @@ async def passages(request: Request, article_id: str = ArticleId) -> dict:
     return {"id": article_id, "passages": _found(rows, f"article {article_id!r}")}
 
 
-@reads.get(f"/articles/{ARTICLE_ID}/story", tags=["articles"], response_model=s.StoryOut,
-           summary="The story an article belongs to")
+@reads.get(f"/articles/{ARTICLE_ID}/story", tags=["articles"],
+           response_model=s.ArticleStoryOut, summary="The story an article belongs to",
+           description="The story the article is in.  An article that shares no text with "
+                       "another is in none: `story` is null (404 is for an article that "
+                       "does not exist).")
 async def story_of(request: Request, article_id: str = ArticleId) -> dict:
     row = await _service(request).run(_service(request).story_of, article_id)
-    if row is False:
-        raise ApiError(404, f"article {article_id!r} shares no text with another: it is in "
-                            "no story")
     return _found(row, f"article {article_id!r}")
 
 

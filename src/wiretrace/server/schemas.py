@@ -33,9 +33,10 @@ PUBLISHED_HELP = ("ISO 8601, a date of the years 1000-2999 with an optional time
                   "(2024-05-06, 2024-05-06T09:00:00Z, 2024-05-06 09:00+02:00), or epoch "
                   "seconds (1714986000)")
 TEXT_HELP = ("the article text, kept exactly as sent: every offset points into it.  Not "
-             "empty, not only whitespace, not binary (NUL bytes in more than one character "
-             "in a thousand, or control characters in more than 30% of the first 8,192), "
-             "no unpaired surrogate (422)")
+             "empty and not only whitespace (422); any other character is taken, control "
+             "characters and NUL included (a JSON string is text: the file readers' test "
+             "for binary content does not apply).  An unpaired surrogate escape "
+             "(\"\\ud800\" alone) is not a character: 422")
 
 
 class _Strict(BaseModel):
@@ -61,7 +62,9 @@ class ArticleIn(_Strict):
 
 class ArticleBatch(_Strict):
     articles: list[ArticleIn] = Field(min_length=1, description="the articles to add, in order "
-                                      "(earlier ones can be the source of later ones)")
+                                      "(earlier ones can be the source of later ones); an id "
+                                      "given twice is two adds in a row, as in two requests: "
+                                      "the second is unchanged or a new version")
 
 
 class QueryIn(_Strict):
@@ -149,6 +152,20 @@ class StoryOut(BaseModel):
     size: int
     origin: str
     origin_reason: str
+    edges: list[EdgeOut]
+
+
+class ArticleStoryOut(BaseModel):
+    """The story an article is in.  An article that shares no text with another is in
+    none: then ``story``, ``origin`` and ``origin_reason`` are null, ``members`` and
+    ``edges`` empty and ``size`` 0."""
+
+    id: str = Field(description="the article asked about")
+    story: str | None
+    members: list[str]
+    size: int
+    origin: str | None
+    origin_reason: str | None
     edges: list[EdgeOut]
 
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from wiretrace.align.evidence import passage_evidence
 from wiretrace.index import Index
-from wiretrace.index.results import AddResult
+from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED, AddResult
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
 from wiretrace.server.adds import AddQueue
@@ -155,15 +155,46 @@ class IndexService:
                 "stories": stories}
 
     def _added_rows(self, articles: list[Article], results: list[AddResult]) -> list[dict]:
-        by_id = {a.id: a for a in articles}
-        cache: dict[str, Article | None] = dict(by_id)
-        out = []
-        for r in results:
-            article = by_id[r.article_id]
+        """One row per article, its passages' texts as the index aligned them.
+
+        An id given twice in one request is two adds in a row: :meth:`Index.add` cuts
+        the request where an id repeats and adds the parts in turn, each against the
+        index as the parts before it left it.  So the text a passage points into is
+        the version of its part or of the parts before, not the request's last one.
+        """
+        rows = list(zip(articles, results, strict=True))
+        cache: dict[str, Article | None] = {}
+        last = {article.id: k for k, (article, _) in enumerate(rows)}
+        if len(last) < len(rows):
+            # more than one part: an earlier part may point into an article that a
+            # later one replaces, as it was before the request
+            first: dict[str, AddResult] = {}
+            for article, r in rows:
+                first.setdefault(article.id, r)
+            for article_id in {a.id for a, r in rows if r.status == NEW_VERSION}:
+                r = first[article_id]
+                if r.status != ADDED:
+                    cache[article_id] = self._index.article(
+                        article_id, r.version - 1 if r.status == NEW_VERSION else r.version)
+        made: dict[tuple[str, int], list[Passage]] = {}  # the passages of each version
+        out: list[dict] = []
+        end = 0  # where the part being shaped ends
+        for k, (article, r) in enumerate(rows):
+            if k == end:  # a part begins: its articles are in the index together
+                ids: set[str] = set()
+                while end < len(articles) and articles[end].id not in ids:
+                    ids.add(articles[end].id)
+                    cache[articles[end].id] = articles[end]
+                    end += 1
             stories = [r.story_id] if r.story_id else []
-            # Unchanged: nothing was aligned again, but the client still wants the reuse.
-            passages = self._index.passages(r.article_id) if r.status == "unchanged" \
-                else r.passages
+            passages: list[Passage] = r.passages
+            if r.status == UNCHANGED:
+                # Nothing was aligned again, but the client still wants the reuse: the
+                # index's, unless a later article of the request replaces this version;
+                # then that of the row that made it, if the request made it
+                passages = self._index.passages(r.article_id) if last[article.id] == k \
+                    else made.get((article.id, r.version), [])
+            made[article.id, r.version] = passages
             row = self._reuse(article, passages, stories, cache)
             row.update(status=r.status, version=r.version, diff=None)
             if r.diff is not None:
@@ -235,12 +266,19 @@ class IndexService:
             return None
         return self._passage_rows(article, self._index.passages(article_id), {article_id: article})
 
-    def story_of(self, article_id: str) -> dict | None | bool:
-        """The story row; ``None`` for no such article, ``False`` when it is in none."""
+    def story_of(self, article_id: str) -> dict | None:
+        """The story the article is in, with its id; ``None`` for no such article.
+
+        An article that shares no text with another is in no story: its row says so
+        (``story`` null, no members), as an answer about an article that exists.
+        """
         if self._index.article(article_id) is None:
             return None
         story = self._index.story_of(article_id)
-        return story.to_dict() if story else False
+        if story is None:
+            return {"id": article_id, "story": None, "members": [], "size": 0,
+                    "origin": None, "origin_reason": None, "edges": []}
+        return {"id": article_id, **story.to_dict()}
 
     def story(self, story_id: str) -> dict | None:
         found = self._index.story(story_id)
