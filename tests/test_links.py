@@ -27,7 +27,7 @@ import pytest
 
 import wiretrace
 from wiretrace.index import Index
-from wiretrace.links import epoch_seconds, links, split_chains
+from wiretrace.links import AGREEING_DAYS, agrees, epoch_seconds, links, split_chains
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
 from wiretrace.stories import connected_components
@@ -104,6 +104,24 @@ def test_far_apart_links_only_through_agreeing_passages():
     assert _links([50], [50], [0], [3 * DAY]) == [True]
     assert _links([50], [15], [0], [3 * DAY]) == [False]  # under story_min_share 0.2
     assert _links([50], [25], [3 * DAY], [0]) == [True]  # either order
+
+
+def test_one_slot_changed_among_many_kept_agrees_for_two_months():
+    """A follow-up opens on another actor (one slot changed in every passage) yet
+    keeps a long paragraph's names and figures: it agrees up to AGREEING_DAYS
+    apart; further apart only a passage that changes nothing links."""
+    assert agrees(np.array([8, 7, 20, 0]), np.array([1, 1, 2, 0])).tolist() == \
+        [True, False, False, True]
+    words = np.array([100.0])
+
+    def linked(agreeing, unchanged, days):
+        return links(np.array([50.0]), np.array([agreeing]), words, words, np.array([0.0]),
+                     np.array([days * DAY]), TraceParams(), np.array([unchanged])).tolist()
+
+    assert linked(50, 0, 10) == [True]  # weeks apart: agreeing passages count
+    assert linked(50, 0, AGREEING_DAYS + 1) == [False]  # months: only unchanged ones
+    assert linked(50, 50, AGREEING_DAYS + 1) == [True]
+    assert linked(0, 0, 10) == [False]
 
 
 def test_close_pair_links_through_all_reuse_passages():

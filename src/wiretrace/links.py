@@ -6,9 +6,11 @@ Only ``reuse`` passages count: a template match (the same frame with other
 names and figures, :mod:`wiretrace.align.templates`) or boilerplate never
 links.  Time is evidence too: versions of one story are close in time, so
 two dated articles further apart than ``close_in_time_days`` link only
-through passages whose names and figures all agree (no slot changed): a
-follow-up weeks later reusing the background of one episode keeps its
-names, next week's report in the same frame fills in other figures.  Times
+through passages whose names and figures agree (:func:`agrees`: none
+changed, or one among many kept, up to :data:`AGREEING_DAYS` apart; none
+changed beyond): a follow-up weeks later reusing the background of one
+episode keeps its names, next week's report in the same frame fills in
+other figures.  Times
 are compared as instants; a time without a UTC offset is taken as UTC.
 
 Links do not **chain**: a connected group of linked articles is cut into
@@ -52,32 +54,61 @@ def epoch_seconds(published: Sequence[str | None]) -> np.ndarray:
     return out
 
 
+# A passage keeping at least this many names and figures agrees when it changes
+# one: the lead actor a follow-up opens on is counted as a changed slot of every
+# passage, and a long background paragraph with its names intact is the same
+# episode's.  Measured on the labelled pairs: recall of "in the same story"
+# 0.648 -> 0.722 at precision 0.714 -> 0.709 (5 kept: 0.672 / 0.722; 12 kept:
+# 0.706 / 0.667).
+AGREEING_SLOTS = 8
+# ... but only between texts at most this many days apart; further apart, only
+# passages that change nothing count.  Without it, the same company's crude-oil
+# posting raised in March, June and October (one figure changed in a long
+# passage) made one story of 13; with it, recall and precision are unchanged
+# (0.722 / 0.709) and the largest story holds 11 (30 days: 0.704 / 0.717).
+AGREEING_DAYS = 60.0
+
+
+def agrees(slots_kept: np.ndarray, slots_changed: np.ndarray) -> np.ndarray:
+    """Whether each passage's names and figures agree, for the time rule: none
+    changed, or one among at least :data:`AGREEING_SLOTS` kept (by arrays)."""
+    changed = np.asarray(slots_changed)
+    return (changed == 0) | ((changed == 1) & (np.asarray(slots_kept) >= AGREEING_SLOTS))
+
+
 def link_strength(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
                   words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
-                  params: TraceParams) -> np.ndarray:
+                  params: TraceParams, matched_unchanged: np.ndarray | None = None
+                  ) -> np.ndarray:
     """The evidence that each pair tells one story, as a share of the shorter
     article's words (by arrays): a pair links when it reaches ``story_min_share``,
     and :func:`split_chains` takes the links strongest first.
 
     ``matched``: words matched by a pair's reuse passages; ``matched_agreeing``:
-    by those of them whose names and figures all agree; ``seconds_*``: the
-    articles' times (NaN: unknown).  A pair further apart in time than
-    ``close_in_time_days`` counts only its agreeing passages.
+    by those of them whose names and figures agree (:func:`agrees`);
+    ``matched_unchanged``: by those that change no slot at all (None: as
+    agreeing); ``seconds_*``: the articles' times (NaN: unknown).  A pair
+    further apart in time than ``close_in_time_days`` counts only its agreeing
+    passages, and one further apart than :data:`AGREEING_DAYS` only those that
+    change nothing.
     """
     with np.errstate(invalid="ignore"):
-        apart = np.abs(np.asarray(seconds_a) - np.asarray(seconds_b)) > \
-            params.close_in_time_days * 86400.0
+        gap = np.abs(np.asarray(seconds_a) - np.asarray(seconds_b))
+        apart = gap > params.close_in_time_days * 86400.0
+        far = gap > AGREEING_DAYS * 86400.0
     evidence = np.where(apart, matched_agreeing, matched)
+    if matched_unchanged is not None:
+        evidence = np.where(far, matched_unchanged, evidence)
     return evidence / np.maximum(1, np.minimum(words_a, words_b))
 
 
 def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
           words_b: np.ndarray, seconds_a: np.ndarray, seconds_b: np.ndarray,
-          params: TraceParams) -> np.ndarray:
+          params: TraceParams, matched_unchanged: np.ndarray | None = None) -> np.ndarray:
     """Which pairs join one story (the rule of the module docstring), by arrays
     (the arguments of :func:`link_strength`)."""
     return link_strength(matched, matched_agreeing, words_a, words_b, seconds_a, seconds_b,
-                         params) >= params.story_min_share
+                         params, matched_unchanged) >= params.story_min_share
 
 
 

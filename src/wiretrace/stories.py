@@ -45,7 +45,7 @@ from typing import NamedTuple
 import numpy as np
 
 from wiretrace import story_kernels
-from wiretrace.links import epoch_seconds, link_strength, split_chains
+from wiretrace.links import agrees, epoch_seconds, link_strength, split_chains
 from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
@@ -168,11 +168,14 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     pair_keys, inverse = np.unique(low * n + high, return_inverse=True)
     matched = np.bincount(inverse.ravel(), weights=rows["matched_words"])
     agreeing = np.bincount(inverse.ravel(), minlength=len(pair_keys),
-                           weights=np.where(rows["slots_changed"] == 0, rows["matched_words"], 0))
+                           weights=np.where(agrees(rows["slots_kept"], rows["slots_changed"]),
+                                            rows["matched_words"], 0))
     x, y = pair_keys // n, pair_keys % n
     seconds = epoch_seconds(_published(articles, ids))
+    unchanged = np.bincount(inverse.ravel(), minlength=len(pair_keys),
+                            weights=np.where(rows["slots_changed"] == 0, rows["matched_words"], 0))
     strength = link_strength(matched, agreeing, counts[x], counts[y], seconds[x], seconds[y],
-                             params)
+                             params, unchanged)
     linked = strength >= params.story_min_share
     labels = connected_components(n, x[linked], y[linked])
     labels = split_chains(labels, x[linked], y[linked], strength[linked], params.story_cohesion)

@@ -32,7 +32,7 @@ from wiretrace.fingerprint import minhash_flat, shingles_batch
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
 from wiretrace.index.store import decode_passages
 from wiretrace.index.workers import AlignWorkers, aligned_records
-from wiretrace.links import epoch_seconds, links
+from wiretrace.links import agrees, epoch_seconds, links
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
 from wiretrace.text import Tokens, in_sorted, token_hashes_batch, tokenize
@@ -378,8 +378,11 @@ def is_link(passages: list[Passage], a: Doc, b: Doc, params: TraceParams) -> boo
     """Whether a pair joins one story (``stories.links``, the rule of ``build_stories``)."""
     reuse = [p for p in passages if p.kind == "reuse"]
     return bool(pair_links(np.array([sum(p.matched_words for p in reuse)]),
-                           np.array([sum(p.matched_words for p in reuse if not p.slots_changed)]),
-                           [(a.doc, b.doc)], {a.doc: a, b.doc: b}, params)[0])
+                           np.array([sum(p.matched_words for p in reuse
+                                         if agrees(p.slots_kept, p.slots_changed))]),
+                           [(a.doc, b.doc)], {a.doc: a, b.doc: b}, params,
+                           np.array([sum(p.matched_words for p in reuse
+                                         if not p.slots_changed)]))[0])
 
 
 def _isoformat(article: Article) -> str | None:
@@ -387,11 +390,12 @@ def _isoformat(article: Article) -> str | None:
 
 
 def pair_links(matched: np.ndarray, matched_agreeing: np.ndarray, ends: list[tuple[int, int]],
-               docs: dict[int, Doc], params: TraceParams) -> np.ndarray:
+               docs: dict[int, Doc], params: TraceParams,
+               matched_unchanged: np.ndarray | None = None) -> np.ndarray:
     """``stories.links`` of pairs of docs ``ends`` (their reuse words as ``matched_words``
     gives them)."""
     seconds = epoch_seconds([_isoformat(docs[d].article) for pair in ends for d in pair])
     return links(matched, matched_agreeing,
                  np.array([docs[a].words for a, _ in ends], dtype=np.int64),
                  np.array([docs[b].words for _, b in ends], dtype=np.int64),
-                 seconds[0::2], seconds[1::2], params)
+                 seconds[0::2], seconds[1::2], params, matched_unchanged)

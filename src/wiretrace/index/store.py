@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from wiretrace.links import agrees
 from wiretrace.model import (
     KIND_CODE,
     PASSAGE_DTYPE,
@@ -119,20 +120,22 @@ def encode_passages(passages: list[Passage]) -> bytes:
                                  p.slots_changed) for p in passages)
 
 
-def matched_words(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+def matched_words(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The words matched by the reuse passages of each encoded pair (template and
-    boilerplate matches join no story), and by those of them whose names and
-    figures all agree (``stories.links``), without decoding them."""
+    boilerplate matches join no story), by those of them whose names and figures
+    agree, and by those that change none (``links.link_strength``), without
+    decoding them."""
     counts = np.array([len(blob) for blob in blobs], dtype=np.int64) // PASSAGE_RECORD.itemsize
     records = np.frombuffer(b"".join(blobs), dtype=PASSAGE_RECORD)
     ends = np.cumsum(counts)
     totals = []
     reuse = records["kind"] == KIND_CODE["reuse"]
-    for wanted in (reuse, reuse & (records["slots_changed"] == 0)):
+    for wanted in (reuse, reuse & agrees(records["slots_kept"], records["slots_changed"]),
+                   reuse & (records["slots_changed"] == 0)):
         running = np.zeros(len(records) + 1, dtype=np.int64)  # words matched before each
         np.cumsum(np.where(wanted, records["matched_words"], 0), out=running[1:])
         totals.append(running[ends] - running[ends - counts])
-    return totals[0], totals[1]
+    return totals[0], totals[1], totals[2]
 
 
 def decode_passages(blob: bytes, a: str, b: str) -> list[Passage]:

@@ -264,8 +264,8 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", [*part, *part])
     ends, blobs = list(found), list(found.values())
-    matched, agreeing = matched_words(blobs)
-    linked = engine.pair_links(matched, agreeing, ends, docs, params)
+    matched, agreeing, unchanged = matched_words(blobs)
+    linked = engine.pair_links(matched, agreeing, ends, docs, params, unchanged)
     rows = [(a, b, words, link, blob) for (a, b), words, link, blob
             in zip(ends, matched.tolist(), linked.tolist(), blobs, strict=True)]
     conn.executemany(
