@@ -394,15 +394,20 @@ def test_matched_words_sums_each_pairs_records_without_decoding():
 
     rng = np.random.default_rng(3)
     kinds = ("reuse", "reuse", "template", "boilerplate")
-    pairs = [[AlignedSpan(0, 10, 5, 15, 0.5, int(w), kinds[int(rng.integers(0, 4))], 3,
-                          int(rng.integers(0, 3)))
+    pairs = [[AlignedSpan(0, 10, 5, 15, 0.5, int(w), kinds[int(rng.integers(0, 4))],
+                          int(rng.choice([3, 8, 12])), int(rng.integers(0, 3)))
               for w in rng.integers(1, 500, k)]
              for k in rng.integers(0, 4, 50)]
     blobs = [encode_passages(p) for p in pairs]
-    matched, agreeing = matched_words(blobs)
+    matched, agreeing, unchanged = matched_words(blobs)
     assert matched.tolist() == [sum(s.matched_words for s in p if s.kind == "reuse")
                                 for p in pairs]
-    assert agreeing.tolist() == [sum(s.matched_words for s in p
-                                     if s.kind == "reuse" and not s.slots_changed)
+    # agreeing: no slot changed, or one among at least AGREEING_SLOTS (8) kept
+    assert agreeing.tolist() == [sum(s.matched_words for s in p if s.kind == "reuse" and (
+        not s.slots_changed or (s.slots_changed == 1 and s.slots_kept >= 8)))
                                  for p in pairs]
-    assert [t.tolist() for t in matched_words([])] == [[], []]
+    assert unchanged.tolist() == [sum(s.matched_words for s in p
+                                      if s.kind == "reuse" and not s.slots_changed)
+                                  for p in pairs]
+    assert agreeing.tolist() != unchanged.tolist()  # the draw holds both kinds
+    assert [t.tolist() for t in matched_words([])] == [[], [], []]
