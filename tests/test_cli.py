@@ -306,6 +306,22 @@ def test_compare_prints_changed_facts_before_reworded_words(tmp_path):
         ("opposite", "increase", "decrease"), ("number", "1,500", "1,100")]
 
 
+def test_compare_says_which_passages_are_template_matches_and_why(tmp_path):
+    """Magma's copper price on two days: one frame, other figures.  The view does
+    not present the match as reuse, and gives the evidence."""
+    frame = ("Magma Copper Co, a subsidiary of Newmont Mining Corp, said it is cutting its "
+             "copper cathode price by {} cent to {} cents a lb, effective immediately.")
+    (tmp_path / "a.txt").write_text(frame.format("0.75", "66.50"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(frame.format("0.25", "65.50"), encoding="utf-8")
+    proc = run("compare", tmp_path / "a.txt", tmp_path / "b.txt")
+    assert proc.returncode == 0, proc.stderr
+    out = " ".join(proc.stdout.split())
+    assert "Matched passages (1: 0 reused, 1 set aside)" in out
+    assert "The passage is set aside, not reuse" in out
+    assert "#1 template:" in out and "the texts report other figures: 0.75, 66.50 / 0.25, " \
+        "65.50" in out
+
+
 @needs_seeds
 def test_compare_pairs_streams_passages_and_reports_bad_lines(tmp_path):
     docs = tmp_path / "docs"

@@ -162,6 +162,27 @@ def _head(role: str, article: Article | None, article_id: str) -> Text:
     return head
 
 
+def _print_set_aside(console: Console, passages: list[Passage], a_text: str,
+                     b_text: str) -> None:
+    """Say which passages are template matches or boilerplate, and why: they are
+    matched text, yet no reuse (they link no story)."""
+    from wiretrace.align.evidence import passage_evidence
+
+    aside = [(k, p) for k, p in enumerate(passages, 1) if p.kind != "reuse"]
+    if not aside:
+        return
+    which = "The passage is" if len(passages) == 1 else \
+        f"{len(aside)} of the {len(passages)} passages {'is' if len(aside) == 1 else 'are'}"
+    console.print(Text(
+        f"{which} set aside, not reuse: a template match is the same frame filled with "
+        "other names or figures, boilerplate is stock wording; neither links a story.",
+        style="yellow"))
+    for k, p in aside:
+        why = passage_evidence(p.kind, a_text, p.a_start, p.a_end, b_text, p.b_start, p.b_end)
+        console.print(Text(f"  #{k} {p.kind}: {why}", style="yellow"))
+    console.print()
+
+
 def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
     """Print ``diff`` side by side: reused passages, changes, changed facts, reworded
     words, spelling variants, summary."""
@@ -186,7 +207,10 @@ def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -
 
     passages: list[Passage] = [p if p.a == diff.a else p.swapped() for p in diff.passages]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
-    table = Table(title=f"Reused passages ({len(passages)})", show_lines=True, expand=True)
+    reused = sum(p.kind == "reuse" for p in passages)
+    title = f"Reused passages ({reused})" if reused == len(passages) else \
+        f"Matched passages ({len(passages)}: {reused} reused, {len(passages) - reused} set aside)"
+    table = Table(title=title, show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(f"A: {diff.a}", ratio=1)
     table.add_column(f"B: {diff.b}", ratio=1)
@@ -198,9 +222,10 @@ def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -
                   _marked(a_text, p.a_start, p.a_end, a_spans)),
             Group(Text(f"[{p.b_start}:{p.b_end}]", style="dim"),
                   _marked(b_text, p.b_start, p.b_end, b_spans)),
-            f"{p.score:.2f}\n{p.matched_words} w")
+            f"{p.score:.2f}\n{p.matched_words} w" + ("" if p.kind == "reuse" else f"\n{p.kind}"))
     if passages:
         console.print(table)
+        _print_set_aside(console, passages, a_text, b_text)
     else:
         console.print(Text("No reused passages found.", style="bold yellow"))
 
