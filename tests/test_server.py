@@ -164,7 +164,9 @@ def test_ids_ending_like_a_route_read_back_encoded(client, article_id):
     assert client.get(url + "/versions").json()["id"] == article_id
     assert client.get(url + "/passages").json() == {"id": article_id, "passages": []}
     assert client.get(url + "/story").json()["story"] is None  # it is in no story
-    _error(client.get(url + "/diff"), 404, "is the first version")
+    # the first version exists and has nothing before it: 200 with no diff, not 404
+    assert client.get(url + "/diff").json() == {"id": article_id, "version": 1,
+                                                "against": None, "diff": None}
 
 
 def test_health_and_stats(client, seeded):

@@ -181,9 +181,8 @@ async def version_diff(request: Request, article_id: str = ArticleId,
                            ge=1, le=1_000_000, description="default: the latest"),
                            DIGITS] = None) -> dict:
     row = await _service(request).run(_service(request).version_diff, article_id, version)
-    if row is False:
-        raise ApiError(404, f"article {article_id!r} version {version or 1} is the first "
-                            "version: there is nothing before it to compare with")
+    if row is False:  # the first version: it exists, nothing comes before it
+        return {"id": article_id, "version": version or 1, "against": None, "diff": None}
     what = f"article {article_id!r}" + (f" version {version}" if version else "")
     return _found(row, what)
 

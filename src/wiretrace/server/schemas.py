@@ -285,8 +285,10 @@ class VersionListOut(BaseModel):
 class VersionDiffOut(BaseModel):
     id: str
     version: int
-    against: int = Field(description="the version it is compared with (the one before)")
-    diff: DiffOut
+    against: int | None = Field(description="the version it is compared with (the one "
+                                            "before); null for the first version")
+    diff: DiffOut | None = Field(description="null for the first version: nothing comes "
+                                             "before it")
 
 
 class SearchHit(BaseModel):
