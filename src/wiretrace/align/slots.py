@@ -3,7 +3,9 @@
 Per text, once (each result is kept with the text's tokens, since a text
 takes part in many pairs): the class of every word (:func:`slot_classes`:
 a figure, a name or a plain word), the words with each figure whole
-(:func:`slot_view`), its words as a set, the names its first sentence gives
+(:func:`slot_view`), both from one compiled pass (:func:`_slot_kernel`);
+its words as a set and sorted; the figures it reports, by value
+(:func:`key_figures`); the names its first sentence gives
 (:func:`lead_names`) and the actor it opens on (:func:`lead_actor`).  How two
 texts' slots are compared is :mod:`wiretrace.align.templates`.
 
