@@ -50,24 +50,12 @@ class Skipped(Exception):
 
 # --------------------------------------------------------------------------- parser
 
-def _param_docs() -> dict[str, str]:
-    """Help text of each TraceParams field, taken from the class docstring."""
-    docs: dict[str, str] = {}
-    current = None
-    for line in inspect.cleandoc(TraceParams.__doc__ or "").splitlines():
-        m = re.match(r"(\w+): (.*)", line)
-        if m and m.group(1) in TraceParams.names():
-            current = m.group(1)
-            docs[current] = m.group(2)
-        elif current and line.startswith(" "):
-            docs[current] += " " + line.strip()
-        else:
-            current = None
-    options = {name: f"--{name.replace('_', '-')}" for name in TraceParams.names()}
-    for name, text in docs.items():
-        text = text.replace("``None``", "auto").replace("``", "").replace("%", "%%")
-        docs[name] = re.sub(r"\b(\w+)\b", lambda m: options.get(m.group(1), m.group(1)), text)
-    return docs
+def _param_help(name: str) -> str:
+    """A parameter's help for ``--help``: its declared text, parameter names written
+    as the options that set them."""
+    options = {n: f"--{n.replace('_', '-')}" for n in TraceParams.names()}
+    text = TraceParams.knob(name).help.replace("None (auto)", "auto").replace("%", "%%")
+    return re.sub(r"\b(\w+)\b", lambda m: options.get(m.group(1), m.group(1)), text)
 
 
 def _int_or_auto(value: str) -> int | None:
@@ -103,18 +91,17 @@ def _positive_int(value: str) -> int:
 
 def _add_param_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("trace parameters (see wiretrace.TraceParams)")
-    docs = _param_docs()
     for f in dataclasses.fields(TraceParams):
-        kind, default = str(f.type), f.default
-        if "None" in kind:
+        knob, default = TraceParams.knob(f.name), f.default
+        if knob.auto:
             conv, metavar, default = _int_or_auto, "N|auto", "auto" if default is None else default
-        elif "float" in kind:
+        elif knob.kind is float:
             conv, metavar = float, "X"
         else:
             conv, metavar = int, "N"
         group.add_argument(f"--{f.name.replace('_', '-')}", dest=f"param_{f.name}", type=conv,
                            metavar=metavar, default=argparse.SUPPRESS,
-                           help=f"{docs.get(f.name, f.name)} (default: {default})")
+                           help=f"{_param_help(f.name)} (default: {default})")
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
