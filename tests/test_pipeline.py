@@ -145,3 +145,26 @@ def test_bad_parameters_fail_clearly():
         wiretrace.TraceParams(min_passage_words=0)
     with pytest.raises(ValueError, match="story_min_share"):
         wiretrace.TraceParams(story_min_share=1.5)
+
+
+def test_a_first_run_says_it_is_compiling_and_a_later_one_does_not(tmp_path):
+    """With numba's disk cache empty, trace shows the compile as a stage of its own
+    (most of a minute on two cores), so the run does not seem to hang; with the
+    cache filled, it says nothing about it."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import wiretrace\n"
+              "seen = []\n"
+              "text = 'The harbour authority said the quay would close for repairs. ' * 4\n"
+              "wiretrace.trace([wiretrace.Article('a', text), wiretrace.Article('b', text)],\n"
+              "                workers=1, progress=lambda s, d, t: seen.append((s, d, t)))\n"
+              "print(sorted({(s, t) for s, d, t in seen if s.startswith('compiling')}))\n")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, timeout=600) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout.strip() == "[('compiling (first run only)', 7)]"
+    assert runs[1].stdout.strip() == "[]"

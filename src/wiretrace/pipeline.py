@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace import kernels
+from wiretrace.align import WARM_UP_STEPS as ALIGN_WARM_UP_STEPS
 from wiretrace.align import align_tokens
 from wiretrace.align import warm_up as warm_up_alignment
 from wiretrace.candidates import boilerplate_mask, lsh_pairs
@@ -211,6 +212,30 @@ def _align_pairs(pairs: np.ndarray, representative: np.ndarray, state: dict, wor
     return PassageTable(expanded, store.ids)
 
 
+# The stage a first run shows while numba compiles the kernels into its disk cache.
+COMPILE_STAGE = "compiling (first run only)"
+
+
+def _compile_kernels(progress: Progress) -> None:
+    """Compile (or load from numba's disk cache) the kernels, before workers fork, so
+    that they share them.  Loading takes about a second; compiling, on a first run
+    with an empty cache, most of a minute, so a first run shows it as a stage of its
+    own: without it the run would seem to hang before its first article."""
+    kernels.warm_up()
+    if not kernels.scan.stats.cache_misses:  # loaded from the cache: nothing to say
+        warm_up_alignment()
+        return
+    done = [1]
+    total = 1 + ALIGN_WARM_UP_STEPS
+    progress(COMPILE_STAGE, 1, total)
+
+    def step() -> None:
+        done[0] += 1
+        progress(COMPILE_STAGE, done[0], total)
+
+    warm_up_alignment(step)
+
+
 def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
           workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
@@ -239,8 +264,7 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     rejected = list(rejected or []) + store.duplicates
     ids = store.ids
     if ids:  # compiled once here, not once in every forked worker
-        kernels.warm_up()
-        warm_up_alignment()
+        _compile_kernels(progress)
     state = {"articles": store, "params": params, "token_cache": {},
              "boilerplate": np.empty(0, dtype=np.uint64)}
 

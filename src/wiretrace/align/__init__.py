@@ -23,6 +23,8 @@ pair or per text, and :func:`warm_up` loads it all before worker processes fork.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from wiretrace.align.chains import AlignedSpan, exact_spans, similar_words
@@ -168,19 +170,21 @@ def _content_length(text: str, tokens: Tokens) -> int:
     return length  # type: ignore[return-value]
 
 
-def warm_up() -> None:
+def warm_up(step: Callable[[], None] | None = None) -> None:
     """Compile (or load from the disk cache) every alignment kernel and build its tables.
 
     Called before worker processes fork, so that they share them instead of
-    each loading its own.
+    each loading its own.  ``step`` is called after each of the
+    :data:`WARM_UP_STEPS` parts (a first run's progress: compiling takes most
+    of a minute).
     """
     from wiretrace.align import chaining, passages, sentences, templates, words
 
-    chaining.warm_up()
-    words.warm_up()
-    sentences.warm_up()
-    passages.warm_up()
-    templates.warm_up()
+    for part in (chaining.warm_up, words.warm_up, sentences.warm_up, passages.warm_up,
+                 templates.warm_up):
+        part()
+        if step is not None:
+            step()
     # the sentence stage, with and without boilerplate flags
     text_a = ("Officials in the port city said on Monday that the strike had ended. Workers "
               "returned to the docks after a week of talks with the operator.")
@@ -190,3 +194,9 @@ def warm_up() -> None:
     align_tokens(text_a, tokens_a, text_b, tokens_b)
     align_tokens(text_a, tokens_a, text_b, tokens_b, None, np.zeros(len(tokens_a), dtype=bool),
                  np.zeros(len(tokens_b), dtype=bool))
+    if step is not None:
+        step()
+
+
+# The parts of :func:`warm_up` (``step`` is called after each).
+WARM_UP_STEPS = 6
