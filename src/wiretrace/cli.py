@@ -10,22 +10,30 @@ value), 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import codecs
 import dataclasses
-import inspect
 import os
-import re
 import sys
 import time
-from collections import Counter, OrderedDict
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 
 from wiretrace import __version__
-from wiretrace.ingest import FieldNames, iter_articles, read_articles
-from wiretrace.ingest.dates import check_date_format
+from wiretrace.cli_common import (
+    Failure,
+    add_input_options,
+    add_param_options,
+    check_inputs,
+    make_params,
+    plural,
+    positive_int,
+    read_options,
+    say,
+    warnings_line,
+)
+from wiretrace.ingest import iter_articles, read_articles
 from wiretrace.model import Article, FieldWarning
 from wiretrace.output import dumps, jsonl_writer, passage_row, write_jsonl, write_outputs
 from wiretrace.params import TraceParams
@@ -35,13 +43,9 @@ from wiretrace.store import ArticleStore
 from wiretrace.terminal import StageProgress, render_diff, summary_table
 from wiretrace.text import Tokens, tokenize
 
-FIELDS = {"id": "id", "text": "text", "title": "title", "outlet": "outlet (publisher) name",
-          "url": "URL", "published": "publication date/time"}
 EPILOG = "exit codes: 0 done, 1 failed (no readable input, error), 2 bad usage, 130 interrupted"
 
 
-class Failure(Exception):
-    """An expected failure: printed as one line, exit code 1."""
 
 
 class Skipped(Exception):
@@ -50,79 +54,18 @@ class Skipped(Exception):
 
 # --------------------------------------------------------------------------- parser
 
-def _param_help(name: str) -> str:
-    """A parameter's help for ``--help``: its declared text, parameter names written
-    as the options that set them."""
-    options = {n: f"--{n.replace('_', '-')}" for n in TraceParams.names()}
-    text = TraceParams.knob(name).help.replace("None (auto)", "auto").replace("%", "%%")
-    return re.sub(r"\b(\w+)\b", lambda m: options.get(m.group(1), m.group(1)), text)
 
 
-def _int_or_auto(value: str) -> int | None:
-    if value.lower() in ("auto", "none"):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or 'auto', got {value!r}") from None
 
 
-def _encoding(value: str) -> str:
-    try:
-        codecs.lookup(value)
-    except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
-    return value
 
 
-def _date_format(value: str) -> str:
-    try:
-        check_date_format(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
 
 
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
-    return int(value)
 
 
-def _add_param_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("trace parameters (see wiretrace.TraceParams)")
-    for f in dataclasses.fields(TraceParams):
-        knob, default = TraceParams.knob(f.name), f.default
-        if knob.auto:
-            conv, metavar, default = _int_or_auto, "N|auto", "auto" if default is None else default
-        elif knob.kind is float:
-            conv, metavar = float, "X"
-        else:
-            conv, metavar = int, "N"
-        group.add_argument(f"--{f.name.replace('_', '-')}", dest=f"param_{f.name}", type=conv,
-                           metavar=metavar, default=argparse.SUPPRESS,
-                           help=f"{_param_help(f.name)} (default: {default})")
 
 
-def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("input options")
-    for name, what in FIELDS.items():
-        group.add_argument(f"--{name}-field", metavar="NAME", default=name,
-                           help=f"JSONL key or CSV/Parquet column holding the article's {what} "
-                                f"(default: {name})")
-    group.add_argument("--date-format", type=_date_format, metavar="FORMAT", default=None,
-                       help="strptime format of the publication dates, e.g. '%%d/%%m/%%Y "
-                            "%%H:%%M', tried before the automatic readers (ISO 8601, epoch "
-                            "seconds, RFC 2822, 26-FEB-1987 15:01:01.79, '5 August 2023', "
-                            "'August 5, 2023 10:30'); it must give the year, month and day.  "
-                            "A date that no reader understands leaves the article without "
-                            "one and is reported as a warning (trace: warnings.jsonl)")
-    group.add_argument("--encoding", default="utf-8", type=_encoding,
-                       help="text encoding of .txt, JSONL and CSV inputs; a byte-order mark "
-                            "in the file wins (default: utf-8)")
-    default = inspect.signature(read_articles).parameters["max_chars"].default
-    group.add_argument("--max-chars", type=_positive_int, metavar="N", default=default,
-                       help=f"reject articles longer than N characters (default: {default})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,15 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", action="store_true",
                    help="also write articles.parquet, passages.parquet and stories.parquet")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
-    p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+    p.add_argument("--workers", type=positive_int, metavar="N", default=None,
                    help="processes for the per-article and per-pair work (default: one per "
                         "core); the results do not depend on it")
     p.add_argument("--temp-dir", type=Path, metavar="DIR", default=None,
                    help="where the articles are kept (a memory-mapped file) and the seed index "
                         "spills while it is built (default: the system's temporary folder; "
                         "needs about the input's size plus 8 bytes per word of input)")
-    _add_input_options(p)
-    _add_param_options(p)
+    add_input_options(p)
+    add_param_options(p)
     p.set_defaults(func=cmd_trace, parser=p)
 
     p = sub.add_parser(
@@ -188,8 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", type=Path, metavar="FILE",
                    help="with --pairs: JSONL file for the passages (one per line: a, a_start, "
                         "a_end, b, b_start, b_end, score, matched_words, a_text, b_text)")
-    _add_input_options(p)
-    _add_param_options(p)
+    add_input_options(p)
+    add_param_options(p)
     p.set_defaults(func=cmd_compare, parser=p)
 
     serve.add_parser(sub, [common], EPILOG)
@@ -200,57 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_params(args: argparse.Namespace) -> TraceParams:
-    given = {k[len("param_"):]: v for k, v in vars(args).items() if k.startswith("param_")}
-    try:
-        return TraceParams(**given)
-    except ValueError as e:
-        msg = str(e)
-        name = msg.split(" ", 1)[0]
-        if name in given:
-            msg = f"--{name.replace('_', '-')}: {msg}"
-        args.parser.error(msg)
-        raise  # not reached: error() exits
 
 
-def _fields(args: argparse.Namespace) -> FieldNames:
-    return FieldNames(**{name: getattr(args, f"{name}_field") for name in FIELDS})
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def _check_inputs(paths: list[str]) -> None:
-    """Fail only when no input exists at all: a missing path among others is a
-    rejected record (the readers say so) and the run goes on, as the README says."""
-    missing = [str(p) for p in paths if not os.path.lexists(p)]
-    if missing and len(missing) == len(paths):
-        raise Failure(f"input not found: {', '.join(missing)}")
 
 
 def _read(args: argparse.Namespace, paths: list[str]) -> tuple[list[Article], list]:
-    _check_inputs(paths)
-    return read_articles(paths, **_read_options(args))
+    check_inputs(paths)
+    return read_articles(paths, **read_options(args))
 
 
-def _read_options(args: argparse.Namespace) -> dict:
-    return {"fields": _fields(args), "encoding": args.encoding, "max_chars": args.max_chars,
-            "date_format": args.date_format}
 
 
-# what a warning cost, per field, for the end-of-run line
-_WARNED = {"published": "unreadable date", "title": "unusable title",
-           "outlet": "unusable outlet", "url": "unusable url"}
 
 
-def warnings_line(warnings: Sequence[FieldWarning], where: str) -> str:
-    """The end-of-run line about field warnings, e.g. "3 warnings (3 unreadable dates):
-    the articles were kept with those fields empty; see out/warnings.jsonl"."""
-    kinds = Counter(w.field for w in warnings)
-    detail = ", ".join(_plural(n, _WARNED.get(name, name)) for name, n in kinds.most_common())
-    return (f"{_plural(len(warnings), 'warning')} ({detail}): the articles were kept with "
-            f"those fields empty; see {where}")
 
 
 # --------------------------------------------------------------------------- trace
@@ -258,7 +167,7 @@ def warnings_line(warnings: Sequence[FieldWarning], where: str) -> str:
 def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
     started = time.perf_counter()
     params = make_params(args)
-    _check_inputs(args.inputs)
+    check_inputs(args.inputs)
     if args.out.exists() and not args.out.is_dir():
         raise Failure(f"--out {args.out} exists and is not a folder")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -271,7 +180,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
             """Articles as they are read (into the run's store), rejections and field
             warnings aside."""
             count = 0
-            for item in iter_articles(args.inputs, **_read_options(args), warnings=warnings):
+            for item in iter_articles(args.inputs, **read_options(args), warnings=warnings):
                 if isinstance(item, Article):
                     count += 1
                     if count % 10_000 == 0:
@@ -287,7 +196,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
             write_jsonl(rejected, rejected_file)
             if rejected:
                 raise Failure(f"no readable article in the input; "
-                              f"{_plural(len(rejected), 'record')} rejected, see {rejected_file}")
+                              f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
             raise Failure("no article found in the input")
         from wiretrace.report import MAX_STORIES
 
@@ -325,16 +234,16 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
     largest = max(result.stories, key=lambda s: len(s.members), default=None)
     if largest is not None:
         diff = next((d for d in result.diffs if d.story == largest.id), None)
-        _say(out, f"Largest story: {largest.id}, {_plural(len(largest.members), 'article')}, "
+        say(out, f"Largest story: {largest.id}, {plural(len(largest.members), 'article')}, "
                   f"origin {largest.origin}" + (f"; {diff.summary}" if diff else ""))
     if n_rej:
-        _say(out, f"{_plural(n_rej, 'input record')} rejected and skipped; "
+        say(out, f"{plural(n_rej, 'input record')} rejected and skipped; "
                   f"see {rejected_file} for where and why.", "yellow")
     if warnings:
-        _say(out, warnings_line(warnings, str(args.out / "warnings.jsonl")), "yellow")
-    _say(out, f"Results written to {args.out}{os.sep}")
+        say(out, warnings_line(warnings, str(args.out / "warnings.jsonl")), "yellow")
+    say(out, f"Results written to {args.out}{os.sep}")
     if "report.html" in written:
-        _say(out, f"Report: {written['report.html']}")
+        say(out, f"Report: {written['report.html']}")
     return 0
 
 
@@ -388,7 +297,7 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
 
     def article(name: str) -> tuple[Article, Tokens]:
         if name not in cache:  # sources recur across pairs: keep the last 256 tokenised
-            found, rejected = read_articles([base / name], **_read_options(args))
+            found, rejected = read_articles([base / name], **read_options(args))
             if len(found) == 1:  # the id is the path as written in the pairs file
                 cache[name] = (dataclasses.replace(found[0], id=name), tokenize(found[0].text))
             else:
@@ -412,7 +321,7 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
                 parts = [p.strip() for p in parts if p.strip()]
                 try:
                     if len(parts) != 2:
-                        found = _plural(len(parts), 'field')
+                        found = plural(len(parts), 'field')
                         raise Skipped(f"expected two paths, found {found}")
                     (a, tokens_a), (b, tokens_b) = article(parts[0]), article(parts[1])
                     passages = align_articles(a, tokens_a, b, tokens_b, params)
@@ -443,9 +352,9 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
         ("passages written", counts["passages"], None),
         ("wall time", f"{time.perf_counter() - started:.1f} s", None)]))
     if counts["failed"]:
-        _say(out, f"{_plural(counts['failed'], 'pair')} skipped (bad line, unreadable file "
+        say(out, f"{plural(counts['failed'], 'pair')} skipped (bad line, unreadable file "
                   f"or error); the reasons are listed on stderr.", "yellow")
-    _say(out, f"Passages written to {args.out}")
+    say(out, f"Passages written to {args.out}")
     if not counts["compared"]:
         raise Failure("no pair could be compared" if counts["pairs"] else
                       f"no pairs listed in {args.pairs}")
@@ -454,9 +363,6 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
 
 # --------------------------------------------------------------------------- main
 
-def _say(console: Console, message: str, style: str | None = None) -> None:
-    """One plain line (no markup, never wrapped)."""
-    console.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def _describe(e: BaseException) -> str:
@@ -474,15 +380,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return args.func(args, out, err)
         except Failure as e:
-            _say(err, f"wiretrace: error: {e}", "red")
+            say(err, f"wiretrace: error: {e}", "red")
             return 1
         except KeyboardInterrupt:
-            _say(err, "wiretrace: interrupted", "red")
+            say(err, "wiretrace: interrupted", "red")
             return 130
         except Exception as e:
             if args.debug:
                 raise
-            _say(err, f"wiretrace: error: {_describe(e)} (run with --debug for the traceback)",
+            say(err, f"wiretrace: error: {_describe(e)} (run with --debug for the traceback)",
                  "red")
             return 1
     except SystemExit as e:  # argparse: --help, --version, bad usage

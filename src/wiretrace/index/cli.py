@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from wiretrace import cli
+from wiretrace import cli_common
 from wiretrace.index.core import Index
 from wiretrace.index.integrity import QUICK_CHECK_MAX_BYTES, damage_hint, problems, safe_reason
 from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED
@@ -70,10 +70,10 @@ def add_parser(subparsers: argparse._SubParsersAction,
     p.add_argument("db", metavar="DB", help="index file (SQLite)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
-    p.add_argument("--batch-size", type=cli._positive_int, default=5000, metavar="N",
+    p.add_argument("--batch-size", type=cli_common.positive_int, default=5000, metavar="N",
                    help="articles per transaction (default: 5000); each batch is planned "
                         "while the one before is aligned")
-    p.add_argument("--workers", type=cli._positive_int, default=None, metavar="N",
+    p.add_argument("--workers", type=cli_common.positive_int, default=None, metavar="N",
                    help="processes aligning a batch's pairs (default: one per core); the "
                         "results do not depend on it")
     p.add_argument("--rejected", type=Path, metavar="FILE",
@@ -81,8 +81,8 @@ def add_parser(subparsers: argparse._SubParsersAction,
     p.add_argument("--warnings", type=Path, metavar="FILE",
                    help="also write the field warnings to FILE as JSONL (source, location, "
                         "record_id, field, reason): articles kept with a field left empty")
-    cli._add_input_options(p)
-    cli._add_param_options(p)
+    cli_common.add_input_options(p)
+    cli_common.add_param_options(p)
     p.set_defaults(func=_sqlite_errors(cmd_add), parser=p)
 
     p = sub.add_parser(
@@ -98,7 +98,7 @@ def add_parser(subparsers: argparse._SubParsersAction,
                         "article on stdin")
     p.add_argument("--id", default="stdin", metavar="ID",
                    help="id of the article read from stdin (default: stdin)")
-    cli._add_input_options(p)
+    cli_common.add_input_options(p)
     p.set_defaults(func=_sqlite_errors(cmd_query), parser=p)
 
     p = sub.add_parser("stats", parents=parents, epilog=EPILOG,
@@ -139,7 +139,7 @@ def _sqlite_errors(command: Command) -> Command:
         except sqlite3.DatabaseError as e:
             hint = (f"; 'wiretrace index check {args.db}' lists what is damaged"
                     if damage_hint(e) else "")
-            raise cli.Failure(f"{args.db}: {safe_reason(e)}{hint}") from None
+            raise cli_common.Failure(f"{args.db}: {safe_reason(e)}{hint}") from None
 
     return run
 
@@ -148,13 +148,13 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     """``wiretrace index check DB``: exit 0 whole, 1 damaged; one line per problem."""
     path = args.db
     if os.path.isdir(path):
-        raise cli.Failure(f"{path}: is a folder, not an index file")
+        raise cli_common.Failure(f"{path}: is a folder, not an index file")
     if not os.path.exists(path):
-        raise cli.Failure(f"{path}: no such index")
+        raise cli_common.Failure(f"{path}: no such index")
     try:
         conn = sqlite3.connect(path, timeout=60.0)
     except sqlite3.Error as e:
-        raise cli.Failure(f"{path}: cannot open ({safe_reason(e)})") from None
+        raise cli_common.Failure(f"{path}: cannot open ({safe_reason(e)})") from None
     try:
         found = problems(conn, full=True)
         if not found:
@@ -184,9 +184,9 @@ def _open(db: str, create: bool, params=None) -> Index:
     try:
         return Index.open(db, params=params, create=create)
     except IndexFileError as e:
-        raise cli.Failure(str(e)) from None
+        raise cli_common.Failure(str(e)) from None
     except ValueError as e:
-        raise cli.Failure(str(e)) from None
+        raise cli_common.Failure(str(e)) from None
 
 
 def _rejection(r: Rejected) -> str:
@@ -206,7 +206,7 @@ def _batches(args: argparse.Namespace, rejected: list[Rejected], warnings: list[
     batch: list[Article] = []
     size = min(args.batch_size, FIRST_BATCH)
     shown = 0
-    for item in iter_articles(args.inputs, **cli._read_options(args), warnings=warnings):
+    for item in iter_articles(args.inputs, **cli_common.read_options(args), warnings=warnings):
         if isinstance(item, Rejected):
             rejected.append(item)
             log(f"rejected: {_rejection(item)}")
@@ -249,8 +249,8 @@ def _read_ahead(batches: Iterator[list[Article]], depth: int = 2) -> Iterator[li
 def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
     started = time.perf_counter()
     given = {k for k in vars(args) if k.startswith("param_")}
-    params = cli.make_params(args) if given else None
-    cli._check_inputs(args.inputs)
+    params = cli_common.make_params(args) if given else None
+    cli_common.check_inputs(args.inputs)
     workers = args.workers or default_workers()
     counts = {ADDED: 0, NEW_VERSION: 0, UNCHANGED: 0}
     passages = 0
@@ -294,15 +294,15 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
         ("articles/s", f"{total / wall:.0f}" if wall > 0 else "-", None)]))
     if rejected:
         where = f"; listed in {args.rejected}" if args.rejected else " (listed above)"
-        cli._say(out, f"{cli._plural(len(rejected), 'input record')} rejected and skipped{where}.",
-                 "yellow")
+        cli_common.say(out, f"{cli_common.plural(len(rejected), 'input record')} rejected "
+                            f"and skipped{where}.", "yellow")
     if warnings:
         where = str(args.warnings) if args.warnings else "stderr above" \
             if len(warnings) <= SHOWN_WARNINGS else f"the first {SHOWN_WARNINGS} above, all " \
                                                     f"with --warnings FILE"
-        cli._say(out, cli.warnings_line(warnings, where), "yellow")
+        cli_common.say(out, cli_common.warnings_line(warnings, where), "yellow")
     if not total:
-        raise cli.Failure("no readable article in the input" if rejected else
+        raise cli_common.Failure("no readable article in the input" if rejected else
                           "no article found in the input")
     return 0
 
@@ -310,18 +310,18 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _query_articles(args: argparse.Namespace, warnings: list[FieldWarning],
                     ) -> tuple[list[Article], list[Rejected]]:
     if args.article != "-":
-        cli._check_inputs([args.article])
-        return read_articles([args.article], **cli._read_options(args), warnings=warnings)
+        cli_common.check_inputs([args.article])
+        return read_articles([args.article], **cli_common.read_options(args), warnings=warnings)
     data = sys.stdin.buffer.read()
     name = args.id.strip() or "stdin"
     if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
-        raise cli.Failure(f"--id {args.id!r}: an id cannot hold a path separator or start "
+        raise cli_common.Failure(f"--id {args.id!r}: an id cannot hold a path separator or start "
                           f"with a dot")
     # through the .txt reader, so stdin meets exactly the rules a file meets
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{name}.txt"
         path.write_bytes(data)
-        found, rejected = read_articles([path], **cli._read_options(args))
+        found, rejected = read_articles([path], **cli_common.read_options(args))
     rejected = [Rejected("<stdin>", r.location, r.record_id, r.reason) for r in rejected]
     return [Article(name, a.text, origin="<stdin>") for a in found], rejected
 
@@ -330,11 +330,11 @@ def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:
     warnings: list[FieldWarning] = []
     articles, rejected = _query_articles(args, warnings)
     for r in rejected:
-        cli._say(err, f"wiretrace: rejected: {_rejection(r)}", "yellow")
+        cli_common.say(err, f"wiretrace: rejected: {_rejection(r)}", "yellow")
     for w in warnings:
-        cli._say(err, f"wiretrace: warning: {_warning(w)}", "yellow")
+        cli_common.say(err, f"wiretrace: warning: {_warning(w)}", "yellow")
     if not articles:
-        raise cli.Failure("no readable article in the input" if rejected else
+        raise cli_common.Failure("no readable article in the input" if rejected else
                           "no article found in the input")
     with _open(args.db, create=False) as index:
         for article in articles:
@@ -358,5 +358,5 @@ def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     params = stats.pop("params")
     rows = [(k.replace("_", " "), v if v is not None else "-", None) for k, v in stats.items()]
     out.print(summary_table(f"wiretrace index {args.db}", rows))
-    cli._say(out, "parameters: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+    cli_common.say(out, "parameters: " + ", ".join(f"{k}={v}" for k, v in params.items()))
     return 0

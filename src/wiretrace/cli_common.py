@@ -1,0 +1,160 @@
+"""What every command of the command line shares: the input and parameter
+options, reading the inputs, and the lines it prints.
+
+``wiretrace trace``/``compare`` (:mod:`wiretrace.cli`) and ``wiretrace index``
+(:mod:`wiretrace.index.cli`) both import from here, so neither imports the other's
+private helpers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import dataclasses
+import inspect
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from wiretrace.ingest import FieldNames, read_articles
+from wiretrace.ingest.dates import check_date_format
+from wiretrace.model import FieldWarning
+from wiretrace.params import TraceParams
+
+FIELDS = {"id": "id", "text": "text", "title": "title", "outlet": "outlet (publisher) name",
+          "url": "URL", "published": "publication date/time"}
+
+
+class Failure(Exception):
+    """An expected failure: printed as one line, exit code 1."""
+
+
+def param_help(name: str) -> str:
+    """A parameter's help for ``--help``: its declared text, parameter names written
+    as the options that set them."""
+    options = {n: f"--{n.replace('_', '-')}" for n in TraceParams.names()}
+    text = TraceParams.knob(name).help.replace("None (auto)", "auto").replace("%", "%%")
+    return re.sub(r"\b(\w+)\b", lambda m: options.get(m.group(1), m.group(1)), text)
+
+
+def int_or_auto(value: str) -> int | None:
+    if value.lower() in ("auto", "none"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or 'auto', got {value!r}") from None
+
+
+def encoding_name(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
+    return value
+
+
+def date_format(value: str) -> str:
+    try:
+        check_date_format(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return int(value)
+
+
+def add_param_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("trace parameters (see wiretrace.TraceParams)")
+    for f in dataclasses.fields(TraceParams):
+        knob, default = TraceParams.knob(f.name), f.default
+        if knob.auto:
+            conv, metavar, default = int_or_auto, "N|auto", "auto" if default is None else default
+        elif knob.kind is float:
+            conv, metavar = float, "X"
+        else:
+            conv, metavar = int, "N"
+        group.add_argument(f"--{f.name.replace('_', '-')}", dest=f"param_{f.name}", type=conv,
+                           metavar=metavar, default=argparse.SUPPRESS,
+                           help=f"{param_help(f.name)} (default: {default})")
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("input options")
+    for name, what in FIELDS.items():
+        group.add_argument(f"--{name}-field", metavar="NAME", default=name,
+                           help=f"JSONL key or CSV/Parquet column holding the article's {what} "
+                                f"(default: {name})")
+    group.add_argument("--date-format", type=date_format, metavar="FORMAT", default=None,
+                       help="strptime format of the publication dates, e.g. '%%d/%%m/%%Y "
+                            "%%H:%%M', tried before the automatic readers (ISO 8601, epoch "
+                            "seconds, RFC 2822, 26-FEB-1987 15:01:01.79, '5 August 2023', "
+                            "'August 5, 2023 10:30'); it must give the year, month and day.  "
+                            "A date that no reader understands leaves the article without "
+                            "one and is reported as a warning (trace: warnings.jsonl)")
+    group.add_argument("--encoding", default="utf-8", type=encoding_name,
+                       help="text encoding of .txt, JSONL and CSV inputs; a byte-order mark "
+                            "in the file wins (default: utf-8)")
+    default = inspect.signature(read_articles).parameters["max_chars"].default
+    group.add_argument("--max-chars", type=positive_int, metavar="N", default=default,
+                       help=f"reject articles longer than N characters (default: {default})")
+
+
+def make_params(args: argparse.Namespace) -> TraceParams:
+    given = {k[len("param_"):]: v for k, v in vars(args).items() if k.startswith("param_")}
+    try:
+        return TraceParams(**given)
+    except ValueError as e:
+        msg = str(e)
+        name = msg.split(" ", 1)[0]
+        if name in given:
+            msg = f"--{name.replace('_', '-')}: {msg}"
+        args.parser.error(msg)
+        raise  # not reached: error() exits
+
+
+def field_names(args: argparse.Namespace) -> FieldNames:
+    return FieldNames(**{name: getattr(args, f"{name}_field") for name in FIELDS})
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def check_inputs(paths: list[str]) -> None:
+    """Fail only when no input exists at all: a missing path among others is a
+    rejected record (the readers say so) and the run goes on, as the README says."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing and len(missing) == len(paths):
+        raise Failure(f"input not found: {', '.join(missing)}")
+
+
+def read_options(args: argparse.Namespace) -> dict:
+    return {"fields": field_names(args), "encoding": args.encoding, "max_chars": args.max_chars,
+            "date_format": args.date_format}
+
+
+# what a warning cost, per field, for the end-of-run line
+WARNED = {"published": "unreadable date", "title": "unusable title",
+           "outlet": "unusable outlet", "url": "unusable url"}
+
+
+def warnings_line(warnings: Sequence[FieldWarning], where: str) -> str:
+    """The end-of-run line about field warnings, e.g. "3 warnings (3 unreadable dates):
+    the articles were kept with those fields empty; see out/warnings.jsonl"."""
+    kinds = Counter(w.field for w in warnings)
+    detail = ", ".join(plural(n, WARNED.get(name, name)) for name, n in kinds.most_common())
+    return (f"{plural(len(warnings), 'warning')} ({detail}): the articles were kept with "
+            f"those fields empty; see {where}")
+
+
+def say(console: Console, message: str, style: str | None = None) -> None:
+    """One plain line (no markup, never wrapped)."""
+    console.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
