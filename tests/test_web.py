@@ -332,6 +332,10 @@ def test_article_view_says_the_share_and_opens_ids_ending_like_a_route(page, ser
         expect(page.locator("#article-summary")).to_have_text(
             share_line(rows, len(article["text"])))
         assert "NaN" not in page.text_content("#article-summary")
+        # the pane is filled after the source is fetched: wait for its marks (the
+        # new title came with the pane cleared, so these are this article's)
+        page.wait_for_function("""() => ['a', 'b'].every(side => document.querySelector(
+            `#article-compare [data-side=${side}] mark`))""")
         for i, p in enumerate(rows):
             p["index"] = i
         assert_highlights(page, "#article-compare", rows)
