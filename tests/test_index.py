@@ -394,6 +394,19 @@ def test_opening_what_is_not_an_index(tmp_path):
     with pytest.raises(IndexFileError, match="no such index"):
         Index.open(tmp_path / "missing.db", create=False)
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_an_index_of_an_older_format_is_refused_with_a_word_on_rebuilding(tmp_path):
+    """Passage kinds and story links follow the rules of the version that made the
+    file: one made by another version is not read as if it were current."""
+    db = tmp_path / "old.db"
+    with Index.open(db) as index:
+        index.add([Article("a", "The harbour authority said the quay would close. " * 5)])
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = 'wiretrace-index-3' WHERE key = 'format'")
+    with pytest.raises(IndexFileError, match="made by another version of wiretrace .*"
+                                             "wiretrace index add"):
+        Index.open(db)
     with pytest.raises(IndexFileError, match="folder"):
         Index.open(tmp_path)
 

@@ -32,7 +32,10 @@ from dataclasses import asdict, fields
 
 from wiretrace.params import TraceParams
 
-FORMAT = "wiretrace-index-3"
+# 4: passage kinds set briefs that report other figures aside as templates, and the
+# time rule counts agreeing passages (links.agrees): an index made before holds
+# other kinds and links, so it is refused with a word on rebuilding it.
+FORMAT = "wiretrace-index-4"
 # A fixed max_df stands in for the batch default (5% of the corpus, clamped
 # to 10..100): 100 is what the batch run uses from 2,000 articles up.
 DEFAULT_MAX_DF = 100
@@ -121,6 +124,12 @@ def initialise(conn: sqlite3.Connection, path: str, params: TraceParams | None,
         if "meta" in tables:
             row = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             if row.get("format") != FORMAT:
+                if str(row.get("format", "")).startswith("wiretrace-index-"):
+                    raise IndexFileError(
+                        f"{path}: made by another version of wiretrace (format "
+                        f"{row.get('format')!r}, this one reads {FORMAT!r}), whose passages "
+                        "and story links follow other rules; build it again from its "
+                        "inputs with 'wiretrace index add' into a new file")
                 raise IndexFileError(f"{path}: not a wiretrace index "
                                      f"(format {row.get('format')!r}, expected {FORMAT!r})")
             stored = params_from_json(row["params"])
