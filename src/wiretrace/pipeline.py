@@ -16,6 +16,7 @@ among its sources.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -225,15 +226,10 @@ def _compile_kernels(progress: Progress) -> None:
     if not kernels.scan.stats.cache_misses:  # loaded from the cache: nothing to say
         warm_up_alignment()
         return
-    done = [1]
     total = 1 + ALIGN_WARM_UP_STEPS
     progress(COMPILE_STAGE, 1, total)
-
-    def step() -> None:
-        done[0] += 1
-        progress(COMPILE_STAGE, done[0], total)
-
-    warm_up_alignment(step)
+    done = itertools.count(2)
+    warm_up_alignment(lambda: progress(COMPILE_STAGE, next(done), total))
 
 
 def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,

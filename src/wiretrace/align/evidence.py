@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from wiretrace.align.slots import FIGURE, key_figures, slot_view
+from wiretrace.align.slots import key_figure_forms
 from wiretrace.align.templates import count_slots, figures_differ, leads_differ
 from wiretrace.text import Tokens, tokenize
 
@@ -39,21 +39,8 @@ def template_evidence(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
 
 def _some_figures(text: str, tokens: Tokens, shown: int = 4) -> str:
     """The first few key figures of a text, as written."""
-    view = slot_view(text, tokens)
-    wanted = key_figures(text, tokens)
-    found: list[str] = []
-    for start, end, kind in zip(view.starts.tolist(), view.ends.tolist(), view.class_list,
-                                strict=True):
-        form = text[start:end]
-        if kind == FIGURE and form not in found and (key_figures(form, tokenize(form))
-                                                     & wanted):
-            found.append(form)
-            if len(found) == shown:
-                break
-    return ", ".join(found) or "none"
-
-
-_cached_tokens = lru_cache(maxsize=256)(tokenize)
+    forms = list(dict.fromkeys(form for form, _ in key_figure_forms(text, tokens)))
+    return ", ".join(forms[:shown]) or "none"
 
 
 _cached_tokens = lru_cache(maxsize=256)(tokenize)

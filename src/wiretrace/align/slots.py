@@ -249,11 +249,18 @@ def key_figures(text: str, tokens: Tokens) -> frozenset[str]:
     their digits.
     """
     found = tokens.derived.get("key-figures")
-    if found is not None:
-        return found  # type: ignore[return-value]
+    if found is None:
+        found = tokens.derived["key-figures"] = frozenset(
+            key for _, key in key_figure_forms(text, tokens))
+    return found  # type: ignore[return-value]
+
+
+def key_figure_forms(text: str, tokens: Tokens) -> list[tuple[str, str]]:
+    """The key figures of :func:`key_figures` in text order, each as ``(form as
+    written, value)``: what an audit trail shows."""
     view = slot_view(text, tokens)
-    figures = set()
     starts, ends, count = view.starts, view.ends, len(view.classes)
+    forms = []
     for k in np.flatnonzero(view.classes == FIGURE).tolist():
         form = text[starts[k]:ends[k]]
         scale = _SCALES.get(text[starts[k + 1]:ends[k + 1]].casefold()) \
@@ -261,15 +268,14 @@ def key_figures(text: str, tokens: Tokens) -> frozenset[str]:
         value = _figure_value(form)
         if value is None:
             # digits of any script, or the form itself (CJK numerals: 三亿)
-            figures.add("".join(ch for ch in form if ch.isdigit()) or form)
+            forms.append((form, "".join(ch for ch in form if ch.isdigit()) or form))
             continue
         if scale is not None:
             value *= scale
         elif "." not in form and (value < 100 or (1900 <= value <= 2099 and len(form) == 4)):
             continue
-        figures.add(f"{value:.6g}" if value < 1e15 else form)
-    found = tokens.derived["key-figures"] = frozenset(figures)
-    return found
+        forms.append((form, f"{value:.6g}" if value < 1e15 else form))
+    return forms
 
 
 def _figure_value(form: str) -> float | None:

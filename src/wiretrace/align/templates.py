@@ -366,15 +366,13 @@ def passage_kind(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     rule of :mod:`wiretrace.links` reads), not in the kind."""
     count = count_slots(text_a, tokens_a, a_start, a_end, text_b, tokens_b, b_start, b_end)
     kind = "template" if count.is_template else "reuse"
-    if ignore_a is not None and len(ignore_a):
-        first, end = tokens_a.within(a_start, a_end)
-        if end > first and np.count_nonzero(ignore_a[first:end]) >= \
-                BOILERPLATE_SHARE * (end - first):
-            kind = "boilerplate"
+    first, end = tokens_a.within(a_start, a_end)
+    if ignore_a is not None and len(ignore_a) and end > first and \
+            np.count_nonzero(ignore_a[first:end]) >= BOILERPLATE_SHARE * (end - first):
+        kind = "boilerplate"
     spliced = count.substituted == 0 and count.kept >= SPLICE_SLOTS
     if kind == "reuse" and other_leads and not spliced:
         kind = "template"
-    first, end = tokens_a.within(a_start, a_end)
     if kind == "reuse" and other_figures and not spliced and \
             FIGURE in slot_classes(text_a, tokens_a)[first:end]:
         # the one figure of a text changed in a long passage: an update of the

@@ -377,12 +377,13 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
 def is_link(passages: list[Passage], a: Doc, b: Doc, params: TraceParams) -> bool:
     """Whether a pair joins one story (``stories.links``, the rule of ``build_stories``)."""
     reuse = [p for p in passages if p.kind == "reuse"]
-    return bool(pair_links(np.array([sum(p.matched_words for p in reuse)]),
-                           np.array([sum(p.matched_words for p in reuse
-                                         if agrees(p.slots_kept, p.slots_changed))]),
+    words = np.array([p.matched_words for p in reuse], dtype=np.int64)
+    kept = np.array([p.slots_kept for p in reuse], dtype=np.int64)
+    changed = np.array([p.slots_changed for p in reuse], dtype=np.int64)
+    return bool(pair_links(words.sum(keepdims=True),
+                           words[agrees(kept, changed)].sum(keepdims=True),
                            [(a.doc, b.doc)], {a.doc: a, b.doc: b}, params,
-                           np.array([sum(p.matched_words for p in reuse
-                                         if not p.slots_changed)]))[0])
+                           words[changed == 0].sum(keepdims=True))[0])
 
 
 def _isoformat(article: Article) -> str | None:
