@@ -217,20 +217,26 @@ function shareLabel(story, byId, diff) {
 
 // One member of a story against the text it was diffed against (the diff's "a"):
 // reused passages, additions, drops.
+// A click made while an earlier one is still fetching wins: the earlier one writes nothing,
+// and the summary is cleared at once so that it never describes a list still being built.
+let versionShown = 0;
 async function showVersion(story, byId, memberId) {
+  const call = ++versionShown;
   document.querySelectorAll("#story-members button").forEach((b) =>
     b.classList.toggle("chosen", b.dataset.id === memberId));
   const diff = story.diffs.find((d) => d.b === memberId);
   const changesList = $("diff-changes");
   changesList.replaceChildren();
+  $("diff-summary").textContent = "";
   try {
     const [a, b] = await Promise.all([api("GET", articlePath(diff ? diff.a : story.origin)),
       api("GET", articlePath(memberId))]);
+    if (call !== versionShown) return;
     if (!diff) {
-      $("diff-summary").textContent = "The origin of the story; choose another article to " +
-        "see what it changed.";
       sideBySide($("story-compare"), { title: a.title || a.id, text: a.text, meta: metaLine(a) },
         { title: "", text: "", meta: "" }, []);
+      $("diff-summary").textContent = "The origin of the story; choose another article to " +
+        "see what it changed.";
       return;
     }
     const changes = changeSpans(diff);
@@ -242,15 +248,15 @@ async function showVersion(story, byId, memberId) {
       changesList.append(el("li", { class: c.kind }, el("strong", {}, c.kind), " ",
         c.kind === "added" ? c.b_text : c.a_text));
     }
-    $("diff-summary").textContent = summaryLine(diff);
-    sideBySide($("story-compare"),
-      { title: `${a.title || a.id} (${baseRole(story, byId, diff)})`,
-        text: a.text, meta: metaLine(a) },
-      { title: b.title || b.id, text: b.text, meta: metaLine(b) }, diff.passages, changes);
     for (const v of diff.spelling_variants || []) {
       changesList.append(el("li", { class: "variant" }, el("strong", {}, "spelling"), " ",
         `${v.a_form} → ${v.b_form}`));
     }
+    sideBySide($("story-compare"),
+      { title: `${a.title || a.id} (${baseRole(story, byId, diff)})`,
+        text: a.text, meta: metaLine(a) },
+      { title: b.title || b.id, text: b.text, meta: metaLine(b) }, diff.passages, changes);
+    $("diff-summary").textContent = summaryLine(diff);  // last: the view is whole once it shows
   } catch (err) { showError(err); }
 }
 
