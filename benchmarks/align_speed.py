@@ -43,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
 
     import wiretrace
     from wiretrace.align import align_tokens
-    from wiretrace.diff import diff_versions
-    from wiretrace.fingerprint import minhash_flat, shingles_batch
+    from wiretrace.candidates.seed_index import SeedIndex
+    from wiretrace.diff.changes import diff_versions
+    from wiretrace.fingerprint.minhash import minhash_flat, shingles_batch
     from wiretrace.model import Article
     from wiretrace.params import TraceParams
     from wiretrace.pipeline import candidate_pairs
-    from wiretrace.seed_index import SeedIndex
-    from wiretrace.text import token_hashes_batch, tokenize
+    from wiretrace.text.tokens import token_hashes_batch, tokenize
 
     table = pq.read_table(_corpus(args.articles, args.corpus_dir), columns=["id", "text"])
     articles = [Article(row["id"], row["text"]) for row in table.to_pylist()]

@@ -125,7 +125,7 @@ Generation is streamed: stories are shuffled into chunks of about
 paragraph comes from another story of the same chunk), chunks are built in
 parallel (``--jobs``, forked workers), shuffled inside, and written in order, so
 memory stays flat (about 350 MB) at any size.  The cleaned material is built once
-(10-20 s) and cached in the data cache of ``wiretrace.datasets``.
+(10-20 s) and cached in the data cache of ``wiretrace.evaluate.corpora``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The task: every pair of texts whose word-5-gram shingle sets have a Jaccard
 similarity of at least 0.8, found with 128-permutation MinHash and LSH, over
-the Reuters-21578 bodies and the BBC articles (``wiretrace.datasets``; reading
+the Reuters-21578 bodies and the BBC articles (``wiretrace.evaluate.corpora``; reading
 them is not timed).  All three methods start from the same raw text, and every
 timing includes the method's own tokenisation:
 
@@ -17,7 +17,7 @@ timing includes the method's own tokenisation:
   its own banding, ``candidates.lsh_bands``, at the same 0.8) ->
   ``fingerprint.jaccard_pairs``: each candidate's exact Jaccard, kept when
   >= 0.8 (the ``verify`` column; the other two report their LSH candidates).
-  The word caches of ``wiretrace.text`` (if it has any) are cleared before
+  The word caches of ``wiretrace.text.tokens`` (if it has any) are cleared before
   each run, so that a repeat does not start with the corpus's vocabulary
   already normalised; tables built once per process stay built, so the first
   run pays for them.  wiretrace's compiled kernels (numba) are loaded before
@@ -73,10 +73,10 @@ from typing import Any
 
 import numpy as np
 
-from wiretrace import datasets
-from wiretrace import text as wtext
-from wiretrace.candidates import lsh_bands, lsh_pairs
-from wiretrace.fingerprint import jaccard_pairs, minhash_flat, shingles, shingles_batch
+from wiretrace.candidates.lsh import lsh_bands, lsh_pairs
+from wiretrace.evaluate import corpora as datasets
+from wiretrace.fingerprint.minhash import jaccard_pairs, minhash_flat, shingles, shingles_batch
+from wiretrace.text import tokens as wtext
 
 THRESHOLD = 0.8
 NGRAM = 5
@@ -192,7 +192,7 @@ def run_rensa(texts: list[str], bands: int | None) -> Run:
 
 
 def _clear_wiretrace_caches() -> None:
-    """Forget the word caches of ``wiretrace.text`` so that no repeat starts warm."""
+    """Forget the word caches of ``wiretrace.text.tokens`` so that no repeat starts warm."""
     for name in ("normalise_word", "word_hash"):
         clear = getattr(getattr(wtext, name, None), "cache_clear", None)
         if clear is not None:
@@ -391,8 +391,8 @@ import time
 started = time.perf_counter()
 import numba
 imported = time.perf_counter()
-from wiretrace import kernels
-kernels.warm_up()
+from wiretrace.runtime import compiled
+compiled.warm_up()
 print(imported - started, time.perf_counter() - imported)
 """
 
@@ -441,8 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     wall_start = time.perf_counter()
     if "wiretrace" in args.methods:
-        from wiretrace import kernels
-        kernels.warm_up()  # as the other libraries are imported before their runs
+        from wiretrace.runtime import compiled
+        compiled.warm_up()  # as the other libraries are imported before their runs
 
     texts, corpus = load_corpus(args.limit)
     band_args = {"datasketch": args.datasketch_bands, "rensa": args.rensa_bands,
@@ -475,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(table(rows, verified, raw))
     print(f"\ncorpus: {corpus['texts']:,} texts ({corpus['reuters']:,} Reuters-21578 bodies, "
-          f"{corpus['bbc']:,} BBC), via wiretrace.datasets")
+          f"{corpus['bbc']:,} BBC), via wiretrace.evaluate.corpora")
     print(f"task: Jaccard >= {THRESHOLD} of word {NGRAM}-gram shingle sets, {NUM_PERM} "
           f"permutations; seconds: best of {max(1, args.repeat)} (by total), tokenisation "
           f"included; 'vs wt' = total / wiretrace's total")

@@ -2,10 +2,10 @@
 
 Reads every pair listed in the ``pairs`` files of the PAN 2013 training corpus
 (``pan13-train.tar.xz`` among the shared archives, see
-``wiretrace.datasets``), aligns each suspicious document (side ``a``) with its
+``wiretrace.evaluate.corpora``), aligns each suspicious document (side ``a``) with its
 source (side ``b``) exactly as ``wiretrace compare --pairs`` does, with the
 default ``TraceParams()``, and scores the passages against the truth with the
-PAN measures of ``wiretrace.evaluate``, per folder (obfuscation type) and over
+PAN measures of ``wiretrace.evaluate.pan``, per folder (obfuscation type) and over
 the whole corpus.  ``01-no-plagiarism`` has no cases: its detections are all
 false and count against the overall precision.
 
@@ -26,12 +26,12 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from wiretrace.datasets import unpack
-from wiretrace.evaluate import Scores, Span4, coverage, overlaps, read_pan_xml, score
+from wiretrace.evaluate.corpora import unpack
+from wiretrace.evaluate.pan import Scores, Span4, coverage, overlaps, read_pan_xml, score
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 ARCHIVE = "pan13-train.tar.xz"
 Pair = tuple[str, str, str]  # folder, suspicious file, source file

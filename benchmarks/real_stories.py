@@ -30,7 +30,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-from wiretrace.datasets import bbc_articles, data_dir, reuters_articles
+from wiretrace.evaluate.corpora import bbc_articles, data_dir, reuters_articles
 from wiretrace.model import Article, TraceResult
 from wiretrace.pipeline import trace
 
@@ -54,7 +54,7 @@ def write_raw_jsonl(path: str) -> int:
     import html
     import re
 
-    from wiretrace.datasets import unpack
+    from wiretrace.evaluate.corpora import unpack
 
     count = 0
     with open(path, "w", encoding="utf-8") as out:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace.datasets import data_dir
+from wiretrace.evaluate.corpora import data_dir
 from wiretrace.model import Article
 
 
@@ -64,7 +64,7 @@ def browser():
 @pytest.fixture(scope="module")
 def bbc() -> dict[str, Article]:
     """The BBC articles by id (skipped where the shared data is missing)."""
-    from wiretrace.datasets import bbc_articles
+    from wiretrace.evaluate.corpora import bbc_articles
 
     try:
         return {a.id: a for a in bbc_articles()}

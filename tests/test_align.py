@@ -21,7 +21,7 @@ from wiretrace.align.sentences import (
     term_id,
 )
 from wiretrace.params import TraceParams
-from wiretrace.text import sentence_spans, tokenize
+from wiretrace.text.tokens import sentence_spans, tokenize
 
 # --------------------------------------------------------------------------
 # Texts

@@ -17,8 +17,8 @@ from collections import defaultdict
 import pytest
 
 import wiretrace
-from wiretrace.datasets import bbc_articles
-from wiretrace.text import tokenize
+from wiretrace.evaluate.corpora import bbc_articles
+from wiretrace.text.tokens import tokenize
 
 VERIFIED_STORIES = 230
 VERIFIED_ARTICLES_IN_STORIES = 487

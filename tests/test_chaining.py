@@ -20,9 +20,9 @@ from wiretrace.align.chains import (
     similar_words,
 )
 from wiretrace.align.sentences import STOP_WORDS
-from wiretrace.kernels import gram_index
+from wiretrace.fingerprint.kernels import gram_index
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 
 def _diagonal_runs(tokens_a: Tokens, tokens_b: Tokens, n: int, max_gap: int, ignore_a=None,
@@ -199,7 +199,7 @@ def test_compiled_chains_cut_paragraphs_and_grow_over_variants():
 
 def test_word_facts_and_anchor_index_equal_their_definitions(bbc):
     from wiretrace.align.words import word_facts
-    from wiretrace.text import ngram_hashes
+    from wiretrace.text.tokens import ngram_hashes
 
     texts = [a.text for a in list(bbc.values())[:40]]
     texts += ["Ωmega 123 and ３４ ½ ²\nnew LINE\n\nÉcole ١٢٣", "", "one", "泰 ภาษาไทย 😀 x2\n9",

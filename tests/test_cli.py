@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace.cli import build_parser, main
-from wiretrace.datasets import data_dir
+from wiretrace.cli.main import build_parser, main
+from wiretrace.evaluate.corpora import data_dir
 from wiretrace.params import TraceParams
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,10 +8,10 @@ import re
 import pytest
 
 import wiretrace
-from wiretrace.diff import NO_SHARED_TEXT, diff_versions, summarize
+from wiretrace.diff.changes import NO_SHARED_TEXT, diff_versions, summarize
+from wiretrace.diff.spelling import is_spelling_variant
 from wiretrace.model import Article, Diff, Passage
-from wiretrace.spelling import is_spelling_variant
-from wiretrace.text import tokenize
+from wiretrace.text.tokens import tokenize
 
 # Pairs a real run reported as spelling variants, and other look-alikes that are
 # other words: (a sentence, the word in it, its replacement, the fact kind or None).

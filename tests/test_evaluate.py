@@ -10,8 +10,8 @@ import math
 
 import pytest
 
-from wiretrace.evaluate import Span4 as S
-from wiretrace.evaluate import coverage, plagdet, read_pan_xml, score
+from wiretrace.evaluate.pan import Span4 as S
+from wiretrace.evaluate.pan import coverage, plagdet, read_pan_xml, score
 from wiretrace.model import Passage
 
 CASE = S("s1", 0, 100, "r1", 0, 100)

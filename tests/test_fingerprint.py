@@ -7,15 +7,15 @@ import itertools
 import numpy as np
 import pytest
 
-from wiretrace.candidates import boilerplate_mask, lsh_bands, lsh_pairs
-from wiretrace.fingerprint import (
+from wiretrace.candidates.lsh import boilerplate_mask, lsh_bands, lsh_pairs
+from wiretrace.fingerprint.minhash import (
     SHINGLE_BITS,
     jaccard_pairs,
     minhash_flat,
     shingles,
     shingles_batch,
 )
-from wiretrace.text import in_sorted, ngram_hashes, token_hashes_batch, tokenize
+from wiretrace.text.tokens import in_sorted, ngram_hashes, token_hashes_batch, tokenize
 
 TEXTS = [
     "The central bank raised interest rates by a quarter point on Tuesday, citing inflation.",
@@ -171,12 +171,12 @@ def test_lsh_pairs_on_text_signatures_finds_the_copies():
 
 def test_kernels_load_without_scipy_linear_algebra():
     # numba would import scipy.linalg to look for a BLAS (0.6-1 s a process);
-    # wiretrace.kernels tells it there is none, and SciPy still imports after
+    # wiretrace.runtime.compiled tells it there is none, and SciPy still imports after
     import subprocess
     import sys
 
     pytest.importorskip("scipy")
-    probe = ("import sys; from wiretrace import kernels; kernels.warm_up(); "
+    probe = ("import sys; from wiretrace.runtime import compiled; compiled.warm_up(); "
              "print('scipy.linalg' in sys.modules); import scipy.linalg; print('ok')")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, timeout=300)

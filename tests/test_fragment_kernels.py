@@ -29,7 +29,7 @@ from wiretrace.align.sentences import fragment_similarity, pair_vectors, similar
 from wiretrace.align.similarity import SUMMARY_SEED_SHARE, chain_seeds
 from wiretrace.align.splitting import text_classes
 from wiretrace.params import TraceParams
-from wiretrace.text import code_points, sentence_spans, tokenize
+from wiretrace.text.tokens import code_points, sentence_spans, tokenize
 
 # --------------------------------------------------------------------------
 # the definition

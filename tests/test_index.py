@@ -24,7 +24,7 @@ from test_index_support import (
 from wiretrace.index import Index, IndexFileError
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
-from wiretrace.stories import diff_base
+from wiretrace.stories.build import diff_base
 
 PARAMS = TraceParams(max_df=4)  # small: the planted footer becomes boilerplate on the way
 

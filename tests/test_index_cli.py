@@ -27,7 +27,7 @@ from test_index_support import (
     passage_key,
     story_key,
 )
-from wiretrace.cli import main
+from wiretrace.cli.main import main
 from wiretrace.index import Index
 from wiretrace.params import TraceParams
 

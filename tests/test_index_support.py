@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace.datasets import bbc_articles
-from wiretrace.fingerprint import shingles
+from wiretrace.evaluate.corpora import bbc_articles
+from wiretrace.fingerprint.minhash import shingles
 from wiretrace.model import Article, Passage, Story
-from wiretrace.text import tokenize
+from wiretrace.text.tokens import tokenize
 
 FOOTER = ("\n\nFollow our business desk on social media for the latest news, "
           "analysis and market reports every day.")

@@ -1,4 +1,4 @@
-"""Which pairs link and which links make one story (``wiretrace.links``).
+"""Which pairs link and which links make one story (``wiretrace.stories.links``).
 
 * ``epoch_seconds``: times compare as instants, a naive time is UTC, none is NaN;
 * ``links``: a pair further apart than ``close_in_time_days`` links only through
@@ -27,10 +27,10 @@ import pytest
 
 import wiretrace
 from wiretrace.index import Index
-from wiretrace.links import AGREEING_DAYS, agrees, epoch_seconds, links, split_chains
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
-from wiretrace.stories import connected_components
+from wiretrace.stories.build import connected_components
+from wiretrace.stories.links import AGREEING_DAYS, agrees, epoch_seconds, links, split_chains
 
 DAY = 86400.0
 

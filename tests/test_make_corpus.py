@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import wiretrace
-from wiretrace.datasets import data_dir
-from wiretrace.text import tokenize
+from wiretrace.evaluate.corpora import data_dir
+from wiretrace.text.tokens import tokenize
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "make_corpus.py"
 ARCHIVES = ("bbc-news.tar.xz", "reuters21578.tar.xz")

@@ -20,7 +20,7 @@ from wiretrace.model import (
     TraceResult,
     WordChange,
 )
-from wiretrace.output import atomic_path, write_jsonl, write_outputs
+from wiretrace.output.files import atomic_path, write_jsonl, write_outputs
 from wiretrace.params import TraceParams
 
 A_TEXT = "Le président Bazoum a été renversé. Niger’s junta asked Wagner for help, AP says."
@@ -174,7 +174,7 @@ def test_write_outputs_replaces_an_earlier_run(tmp_path):
 
 def test_passage_lines_equal_the_generic_rows_byte_for_byte():
     from wiretrace.model import PassageTable
-    from wiretrace.output import dumps, passage_lines, passage_row
+    from wiretrace.output.files import dumps, passage_lines, passage_row
 
     texts = {"é-1": "Quote “here”\n\ttab é \u2028 end \\ back", "b": "x\"y\" Ω 0.1 " * 5}
     passages = [Passage("é-1", 0, 20, "b", 3, 30, 0.3333333333333333, 7),
@@ -188,8 +188,8 @@ def test_passage_lines_equal_the_generic_rows_byte_for_byte():
 
 
 def test_passages_written_by_several_workers_equal_the_lines(tmp_path, monkeypatch):
-    import wiretrace.output as output
-    from wiretrace.store import as_store
+    import wiretrace.output.files as output
+    from wiretrace.runtime.article_store import as_store
 
     articles = as_store([Article(f"art-{k}", f"Text number {k} “quoted” é\n" * (k + 1))
                          for k in range(30)])

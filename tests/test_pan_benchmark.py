@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace.datasets import data_dir
+from wiretrace.evaluate.corpora import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "pan13.py"

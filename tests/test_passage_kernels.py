@@ -16,7 +16,7 @@ from wiretrace.align import EXACT_DOMINANT, align_tokens
 from wiretrace.align.chains import _overlap
 from wiretrace.align.passages import lcs_length, scored_passages
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 
 def _union(x, y):

@@ -8,7 +8,7 @@ import pytest
 
 import wiretrace
 from wiretrace.model import Article
-from wiretrace.text import paragraph_spans
+from wiretrace.text.tokens import paragraph_spans
 
 
 def _paragraphs(article: Article) -> list[str]:

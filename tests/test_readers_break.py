@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wiretrace.cli import main
+from wiretrace.cli.main import main
 from wiretrace.index import Index
 from wiretrace.ingest import read_articles
 from wiretrace.model import Article, Rejected

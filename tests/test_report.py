@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import wiretrace
-from wiretrace.diff import NO_SHARED_TEXT
+from wiretrace.diff.changes import NO_SHARED_TEXT
 from wiretrace.model import (
     Article,
     Change,
@@ -24,7 +24,7 @@ from wiretrace.model import (
     TraceResult,
     WordChange,
 )
-from wiretrace.report import render_report, write_report
+from wiretrace.output.report import render_report, write_report
 
 ORIGIN = ("MINSK (Wire) - Officials said on Monday that the Svislach bridge would reopen "
           "next week.\n\nThe mayor, Ivan Petrov, thanked the workers for their speed.\n\n"
@@ -334,7 +334,7 @@ def test_large_results_show_the_largest_stories_only() -> None:
 
 
 def test_large_stories_show_their_first_versions_side_by_side(monkeypatch) -> None:
-    import wiretrace.report as report
+    import wiretrace.output.report as report
 
     articles = {f"x{k}": Article(f"x{k}", f"Text number {k} of a long series.") for k in range(6)}
     story = Story("story-1", list(articles), "x0", "input order")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace.datasets import data_dir
+from wiretrace.evaluate.corpora import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "scale.py"

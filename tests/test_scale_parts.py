@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 import wiretrace
+from wiretrace.candidates.seed_index import SeedIndex
 from wiretrace.model import Article, Passage, PassageTable
-from wiretrace.output import jsonl_writer, shared_shares
+from wiretrace.output.files import jsonl_writer, shared_shares
 from wiretrace.pipeline import align_articles
-from wiretrace.seed_index import SeedIndex
-from wiretrace.stories import covered_chars
-from wiretrace.text import tokenize
+from wiretrace.stories.build import covered_chars
+from wiretrace.text.tokens import tokenize
 
 
 def _random_shingles(seed: int, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +153,7 @@ def test_jsonl_writer_appears_only_when_complete(tmp_path):
 def test_article_store_round_trips_every_field(tmp_path):
     from datetime import datetime, timedelta, timezone
 
-    from wiretrace.store import BATCH_ARTICLES, ArticleStore
+    from wiretrace.runtime.article_store import BATCH_ARTICLES, ArticleStore
 
     when = datetime(2023, 8, 6, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5)))
     articles = [Article("é-1", "Texte «accentué» — 中文 and 😀\n\nSecond line.", title="T",
@@ -190,7 +190,7 @@ def test_trace_result_articles_read_like_a_dict(bbc):
 
 
 def test_in_sorted_equals_isin():
-    from wiretrace.text import in_sorted
+    from wiretrace.text.tokens import in_sorted
 
     rng = np.random.default_rng(5)
     for size in (0, 1, 7, 500):
@@ -203,7 +203,7 @@ def test_in_sorted_equals_isin():
 
 
 def test_chunks_are_cut_only_where_a_unit_starts():
-    from wiretrace.parallel import chunks_at
+    from wiretrace.runtime.workers import chunks_at
 
     items = list(range(10))
     # units: [0-2], [3], [4-8], [9]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import wiretrace
-from wiretrace.stories import covered_chars
+from wiretrace.stories.build import covered_chars
 
 
 @pytest.fixture(scope="module")

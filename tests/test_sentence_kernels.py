@@ -3,7 +3,7 @@
 
 The definition is the plain Python and NumPy the compiled code replaced,
 kept here: sentence ends by the regular expression of
-:func:`wiretrace.text.sentence_spans`, terms by :func:`term_id` of each
+:func:`wiretrace.text.tokens.sentence_spans`, terms by :func:`term_id` of each
 normalised token, short sentences joined in a Python loop, postings by
 ``np.unique``, tf-idf vectors, cosines and Dice coefficients by NumPy.  Both
 must give the very same sentences, terms, weights and seed strengths (to the
@@ -29,7 +29,7 @@ from wiretrace.align.sentences import (
     term_id,
 )
 from wiretrace.params import TraceParams
-from wiretrace.text import WRAPPED_LINE_MIN, code_points, sentence_spans, tokenize
+from wiretrace.text.tokens import WRAPPED_LINE_MIN, code_points, sentence_spans, tokenize
 
 # --------------------------------------------------------------------------
 # the definition

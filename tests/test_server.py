@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from wiretrace.cli import main
+from wiretrace.cli.main import main
 from wiretrace.server.process import ServerProcess
 from wiretrace.server.security import tokens_match
 

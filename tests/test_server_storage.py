@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from wiretrace.cli import main
+from wiretrace.cli.main import main
 from wiretrace.index import Index, IndexFileError
 from wiretrace.server.process import ServerProcess, free_port
 

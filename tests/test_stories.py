@@ -11,8 +11,8 @@ import wiretrace
 from test_index_support import bbc_sample
 from wiretrace.model import Article, DerivationEdge, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import diff_base, diff_bases
-from wiretrace.text import paragraph_spans
+from wiretrace.stories.build import diff_base, diff_bases
+from wiretrace.text.tokens import paragraph_spans
 
 OWN = "Our correspondent adds that nothing in this paragraph was written anywhere else."
 
@@ -117,7 +117,7 @@ def test_a_version_without_edges_is_diffed_against_the_member_it_shares_text_wit
     story only by a later re-issue (12510), which took more from the Bank of Tokyo
     notice (11828, the origin): 12481 has no derivation edge, shares nothing with
     the origin, and is diffed against 12510, not reported as sharing no text."""
-    from wiretrace.datasets import reuters_articles
+    from wiretrace.evaluate.corpora import reuters_articles
 
     try:
         by_id = {a.id: a for a in reuters_articles()}
@@ -135,7 +135,7 @@ def test_a_version_without_edges_is_diffed_against_the_member_it_shares_text_wit
 
 
 def test_the_index_diffs_a_version_without_edges_as_trace_does(tmp_path):
-    from wiretrace.datasets import reuters_articles
+    from wiretrace.evaluate.corpora import reuters_articles
     from wiretrace.index import Index
 
     try:

@@ -24,7 +24,7 @@ from test_index_support import bbc_sample, story_key
 from wiretrace.index import Index
 from wiretrace.model import PASSAGE_DTYPE, Article, DerivationEdge, PassageTable, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import (
+from wiretrace.stories.build import (
     ORIGIN_MARGIN,
     ArticleFacts,
     _lexsort,
@@ -32,7 +32,7 @@ from wiretrace.stories import (
     connected_components,
     covered_chars,
 )
-from wiretrace.story_kernels import covered_runs, derivation_edge_pairs
+from wiretrace.stories.kernels import covered_runs, derivation_edge_pairs
 
 
 def _sortable(article: Article) -> str:

@@ -47,7 +47,7 @@ from wiretrace.align.templates import (
     slot_view,
 )
 from wiretrace.model import Article
-from wiretrace.text import tokenize
+from wiretrace.text.tokens import tokenize
 
 DATA = Path(__file__).parent / "data"
 
@@ -166,7 +166,7 @@ def test_one_changed_figure_is_one_changed_unit():
 
 @pytest.fixture(scope="module")
 def reuters():
-    from wiretrace.datasets import reuters_articles
+    from wiretrace.evaluate.corpora import reuters_articles
 
     wanted = {"reuters/2335", "reuters/8291", "reuters/15746", "reuters/15747",
               "reuters/11913", "reuters/11940"}

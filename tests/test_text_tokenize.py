@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wiretrace.text import (
+from wiretrace.text.tokens import (
     _CLASS_SHIFT,
     _CODE_MASK,
     _char_class,
@@ -122,7 +122,7 @@ def test_batch_edge_cases():
 
 @pytest.fixture(scope="module")
 def bbc_texts() -> list[str]:
-    from wiretrace.datasets import bbc_articles, data_dir
+    from wiretrace.evaluate.corpora import bbc_articles, data_dir
 
     if not (data_dir() / "bbc-news.tar.xz").exists():
         pytest.skip("BBC archive not found")

@@ -42,7 +42,7 @@ def _title_case(title: str) -> str:
 
 def _real_texts() -> list[tuple[str, list[str], int, str]]:
     """(title, paragraphs, collection 0=BBC 1=Reuters, topic) for every usable text."""
-    from wiretrace.datasets import bbc_articles, reuters_articles
+    from wiretrace.evaluate.corpora import bbc_articles, reuters_articles
 
     out = []
     for article in bbc_articles():
@@ -59,7 +59,7 @@ def _real_texts() -> list[tuple[str, list[str], int, str]]:
 
 def _reuters_items() -> list[tuple[str, str, str, float]]:
     """(id, title, body, published epoch seconds) of every Reuters item."""
-    from wiretrace.datasets import reuters_articles
+    from wiretrace.evaluate.corpora import reuters_articles
 
     return [(a.id, a.title or "", a.text, a.published.timestamp() if a.published else 0.0)
             for a in reuters_articles()]
@@ -335,7 +335,7 @@ def material() -> Material:
     import inspect
     import pickle
 
-    from wiretrace import datasets
+    from wiretrace.evaluate import corpora as datasets
 
     key = hashlib.blake2b(digest_size=8)
     for code in (datasets.unpack, datasets.bbc_articles, datasets.reuters_articles,

@@ -1,6 +1,6 @@
 """``python -m wiretrace``: the same as the ``wiretrace`` command."""
 
-from wiretrace.cli import main
+from wiretrace.cli.main import main
 
 # guarded: a spawned worker process imports this module again (as ``__mp_main__``)
 if __name__ == "__main__":

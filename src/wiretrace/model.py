@@ -335,7 +335,7 @@ class ChangedFact:
 class Diff:
     """What version ``b`` changed against ``a``.
 
-    In a story, ``a`` is the version's base (:func:`wiretrace.stories.diff_base`):
+    In a story, ``a`` is the version's base (:func:`wiretrace.stories.build.diff_base`):
     the origin, or the version's main source when the origin is not among its
     sources.
     """

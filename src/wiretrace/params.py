@@ -115,13 +115,13 @@ class TraceParams:
     close_in_time_days: float = _knob(
         1.5, "versions of one story are close in time: when both articles of a pair are "
         "dated and further apart than this many days, only passages whose names and "
-        "figures agree count towards their link (wiretrace.links.agrees): next week's "
+        "figures agree count towards their link (wiretrace.stories.links.agrees): next week's "
         "report in the same frame is another event, a follow-up that reuses the "
         "background of one episode keeps its names.", float, 0.0)
     story_cohesion: float = _knob(
         0.3, "two parts of a connected group of linked articles make one story only when "
         "the links between them are at least this share of the pairs they could form "
-        "(average linkage, see wiretrace.links): an article joins a story through links "
+        "(average linkage, see wiretrace.stories.links): an article joins a story through links "
         "to a good share of its members, not through any path.", float, 0.0, high=1.0,
         low_open=True)
 

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace import kernels
 from wiretrace.align import WARM_UP_STEPS as ALIGN_WARM_UP_STEPS
 from wiretrace.align import align_tokens
 from wiretrace.align import warm_up as warm_up_alignment
-from wiretrace.candidates import boilerplate_mask, lsh_pairs
-from wiretrace.diff import diff_versions
-from wiretrace.fingerprint import minhash_flat, shingles_batch
+from wiretrace.candidates.lsh import boilerplate_mask, lsh_pairs
+from wiretrace.candidates.seed_index import SeedIndex
+from wiretrace.diff.changes import diff_versions
+from wiretrace.fingerprint.minhash import minhash_flat, shingles_batch
 from wiretrace.model import (
     KIND_CODE,
     PASSAGE_DTYPE,
@@ -42,12 +42,13 @@ from wiretrace.model import (
     Rejected,
     TraceResult,
 )
-from wiretrace.parallel import STATE, chunks_at, default_workers, map_chunk_list, map_chunks
 from wiretrace.params import TraceParams
-from wiretrace.seed_index import SeedIndex
-from wiretrace.store import ArticleStore, as_store
-from wiretrace.stories import build_stories, connected_components, diff_bases, sharing_base
-from wiretrace.text import Tokens, token_hashes_batch, tokenize
+from wiretrace.runtime import compiled
+from wiretrace.runtime.article_store import ArticleStore, as_store
+from wiretrace.runtime.workers import STATE, chunks_at, default_workers, map_chunk_list, map_chunks
+from wiretrace.stories.build import build_stories, connected_components, diff_bases, sharing_base
+from wiretrace.text import kernels as text_kernels
+from wiretrace.text.tokens import Tokens, token_hashes_batch, tokenize
 
 Progress = Callable[[str, int, int], None]
 # Tokenised articles a worker keeps for their next pairs (pairs come grouped
@@ -141,7 +142,7 @@ def _align_chunk(pairs: np.ndarray) -> np.ndarray:
 
 def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
     """Diffs of some story versions, each ``(story id, base, member)`` (numbers;
-    the base is :func:`~wiretrace.stories.diff_base`)."""
+    the base is :func:`~wiretrace.stories.build.diff_base`)."""
     store, params, passages = STATE["articles"], STATE["params"], STATE["passages"]
     out = []
     bases: dict[int, Article] = {}  # a story's base serves many of its versions
@@ -222,8 +223,8 @@ def _compile_kernels(progress: Progress) -> None:
     that they share them.  Loading takes about a second; compiling, on a first run
     with an empty cache, most of a minute, so a first run shows it as a stage of its
     own: without it the run would seem to hang before its first article."""
-    kernels.warm_up()
-    if not kernels.scan.stats.cache_misses:  # loaded from the cache: nothing to say
+    compiled.warm_up()
+    if not text_kernels.scan.stats.cache_misses:  # loaded from the cache: nothing to say
         warm_up_alignment()
         return
     total = 1 + ALIGN_WARM_UP_STEPS
@@ -246,7 +247,7 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     work (default: one per core); the result does not depend on it.
 
     For runs larger than memory: the articles are kept in a memory-mapped
-    :class:`~wiretrace.store.ArticleStore` (``articles`` may already be one)
+    :class:`~wiretrace.runtime.article_store.ArticleStore` (``articles`` may already be one)
     and the seed index spills to a temporary folder (both in ``temp_dir``,
     default the system's); passages are kept as a :class:`PassageTable`, and
     every diff can go to ``diff_sink`` as it is made, the result keeping only

@@ -34,7 +34,7 @@ from wiretrace.align.sentences import Sentences, idf, split_sentences
 from wiretrace.align.similarity import sentence_seeds
 from wiretrace.align.templates import figures_differ, lead_actor, leads_differ, passage_kind
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 __all__ = ["AlignedSpan", "align_tokens", "similar_words", "warm_up"]
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.fingerprint import kernels as fingerprint_kernels
 
 
 @njit(cache=True, nogil=True)
@@ -329,4 +330,4 @@ def warm_up() -> None:
     order = np.arange(4, dtype=np.int64)
     anchor_runs(order, grams, order, grams, np.zeros(0, np.bool_), np.zeros(0, np.bool_), 3,
                 12, 8)
-    wiretrace.kernels.gram_index(grams, 3)
+    fingerprint_kernels.gram_index(grams, 3)

@@ -31,9 +31,9 @@ from rapidfuzz.distance import Levenshtein
 
 from wiretrace.align.chaining import exact_passages
 from wiretrace.align.words import word_facts
-from wiretrace.kernels import gram_index
+from wiretrace.fingerprint.kernels import gram_index
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens
+from wiretrace.text.tokens import Tokens
 
 # An anchor n-gram occurring more often than this in one text is not specific
 # enough to say where a passage sits (refrains, lists, repeated quotes).

@@ -28,7 +28,7 @@ import re
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 
 Seed = tuple[int, int]
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from wiretrace.align.slots import key_figure_forms
 from wiretrace.align.templates import count_slots, figures_differ, leads_differ
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 
 def template_evidence(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,

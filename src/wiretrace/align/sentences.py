@@ -23,7 +23,7 @@ import numpy as np
 from wiretrace.align import clusters, similarity, splitting, terms
 from wiretrace.align.similarity import BEST_MATCH_SHARE
 from wiretrace.align.terms import STOP_WORDS, term_id, token_terms
-from wiretrace.text import WRAPPED_LINE_MIN, Tokens, code_points, sentence_spans
+from wiretrace.text.tokens import WRAPPED_LINE_MIN, Tokens, code_points, sentence_spans
 
 __all__ = ["STOP_WORDS", "PairVectors", "Sentences", "fragment_similarity", "pair_vectors",
            "similar_sentences", "split_sentences", "term_id"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 
 # A seed must reach this share of the best cosine of one of its sentences.
 BEST_MATCH_SHARE = 0.8

@@ -23,8 +23,8 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
-from wiretrace.text import Tokens, code_points
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.text.tokens import Tokens, code_points
 
 WORD, NAME, FIGURE = 0, 1, 2
 

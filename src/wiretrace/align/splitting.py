@@ -1,6 +1,6 @@
 """A text's sentences and their content terms, in two compiled passes (numba).
 
-:func:`wiretrace.text.sentence_spans` finds sentence ends with a regular
+:func:`wiretrace.text.tokens.sentence_spans` finds sentence ends with a regular
 expression and a few Python checks per match, and the sentences were then
 joined (a sentence with too few content terms joins the next) and turned into
 postings with a NumPy call or two per sentence: about a millisecond per news
@@ -23,9 +23,9 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 from wiretrace.align.clusters import ALNUM, BLANK, NEWLINE, SPACE
-from wiretrace.text import WRAPPED_LINE_MIN
+from wiretrace.text.tokens import WRAPPED_LINE_MIN
 
 _SPACE, _LOWER, _ALNUM = 1, 2, 4
 

@@ -39,14 +39,14 @@ name).  A passage is a **template** match when
   corrected price, a revised toll), nor for a long spliced paragraph.
 
 The counts are kept with each passage (``slots_kept``, ``slots_changed``):
-:mod:`wiretrace.links` lets articles far apart in time link only through
+:mod:`wiretrace.stories.links` lets articles far apart in time link only through
 passages that changed no slot.  There the first name each text opens on
 (:func:`lead_actor`) is one slot more: when the two differ, every passage of
 the pair counts it as changed (a wire item is about who opens it), though it
 does not make a passage a template (prose opens on all kinds of names).
 
 Measured on the 240 pairs of ``story-links-dev`` read one by one (Reuters +
-BBC, with :mod:`wiretrace.links`' rules; ``benchmarks/real_stories.py``):
+BBC, with :mod:`wiretrace.stories.links`' rules; ``benchmarks/real_stories.py``):
 precision of "in the same story" went from 0.21 to 0.27 with the plain
 slot-count rule, 0.39 with the time rule, 0.47 with the openings and
 actors, 0.67 (recall 0.67, from 0.89) with stories that do not chain, and
@@ -64,7 +64,7 @@ script, names wherever the script has capitals.  In scripts without capitals
 differ only in the names they give are not told apart there.
 
 A passage whose words are mostly boilerplate (n-grams held by more than
-``max_df`` articles, :func:`wiretrace.candidates.boilerplate_mask`) is
+``max_df`` articles, :func:`wiretrace.candidates.lsh.boilerplate_mask`) is
 ``boilerplate``.  Neither kind links articles into stories; both are kept in
 the output with their kind, so a user can audit what was set aside.
 """
@@ -79,7 +79,7 @@ import numpy as np
 from numba import njit
 from rapidfuzz.distance import Indel, Levenshtein
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 from wiretrace.align.slots import (
     FIGURE,
     NAME,
@@ -93,7 +93,7 @@ from wiretrace.align.slots import (
     sorted_words,
     word_set,
 )
-from wiretrace.text import Tokens, tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 # slot_classes and friends are read from here too (they were born here)
 __all__ = ["FIGURE", "NAME", "WORD", "SlotCount", "SlotView", "count_slots", "lead_actor",
@@ -363,7 +363,7 @@ def passage_kind(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     each and the passage is a long one changing at most that (an update);
     ``other_actor``: their first names differ
     (:func:`lead_actor`), one more slot changed in the counts (which the time
-    rule of :mod:`wiretrace.links` reads), not in the kind."""
+    rule of :mod:`wiretrace.stories.links` reads), not in the kind."""
     count = count_slots(text_a, tokens_a, a_start, a_end, text_b, tokens_b, b_start, b_end)
     kind = "template" if count.is_template else "reuse"
     first, end = tokens_a.within(a_start, a_end)

@@ -22,8 +22,8 @@ import numpy as np
 import snowballstemmer
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
-from wiretrace.text import Tokens, _fold_translation
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.text.tokens import Tokens, _fold_translation
 
 # English function words: they carry no evidence that two sentences share a source.
 STOP_WORDS = frozenset("""

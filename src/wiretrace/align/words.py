@@ -15,9 +15,9 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 from wiretrace.align.sentences import STOP_WORDS
-from wiretrace.text import Tokens, code_points, folded_code_points, in_sorted, tokenize
+from wiretrace.text.tokens import Tokens, code_points, folded_code_points, in_sorted, tokenize
 
 
 @lru_cache(maxsize=1)

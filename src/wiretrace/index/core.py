@@ -387,7 +387,7 @@ class Index:
     def story(self, story_id: str) -> tuple[Story, list[Diff]] | None:
         """A story and the diff of each version against its base (members' order):
         the origin, or its main source when the origin is not among its sources
-        (:func:`wiretrace.stories.diff_base`)."""
+        (:func:`wiretrace.stories.build.diff_base`)."""
         with self._read() as (conn, snap):
             return reader.story(conn, snap, self.params, story_id)
 

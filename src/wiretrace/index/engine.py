@@ -27,15 +27,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wiretrace.candidates import boilerplate_mask, lsh_bands
-from wiretrace.fingerprint import minhash_flat, shingles_batch
+from wiretrace.candidates.lsh import boilerplate_mask, lsh_bands
+from wiretrace.fingerprint.minhash import minhash_flat, shingles_batch
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
 from wiretrace.index.store import decode_passages
 from wiretrace.index.workers import AlignWorkers, aligned_records
-from wiretrace.links import agrees, epoch_seconds, links
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens, in_sorted, token_hashes_batch, tokenize
+from wiretrace.stories.links import agrees, epoch_seconds, links
+from wiretrace.text.tokens import Tokens, in_sorted, token_hashes_batch, tokenize
 
 # Below this many pairs, sending them to the worker processes costs more than it saves.
 PARALLEL_MIN_PAIRS = 64
@@ -278,7 +278,7 @@ def worker_jobs(pairs: list[tuple[int, int]], workers: int) -> list[list[tuple[i
     a story's members meet the worker that already holds their tokens, unless
     that worker already has more than its share; then to the least loaded.
     """
-    from wiretrace.story_kernels import component_roots  # numba: imported on first use only
+    from wiretrace.stories.kernels import component_roots  # numba: imported on first use only
 
     if not pairs:
         return [[] for _ in range(workers)]

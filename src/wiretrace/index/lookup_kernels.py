@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 
 _SHIFT = np.uint64(24)
 _DOC_MASK = np.uint64((1 << 24) - 1)

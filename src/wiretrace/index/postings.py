@@ -2,7 +2,7 @@
 
 The postings live in SQLite as immutable sorted *runs* (one BLOB of packed
 ``uint64`` keys each, ``value << 24 | doc``), like the seed index of
-:mod:`wiretrace.candidates` but persisted: an ``add`` writes one new run for
+:mod:`wiretrace.candidates.lsh` but persisted: an ``add`` writes one new run for
 its batch (a NumPy sort and one BLOB insert, not hundreds of thousands of
 B-tree inserts), and runs are merged in the background of later adds, LSM
 style, so a lookup touches a few dozen sorted arrays at most.  A lookup walks

@@ -6,8 +6,8 @@ import sqlite3
 
 import numpy as np
 
-from wiretrace.diff import diff_versions
-from wiretrace.fingerprint import shingles
+from wiretrace.diff.changes import diff_versions
+from wiretrace.fingerprint.minhash import shingles
 from wiretrace.index import engine
 from wiretrace.index.postings import BANDS, SHINGLES, Postings, pack
 from wiretrace.index.results import NEW_VERSION, UNCHANGED, QueryResult, VersionInfo
@@ -23,8 +23,8 @@ from wiretrace.index.store import (
 from wiretrace.index.writer import Snapshot, text_hash
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import covered_chars, diff_bases, sharing_base
-from wiretrace.text import tokenize
+from wiretrace.stories.build import covered_chars, diff_bases, sharing_base
+from wiretrace.text.tokens import tokenize
 
 
 def load_snapshot(conn: sqlite3.Connection, old: Snapshot, generation: int) -> Snapshot:

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from wiretrace.links import agrees
 from wiretrace.model import (
     KIND_CODE,
     PASSAGE_DTYPE,
@@ -22,6 +21,7 @@ from wiretrace.model import (
     Passage,
     Story,
 )
+from wiretrace.stories.links import agrees
 
 DOC_COLUMNS = ("doc, article_id, version, seq, live, text, title, outlet, url, published, "
                "origin, words, added_at")

@@ -30,7 +30,7 @@ from wiretrace.index.store import (
 )
 from wiretrace.model import PassageTable, Story
 from wiretrace.params import TraceParams
-from wiretrace.stories import ArticleFacts, build_stories, connected_components
+from wiretrace.stories.build import ArticleFacts, build_stories, connected_components
 
 
 def _components(nodes: set[int], links: list[tuple[int, int]]) -> list[list[int]]:

@@ -34,7 +34,7 @@ import numpy as np
 from wiretrace.index.store import encode_passages
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
-from wiretrace.text import Tokens
+from wiretrace.text.tokens import Tokens
 
 # Versions a worker keeps, text and tokens (with their sentences and anchor
 # index: tens of KB each); the sender sends only the texts it does not hold.
@@ -226,8 +226,8 @@ def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]]
                boilerplate: np.ndarray, params: TraceParams,
                fresh: frozenset[int]) -> list[bytes]:
     """:func:`aligned_records` of a job, on the texts and tokens this worker holds."""
-    from wiretrace.candidates import boilerplate_mask
-    from wiretrace.text import tokenize
+    from wiretrace.candidates.lsh import boilerplate_mask
+    from wiretrace.text.tokens import tokenize
 
     entries = _store_texts(texts, fresh)
     masks: dict[int, np.ndarray | None] = {}
@@ -248,8 +248,8 @@ def serve(read_fd: int, write_fd: int, capacity: int = TEXTS_PER_WORKER) -> None
     import signal
     import traceback
 
-    from wiretrace import kernels
     from wiretrace.align import warm_up
+    from wiretrace.runtime import compiled as kernels
 
     # Ctrl-C reaches the whole process group: the caller stops, and closing its
     # pipes ends this worker, without a second traceback from here

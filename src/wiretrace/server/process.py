@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from wiretrace.server.cli import TOKEN_ENV
+from wiretrace.cli.serve import TOKEN_ENV
 
 
 def free_port(host: str = "127.0.0.1") -> int:

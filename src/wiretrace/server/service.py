@@ -27,7 +27,7 @@ from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
 from wiretrace.server.adds import AddQueue
 from wiretrace.server.errors import ApiError
-from wiretrace.stories import covered_chars
+from wiretrace.stories.build import covered_chars
 
 T = TypeVar("T")
 SNIPPET = 200

@@ -7,7 +7,7 @@ Gaddafi/Qaddafi, Mohamed/Mohammed, Abdourahmane/Abdourahamane) or a slip
 (Volcker/Vocker).  A different word that merely looks alike is not one:
 includes/excludes, indirect/direct, would/could, Tennis/Dennis,
 spokeswoman/spokesman, Tory/Tony.  Reporting those as spelling would hide what
-a journalist looks for (:mod:`wiretrace.facts` reports the changes of meaning).
+a journalist looks for (:mod:`wiretrace.diff.facts` reports the changes of meaning).
 
 The rule looks at the edit that turns one word into the other, so it holds
 for names of any Latin-script language without a word list:
@@ -23,7 +23,7 @@ for names of any Latin-script language without a word list:
   letter or a letter added at either end (direct/indirect, Canada/Canadian,
   price/prices, Argentina/Argentine: other words);
 * and not two distinct English words (thank/think, trial/trail): the list in
-  :mod:`wiretrace.lexicon` vetoes those, together with number words, days
+  :mod:`wiretrace.diff.lexicon` vetoes those, together with number words, days
   and months, and gendered forms (spokeswoman/spokesman).
 
 :func:`variants_in_changes` and :func:`name_variants` find the variants of a
@@ -41,10 +41,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from wiretrace.align import similar_words
-from wiretrace.lexicon import is_english_pair
+from wiretrace.diff.lexicon import is_english_pair
+from wiretrace.diff.wordlists import CALENDAR_WORDS, NUMBER_WORDS
 from wiretrace.model import SpellingVariant, WordChange
-from wiretrace.text import Tokens, code_points, normalise_word
-from wiretrace.wordlists import CALENDAR_WORDS, NUMBER_WORDS
+from wiretrace.text.tokens import Tokens, code_points, normalise_word
 
 __all__ = ["conventional", "edit_is_orthographic", "is_spelling_variant", "name_variants",
            "variants_in_changes"]

@@ -2,7 +2,7 @@
 
 Which pairs of articles are *linked* (reuse passages only, and time as
 evidence) and how links make stories without chaining is the subject of
-:mod:`wiretrace.links`; this module builds each story from its members.
+:mod:`wiretrace.stories.links`; this module builds each story from its members.
 
 The **origin** is the earliest ``published`` member when dates are known.
 Without dates it is the member whose text is least covered by the other
@@ -44,12 +44,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from wiretrace import story_kernels
-from wiretrace.links import agrees, epoch_seconds, link_strength, split_chains
 from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, PassageTable, Story
-from wiretrace.parallel import STATE, map_chunks
 from wiretrace.params import TraceParams
-from wiretrace.text import tokenize
+from wiretrace.runtime.workers import STATE, map_chunks
+from wiretrace.stories import kernels as story_kernels
+from wiretrace.stories.links import agrees, epoch_seconds, link_strength, split_chains
+from wiretrace.text.tokens import tokenize
 
 # Explained shares closer than this are no evidence of which version came first.
 ORIGIN_MARGIN = 0.05

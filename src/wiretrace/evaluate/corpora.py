@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wiretrace.model import Article
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def data_dir() -> Path:

@@ -1,12 +1,12 @@
 """Document fingerprints: word n-gram shingles and MinHash signatures.
 
 Shingles are the sets of hashed word n-grams of each article (see
-:func:`wiretrace.text.ngram_hashes`).  MinHash compresses a shingle set into
+:func:`wiretrace.text.tokens.ngram_hashes`).  MinHash compresses a shingle set into
 ``num_perm`` values such that the share of equal positions between two
 signatures estimates the Jaccard similarity of the sets.
 
 Signatures are one permutation hashing with optimal densification
-(:func:`wiretrace.kernels.one_permutation_minhash`): one hash per shingle
+(:func:`wiretrace.runtime.compiled.one_permutation_minhash`): one hash per shingle
 instead of ``num_perm``.  Measured on the 21,268 Reuters + BBC texts: 0.07 s
 for all signatures, against 0.47 s for rensa's MinHash (most of it the
 conversion of its matrix to NumPy) and 1.54 s for a NumPy multiply-shift
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wiretrace.text import Tokens, ngram_hashes
+from wiretrace.text.tokens import Tokens, ngram_hashes
 
 # Shingles keep the top 40 bits of their n-gram hash: room to pack the text's
 # number into the low 24 of a sort key (see shingles_batch).  Two different
@@ -36,7 +36,7 @@ def shingles(tokens: Tokens, n: int) -> np.ndarray:
 
 def shingles_batch(hashes: np.ndarray, offsets: np.ndarray, n: int
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle sets of many texts from :func:`~wiretrace.text.token_hashes_batch`.
+    """Shingle sets of many texts from :func:`~wiretrace.text.tokens.token_hashes_batch`.
 
     Returns ``(flat, offsets)``: text ``k``'s sorted distinct shingles are
     ``flat[offsets[k]:offsets[k + 1]]`` (what :func:`shingles` gives).
@@ -46,7 +46,7 @@ def shingles_batch(hashes: np.ndarray, offsets: np.ndarray, n: int
     measured 0.13 s for the 21,268 Reuters + BBC texts, against 0.38 s for
     the same in NumPy passes and 0.23 s sorting text by text in numba.
     """
-    from wiretrace import kernels  # numba: imported on first use only
+    from wiretrace.fingerprint import kernels  # numba: imported on first use only
 
     n_texts = len(offsets) - 1
     if n_texts > MAX_TEXTS_PER_BATCH:
@@ -65,7 +65,7 @@ def minhash_flat(flat: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int
     Duplicates and order within a set do not matter; an empty set's row is
     all ``0xFFFFFFFF``.
     """
-    from wiretrace import kernels
+    from wiretrace.fingerprint import kernels
 
     if num_perm < 1:
         raise ValueError("num_perm must be at least 1")
@@ -81,7 +81,7 @@ def jaccard_pairs(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> n
     per pair; what survives is exactly the pairs above the threshold among
     the candidates (an empty set is similar to nothing).
     """
-    from wiretrace import kernels
+    from wiretrace.fingerprint import kernels
 
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     return kernels.pair_jaccard(np.ascontiguousarray(flat, dtype=np.uint64),

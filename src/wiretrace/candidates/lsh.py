@@ -23,8 +23,8 @@ import tempfile
 
 import numpy as np
 
-from wiretrace.fingerprint import SHINGLE_BITS
-from wiretrace.seed_index import SeedIndex
+from wiretrace.candidates.seed_index import SeedIndex
+from wiretrace.fingerprint.minhash import SHINGLE_BITS
 
 
 def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min_shared: int
@@ -34,7 +34,7 @@ def seed_index_pairs(shingles: np.ndarray, offsets: np.ndarray, max_df: int, min
     ``shingles[offsets[k]:offsets[k + 1]]`` are article ``k``'s distinct
     shingles.  Returns the number of shared (non-boilerplate) shingles per
     pair, and the sorted boilerplate shingles (held by more than ``max_df``
-    articles).  The in-memory face of :class:`~wiretrace.seed_index.SeedIndex`,
+    articles).  The in-memory face of :class:`~wiretrace.candidates.seed_index.SeedIndex`,
     for corpora that fit in memory.
     """
     with tempfile.TemporaryDirectory(prefix="wiretrace-seeds-") as folder:
@@ -53,7 +53,7 @@ def boilerplate_mask(word_hashes: np.ndarray, n: int, boilerplate: np.ndarray,
     text is not a footer but a story copied more than ``max_df`` times, and
     nothing is masked (LSH still pairs such copies, and they must align).
     """
-    from wiretrace.kernels import covered_tokens  # numba: imported on first use only
+    from wiretrace.fingerprint.kernels import covered_tokens  # numba: imported on first use only
 
     if len(boilerplate) == 0:
         return None
@@ -89,7 +89,7 @@ def lsh_pairs(signatures: np.ndarray, threshold: float,
     loop over bands or buckets).  Two different bands collide in a key once
     in 2**64, so the pairs are those of an exact band comparison.
     """
-    from wiretrace import kernels  # numba: imported on first use only
+    from wiretrace.candidates import kernels  # numba: imported on first use only
 
     n_docs, num_perm = signatures.shape
     if n_docs < 2:

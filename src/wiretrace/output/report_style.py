@@ -1,4 +1,4 @@
-"""The look of the HTML report (:mod:`wiretrace.report`): its style sheet, its
+"""The look of the HTML report (:mod:`wiretrace.output.report`): its style sheet, its
 one script (linking the two halves of a passage) and the legend of its marks."""
 
 CSS = """

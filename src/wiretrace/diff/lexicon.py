@@ -1,7 +1,7 @@
 """English words that one spelling edit turns into another English word.
 
 Two such words in the same place are two words, not one spelled two ways
-(trial/trail, later/latter, thank/think): :mod:`wiretrace.spelling` lets this
+(trial/trail, later/latter, thank/think): :mod:`wiretrace.diff.spelling` lets this
 list veto a variant whose both forms are in it.  The list is data, made by
 :func:`derive_english_pairs` from the shared corpora and checked by hand.
 """
@@ -215,16 +215,16 @@ def is_english_pair(x: str, y: str) -> bool:
 def derive_english_pairs(min_count: int = 2, min_similarity: float = 0.6
                          ) -> list[tuple[str, str]]:
     """The pairs :data:`_ENGLISH_PAIRED` was made from, computed again from the
-    shared corpora (``wiretrace.datasets``): words within two deletions of each
-    other, both common, whose edit :func:`~wiretrace.spelling.edit_is_orthographic`
+    shared corpora (``wiretrace.evaluate.corpora``): words within two deletions of each
+    other, both common, whose edit :func:`~wiretrace.diff.spelling.edit_is_orthographic`
     accepts and no spelling convention explains."""
     import re
     from collections import Counter
 
     from rapidfuzz.distance import Levenshtein
 
-    from wiretrace.datasets import bbc_articles, reuters_articles
-    from wiretrace.spelling import _gendered, conventional, edit_is_orthographic
+    from wiretrace.diff.spelling import _gendered, conventional, edit_is_orthographic
+    from wiretrace.evaluate.corpora import bbc_articles, reuters_articles
 
     lower = re.compile(r"\b[a-z]{4,}\b")
     counts = [Counter(w for a in corpus() for w in lower.findall(a.text))

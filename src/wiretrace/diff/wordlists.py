@@ -1,9 +1,9 @@
 """The small word lists that tell a change of meaning from a change of spelling.
 
-Used by :mod:`wiretrace.spelling` (what is not a spelling variant) and
-:mod:`wiretrace.facts` (what kind of fact a word change alters); the English
-word pairs that veto a spelling variant are in :mod:`wiretrace.lexicon`.  All words
-are normalised (:func:`wiretrace.text.normalise_word`: case-folded, accents
+Used by :mod:`wiretrace.diff.spelling` (what is not a spelling variant) and
+:mod:`wiretrace.diff.facts` (what kind of fact a word change alters); the English
+word pairs that veto a spelling variant are in :mod:`wiretrace.diff.lexicon`.  All words
+are normalised (:func:`wiretrace.text.tokens.normalise_word`: case-folded, accents
 removed); English, the language of the wire copy wiretrace is tuned on.
 """
 

@@ -12,12 +12,12 @@ Given the aligned passages between versions ``a`` (usually the origin) and
 * **moved**: passages whose order differs between the versions (those off
   the longest run of passages in the same order on both sides);
 * **spelling variants**: one-word replacements that are the same word spelled
-  another way (finalised/finalized, :mod:`wiretrace.spelling`), and names in
+  another way (finalised/finalized, :mod:`wiretrace.diff.spelling`), and names in
   added or dropped text spelled like a name of the other version
   (Bozoum/Bazoum);
 * **changed facts**: word changes that alter what is said (1,500 -> 1,100,
   increase -> decrease, a "not" added, will -> would, Smith -> Jones:
-  :mod:`wiretrace.facts`), also between a dropped and an added paragraph in
+  :mod:`wiretrace.diff.facts`), also between a dropped and an added paragraph in
   the same place that differ in little else.
 """
 
@@ -27,12 +27,12 @@ from bisect import bisect_right
 
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.facts import changed_facts, describe
+from wiretrace.diff.facts import changed_facts, describe
+from wiretrace.diff.spelling import name_variants, variants_in_changes
 from wiretrace.model import Article, Change, Diff, Passage, SpellingVariant, WordChange
 from wiretrace.params import TraceParams
-from wiretrace.spelling import name_variants, variants_in_changes
-from wiretrace.stories import covered_chars
-from wiretrace.text import Tokens, paragraph_spans
+from wiretrace.stories.build import covered_chars
+from wiretrace.text.tokens import Tokens, paragraph_spans
 
 
 def _paragraphs(text: str, tokens: Tokens) -> list[tuple[int, int]]:

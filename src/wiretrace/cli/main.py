@@ -21,7 +21,8 @@ from pathlib import Path
 from rich.console import Console
 
 from wiretrace import __version__
-from wiretrace.cli_common import (
+from wiretrace.cli import serve
+from wiretrace.cli.common import (
     Failure,
     add_input_options,
     add_param_options,
@@ -35,13 +36,12 @@ from wiretrace.cli_common import (
 )
 from wiretrace.ingest import iter_articles, read_articles
 from wiretrace.model import Article, FieldWarning
-from wiretrace.output import dumps, jsonl_writer, passage_row, write_jsonl, write_outputs
+from wiretrace.output.files import dumps, jsonl_writer, passage_row, write_jsonl, write_outputs
+from wiretrace.output.terminal import StageProgress, render_diff, summary_table
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles, compare, trace
-from wiretrace.server import cli as serve
-from wiretrace.store import ArticleStore
-from wiretrace.terminal import StageProgress, render_diff, summary_table
-from wiretrace.text import Tokens, tokenize
+from wiretrace.runtime.article_store import ArticleStore
+from wiretrace.text.tokens import Tokens, tokenize
 
 EPILOG = "exit codes: 0 done, 1 failed (no readable input, error), 2 bad usage, 130 interrupted"
 
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve.add_parser(sub, [common], EPILOG)
 
-    from wiretrace.index.cli import add_parser as add_index_parser  # imports this module
+    from wiretrace.cli.index import add_parser as add_index_parser  # imports this module
 
     add_index_parser(sub, [common])
     return parser
@@ -198,7 +198,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
                 raise Failure(f"no readable article in the input; "
                               f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
             raise Failure("no article found in the input")
-        from wiretrace.report import MAX_STORIES
+        from wiretrace.output.report import MAX_STORIES
 
         # diffs go to their file as they are made; the result keeps those the
         # report shows
@@ -213,7 +213,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
                                 diffs_written=True, workers=result.stats["workers"])
         if not args.no_report:
-            from wiretrace.report import write_report
+            from wiretrace.output.report import write_report
 
             written["report.html"] = Path(write_report(result, args.out / "report.html"))
         progress("write", 1, 1)

@@ -1,7 +1,7 @@
 """The ``wiretrace index`` command: add to, query, describe and check a persistent index.
 
 ``add_parser(subparsers, parents)`` registers the subcommand on the main
-parser (``wiretrace.cli``); the handlers follow the main command's
+parser (``wiretrace.cli.main``); the handlers follow the main command's
 conventions: exit 0 done (also with rejected records, which are listed, and
 with field warnings),
 1 failure (no readable article, not an index, an unexpected error), 2 bad
@@ -24,16 +24,16 @@ from pathlib import Path
 
 from rich.console import Console
 
-from wiretrace import cli_common
+from wiretrace.cli import common as cli_common
 from wiretrace.index.core import Index
 from wiretrace.index.integrity import QUICK_CHECK_MAX_BYTES, damage_hint, problems, safe_reason
 from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED
 from wiretrace.index.schema import FORMAT, IndexFileError
 from wiretrace.ingest import iter_articles, read_articles
 from wiretrace.model import Article, FieldWarning, Rejected
-from wiretrace.output import dumps, jsonl_writer, passage_row
-from wiretrace.parallel import default_workers
-from wiretrace.terminal import StageProgress, summary_table
+from wiretrace.output.files import dumps, jsonl_writer, passage_row
+from wiretrace.output.terminal import StageProgress, summary_table
+from wiretrace.runtime.workers import default_workers
 
 # the first batch of an add: small, so the alignment workers have work sooner
 FIRST_BATCH = 1000

@@ -41,8 +41,8 @@ import numpy as np
 
 from wiretrace.align.evidence import passage_evidence
 from wiretrace.model import PASSAGE_KINDS, Article, Passage, PassageTable, TraceResult
-from wiretrace.parallel import STATE, map_chunks
-from wiretrace.store import ArticleStore
+from wiretrace.runtime.article_store import ArticleStore
+from wiretrace.runtime.workers import STATE, map_chunks
 
 __all__ = [
     "article_rows", "atomic_open", "atomic_path", "passage_lines", "passage_row", "passage_rows",

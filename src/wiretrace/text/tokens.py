@@ -202,7 +202,7 @@ _NO_ASTRAL = np.empty(0, dtype=np.uint32)
 
 def _scan(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Token starts, ends and hashes of ``text`` (see :func:`tokenize`)."""
-    from wiretrace import kernels  # numba: imported on first use only
+    from wiretrace.text import kernels  # numba: imported on first use only
 
     codes = _codes(text)
     starts, ends, hashes, _ = kernels.scan(codes, _packed_table(), *_astral(codes),
@@ -218,7 +218,7 @@ def tokenize(text: str) -> Tokens:
     characters (or single characters of unspaced scripts); each token's hash
     is a polynomial over its folded code points, so it does not depend on
     where in the text the token stands.  One compiled pass
-    (:func:`wiretrace.kernels.scan`), no Python work per token.
+    (:func:`wiretrace.runtime.compiled.scan`), no Python work per token.
     """
     return Tokens(*_scan(text), text)
 
@@ -231,7 +231,7 @@ def token_hashes_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     no token can cross and scanned once: per-call overhead is paid once per
     batch, not once per (short) news article.
     """
-    from wiretrace import kernels
+    from wiretrace.text import kernels
 
     codes = _codes("\x00".join(texts))
     text_ends = np.cumsum([len(t) + 1 for t in texts], dtype=np.int64) - 1

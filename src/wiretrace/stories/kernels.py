@@ -1,4 +1,4 @@
-"""The compiled loops of the story stage (see :mod:`wiretrace.stories`).
+"""The compiled loops of the story stage (see :mod:`wiretrace.stories.build`).
 
 Union-find over links, the characters covered by sorted spans, and the
 greedy choice of each version's sources.  Kept in one module: numba's disk
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-import wiretrace.kernels  # noqa: F401  (imports numba without its half-second BLAS check)
+import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
 
 
 @njit(cache=True, nogil=True)

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.fingerprint import SHINGLE_BITS
-from wiretrace.parallel import STATE, map_chunks
+from wiretrace.fingerprint.minhash import SHINGLE_BITS
+from wiretrace.runtime.workers import STATE, map_chunks
 
 # Article numbers live in the low bits of a key beside a 40-bit shingle.
 DOC_BITS = 64 - SHINGLE_BITS

@@ -1,6 +1,6 @@
 """``wiretrace serve DB``: the HTTP service and its web page, on uvicorn.
 
-Registered by :mod:`wiretrace.cli` through :func:`add_parser`; FastAPI and
+Registered by :mod:`wiretrace.cli.main` through :func:`add_parser`; FastAPI and
 uvicorn are imported only when the command runs, so the other commands start
 as fast as before.
 """
@@ -13,7 +13,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from wiretrace.parallel import default_workers
+from wiretrace.runtime.workers import default_workers
 from wiretrace.server.settings import (
     DEFAULT_BODY_TIMEOUT_S,
     DEFAULT_HEAD_TIMEOUT_S,

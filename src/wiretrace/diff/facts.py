@@ -25,10 +25,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from wiretrace.align.terms import STOP_WORDS
-from wiretrace.model import ChangedFact, WordChange
-from wiretrace.spelling import is_spelling_variant
-from wiretrace.text import normalise_word
-from wiretrace.wordlists import (
+from wiretrace.diff.spelling import is_spelling_variant
+from wiretrace.diff.wordlists import (
     CALENDAR_WORDS,
     MODALS,
     NUMBER_WORDS,
@@ -37,6 +35,8 @@ from wiretrace.wordlists import (
     is_opposite,
     modal_of,
 )
+from wiretrace.model import ChangedFact, WordChange
+from wiretrace.text.tokens import normalise_word
 
 __all__ = ["FACT_KINDS", "changed_facts", "describe"]
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.diff import NO_SHARED_TEXT
+from wiretrace.diff.changes import NO_SHARED_TEXT
 from wiretrace.model import (
     KIND_CODE,
     Article,
@@ -47,8 +47,8 @@ from wiretrace.model import (
     TraceResult,
     passages_by_pair,
 )
-from wiretrace.report_style import CSS, JS, LEGEND
-from wiretrace.stories import diff_base
+from wiretrace.output.report_style import CSS, JS, LEGEND
+from wiretrace.stories.build import diff_base
 
 __all__ = ["render_report", "write_report"]
 

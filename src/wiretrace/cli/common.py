@@ -1,8 +1,8 @@
 """What every command of the command line shares: the input and parameter
 options, reading the inputs, and the lines it prints.
 
-``wiretrace trace``/``compare`` (:mod:`wiretrace.cli`) and ``wiretrace index``
-(:mod:`wiretrace.index.cli`) both import from here, so neither imports the other's
+``wiretrace trace``/``compare`` (:mod:`wiretrace.cli.main`) and ``wiretrace index``
+(:mod:`wiretrace.cli.index`) both import from here, so neither imports the other's
 private helpers.
 """
 
