@@ -15,7 +15,7 @@ $(BIN)/python:
 
 # Stamp files: reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e ".[serve]"
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python

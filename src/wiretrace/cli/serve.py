@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,23 @@ def listen(host: str, port: int) -> list[socket.socket]:
     return bound
 
 
+# The packages of the ``serve`` extra (pyproject.toml), by import name: the
+# server is optional, so that a batch or index user installs no web stack.
+SERVER_PACKAGES = ("fastapi", "uvicorn", "fastapi_offline")
+
+
+def missing_server_packages() -> list[str]:
+    """The packages of the ``serve`` extra this installation lacks."""
+    import importlib.util
+
+    def importable(name: str) -> bool:
+        if name in sys.modules:  # imported, or marked unimportable (None)
+            return sys.modules[name] is not None
+        return importlib.util.find_spec(name) is not None
+
+    return [name for name in SERVER_PACKAGES if not importable(name)]
+
+
 def uvicorn_server(app: Any, settings: ServerSettings, access_log: bool) -> Any:
     """uvicorn with the service's protocol: deadlines, the connection cap, JSON errors."""
     import functools
@@ -166,12 +184,17 @@ def uvicorn_server(app: Any, settings: ServerSettings, access_log: bool) -> Any:
 
 def run(args: argparse.Namespace, out: Any, err: Any) -> int:
     """Serve until interrupted (the ``func`` of the ``serve`` command)."""
+    def say(line: str) -> None:
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    missing = missing_server_packages()
+    if missing:
+        say(f"wiretrace: error: serve needs {', '.join(missing)}, which this installation "
+            "lacks: install the server extra, pip install 'wiretrace[serve]'")
+        return 1
     from wiretrace.index import IndexFileError
     from wiretrace.server.app import create_app
     from wiretrace.server.service import IndexService
-
-    def say(line: str) -> None:
-        err.print(line, markup=False, highlight=False, soft_wrap=True)
 
     settings = settings_from(args)
     where = f"{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
