@@ -10,20 +10,23 @@ import numpy as np
 from numba import njit
 
 import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
-from wiretrace.text.kernels import _PRIME_TOKEN, _mix64
+from wiretrace.text.kernels import _MIX2, _mix64
 
 
 @njit(cache=True, nogil=True)
 def band_keys(signatures: np.ndarray, rows_index: np.ndarray, bands: int, rows: int
               ) -> np.ndarray:
-    """One 64-bit key per (row, band): a hash of the band's values and its number."""
+    """One 64-bit key per (row, band), row after row: a hash of the band's values
+    and its number (started from ``band * _MIX2``, each value mixed in with its
+    place in the band).  The index stores the top 40 bits of these keys, so the
+    formula is part of its file format (its fingerprint probe)."""
     keys = np.empty(rows_index.shape[0] * bands, np.uint64)
     for k in range(rows_index.shape[0]):
         signature = signatures[rows_index[k]]
         for band in range(bands):
-            value = _mix64(np.uint64(band) + _PRIME_TOKEN)
-            for r in range(band * rows, (band + 1) * rows):
-                value = _mix64(value ^ np.uint64(signature[r]))
+            value = np.uint64(band) * _MIX2
+            for r in range(rows):
+                value = _mix64(value ^ np.uint64(signature[band * rows + r]) ^ np.uint64(r + 1))
             keys[k * bands + band] = value
     return keys
 

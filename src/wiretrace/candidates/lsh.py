@@ -79,12 +79,32 @@ def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:
     return best
 
 
+def band_keys(signatures: np.ndarray, bands: int, rows: int,
+              rows_index: np.ndarray | None = None) -> np.ndarray:
+    """The 64-bit hash of each LSH band of each signature (of those numbered
+    ``rows_index``, default all): an ``(n, bands)`` array.
+
+    Two signatures collide in a band exactly when the band's values are
+    equal, up to a 2**-64 hash collision; the index keeps the top
+    ``fingerprint.keys.VALUE_BITS`` of each (2**-40: one useless alignment,
+    never a missed pair).
+    """
+    from wiretrace.candidates import kernels  # numba: imported on first use only
+
+    signatures = np.ascontiguousarray(signatures)
+    if rows_index is None:
+        rows_index = np.arange(len(signatures), dtype=np.int64)
+    keys = kernels.band_keys(signatures, np.ascontiguousarray(rows_index, dtype=np.int64),
+                             bands, rows)
+    return keys.reshape(len(rows_index), bands)
+
+
 def lsh_pairs(signatures: np.ndarray, threshold: float,
               non_empty: np.ndarray | None = None) -> set[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, of rows of ``signatures`` equal in at least one LSH band.
 
     Each (row, band) becomes one 64-bit key hashing the band's values and
-    its number; one sort of all keys groups the buckets of every band at
+    its number (:func:`band_keys`); one sort of all keys groups the buckets of every band at
     once, and the pairs of each bucket come from a compiled loop (no Python
     loop over bands or buckets).  Two different bands collide in a key once
     in 2**64, so the pairs are those of an exact band comparison.
@@ -97,7 +117,7 @@ def lsh_pairs(signatures: np.ndarray, threshold: float,
     bands, rows = lsh_bands(num_perm, threshold)
     rows_index = (np.arange(n_docs, dtype=np.int64) if non_empty is None
                   else np.flatnonzero(non_empty).astype(np.int64))
-    keys = kernels.band_keys(np.ascontiguousarray(signatures), rows_index, bands, rows)
+    keys = band_keys(signatures, bands, rows, rows_index).ravel()
     order = np.argsort(keys)
     pair_keys = kernels.bucket_pairs(keys[order], rows_index[order // bands], n_docs)
     if len(pair_keys) == 0:

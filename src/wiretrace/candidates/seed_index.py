@@ -25,17 +25,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from wiretrace.fingerprint.minhash import SHINGLE_BITS
-from wiretrace.runtime.workers import STATE, map_chunks
+from wiretrace.fingerprint.keys import DOC_BITS, DOC_MASK, MAX_DOCS
+from wiretrace.runtime.workers import map_chunks, worker_state
 
-# Article numbers live in the low bits of a key beside a 40-bit shingle.
-DOC_BITS = 64 - SHINGLE_BITS
-MAX_ARTICLES = 1 << DOC_BITS
-_DOC_MASK = np.uint64(MAX_ARTICLES - 1)
+# Article numbers live in the low DOC_BITS of a key beside a shingle (fingerprint.keys).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # multiplicative hashing of pair keys
 # Pair occurrences made and spilled at once: bounds the memory of a partition
 # whose shingles are shared by many articles.
@@ -90,8 +88,8 @@ class SeedIndex:
         article ``first_article + k``.
         """
         n = len(offsets) - 1
-        if first_article + n > MAX_ARTICLES:
-            raise ValueError(f"the seed index takes at most {MAX_ARTICLES:,} articles per run")
+        if first_article + n > MAX_DOCS:
+            raise ValueError(f"the seed index takes at most {MAX_DOCS:,} articles per run")
         self.n_articles = max(self.n_articles, first_article + n)
         if len(shingles) == 0:
             return
@@ -112,8 +110,7 @@ class SeedIndex:
         ``workers`` processes take the partitions in turn (the result does not
         depend on it).
         """
-        state = {"folder": self.folder, "pair_bits": self._pair_bits, "max_df": max_df,
-                 "min_shared": min_shared}
+        state = _PairsState(self.folder, self._pair_bits, max_df, min_shared)
         shingle_files = [path for path in self._shingle_files if path.exists()]
         boilerplate = [np.empty(0, dtype=np.uint64)]
         for found in map_chunks(_group_partitions, shingle_files, workers, 1, state):
@@ -132,6 +129,16 @@ class SeedIndex:
                 np.sort(np.concatenate(boilerplate)))
 
 
+@dataclass(frozen=True)
+class _PairsState:
+    """What the workers of :meth:`SeedIndex.pairs` read."""
+
+    folder: Path
+    pair_bits: int
+    max_df: int
+    min_shared: int
+
+
 def _pair_file(folder: Path, partition: int, writer: int) -> Path:
     return folder / f"pairs-{partition:03d}-{writer}.u64"
 
@@ -139,10 +146,11 @@ def _pair_file(folder: Path, partition: int, writer: int) -> Path:
 def _group_partitions(paths: list[Path]) -> list[np.ndarray]:
     """Sort shingle partitions, spill their pair occurrences; their boilerplate.
 
-    Runs in a worker (see parallel.py); each process appends to pair files of
+    Runs in a worker (see runtime/workers.py); each process appends to pair files of
     its own, so no two processes write one file.
     """
-    folder, max_df, pair_bits = STATE["folder"], STATE["max_df"], STATE["pair_bits"]
+    state = worker_state(_PairsState)
+    folder, max_df, pair_bits = state.folder, state.max_df, state.pair_bits
     pair_files = [_pair_file(folder, k, os.getpid()) for k in range(1 << pair_bits)]
     found = []
     for path in paths:
@@ -154,7 +162,8 @@ def _group_partitions(paths: list[Path]) -> list[np.ndarray]:
 
 def _count_partitions(partitions: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Pairs of some pair partitions seen at least ``min_shared`` times, with their counts."""
-    folder, min_shared = STATE["folder"], STATE["min_shared"]
+    state = worker_state(_PairsState)
+    folder, min_shared = state.folder, state.min_shared
     found = []
     for partition in partitions:
         paths = sorted(folder.glob(f"pairs-{partition:03d}-*.u64"))
@@ -170,7 +179,7 @@ def _count_partitions(partitions: Sequence[int]) -> list[tuple[np.ndarray, np.nd
         pair_keys = occurrences[starts[chosen]]
         del occurrences
         found.append(((pair_keys >> np.uint64(DOC_BITS)).astype(np.int64),
-                      (pair_keys & _DOC_MASK).astype(np.int64),
+                      (pair_keys & DOC_MASK).astype(np.int64),
                       shared[chosen].astype(np.int64)))
     return found
 
@@ -180,7 +189,7 @@ def _spill_pair_occurrences(keys: np.ndarray, max_df: int, pair_bits: int,
     """Sort one shingle partition, spill its pair occurrences; its boilerplate."""
     keys.sort()
     values = keys >> np.uint64(DOC_BITS)
-    docs = keys & _DOC_MASK  # ascending within a group of equal shingles
+    docs = keys & DOC_MASK  # ascending within a group of equal shingles
     starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
     sizes = np.diff(np.append(starts, len(values)))
     keep = (sizes >= 2) & (sizes <= max_df)

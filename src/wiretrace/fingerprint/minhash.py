@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from wiretrace.fingerprint.keys import DOC_BITS, MAX_DOCS, VALUE_BITS
 from wiretrace.text.tokens import Tokens, ngram_hashes
 
-# Shingles keep the top 40 bits of their n-gram hash: room to pack the text's
-# number into the low 24 of a sort key (see shingles_batch).  Two different
-# n-grams then share a shingle once in 2**40: no measurable effect on
-# candidates or signatures.
-SHINGLE_BITS = 40
-_DROP_BITS = np.uint64(64 - SHINGLE_BITS)
-MAX_TEXTS_PER_BATCH = 1 << (64 - SHINGLE_BITS)
+# Shingles keep the top VALUE_BITS (40) of their n-gram hash: room to pack the
+# text's number into the low DOC_BITS (24) of a sort key (see shingles_batch and
+# fingerprint.keys).  Two different n-grams then share a shingle once in 2**40:
+# no measurable effect on candidates or signatures.
+SHINGLE_BITS = VALUE_BITS
+_DROP_BITS = np.uint64(DOC_BITS)
+MAX_TEXTS_PER_BATCH = MAX_DOCS
 
 
 def shingles(tokens: Tokens, n: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from itertools import chain
 
 import numpy as np
 
+from wiretrace.diff.articles import diff_articles
 from wiretrace.index import engine, reader, writer
 from wiretrace.index.engine import TokenCache
 from wiretrace.index.integrity import check_on_open, safe_reason
@@ -34,7 +35,6 @@ from wiretrace.index.workers import AlignWorkers
 from wiretrace.index.writer import Snapshot
 from wiretrace.model import Article, Diff, Passage, Story
 from wiretrace.params import TraceParams
-from wiretrace.pipeline import diff_articles
 
 # An add this large starts the alignment workers at once (a smaller one starts
 # them only if it finds enough pairs to align).

@@ -3,8 +3,8 @@
 For the articles of one ``add`` (or one ``query``) this computes what a
 batch ``trace`` over the whole index would compute for them, and no more:
 
-* fingerprints: ``text.token_hashes_batch`` -> ``fingerprint.shingles_batch``
-  -> ``fingerprint.minhash_flat`` -> LSH band keys;
+* fingerprints: ``fingerprint.batch.fingerprint`` (the batch run's own), the
+  band hashes cut to the postings' key layout;
 * boilerplate: shingles held by more than ``max_df`` current versions;
   when an add pushes a shingle over (or, replacing a version, under) the
   bar, every article holding it is *affected*: its masks and candidate
@@ -14,28 +14,32 @@ batch ``trace`` over the whole index would compute for them, and no more:
   least ``min_shared_seeds`` shared non-boilerplate shingles) and LSH band
   collisions, looked up in the postings instead of a corpus-wide sort;
 * passages: ``align.align_tokens`` with ``candidates.boilerplate_mask``,
-  each pair oriented like the batch run (the earlier position first).
+  each pair oriented like the batch run (the earlier position first), each
+  distinct pair of texts aligned once and connected groups kept whole
+  (``runtime.schedule``, as the batch run schedules them);
+* links: ``stories.links`` (the rule and the sum of ``build_stories``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from wiretrace.candidates.lsh import boilerplate_mask, lsh_bands
-from wiretrace.fingerprint.minhash import minhash_flat, shingles_batch
-from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings, band_keys
+from wiretrace.candidates.lsh import boilerplate_mask
+from wiretrace.fingerprint.batch import fingerprint as fingerprint_texts
+from wiretrace.fingerprint.keys import DOC_SHIFT
+from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings
 from wiretrace.index.store import decode_passages
 from wiretrace.index.workers import AlignWorkers, aligned_records
 from wiretrace.model import Article, Passage
 from wiretrace.params import TraceParams
-from wiretrace.stories.links import agrees, epoch_seconds, links
-from wiretrace.text.tokens import Tokens, in_sorted, token_hashes_batch, tokenize
+from wiretrace.runtime.schedule import deal_groups, distinct_text_pairs
+from wiretrace.stories.links import epoch_seconds, links, passage_link_words
+from wiretrace.text.cache import TextCache
+from wiretrace.text.tokens import Tokens, in_sorted, tokenize
 
 # Below this many pairs, sending them to the worker processes costs more than it saves.
 PARALLEL_MIN_PAIRS = 64
@@ -58,13 +62,12 @@ def fingerprint(docs: list[Doc], params: TraceParams) -> None:
     """Fill in word counts, shingles and band keys (as ``trace``'s fingerprint stage)."""
     if not docs:
         return
-    hashes, token_offsets = token_hashes_batch([d.article.text for d in docs])
-    flat, offsets = shingles_batch(hashes, token_offsets, params.seed_ngram)
-    signatures = minhash_flat(flat, offsets, params.num_perm)
-    keys = band_keys(signatures, *lsh_bands(params.num_perm, params.lsh_threshold))
+    found = fingerprint_texts([d.article.text for d in docs], params, bands=True)
+    assert found.bands is not None
+    keys = found.bands >> DOC_SHIFT  # the postings keep the top bits (fingerprint.keys)
     for k, d in enumerate(docs):
-        d.words = int(token_offsets[k + 1] - token_offsets[k])
-        d.shingles = flat[offsets[k]:offsets[k + 1]]
+        d.words = int(found.words[k])
+        d.shingles = found.shingles_of(k)
         d.bands = keys[k] if len(d.shingles) else None
 
 
@@ -225,7 +228,7 @@ def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
 
 # --------------------------------------------------------------------------- alignment
 
-class TokenCache:
+class TokenCache(TextCache):
     """Tokens of stored versions, kept across queries (least recently used out).
 
     A stored version's text never changes, so its tokens (and the sentences
@@ -235,23 +238,7 @@ class TokenCache:
     """
 
     def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self._items: OrderedDict[int, Tokens] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, doc: int) -> Tokens | None:
-        with self._lock:
-            found = self._items.get(doc)
-            if found is not None:
-                self._items.move_to_end(doc)
-            return found
-
-    def put(self, doc: int, tokens: Tokens) -> None:
-        with self._lock:
-            self._items[doc] = tokens
-            self._items.move_to_end(doc)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        super().__init__(size)
 
 
 def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
@@ -259,12 +246,9 @@ def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
     cache = state["tokens"]
     if doc not in cache:
         shared: TokenCache | None = state.get("shared")
+        text = state["docs"][doc].article.text
         stored = shared is not None and doc not in state.get("fresh", ())
-        tokens = shared.get(doc) if stored else None
-        if tokens is None:
-            tokens = tokenize(state["docs"][doc].article.text)
-            if stored:
-                shared.put(doc, tokens)
+        tokens = shared.tokens(doc, text) if stored else tokenize(text)
         cache[doc] = (tokens, boilerplate_mask(tokens.hashes, state["params"].seed_ngram,
                                                state["boilerplate"]))
     return cache[doc]
@@ -272,32 +256,9 @@ def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
 
 
 def worker_jobs(pairs: list[tuple[int, int]], workers: int) -> list[list[tuple[int, int]]]:
-    """``pairs`` dealt to ``workers`` jobs, a connected group of docs never split.
-
-    A group goes to the worker its earliest doc names (``doc % workers``), so
-    a story's members meet the worker that already holds their tokens, unless
-    that worker already has more than its share; then to the least loaded.
-    """
-    from wiretrace.stories.kernels import component_roots  # numba: imported on first use only
-
-    if not pairs:
-        return [[] for _ in range(workers)]
-    ends = np.array(pairs, dtype=np.int64)
-    docs, slots = np.unique(ends, return_inverse=True)
-    slots = slots.reshape(-1, 2)
-    # each pair's group, named by its smallest doc
-    roots = docs[component_roots(len(docs), slots[:, 0], slots[:, 1])[slots[:, 0]]]
-    by_group = np.argsort(roots, kind="stable")  # a group's pairs keep their order
-    names, firsts, sizes = np.unique(roots[by_group], return_index=True, return_counts=True)
-    share = 1.1 * len(pairs) / workers
-    jobs: list[list[tuple[int, int]]] = [[] for _ in range(workers)]
-    for k in np.lexsort((names, -sizes)).tolist():  # largest groups first
-        root, first, size = int(names[k]), int(firsts[k]), int(sizes[k])
-        target = root % workers
-        if jobs[target] and len(jobs[target]) + size > share:
-            target = min(range(workers), key=lambda w: len(jobs[w]))
-        jobs[target] += [pairs[i] for i in by_group[first:first + size].tolist()]
-    return jobs
+    """``pairs`` dealt to ``workers`` jobs, a connected group of docs never split
+    (``runtime.schedule.deal_groups``)."""
+    return deal_groups(pairs, workers)
 
 
 class PairAlignment:
@@ -317,10 +278,15 @@ class PairAlignment:
         self.docs, self.boilerplate, self.params = docs, boilerplate, params
         self.shared, self.fresh = shared, fresh
         self.oriented = sorted((x, y) if docs[x].seq < docs[y].seq else (y, x) for x, y in pairs)
-        self.first_of: dict[tuple[str, str], tuple[int, int]] = {}
-        for x, y in self.oriented:
-            self.first_of.setdefault((docs[x].article.text, docs[y].article.text), (x, y))
-        self.distinct = list(self.first_of.values())
+        # each doc's text by number (equal texts, equal numbers), for the scheduler
+        text_number: dict[str, int] = {}
+        ends = np.array(self.oriented, dtype=np.int64).reshape(-1, 2)
+        slots, local = np.unique(ends, return_inverse=True)
+        texts = np.array([text_number.setdefault(docs[d].article.text, len(text_number))
+                          for d in slots.tolist()], dtype=np.int64)
+        text_pairs = distinct_text_pairs(local.reshape(-1, 2), texts)
+        self.distinct = [self.oriented[k] for k in text_pairs.first.tolist()]
+        self.of_pair: list[int] = text_pairs.of_pair.tolist()
         self.pool: AlignWorkers | None = None
         self.jobs: list[list[tuple[int, int]]] = []
         self._records: dict[tuple[int, int], bytes] | None = None
@@ -351,9 +317,9 @@ class PairAlignment:
             aligned = dict(zip(self.distinct, aligned_records(self.distinct, prepare,
                                                               self.params), strict=True))
         found: dict[tuple[int, int], bytes] = {}
-        for x, y in self.oriented:
+        for (x, y), distinct in zip(self.oriented, self.of_pair, strict=True):
             # a copy's passages are its original's: ids come with the pair
-            blob = aligned[self.first_of[(docs[x].article.text, docs[y].article.text)]]
+            blob = aligned[self.distinct[distinct]]
             if blob:
                 found[(x, y)] = blob
         self._records = found
@@ -376,14 +342,9 @@ def align_pairs(pairs: list[tuple[int, int]], docs: dict[int, Doc], boilerplate:
 
 def is_link(passages: list[Passage], a: Doc, b: Doc, params: TraceParams) -> bool:
     """Whether a pair joins one story (``stories.links``, the rule of ``build_stories``)."""
-    reuse = [p for p in passages if p.kind == "reuse"]
-    words = np.array([p.matched_words for p in reuse], dtype=np.int64)
-    kept = np.array([p.slots_kept for p in reuse], dtype=np.int64)
-    changed = np.array([p.slots_changed for p in reuse], dtype=np.int64)
-    return bool(pair_links(words.sum(keepdims=True),
-                           words[agrees(kept, changed)].sum(keepdims=True),
-                           [(a.doc, b.doc)], {a.doc: a, b.doc: b}, params,
-                           words[changed == 0].sum(keepdims=True))[0])
+    words = passage_link_words(passages)
+    return bool(pair_links(words.matched, words.agreeing, [(a.doc, b.doc)],
+                           {a.doc: a, b.doc: b}, params, words.unchanged)[0])
 
 
 def _isoformat(article: Article) -> str | None:

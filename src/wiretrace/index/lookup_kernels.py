@@ -28,9 +28,9 @@ import numpy as np
 from numba import njit
 
 import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.fingerprint.keys import DOC_MASK as _DOC_MASK
+from wiretrace.fingerprint.keys import DOC_SHIFT as _SHIFT
 
-_SHIFT = np.uint64(24)
-_DOC_MASK = np.uint64((1 << 24) - 1)
 _TOP = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 

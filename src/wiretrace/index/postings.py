@@ -24,46 +24,21 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-DOC_BITS = 24
-MAX_DOCS = 1 << DOC_BITS
-DOC_MASK = np.uint64(MAX_DOCS - 1)
-_SHIFT = np.uint64(DOC_BITS)
+from wiretrace.candidates.lsh import band_keys as band_hashes
+from wiretrace.fingerprint.keys import DOC_BITS, DOC_MASK, DOC_SHIFT, MAX_DOCS, pack
+
+__all__ = ["BANDS", "DOC_BITS", "DOC_MASK", "MAX_DOCS", "SHINGLES", "Lookup", "Postings",
+           "band_keys", "merged", "pack"]
+
 SHINGLES, BANDS = 0, 1  # run kinds
 TOP_LEVEL = 99  # runs too large to merge further
-_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-
-
-def pack(values: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Sorted keys ``value << 24 | doc`` of parallel arrays of 40-bit values and docs."""
-    keys = (values.astype(np.uint64) << _SHIFT) | docs.astype(np.uint64)
-    keys.sort()
-    return keys
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    # splitmix64 finaliser: every input bit reaches every output bit
-    h ^= h >> np.uint64(30)
-    h *= _MIX1
-    h ^= h >> np.uint64(27)
-    h *= _MIX2
-    h ^= h >> np.uint64(31)
-    return h
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """40-bit hash of each LSH band of each signature: an ``(n, bands)`` array.
-
-    Two signatures collide in a band exactly when the band's values are
-    equal, up to a 2**-40 hash collision (which costs one useless alignment,
-    never a missed pair).
-    """
-    n = len(signatures)
-    block = signatures[:, :bands * rows].astype(np.uint64).reshape(n, bands, rows)
-    with np.errstate(over="ignore"):
-        h = np.broadcast_to(np.arange(bands, dtype=np.uint64) * _MIX2, (n, bands)).copy()
-        for k in range(rows):
-            h = _mix(h ^ block[:, :, k] ^ np.uint64(k + 1))
-    return h >> _SHIFT
+    """The stored value of each LSH band of each signature, an ``(n, bands)``
+    array: the top bits of the batch run's band hash (``candidates.lsh.band_keys``),
+    room left for the doc in a key (``fingerprint.keys``)."""
+    return band_hashes(signatures, bands, rows) >> DOC_SHIFT
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import numpy as np
 from wiretrace.index.store import encode_passages
 from wiretrace.model import Article
 from wiretrace.params import TraceParams
+from wiretrace.text.cache import TextCache
 from wiretrace.text.tokens import Tokens
 
 # Versions a worker keeps, text and tokens (with their sentences and anchor
@@ -180,27 +181,21 @@ class AlignWorkers:
 
 # --------------------------------------------------------------------------- in a worker
 
-# doc -> [text, its tokens once made]: the versions this worker aligned lately
-_STORE: OrderedDict[int, list] = OrderedDict()
-_CAPACITY = [TEXTS_PER_WORKER]  # set by ``serve``
+# The versions this worker aligned lately, text and tokens (replaced by ``serve``
+# with one of the capacity its sender keeps track of).
+_TEXTS = TextCache(TEXTS_PER_WORKER)
 
 
-def _store_texts(texts: list[tuple[int, str | None]], fresh: frozenset[int]) -> dict[int, list]:
+def _store_texts(texts: list[tuple[int, str | None]], fresh: frozenset[int]) -> dict[int, str]:
     """The job's texts, the store updated exactly as the sender's ``texts_for`` did."""
-    entries: dict[int, list] = {}
+    entries: dict[int, str] = {}
     for doc, text in texts:
         if doc in fresh:
-            entries[doc] = [text, None]
+            assert text is not None  # a fresh text is always sent
+            entries[doc] = text
             continue
-        if text is None:
-            entry = _STORE[doc]  # held: the sender keeps track
-        else:
-            entry = [text, None]
-            _STORE[doc] = entry
-        _STORE.move_to_end(doc)
-        while len(_STORE) > _CAPACITY[0]:
-            _STORE.popitem(last=False)
-        entries[doc] = entry
+        _TEXTS.hold(doc, text)  # None: held (the sender keeps track)
+        entries[doc] = _TEXTS.text(doc)
     return entries
 
 
@@ -230,15 +225,19 @@ def _align_job(pairs: list[tuple[int, int]], texts: list[tuple[int, str | None]]
     from wiretrace.text.tokens import tokenize
 
     entries = _store_texts(texts, fresh)
-    masks: dict[int, np.ndarray | None] = {}
+    prepared: dict[int, tuple[Tokens, np.ndarray | None]] = {}
 
     def prepare(doc: int) -> tuple[str, Tokens, np.ndarray | None]:
-        entry = entries[doc]
-        if entry[1] is None:
-            entry[1] = tokenize(entry[0])
-        if doc not in masks:  # the boilerplate set changes from job to job
-            masks[doc] = boilerplate_mask(entry[1].hashes, params.seed_ngram, boilerplate)
-        return entry[0], entry[1], masks[doc]
+        if doc not in prepared:
+            # a held text's tokens are kept (without changing the store's order of
+            # use, which mirrors the sender's); a fresh one's, or one a large job
+            # pushed out, are made for this job only
+            tokens = _TEXTS.tokens(doc, touch=False) if doc not in fresh and doc in _TEXTS \
+                else tokenize(entries[doc])
+            # the boilerplate set changes from job to job: masks are not kept
+            prepared[doc] = tokens, boilerplate_mask(tokens.hashes, params.seed_ngram,
+                                                     boilerplate)
+        return entries[doc], *prepared[doc]
 
     return aligned_records(pairs, prepare, params)
 
@@ -255,7 +254,8 @@ def serve(read_fd: int, write_fd: int, capacity: int = TEXTS_PER_WORKER) -> None
     # pipes ends this worker, without a second traceback from here
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     receive, send = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    _CAPACITY[0] = capacity
+    global _TEXTS
+    _TEXTS = TextCache(capacity)
     kernels.warm_up()
     warm_up()
     while True:

@@ -3,9 +3,11 @@
 ``map_chunks`` splits a list into chunks and runs a function over them in
 worker processes started by ``fork``, so the workers inherit the run's state
 (the articles, the parameters) without pickling it; only the chunks and the
-results travel.  Results come back in input order, so a parallel run gives
-exactly what a serial one gives.  Where ``fork`` does not exist, or one
-worker is asked for, the chunks run in this process.
+results travel.  The state is one typed object (a dataclass of the stage's
+own), which the chunk functions read with :func:`worker_state`.  Results come
+back in input order, so a parallel run gives exactly what a serial one gives.
+Where ``fork`` does not exist, or one worker is asked for, the chunks run in
+this process.
 """
 
 from __future__ import annotations
@@ -18,10 +20,24 @@ from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+State = TypeVar("State")
 
-# The state a forked worker inherits: set by ``shared_state`` before the pool
-# starts, read by the chunk functions.
+# The state a forked worker inherits: set by ``map_chunk_list`` before the pool
+# starts (a fork copies it), read by the chunk functions through ``worker_state``.
+_state: list[object] = [None]
+
+# The same for callers that still pass a dict (``output.files``): filled only
+# for them, and to go once they pass a typed state.
 STATE: dict[str, Any] = {}
+
+
+def worker_state(kind: type[State]) -> State:
+    """The state of the map running now, checked to be a ``kind`` (the chunk
+    function's own state type)."""
+    state = _state[0]
+    if not isinstance(state, kind):
+        raise RuntimeError(f"no {kind.__name__} state: called outside its map_chunks")
+    return state
 
 
 def default_workers() -> int:
@@ -30,10 +46,10 @@ def default_workers() -> int:
 
 
 def map_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
-               workers: int, chunk_size: int, state: dict[str, Any]) -> Iterator[list[Result]]:
+               workers: int, chunk_size: int, state: object) -> Iterator[list[Result]]:
     """``function`` over consecutive chunks of ``items``, results in order.
 
-    ``state`` is made visible to ``function`` as ``parallel.STATE`` in every
+    ``state`` is what :func:`worker_state` gives ``function`` in every
     worker.  Small inputs run in this process: starting workers costs more.
     """
     chunks = [items[k:k + chunk_size] for k in range(0, len(items), chunk_size)]
@@ -55,10 +71,12 @@ def chunks_at(items: Sequence[Item], starts: Sequence[int], min_size: int
 
 def map_chunk_list(function: Callable[[Sequence[Item]], list[Result]],
                    chunks: Sequence[Sequence[Item]], workers: int,
-                   state: dict[str, Any]) -> Iterator[list[Result]]:
+                   state: object) -> Iterator[list[Result]]:
     """Like :func:`map_chunks`, over chunks the caller cut (e.g. at group boundaries)."""
+    _state[0] = state
     STATE.clear()
-    STATE.update(state)
+    if isinstance(state, dict):
+        STATE.update(state)
     try:
         can_fork = "fork" in multiprocessing.get_all_start_methods()
         if workers <= 1 or len(chunks) <= 1 or not can_fork:
@@ -75,4 +93,5 @@ def map_chunk_list(function: Callable[[Sequence[Item]], list[Result]],
         finally:
             gc.unfreeze()
     finally:
+        _state[0] = None
         STATE.clear()

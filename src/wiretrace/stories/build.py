@@ -46,9 +46,9 @@ import numpy as np
 
 from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, PassageTable, Story
 from wiretrace.params import TraceParams
-from wiretrace.runtime.workers import STATE, map_chunks
+from wiretrace.runtime.workers import map_chunks, worker_state
 from wiretrace.stories import kernels as story_kernels
-from wiretrace.stories.links import agrees, epoch_seconds, link_strength, split_chains
+from wiretrace.stories.links import epoch_seconds, link_strength, link_words, split_chains
 from wiretrace.text.tokens import tokenize
 
 # Explained shares closer than this are no evidence of which version came first.
@@ -166,16 +166,12 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     low = np.minimum(rows["a"], rows["b"]).astype(np.int64)
     high = np.maximum(rows["a"], rows["b"]).astype(np.int64)
     pair_keys, inverse = np.unique(low * n + high, return_inverse=True)
-    matched = np.bincount(inverse.ravel(), weights=rows["matched_words"])
-    agreeing = np.bincount(inverse.ravel(), minlength=len(pair_keys),
-                           weights=np.where(agrees(rows["slots_kept"], rows["slots_changed"]),
-                                            rows["matched_words"], 0))
+    words = link_words(rows["kind"], rows["matched_words"], rows["slots_kept"],
+                       rows["slots_changed"], inverse.ravel(), len(pair_keys))
     x, y = pair_keys // n, pair_keys % n
     seconds = epoch_seconds(_published(articles, ids))
-    unchanged = np.bincount(inverse.ravel(), minlength=len(pair_keys),
-                            weights=np.where(rows["slots_changed"] == 0, rows["matched_words"], 0))
-    strength = link_strength(matched, agreeing, counts[x], counts[y], seconds[x], seconds[y],
-                             params, unchanged)
+    strength = link_strength(words.matched, words.agreeing, counts[x], counts[y], seconds[x],
+                             seconds[y], params, words.unchanged)
     linked = strength >= params.story_min_share
     labels = connected_components(n, x[linked], y[linked])
     labels = split_chains(labels, x[linked], y[linked], strength[linked], params.story_cohesion)
@@ -188,9 +184,8 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     bounds = np.searchsorted(row_label[by_label], np.arange(n + 1))
     member_order = np.argsort(labels, kind="stable")
     member_bounds = np.searchsorted(labels[member_order], np.arange(n + 1))
-    state = {"ids": ids, "articles": None if facts else articles, "facts": facts,
-             "rows": rows, "by_label": by_label, "bounds": bounds, "seconds": seconds,
-             "member_order": member_order, "member_bounds": member_bounds, "params": params}
+    state = _StoriesState(ids, None if facts else articles, facts, rows, by_label, bounds,
+                          seconds, member_order, member_bounds, params)
     warm_up()  # before workers fork, so that they share the compiled kernels
     stories = [story for chunk in map_chunks(_stories_chunk, np.unique(labels[in_story]),
                                              workers, 1000, state)
@@ -199,6 +194,23 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
     for number, story in enumerate(stories, start=1):
         story.id = f"story-{number}"
     return stories
+
+
+@dataclass(frozen=True)
+class _StoriesState:
+    """What the workers of :func:`build_stories` read: the reuse passages grouped
+    by story label and the members of each label, in arrays by article number."""
+
+    ids: list[str]
+    articles: Mapping[str, Article] | None  # None when built from ArticleFacts
+    facts: ArticleFacts | None
+    rows: np.ndarray  # reuse passages (PASSAGE_DTYPE)
+    by_label: np.ndarray  # rows in label order: label l's are by_label[bounds[l]:bounds[l + 1]]
+    bounds: np.ndarray
+    seconds: np.ndarray  # publication instants (NaN: unknown)
+    member_order: np.ndarray  # articles in label order, bounded by member_bounds
+    member_bounds: np.ndarray
+    params: TraceParams
 
 
 def _published(articles: Mapping[str, Article] | ArticleFacts, ids: list[str]
@@ -230,7 +242,7 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def _stories_chunk(labels: np.ndarray) -> list[Story]:
-    """The stories of some groups of linked articles (in a worker, see parallel.py).
+    """The stories of some groups of linked articles (in a worker, see runtime/workers.py).
 
     The members of all its groups are numbered together (story after story,
     in input order within one; ``members`` holds their article numbers), so
@@ -238,11 +250,12 @@ def _stories_chunk(labels: np.ndarray) -> list[Story]:
     Python loop per story: that loop was most of the time of an index add's
     stories (the index rebuilds every story an add touches).
     """
-    member_bounds, bounds = STATE["member_bounds"], STATE["bounds"]
-    members = STATE["member_order"][_ranges(member_bounds[labels], member_bounds[labels + 1])]
+    state = worker_state(_StoriesState)
+    member_bounds, bounds = state.member_bounds, state.bounds
+    members = state.member_order[_ranges(member_bounds[labels], member_bounds[labels + 1])]
     sizes = member_bounds[labels + 1] - member_bounds[labels]
-    rows = STATE["rows"][STATE["by_label"][_ranges(bounds[labels], bounds[labels + 1])]]
-    member_ids, lengths, published = _member_facts(members)
+    rows = state.rows[state.by_label[_ranges(bounds[labels], bounds[labels + 1])]]
+    member_ids, lengths, published = _member_facts(state, members)
     spans = _chunk_spans(members, rows)
     explained = story_kernels.covered_runs(spans.owner_bounds, spans.owner_start,
                                            spans.owner_end) / lengths
@@ -252,7 +265,7 @@ def _stories_chunk(labels: np.ndarray) -> list[Story]:
     rank[order] = np.arange(len(members))  # comparable within one story
     chosen = story_kernels.derivation_edge_pairs(
         order, rank, spans.pair_owner_bounds, spans.pair_other, spans.pair_bounds,
-        spans.pair_start, spans.pair_end, STATE["params"].min_passage_chars)
+        spans.pair_start, spans.pair_end, state.params.min_passage_chars)
     pair_chars = story_kernels.covered_runs(spans.pair_bounds, spans.pair_start, spans.pair_end)
     edges = _edges(chosen, spans, pair_chars, member_ids, lengths.tolist())
     story_of_edge = np.repeat(np.arange(len(sizes)), sizes)[spans.pair_owner[chosen]]
@@ -265,19 +278,22 @@ def _stories_chunk(labels: np.ndarray) -> list[Story]:
                                                      strict=True))]
 
 
-def _member_facts(members: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _member_facts(state: _StoriesState, members: np.ndarray
+                  ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Ids, text lengths (at least 1) and rank of the publication time (-1: unknown;
     equal times, equal ranks) of the articles numbered ``members``."""
-    ids, facts = STATE["ids"], STATE["facts"]
+    ids, facts = state.ids, state.facts
     numbers = members.tolist()
     if facts is not None:
         lengths = facts.lengths[members].astype(np.int64)
     else:
-        lengths = np.array([len(STATE["articles"][ids[k]].text) for k in numbers],
+        articles = state.articles
+        assert articles is not None  # either facts or the articles
+        lengths = np.array([len(articles[ids[k]].text) for k in numbers],
                            dtype=np.int64)
     # instants (build_stories read them once), not strings: 23:00-05:00 is after
     # 02:00+00:00 the next day
-    seconds = STATE["seconds"][members]
+    seconds = state.seconds[members]
     known = ~np.isnan(seconds)
     ranks = np.full(len(numbers), -1, dtype=np.int64)
     ranks[known] = np.unique(seconds[known], return_inverse=True)[1].ravel()

@@ -35,9 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import numpy as np
 
+from wiretrace.model import KIND_CODE, Passage
 from wiretrace.params import TraceParams
 
 
@@ -74,6 +76,42 @@ def agrees(slots_kept: np.ndarray, slots_changed: np.ndarray) -> np.ndarray:
     changed, or one among at least :data:`AGREEING_SLOTS` kept (by arrays)."""
     changed = np.asarray(slots_changed)
     return (changed == 0) | ((changed == 1) & (np.asarray(slots_kept) >= AGREEING_SLOTS))
+
+
+class LinkWords(NamedTuple):
+    """The words of each pair's reuse passages that count as link evidence
+    (float64, by pair): what :func:`link_strength` weighs."""
+
+    matched: np.ndarray  # matched by its reuse passages
+    agreeing: np.ndarray  # by those whose names and figures agree (:func:`agrees`)
+    unchanged: np.ndarray  # by those that change no name or figure
+
+
+def link_words(kind: np.ndarray, matched_words: np.ndarray, slots_kept: np.ndarray,
+               slots_changed: np.ndarray, pair: np.ndarray, n_pairs: int) -> LinkWords:
+    """:class:`LinkWords` of ``n_pairs`` pairs from passages given by arrays (their
+    ``kind`` codes, ``matched_words``, slots) and the ``pair`` each belongs to.
+
+    Only ``reuse`` passages count; the one sum behind every link decision
+    (:func:`~wiretrace.stories.build.build_stories`, the index's adds and queries).
+    """
+    words = np.where(np.asarray(kind) == KIND_CODE["reuse"], matched_words, 0)
+    changed = np.asarray(slots_changed)
+    pair = np.asarray(pair, dtype=np.int64)
+    return LinkWords(
+        np.bincount(pair, weights=words, minlength=n_pairs),
+        np.bincount(pair, weights=np.where(agrees(slots_kept, changed), words, 0),
+                    minlength=n_pairs),
+        np.bincount(pair, weights=np.where(changed == 0, words, 0), minlength=n_pairs))
+
+
+def passage_link_words(passages: Sequence[Passage]) -> LinkWords:
+    """:func:`link_words` of the passages of one pair (a one-pair :class:`LinkWords`)."""
+    return link_words(np.array([KIND_CODE[p.kind] for p in passages], dtype=np.int64),
+                      np.array([p.matched_words for p in passages], dtype=np.int64),
+                      np.array([p.slots_kept for p in passages], dtype=np.int64),
+                      np.array([p.slots_changed for p in passages], dtype=np.int64),
+                      np.zeros(len(passages), dtype=np.int64), 1)
 
 
 def link_strength(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray,
