@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -84,6 +84,9 @@ class Passage:
     ``slots_kept``/``slots_changed`` are the evidence: names and figures the
     two sides share in place, and those one side fills with others
     (:mod:`wiretrace.align.templates`).
+
+    The fields are those of :data:`PASSAGE_FIELDS` with a table type, in its
+    order (tests/test_passage_fields.py holds them together).
     """
 
     a: str
@@ -116,12 +119,62 @@ class Passage:
 PASSAGE_KINDS = ("reuse", "template", "boilerplate")
 KIND_CODE = {kind: code for code, kind in enumerate(PASSAGE_KINDS)}
 
-# One passage as a NumPy record: articles by number, not by id.
-PASSAGE_DTYPE = np.dtype([("a", np.int32), ("b", np.int32), ("a_start", np.int64),
-                          ("a_end", np.int64), ("b_start", np.int64), ("b_end", np.int64),
-                          ("score", np.float64), ("matched_words", np.int64),
-                          ("kind", np.int8), ("slots_kept", np.int32),
-                          ("slots_changed", np.int32)])
+
+class PassageField(NamedTuple):
+    """One field of a passage, in every form a passage takes.
+
+    ``name`` is the :class:`Passage` attribute, the key of the JSON row
+    (``passages.jsonl``, the HTTP API) and the Parquet column alike.
+    """
+
+    name: str
+    python: Any  # the value's type in a Passage and in a JSON row
+    table: Any  # NumPy type in PASSAGE_DTYPE; None: the row's text, not a Passage field
+    stored: str | None  # NumPy type in the index's packed record; None: not in it
+    arrow: str  # pyarrow type of the Parquet column (the pyarrow function's name)
+    default: Any = ...  # of a Passage and the API's PassageOut; ``...``: none (required)
+    help: str = ""  # the API's description of the field ("": none)
+
+
+# A passage's fields, in the order of its JSON row.  What is derived from it:
+# PASSAGE_DTYPE, the index's PASSAGE_RECORD (index/store.py), the Parquet schema
+# (output/files.py) and the API's PassageOut (server/schemas.py);
+# tests/test_passage_fields.py checks the forms written out by hand (Passage,
+# its to_dict, the fast JSON line, the packed record's struct) against it.
+# The ids: a table holds them as numbers into its ``ids``, the index as the pair
+# row's docs (so the packed record has no field for them).
+PASSAGE_FIELDS = (
+    PassageField("a", str, np.int32, None, "string"),
+    PassageField("a_start", int, np.int64, "<i4", "int64"),
+    PassageField("a_end", int, np.int64, "<i4", "int64"),
+    PassageField("b", str, np.int32, None, "string"),
+    PassageField("b_start", int, np.int64, "<i4", "int64"),
+    PassageField("b_end", int, np.int64, "<i4", "int64"),
+    PassageField("score", float, np.float64, "<f8", "float64",
+                 help="share of the passage's words matching exactly"),
+    PassageField("matched_words", int, np.int64, "<i4", "int64"),
+    PassageField("kind", str, np.int8, "<i1", "string", "reuse",  # by KIND_CODE in arrays
+                 help="reuse, template (the same frame with other names or figures) or "
+                      "boilerplate; only reuse links stories"),
+    PassageField("slots_kept", int, np.int32, "<i4", "int64", 0,
+                 help="names and figures both sides share in place"),
+    PassageField("slots_changed", int, np.int32, "<i4", "int64", 0,
+                 help="names and figures one side fills with others"),
+    # the written row's own: found from the two articles' texts
+    PassageField("evidence", str | None, None, None, "string", None,
+                 help="why a passage is not reuse: the slots it fills anew, or stock "
+                      "wording; null for reuse"),
+    PassageField("a_text", str, None, None, "string"),
+    PassageField("b_text", str, None, None, "string"),
+)
+_ARTICLE_FIELDS = ("a", "b")
+
+# One passage as a NumPy record: articles by number, not by id, and first (the
+# pair's key; the pipeline builds rows in this order).
+PASSAGE_DTYPE = np.dtype(
+    [(f.name, f.table) for f in PASSAGE_FIELDS if f.name in _ARTICLE_FIELDS]
+    + [(f.name, f.table) for f in PASSAGE_FIELDS
+       if f.table is not None and f.name not in _ARTICLE_FIELDS])
 
 
 class PassageTable(Sequence[Passage]):

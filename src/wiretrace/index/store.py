@@ -15,6 +15,7 @@ import numpy as np
 from wiretrace.model import (
     KIND_CODE,
     PASSAGE_DTYPE,
+    PASSAGE_FIELDS,
     PASSAGE_KINDS,
     Article,
     DerivationEdge,
@@ -102,14 +103,16 @@ def article_values(doc: int, article: Article, version: int, seq: int, text_hash
 
 # A pair's passages as packed records: a tenth of the time of JSON both ways
 # (a story is rebuilt from its pairs' passages on every add that touches it).
-PASSAGE_RECORD = np.dtype([("a_start", "<i4"), ("a_end", "<i4"), ("b_start", "<i4"),
-                           ("b_end", "<i4"), ("score", "<f8"), ("matched_words", "<i4"),
-                           ("kind", "<i1"), ("slots_kept", "<i4"), ("slots_changed", "<i4")])
+# The fields the model gives a stored type, in its order (the ids are the pair
+# row's); the index's FORMAT fixes these bytes, tests/test_passage_fields.py too.
+PASSAGE_RECORD = np.dtype([(f.name, f.stored) for f in PASSAGE_FIELDS if f.stored])
 
 
 # One PASSAGE_RECORD, packed by ``struct``: a fifth of the time of a NumPy array
-# for the one to three passages a pair has.
-_RECORD = struct.Struct("<iiiidibii")
+# for the one to three passages a pair has.  NumPy's type characters (i, d, b)
+# are struct's for the same sizes under "<".
+_RECORD = struct.Struct("<" + "".join(PASSAGE_RECORD[name].char
+                                      for name in PASSAGE_RECORD.names))
 assert _RECORD.size == PASSAGE_RECORD.itemsize
 
 

@@ -12,8 +12,8 @@ Files written by :func:`write_outputs` (one JSON object per line):
 ``articles.jsonl``   ``Article.to_dict()`` + ``story`` (id or null) +
                      ``shared`` (share of the article's characters covered by
                      reused passages, 0-1)
-``passages.jsonl``   ``Passage.to_dict()`` + ``a_text`` / ``b_text`` (the
-                     passage text on each side)
+``passages.jsonl``   ``Passage.to_dict()`` + ``evidence`` + ``a_text`` / ``b_text``
+                     (the passage text on each side): ``model.PASSAGE_FIELDS``
 ``stories.jsonl``    ``Story.to_dict()``
 ``diffs.jsonl``      ``Diff.to_dict()``
 ``rejected.jsonl``   ``Rejected.to_dict()``
@@ -40,7 +40,14 @@ from typing import IO, Any
 import numpy as np
 
 from wiretrace.align.evidence import passage_evidence
-from wiretrace.model import PASSAGE_KINDS, Article, Passage, PassageTable, TraceResult
+from wiretrace.model import (
+    PASSAGE_FIELDS,
+    PASSAGE_KINDS,
+    Article,
+    Passage,
+    PassageTable,
+    TraceResult,
+)
 from wiretrace.runtime.article_store import ArticleStore
 from wiretrace.runtime.workers import STATE, map_chunks
 
@@ -205,6 +212,10 @@ def _text_reader(articles: Mapping[str, Article]) -> Callable[[int], str]:
 
 def _lines(rows: np.ndarray, quoted_ids: list[str], text_of: Callable[[int], str]
            ) -> Iterator[str]:
+    # The keys of PASSAGE_FIELDS in its order, spelled out: an f-string takes two
+    # thirds of the time of a format string made from the list, and writing the
+    # lines is a large run's last long step (tests/test_passage_fields.py holds
+    # the two together).
     for a, b, a0, a1, b0, b1, score, matched, kind, kept, changed in rows.tolist():
         evidence = "null" if kind == 0 else _quote(passage_evidence(
             PASSAGE_KINDS[kind], text_of(a), a0, a1, text_of(b), b0, b1))
@@ -285,13 +296,7 @@ def _schemas() -> dict[str, Any]:
             ("id", pa.string()), ("title", pa.string()), ("outlet", pa.string()),
             ("url", pa.string()), ("published", pa.string()), ("chars", pa.int64()),
             ("read_from", pa.string()), ("story", pa.string()), ("shared", pa.float64())]),
-        "passages": pa.schema([
-            ("a", pa.string()), ("a_start", pa.int64()), ("a_end", pa.int64()),
-            ("b", pa.string()), ("b_start", pa.int64()), ("b_end", pa.int64()),
-            ("score", pa.float64()), ("matched_words", pa.int64()), ("kind", pa.string()),
-            ("slots_kept", pa.int64()), ("slots_changed", pa.int64()),
-            ("evidence", pa.string()),
-            ("a_text", pa.string()), ("b_text", pa.string())]),
+        "passages": pa.schema([(f.name, getattr(pa, f.arrow)()) for f in PASSAGE_FIELDS]),
         "stories": pa.schema([
             ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),
             ("origin", pa.string()), ("origin_reason", pa.string()),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from wiretrace.model import PASSAGE_FIELDS
 
 # No control character, and one character that is not a space (\S alone would let
 # one control character through: it is not a space either).
@@ -80,25 +82,13 @@ class QueryIn(_Strict):
                                   description=PUBLISHED_HELP)
 
 
-class PassageOut(BaseModel):
-    """``a[a_start:a_end]`` (the article asked about) reused in ``b[b_start:b_end]``."""
-
-    a: str
-    a_start: int
-    a_end: int
-    b: str
-    b_start: int
-    b_end: int
-    score: float = Field(description="share of the passage's words matching exactly")
-    matched_words: int
-    kind: str = Field("reuse", description="reuse, template (the same frame with other "
-                      "names or figures) or boilerplate; only reuse links stories")
-    slots_kept: int = Field(0, description="names and figures both sides share in place")
-    slots_changed: int = Field(0, description="names and figures one side fills with others")
-    evidence: str | None = Field(None, description="why a passage is not reuse: the "
-                                 "slots it fills anew, or stock wording; null for reuse")
-    a_text: str
-    b_text: str
+# A passage's fields, types, defaults and descriptions are the model's
+# (``model.PASSAGE_FIELDS``), so the API, the output files and the index agree.
+PassageOut = create_model(
+    "PassageOut",
+    __doc__="``a[a_start:a_end]`` (the article asked about) reused in ``b[b_start:b_end]``.",
+    **{f.name: (f.python, Field(f.default, description=f.help or None))
+       for f in PASSAGE_FIELDS})
 
 
 class SourceOut(BaseModel):
