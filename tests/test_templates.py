@@ -143,10 +143,10 @@ def test_sentences_units_and_slot_counts_of_one_text():
     second = words.index("Shares")
     # the point inside a figure is an edge too ("00" after "51."; see _slot_kernel)
     decimal = words.index("00")
-    assert tokens.derived["open-before"].tolist()[:second] == [0] * decimal + \
+    assert tokens.facts.open_before.tolist()[:second] == [0] * decimal + \
         [decimal, decimal + 1] + [decimal + 2] * (second - decimal - 2)
-    assert tokens.derived["open-before"].tolist()[second:second + 4] == [second] * 4
-    assert tokens.derived["open-after"].tolist()[:decimal + 1] == [0] + [decimal] * decimal
+    assert tokens.facts.open_before.tolist()[second:second + 4] == [second] * 4
+    assert tokens.facts.open_after.tolist()[:decimal + 1] == [0] + [decimal] * decimal
     units = [text[s:e] for s, e in zip(view.starts, view.ends, strict=True)]
     assert "51.00-51.50" in units and "9-5/8" in units
     # Acme, Corp, 51.00-51.50; Acme, 9-5/8, Paris ("Shares" opens a sentence alone)

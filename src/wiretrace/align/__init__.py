@@ -49,9 +49,10 @@ JOIN_GAP_CHARS = 250
 
 def _sentences(text: str, tokens: Tokens) -> Sentences:
     """Sentences of a text, kept with its tokens for the next pairs it takes part in."""
-    if "sentences" not in tokens.derived:
-        tokens.derived["sentences"] = split_sentences(text, tokens)
-    return tokens.derived["sentences"]
+    facts = tokens.facts
+    if facts.sentences is None:
+        facts.sentences = split_sentences(text, tokens)
+    return facts.sentences
 
 
 _NOTHING_IGNORED = np.zeros(0, dtype=bool)
@@ -164,10 +165,10 @@ def _nearly_all_exact(exact: list[list[int]], text_a: str, tokens_a: Tokens, tex
 
 def _content_length(text: str, tokens: Tokens) -> int:
     """Characters of a text without its surrounding white space (kept with its tokens)."""
-    length = tokens.derived.get("content-length")
-    if length is None:
-        length = tokens.derived["content-length"] = len(text.strip())
-    return length  # type: ignore[return-value]
+    facts = tokens.facts
+    if facts.content_length is None:
+        facts.content_length = len(text.strip())
+    return facts.content_length
 
 
 def warm_up(step: Callable[[], None] | None = None) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.align.chaining import exact_passages
+from wiretrace.align.chaining import ExactFacts, exact_passages
 from wiretrace.align.words import word_facts
 from wiretrace.fingerprint.kernels import gram_index
 from wiretrace.params import TraceParams
@@ -72,18 +72,19 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def exact_facts(text: str, tokens: Tokens, n: int) -> tuple[np.ndarray, ...]:
-    """What :func:`.chaining.exact_passages` needs of one text, in its argument order:
-    the ``n``-gram index (hashes sorted, and their positions in a stable order),
-    the tokens and the word facts.  Kept with the tokens: an article takes part
+def exact_facts(text: str, tokens: Tokens, n: int) -> ExactFacts:
+    """What :func:`.chaining.exact_passages` needs of one text: the ``n``-gram
+    index (hashes sorted, and their positions in a stable order), the tokens
+    and the word facts.  Kept with the tokens, by ``n``: an article takes part
     in several pairs."""
-    key = f"exact-{n}"
-    facts = tokens.derived.get(key)
+    by_size = tokens.facts.exact
+    if by_size is None:
+        by_size = tokens.facts.exact = {}
+    facts = by_size.get(n)
     if facts is None:
-        facts = (*gram_index(tokens.hashes, n), tokens.hashes, tokens.starts, tokens.ends,
-                 *word_facts(text, tokens))
-        tokens.derived[key] = facts
-    return facts  # type: ignore[return-value]
+        facts = by_size[n] = ExactFacts(*gram_index(tokens.hashes, n), tokens.hashes,
+                                        tokens.starts, tokens.ends, *word_facts(text, tokens))
+    return facts
 
 
 def exact_spans(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,

@@ -1,7 +1,8 @@
 """What one text offers the template rule: its slots, its figures whole, its lead.
 
-Per text, once (each result is kept with the text's tokens, since a text
-takes part in many pairs): the class of every word (:func:`slot_classes`:
+Per text, once (each result is kept in its tokens' facts,
+:class:`~wiretrace.text.facts.TextFacts`, since a text takes part in many
+pairs): the class of every word (:func:`slot_classes`:
 a figure, a name or a plain word), the words with each figure whole
 (:func:`slot_view`), both from one compiled pass (:func:`_slot_kernel`);
 its words as a set and sorted; the figures it reports, by value
@@ -24,6 +25,7 @@ import numpy as np
 from numba import njit
 
 import wiretrace.runtime.compiled  # noqa: F401  (imports numba without its half-second BLAS check)
+from wiretrace.text.facts import TextFacts
 from wiretrace.text.tokens import Tokens, code_points
 
 WORD, NAME, FIGURE = 0, 1, 2
@@ -60,10 +62,9 @@ def slot_classes(text: str, tokens: Tokens) -> np.ndarray:
     word after it is capitalised too ("Gillette Canada Inc is ..."), not "The
     company said".  Kept with the tokens: a text takes part in many pairs.
     """
-    found = tokens.derived.get("slots")
+    found = tokens.facts.slot_classes
     if found is None:
-        _scan(text, tokens)
-        found = tokens.derived["slots"]
+        found = _scan(text, tokens).slot_classes
     return found  # type: ignore[return-value]
 
 
@@ -97,16 +98,16 @@ class SlotView:
 
 def slot_view(text: str, tokens: Tokens) -> SlotView:
     """The :class:`SlotView` of a text (kept with its tokens)."""
-    found = tokens.derived.get("slot-view")
+    found = tokens.facts.slot_view
     if found is None:
-        _scan(text, tokens)
-        found = tokens.derived["slot-view"]
+        found = _scan(text, tokens).slot_view
     return found  # type: ignore[return-value]
 
 
-def _scan(text: str, tokens: Tokens) -> None:
+def _scan(text: str, tokens: Tokens) -> TextFacts:
     """Classes, sentence openings and the :class:`SlotView` of a text, in one
-    compiled pass (:func:`_slot_kernel`), kept with its tokens.
+    compiled pass (:func:`_slot_kernel`), kept with its tokens (whose facts
+    are returned).
 
     Measured on the 20,558 passages of the real Reuters + BBC archive: the
     NumPy version of this (whole-text cumulative sums, then a loop per place
@@ -116,15 +117,17 @@ def _scan(text: str, tokens: Tokens) -> None:
     (classes, opens, capital, before, after, unit, heads, unit_hashes, unit_classes,
      unit_ends, slots_before) = _slot_kernel(codes, tokens.starts, tokens.ends, tokens.hashes,
                                              figure, upper, opener, _space_table())
-    tokens.derived["slots"] = classes
-    tokens.derived["sentence-open"] = opens
-    tokens.derived["capital"] = capital
+    facts = tokens.facts
+    facts.slot_classes = classes
+    facts.sentence_open = opens
+    facts.capital = capital
     # for each token, the sentence opening at or before it and at or after it
-    tokens.derived["open-before"] = before
-    tokens.derived["open-after"] = after
-    tokens.derived["slot-view"] = SlotView(
+    facts.open_before = before
+    facts.open_after = after
+    facts.slot_view = SlotView(
         unit_hashes, unit_classes, tokens.starts[heads], unit_ends, unit,
         unit_hashes.tolist(), unit_classes.tolist(), slots_before)
+    return facts
 
 
 
@@ -217,19 +220,19 @@ def _slot_kernel(codes, starts, ends, hashes, figure, upper, opener, space):  # 
 
 def word_set(tokens: Tokens) -> frozenset[int]:
     """Every word hash of a text, as a set (kept with its tokens)."""
-    found = tokens.derived.get("word-set")
+    found = tokens.facts.word_set
     if found is None:
-        found = tokens.derived["word-set"] = frozenset(tokens.hashes.tolist())
-    return found  # type: ignore[return-value]
+        found = tokens.facts.word_set = frozenset(tokens.hashes.tolist())
+    return found
 
 
 def sorted_words(tokens: Tokens) -> np.ndarray:
     """Every distinct word hash of a text, sorted (kept with its tokens): what the
     compiled slot comparison looks names up in."""
-    found = tokens.derived.get("sorted-words")
+    found = tokens.facts.sorted_words
     if found is None:
-        found = tokens.derived["sorted-words"] = np.unique(tokens.hashes)
-    return found  # type: ignore[return-value]
+        found = tokens.facts.sorted_words = np.unique(tokens.hashes)
+    return found
 
 
 # Scale words after a figure (English wire style): "3.65 mln" is 3,650,000.
@@ -248,11 +251,11 @@ def key_figures(text: str, tokens: Tokens) -> frozenset[str]:
     figure ("2.7 pct"); fractions and ranges ("9-5/8", "51.00-51.50") count by
     their digits.
     """
-    found = tokens.derived.get("key-figures")
+    found = tokens.facts.key_figures
     if found is None:
-        found = tokens.derived["key-figures"] = frozenset(
+        found = tokens.facts.key_figures = frozenset(
             key for _, key in key_figure_forms(text, tokens))
-    return found  # type: ignore[return-value]
+    return found
 
 
 def key_figure_forms(text: str, tokens: Tokens) -> list[tuple[str, str]]:
@@ -301,16 +304,17 @@ _SCALE_SUFFIX = re.compile(r"(?<=\d)(k|m|mn|bn|b|tn)$", re.IGNORECASE)
 
 def lead_names(text: str, tokens: Tokens) -> tuple[int, ...]:
     """The hashes of the names in a text's first sentence (kept with its tokens)."""
-    found = tokens.derived.get("lead-names")
+    facts = tokens.facts
+    found = facts.lead_names
     if found is None:
         classes = slot_classes(text, tokens)
         found = ()
         if len(classes):
-            opens = np.flatnonzero(tokens.derived["sentence-open"][1:]) + 1  # type: ignore[index]
+            opens = np.flatnonzero(facts.sentence_open[1:]) + 1  # type: ignore[index]
             end = int(opens[0]) if len(opens) else len(classes)
             found = tuple(tokens.hashes[:end][classes[:end] == NAME].tolist())
-        tokens.derived["lead-names"] = found
-    return found  # type: ignore[return-value]
+        facts.lead_names = found
+    return found
 
 
 def lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
@@ -319,22 +323,22 @@ def lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
     about opens it ("Hills Department Stores Co said ...").  Two texts open on
     other actors when these share no word: "Niger's junta" and "Niger
     Republic's junta" are one actor, "Irving Trust" and "Marine Midland" two."""
-    found = tokens.derived.get("lead-actor")
+    found = tokens.facts.lead_actor
     if found is None:
-        found = tokens.derived["lead-actor"] = _lead_actor(text, tokens)
-    return found  # type: ignore[return-value]
+        found = tokens.facts.lead_actor = _lead_actor(text, tokens)
+    return found
 
 
 def _lead_actor(text: str, tokens: Tokens) -> frozenset[int]:
     classes = slot_classes(text, tokens)
-    opens = tokens.derived.get("sentence-open")
+    opens = tokens.facts.sentence_open
     if not len(classes) or opens is None:
         return frozenset()
     later = np.flatnonzero(opens[1:]) + 1  # type: ignore[index]
     end = int(later[0]) if len(later) else len(classes)
     # a capital opening the text counts here ("Niger's junta ..."): at worst it is
     # "The", which every such text shares, so no actor is told apart
-    capital = (classes[:end] == NAME) | tokens.derived["capital"][:end]  # type: ignore[index]
+    capital = (classes[:end] == NAME) | tokens.facts.capital[:end]  # type: ignore[index]
     names = np.flatnonzero(capital)
     if not len(names):
         return frozenset()

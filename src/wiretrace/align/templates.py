@@ -154,10 +154,12 @@ def _widened(tokens: Tokens, first: int, end: int) -> tuple[int, int]:
     an issuer's name opening the sentence often lies just outside the aligned
     words ("Consumers Power Co is raising ..." / "Philadelphia Electric Co is
     raising ...")."""
-    before, after = tokens.derived["open-before"], tokens.derived["open-after"]
-    count = len(before)  # type: ignore[arg-type]
-    lo = max(int(before[first]), first - WIDEN_BACK, 0) if first < count else first  # type: ignore[index]
-    hi = min(int(after[end]), end + WIDEN, count) if end < count else end  # type: ignore[index]
+    # filled by slots._scan, which the slot views read before this ran
+    before, after = tokens.facts.open_before, tokens.facts.open_after
+    assert before is not None and after is not None
+    count = len(before)
+    lo = max(int(before[first]), first - WIDEN_BACK, 0) if first < count else first
+    hi = min(int(after[end]), end + WIDEN, count) if end < count else end
     return lo, hi
 
 

@@ -11,6 +11,7 @@ rule) is one compiled pass; any other goes through Python's own predicates.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -42,19 +43,32 @@ def _char_kinds() -> np.ndarray:
     return kinds
 
 
+class WordFacts(NamedTuple):
+    """Per word of a text (but ``folded``: per character), what the exact-match
+    kernels read; see :func:`word_facts`."""
+
+    line: np.ndarray  # int64: line breaks before the word
+    alnum: np.ndarray  # bool: holds a letter or digit
+    stop: np.ndarray  # bool: a stop word
+    digit: np.ndarray  # bool: all digits
+    folded: np.ndarray  # uint32, per character: its case- and accent-folded code point
+    opened: np.ndarray  # int64: where a passage starting at the word starts
+    closed: np.ndarray  # int64: where a passage ending at the word ends
+
+
 # punctuation a passage takes in at its start and at its end
 OPENING = "\"'“‘«([¿¡"
 CLOSING = "\"'”’»)].,;:!?…"
 
 
-def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
+def word_facts(text: str, tokens: Tokens) -> WordFacts:
     """Per word: line number, holds a letter or digit, stop word, all digits; the
     folded code points of the text; and per word, where a passage starting
     there starts and one ending there ends once they take in the punctuation
     glued to them (opening quotes before, closing quotes and stops after).
     Kept with the tokens."""
-    if "word-facts" in tokens.derived:
-        return tokens.derived["word-facts"]  # type: ignore[return-value]
+    if tokens.facts.word_facts is not None:
+        return tokens.facts.word_facts
     starts, ends = tokens.starts, tokens.ends
     codes = code_points(text)
     if len(codes) and int(codes.max()) >= 0x10000:  # rare: let Python judge
@@ -67,12 +81,12 @@ def word_facts(text: str, tokens: Tokens) -> tuple[np.ndarray, ...]:
                          dtype=bool)
         stop = in_sorted(tokens.hashes, _stop_word_hashes())
         opened, closed = _widened(codes, starts, ends, _marks(OPENING), _marks(CLOSING))
-        facts = (line, alnum, stop, digit & (ends > starts), folded, opened, closed)
+        facts = WordFacts(line, alnum, stop, digit & (ends > starts), folded, opened, closed)
     else:
-        facts = _bmp_word_facts(codes, starts, ends, tokens.hashes, _folded_table(),
-                                _char_kinds(), _stop_word_hashes(), _marks(OPENING),
-                                _marks(CLOSING))
-    tokens.derived["word-facts"] = facts
+        facts = WordFacts(*_bmp_word_facts(codes, starts, ends, tokens.hashes, _folded_table(),
+                                           _char_kinds(), _stop_word_hashes(), _marks(OPENING),
+                                           _marks(CLOSING)))
+    tokens.facts.word_facts = facts
     return facts
 
 

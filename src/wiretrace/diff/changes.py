@@ -37,9 +37,10 @@ from wiretrace.text.tokens import Tokens, paragraph_spans
 
 def _paragraphs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     """The text's paragraphs, kept with its tokens (an origin is diffed many times)."""
-    if "paragraphs" not in tokens.derived:
-        tokens.derived["paragraphs"] = paragraph_spans(text)
-    return tokens.derived["paragraphs"]  # type: ignore[return-value]
+    facts = tokens.facts
+    if facts.paragraphs is None:
+        facts.paragraphs = paragraph_spans(text)
+    return facts.paragraphs
 
 
 def _uncovered_pieces(text: str, covered: list[tuple[int, int]],

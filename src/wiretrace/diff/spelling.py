@@ -186,7 +186,8 @@ def variants_in_changes(changes: list[WordChange], min_similarity: float
 
 def _capitals(text: str, tokens: Tokens) -> np.ndarray:
     """Token numbers of the capitalised words of 4+ characters (kept with the tokens)."""
-    if "capitals" not in tokens.derived:
+    facts = tokens.facts
+    if facts.capitals is None:
         starts = tokens.starts
         long_enough = np.flatnonzero(tokens.ends - starts >= 4)
         firsts = code_points(text)[starts[long_enough]]
@@ -195,9 +196,9 @@ def _capitals(text: str, tokens: Tokens) -> np.ndarray:
         maybe = long_enough[firsts > 127]
         other_capitals = [k for k, start in zip(maybe.tolist(), starts[maybe].tolist(),
                                                 strict=True) if text[start].isupper()]
-        tokens.derived["capitals"] = np.sort(np.concatenate(
+        facts.capitals = np.sort(np.concatenate(
             [ascii_capitals, np.array(other_capitals, dtype=np.int64)]))
-    return tokens.derived["capitals"]  # type: ignore[return-value]
+    return facts.capitals
 
 
 def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = None
@@ -208,8 +209,8 @@ def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = Non
     The names of a whole text are kept with its tokens: an origin is diffed
     against every other version of its story.
     """
-    if within is None and "names" in tokens.derived:
-        return tokens.derived["names"]  # type: ignore[return-value]
+    if within is None and tokens.facts.names is not None:
+        return tokens.facts.names
     capitals = _capitals(text, tokens)
     if within is not None:
         bounds = np.array(within, dtype=np.int64).reshape(-1, 2)
@@ -226,15 +227,16 @@ def _names(text: str, tokens: Tokens, within: list[tuple[int, int]] | None = Non
             seen.add(word_hash)
             found[tokens.norm(k)] = (start, end, word_hash)
     if within is None:
-        tokens.derived["names"] = found
+        tokens.facts.names = found
     return found
 
 
 def _vocabulary(tokens: Tokens) -> set[int]:
-    """Hashes of a text's normalised words."""
-    if "vocabulary" not in tokens.derived:
-        tokens.derived["vocabulary"] = set(tokens.hashes.tolist())
-    return tokens.derived["vocabulary"]  # type: ignore[return-value]
+    """Hashes of a text's normalised words (kept with the tokens)."""
+    facts = tokens.facts
+    if facts.vocabulary is None:
+        facts.vocabulary = set(tokens.hashes.tolist())
+    return facts.vocabulary
 
 
 def name_variants(text_a: str, tokens_a: Tokens, text_b: str, tokens_b: Tokens,

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from wiretrace.text.facts import TextFacts
+
 # Characters of scripts that do not separate words by spaces.
 _UNSPACED = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -108,17 +110,21 @@ class Tokens:
 
     ``norms`` (the normalised strings) are made only when asked for: most
     articles of a large corpus never reach the stages that read words.
+    ``facts`` holds what later stages compute once per text (its sentences,
+    its slots, ...): every one of them is declared in :class:`TextFacts`.
     """
 
-    __slots__ = ("starts", "ends", "hashes", "derived", "_text", "_norms")
+    __slots__ = ("starts", "ends", "hashes", "facts", "derived", "_text", "_norms")
 
     def __init__(self, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray,
                  text: str) -> None:
         self.starts = starts  # int64, character offset of each token
         self.ends = ends  # int64, exclusive end offset
         self.hashes = hashes  # uint64, stable hash of the normalised token
-        # what later stages compute once per text (its sentences), living as
-        # long as the tokens do
+        # what later stages compute once per text, living as long as the tokens do
+        self.facts = TextFacts()
+        # kept for the batch driver's boilerplate mask, to be moved (to
+        # ``facts.boilerplate``); no stage reads or writes it
         self.derived: dict[str, object] = {}
         self._text = text
         self._norms: tuple[str, ...] | None = None
