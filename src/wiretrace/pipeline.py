@@ -231,13 +231,15 @@ def _align_pairs(pairs: np.ndarray, same_text: np.ndarray, state: _RunState, wor
                  progress: Progress) -> PassageTable:
     """Passages of every candidate pair, in pair order.
 
-    Each distinct pair of texts is aligned once, by the first pair carrying
-    it, connected groups kept whole (``runtime.schedule``); its passages are
-    given to every pair of articles carrying those two texts.
+    Each distinct pair of texts is aligned once, connected groups kept whole
+    (``runtime.schedule``); its passages are given to every pair of articles
+    carrying those two texts.
     """
     store = state.articles
     text_pairs = distinct_text_pairs(pairs, same_text)
-    distinct = pairs[text_pairs.first]
+    # each text aligned as the first article carrying it: copies then share one
+    # article's tokens, sentences and anchors, and one connected group
+    distinct = same_text[pairs[text_pairs.first]]
     chunks = group_chunks(distinct, PAIRS_PER_CHUNK)
     found: list[np.ndarray] = []
     done = 0

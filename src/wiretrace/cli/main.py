@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import sys
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +41,11 @@ from wiretrace.output.terminal import StageProgress, render_diff, summary_table
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles, compare, trace
 from wiretrace.runtime.article_store import ArticleStore
-from wiretrace.text.tokens import Tokens, tokenize
+from wiretrace.text.cache import TextCache
+from wiretrace.text.tokens import Tokens
+
+# Source files ``compare --pairs`` keeps read and tokenised (sources recur across pairs).
+SOURCES_KEPT = 256
 
 EPILOG = "exit codes: 0 done, 1 failed (no readable input, error), 2 bad usage, 130 interrupted"
 
@@ -292,23 +296,23 @@ def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
     except (OSError, UnicodeDecodeError) as e:
         raise Failure(f"cannot read pairs file {args.pairs}: {e}") from None
     base = args.pairs.parent
-    cache: OrderedDict[str, tuple[Article, Tokens] | Skipped] = OrderedDict()
     counts = {"pairs": 0, "compared": 0, "failed": 0, "passages": 0}
+    # sources recur across pairs: the last ones read, and tokenised, are kept
+    texts = TextCache(SOURCES_KEPT)
+
+    @functools.lru_cache(maxsize=SOURCES_KEPT)
+    def read(name: str) -> Article | Skipped:
+        found, rejected = read_articles([base / name], **read_options(args))
+        if len(found) == 1:  # the id is the path as written in the pairs file
+            return dataclasses.replace(found[0], id=name)
+        why = "; ".join(r.reason for r in rejected[:2]) or f"{len(found)} articles"
+        return Skipped(f"{name}: {why}")
 
     def article(name: str) -> tuple[Article, Tokens]:
-        if name not in cache:  # sources recur across pairs: keep the last 256 tokenised
-            found, rejected = read_articles([base / name], **read_options(args))
-            if len(found) == 1:  # the id is the path as written in the pairs file
-                cache[name] = (dataclasses.replace(found[0], id=name), tokenize(found[0].text))
-            else:
-                why = "; ".join(r.reason for r in rejected[:2]) or f"{len(found)} articles"
-                cache[name] = Skipped(f"{name}: {why}")
-            if len(cache) > 256:
-                cache.popitem(last=False)
-        found = cache[name]
+        found = read(name)
         if isinstance(found, Skipped):
             raise found
-        return found
+        return found, texts.tokens(name, found.text)
 
     with StageProgress(err, enabled=not args.quiet) as progress:
         def rows() -> Iterator[dict]:

@@ -48,7 +48,13 @@ from wiretrace.model import KIND_CODE, Article, DerivationEdge, Passage, Passage
 from wiretrace.params import TraceParams
 from wiretrace.runtime.workers import map_chunks, worker_state
 from wiretrace.stories import kernels as story_kernels
-from wiretrace.stories.links import epoch_seconds, link_strength, link_words, split_chains
+from wiretrace.stories.links import (
+    connected_components,
+    epoch_seconds,
+    link_strength,
+    link_words,
+    split_chains,
+)
 from wiretrace.text.tokens import tokenize
 
 # Explained shares closer than this are no evidence of which version came first.
@@ -110,12 +116,6 @@ def sharing_base(story: Story, member: str, base: str,
     best = max(shared, key=lambda other: (shared[other], other == base))
     return best if shared[best] else base
 
-
-def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Connected-component label of each of ``n`` nodes for edges (left, right):
-    the smallest node of its component."""
-    return story_kernels.component_roots(n, np.asarray(left, dtype=np.int64),
-                           np.asarray(right, dtype=np.int64))
 
 
 # The reasons an origin was chosen, by the codes :func:`_origins_and_order` gives.

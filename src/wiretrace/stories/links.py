@@ -150,6 +150,15 @@ def links(matched: np.ndarray, matched_agreeing: np.ndarray, words_a: np.ndarray
 
 
 
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` nodes for edges (left, right):
+    the smallest node of its component (the groups :func:`split_chains` cuts)."""
+    from wiretrace.stories import kernels  # numba: imported on first use only
+
+    return kernels.component_roots(n, np.asarray(left, dtype=np.int64),
+                                   np.asarray(right, dtype=np.int64))
+
+
 def split_chains(labels: np.ndarray, x: np.ndarray, y: np.ndarray, strength: np.ndarray,
                  cohesion: float) -> np.ndarray:
     """Stories inside each connected group of linked articles: groups that do not chain.
