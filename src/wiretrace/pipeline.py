@@ -30,7 +30,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from wiretrace.align import WARM_UP_STEPS as ALIGN_WARM_UP_STEPS
 from wiretrace.align import align_tokens
 from wiretrace.align import warm_up as warm_up_alignment
 from wiretrace.align.articles import align_articles
@@ -62,7 +61,6 @@ from wiretrace.runtime.workers import (
     worker_state,
 )
 from wiretrace.stories.build import build_stories, diff_bases, sharing_base
-from wiretrace.text import kernels as text_kernels
 from wiretrace.text.cache import TextCache
 from wiretrace.text.tokens import Tokens
 
@@ -135,14 +133,20 @@ def _tokens(k: int) -> Tokens:
     return state.tokens.tokens(k, lambda: state.articles.text(k))
 
 
+# What ``TextFacts.boilerplate`` holds for a text without boilerplate (the mask is
+# None then, the common case, and None is the slot's "not computed yet").
+_NO_BOILERPLATE = np.zeros(0, dtype=bool)
+
+
 def _boilerplate(tokens: Tokens) -> np.ndarray | None:
     """The article's boilerplate mask (see :func:`.candidates.boilerplate_mask`), kept
     with its tokens."""
-    if "boilerplate" not in tokens.derived:
+    if tokens.facts.boilerplate is None:
         state = worker_state(_RunState)
-        tokens.derived["boilerplate"] = boilerplate_mask(
-            tokens.hashes, state.params.seed_ngram, state.boilerplate)
-    return tokens.derived["boilerplate"]  # type: ignore[return-value]
+        mask = boilerplate_mask(tokens.hashes, state.params.seed_ngram, state.boilerplate)
+        tokens.facts.boilerplate = _NO_BOILERPLATE if mask is None else mask
+    mask = tokens.facts.boilerplate
+    return None if mask is _NO_BOILERPLATE else mask
 
 
 def _fingerprint_chunk(indices: list[int]) -> tuple[Fingerprints, np.ndarray]:
@@ -312,19 +316,24 @@ def _diff_stories(stories: list[Story], passages: PassageTable, state: _RunState
 COMPILE_STAGE = "compiling (first run only)"
 
 
-def _compile_kernels(progress: Progress) -> None:
+def _compile_kernels(progress: Progress, workers: int) -> None:
     """Compile (or load from numba's disk cache) the kernels, before workers fork, so
     that they share them.  Loading takes about a second; compiling, on a first run
-    with an empty cache, most of a minute, so a first run shows it as a stage of its
-    own: without it the run would seem to hang before its first article."""
-    compiled.warm_up()
-    if not text_kernels.scan.stats.cache_misses:  # loaded from the cache: nothing to say
+    with an empty cache, most of a minute of one core, so a first run compiles in
+    ``workers`` processes (:func:`wiretrace.runtime.compiled.compile_kernels`) and
+    shows it as a stage of its own: without it the run would seem to hang before
+    its first article."""
+    if compiled.needs_compiling():
+        total = len(compiled.WARM_UP_PARTS) + 1
+        progress(COMPILE_STAGE, 0, total)
+        done = itertools.count(1)
+        compiled.compile_kernels(workers, lambda: progress(COMPILE_STAGE, next(done), total))
+        compiled.warm_up()
         warm_up_alignment()
+        progress(COMPILE_STAGE, total, total)
         return
-    total = 1 + ALIGN_WARM_UP_STEPS
-    progress(COMPILE_STAGE, 1, total)
-    done = itertools.count(2)
-    warm_up_alignment(lambda: progress(COMPILE_STAGE, next(done), total))
+    compiled.warm_up()
+    warm_up_alignment()
 
 
 def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,
@@ -354,7 +363,7 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     store = as_store(articles, temp_dir)
     rejected = list(rejected or []) + store.duplicates
     if len(store):  # compiled once here, not once in every forked worker
-        _compile_kernels(progress)
+        _compile_kernels(progress, workers)
     state = _RunState(store, params)
 
     candidates = _find_candidates(state, workers, temp_dir, progress)

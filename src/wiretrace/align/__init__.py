@@ -187,10 +187,7 @@ def warm_up(step: Callable[[], None] | None = None) -> None:
         if step is not None:
             step()
     # the sentence stage, with and without boilerplate flags
-    text_a = ("Officials in the port city said on Monday that the strike had ended. Workers "
-              "returned to the docks after a week of talks with the operator.")
-    text_b = ("The strike ended on Monday, officials in the port city said. After a week of "
-              "talks with the operator, the workers returned to the docks.")
+    text_a, text_b = _REWORDED_PAIR
     tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
     align_tokens(text_a, tokens_a, text_b, tokens_b)
     align_tokens(text_a, tokens_a, text_b, tokens_b, None, np.zeros(len(tokens_a), dtype=bool),
@@ -201,3 +198,37 @@ def warm_up(step: Callable[[], None] | None = None) -> None:
 
 # The parts of :func:`warm_up` (``step`` is called after each).
 WARM_UP_STEPS = 6
+
+# Two sentences, one reworded from the other: what makes every kernel of the
+# sentence stage run.
+_REWORDED_PAIR = (
+    "Officials in the port city said on Monday that the strike had ended. Workers "
+    "returned to the docks after a week of talks with the operator.",
+    "The strike ended on Monday, officials in the port city said. After a week of "
+    "talks with the operator, the workers returned to the docks.")
+
+
+def warm_up_exact() -> None:
+    """Compile (or load) the kernels of exact passages, their scores and kinds, without
+    the sentence stage's: a copy with a sentence added aligns through them alone (a
+    first run compiles them in a worker of their own, :mod:`wiretrace.runtime.compiled`)."""
+    from wiretrace.align import chaining, passages, templates, words
+
+    for part in (chaining.warm_up, words.warm_up, passages.warm_up, templates.warm_up):
+        part()
+    text_a = _REWORDED_PAIR[0]
+    text_b = text_a + " The operator said pay talks would resume in the spring."
+    align_tokens(text_a, tokenize(text_a), text_b, tokenize(text_b))
+
+
+def warm_up_reworded() -> None:
+    """Compile (or load) the kernels of reworded passages alone (sentences, their
+    similarity, the clusters), without the exact stage's: a first run compiles
+    them in a worker of their own beside the rest (:mod:`wiretrace.runtime.compiled`)."""
+    from wiretrace.align import sentences
+
+    sentences.warm_up()
+    text_a, text_b = _REWORDED_PAIR
+    no_exact_spans = np.zeros((0, 6), dtype=np.int64)
+    _sentence_fragments(text_a, tokenize(text_a), text_b, tokenize(text_b), no_exact_spans,
+                        TraceParams(), None, None)

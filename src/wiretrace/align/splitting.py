@@ -330,8 +330,10 @@ def warm_up() -> None:
     """Build the character tables; compile (or load) the kernels for both code widths."""
     flags = char_flags()
     _class_table()
+    wide_read_only = np.array([0x41, 0x2E, 0x20, 0x42], dtype=np.uint32)
+    wide_read_only.setflags(write=False)  # as texts read from the run's article store
     for codes in (np.frombuffer(b"One. Two\n", dtype=np.uint8),
-                  np.array([0x41, 0x2E, 0x20, 0x42], dtype=np.uint32)):
+                  np.array([0x41, 0x2E, 0x20, 0x42], dtype=np.uint32), wide_read_only):
         tokens = np.zeros(1, dtype=np.int64)
         starts, ends = sentence_bounds(codes, flags, WRAPPED_LINE_MIN)
         assemble(starts, ends, tokens, tokens, codes, 3)

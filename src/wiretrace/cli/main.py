@@ -263,6 +263,19 @@ def _one_article(args: argparse.Namespace, path: str) -> Article:
     return articles[0]
 
 
+def _compile_first(args: argparse.Namespace, err: Console) -> None:
+    """On a first run, compile the kernels in worker processes, saying so: one
+    compare compiles most of them (48 s in one process, 2026-12), and would
+    otherwise sit silent that long."""
+    from wiretrace.runtime import compiled
+    from wiretrace.runtime.workers import default_workers
+
+    if compiled.needs_compiling():
+        if not args.quiet:
+            say(err, "compiling wiretrace's kernels (first run only, about half a minute)")
+        compiled.compile_kernels(default_workers())
+
+
 def cmd_compare(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.pairs is not None:
         if args.articles or args.out is None:
@@ -277,6 +290,7 @@ def cmd_compare(args: argparse.Namespace, out: Console, err: Console) -> int:
     a, b = (_one_article(args, p) for p in args.articles)
     if a.id == b.id:  # two files with the same name in different folders
         a, b = (dataclasses.replace(x, id=p) for x, p in zip((a, b), args.articles, strict=True))
+    _compile_first(args, err)
     diff = compare(a, b, params=params)
     articles = {a.id: a, b.id: b}
     if args.json:

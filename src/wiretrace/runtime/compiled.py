@@ -9,12 +9,31 @@ second numba's BLAS check costs.
 Compiled code is cached on disk (``cache=True``, in ``__pycache__`` beside
 each module, or where ``NUMBA_CACHE_DIR`` says): the first run on a machine
 compiles, later processes load it.  Kernel modules are imported lazily, so
-commands that never tokenise do not pay for importing numba.
+commands that never tokenise do not pay for importing numba.  A package
+folder that cannot be written (a pip-installed, not editable, package in a
+system folder) needs nothing from us: numba then keeps the cache in the
+user's cache folder (``~/.cache/numba``, its user-wide locator).
+
+A **first run** compiles every kernel a trace uses: about 48 s of one core
+(measured on the seed demo, 2026-12).  :func:`compile_kernels` spreads that
+over worker processes, each compiling whole warm-up parts into the disk
+cache, heaviest first; the calling process then loads them all from the
+cache.  A stamp in the user's cache folder, keyed by the kernel modules'
+files, tells a later run that the cache is warm, so it loads in-process
+without starting workers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import importlib.util
+import os
 import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
 
 
 def _import_numba() -> None:
@@ -49,3 +68,89 @@ def warm_up() -> None:
     text_kernels.warm_up()
     flat, offsets, signatures = fingerprint_kernels.warm_up()
     candidate_kernels.warm_up(signatures)
+
+
+# The warm-up parts of a first run, (module, function), in the order workers
+# take them.  Each compiles its own kernels into the disk cache (a kernel
+# another worker has cached already is loaded, not compiled again); what they
+# leave is compiled by the caller's own warm-up.  Compile times of one core
+# (seed demo, 2026-12): reworded passages (sentences, their similarity, the
+# clusters) 25 s; exact passages, their scores and kinds 15 s; tokenising,
+# fingerprints and candidates 4-6 s; stories 4-5 s.  On 2 cores the two
+# halves run side by side: a first trace of the seed demo took 50-55 s with
+# each module's warm-up a part of its own (the whole alignment, left to the
+# last part, waited for the rest), 60 s in one process.
+WARM_UP_PARTS: tuple[tuple[str, str], ...] = (
+    ("wiretrace.align", "warm_up_reworded"),
+    ("wiretrace.runtime.compiled", "warm_up"),
+    ("wiretrace.align", "warm_up_exact"),
+    ("wiretrace.stories.kernels", "warm_up"),
+)
+
+
+def _run_part(module: str, function: str) -> None:
+    getattr(importlib.import_module(module), function)()
+
+
+def _stamp() -> Path | None:
+    """The file that says the disk cache holds this code's kernels, beside that
+    cache (so that clearing it clears the stamp): its name is a hash of the
+    kernel modules' files (path, size, time) and of the versions of Python and
+    numba.  None when no folder for it can be written."""
+    import numba
+
+    digest = hashlib.sha256(f"{sys.version}|{numba.__version__}".encode())
+    for module, _ in WARM_UP_PARTS:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            return None
+        info = os.stat(spec.origin)
+        digest.update(f"|{spec.origin}|{info.st_size}|{info.st_mtime_ns}".encode())
+    name = f"wiretrace-kernels-{digest.hexdigest()[:24]}"
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return Path(os.environ["NUMBA_CACHE_DIR"]) / name
+    here = Path(__file__).resolve().parent
+    if os.access(here, os.W_OK):  # numba caches in the package tree, so does the stamp
+        return here / "__pycache__" / name
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(home) / "wiretrace" / name
+
+
+def needs_compiling() -> bool:
+    """Whether this looks like a first run: no stamp for these kernels (see the
+    module docstring).  A wrong guess costs time, never a result."""
+    stamp = _stamp()
+    return stamp is None or not stamp.exists()
+
+
+def compile_kernels(workers: int, step: Callable[[], None] | None = None) -> None:
+    """Compile the kernels of :data:`WARM_UP_PARTS` into the disk cache in
+    ``workers`` processes (``step`` is called as each part is done), then mark
+    the cache warm.  The caller still loads them (each part's warm-up, now from
+    the cache)."""
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(WARM_UP_PARTS)),
+                                 mp_context=get_context("fork")) as pool:
+            for done in as_completed([pool.submit(_run_part, module, function)
+                                      for module, function in WARM_UP_PARTS]):
+                done.result()
+                if step is not None:
+                    step()
+    else:
+        for module, function in WARM_UP_PARTS:
+            _run_part(module, function)
+            if step is not None:
+                step()
+    mark_compiled()
+
+
+def mark_compiled() -> None:
+    """Leave the stamp that says the disk cache is warm (nothing when it cannot be
+    written: the next run then compiles in workers again, loading what is cached)."""
+    stamp = _stamp()
+    if stamp is not None:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass

@@ -36,7 +36,8 @@ class TextFacts:
     never compared or printed whole.
     """
 
-    # the batch driver (pipeline.py): which tokens lie in boilerplate n-grams
+    # the batch driver (pipeline.py): which tokens lie in boilerplate n-grams (an
+    # empty array when none do)
     boilerplate: np.ndarray | None = None
     # align/__init__.py: the sentences and their content terms; the text's
     # length without its surrounding white space

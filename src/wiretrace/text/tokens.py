@@ -114,7 +114,7 @@ class Tokens:
     its slots, ...): every one of them is declared in :class:`TextFacts`.
     """
 
-    __slots__ = ("starts", "ends", "hashes", "facts", "derived", "_text", "_norms")
+    __slots__ = ("starts", "ends", "hashes", "facts", "_text", "_norms")
 
     def __init__(self, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray,
                  text: str) -> None:
@@ -123,9 +123,6 @@ class Tokens:
         self.hashes = hashes  # uint64, stable hash of the normalised token
         # what later stages compute once per text, living as long as the tokens do
         self.facts = TextFacts()
-        # kept for the batch driver's boilerplate mask, to be moved (to
-        # ``facts.boilerplate``); no stage reads or writes it
-        self.derived: dict[str, object] = {}
         self._text = text
         self._norms: tuple[str, ...] | None = None
 
