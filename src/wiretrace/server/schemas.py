@@ -8,11 +8,13 @@ wiretrace: ``text[a_start:a_end]``.
 
 from __future__ import annotations
 
+import typing
+from dataclasses import fields as dataclass_fields
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from wiretrace.model import PASSAGE_FIELDS
+from wiretrace.model import PASSAGE_FIELDS, Change, ChangedFact, SpellingVariant, WordChange
 
 # No control character, and one character that is not a space (\S alone would let
 # one control character through: it is not a space either).
@@ -168,48 +170,25 @@ class MemberOut(BaseModel):
     version: int
 
 
-class WordChangeOut(BaseModel):
-    op: str
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
-    a_text: str
-    b_text: str
+def _out_model(name: str, source: type, doc: str | None = None, **types: object) -> type:
+    """A response model with the fields of the data model's dataclass ``source``, in
+    its order and with its types (``types`` narrows some, e.g. a kind to its
+    values), every one required: the API says what the output files say."""
+    hints = typing.get_type_hints(source)
+    fields_of = {f.name: (types.get(f.name, hints[f.name]), ...) for f in dataclass_fields(source)}
+    return create_model(name, __doc__=doc, **fields_of)  # type: ignore[call-overload]
 
 
-class ChangeOut(BaseModel):
-    kind: Literal["added", "dropped", "reworded", "moved"]
-    a_start: int | None
-    a_end: int | None
-    b_start: int | None
-    b_end: int | None
-    a_text: str
-    b_text: str
-    word_changes: list[WordChangeOut]
-
-
-class VariantOut(BaseModel):
-    a_form: str
-    b_form: str
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
-    similarity: float
-
-
-class ChangedFactOut(BaseModel):
-    """A change of meaning inside reused text; the side without text (a negation
-    added) has an empty span where it would be."""
-
-    kind: Literal["number", "negation", "opposite", "modal", "name"]
-    a_text: str
-    b_text: str
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
+WordChangeOut = _out_model("WordChangeOut", WordChange)
+ChangeOut = _out_model("ChangeOut", Change,
+                       kind=Literal["added", "dropped", "reworded", "moved"],
+                       word_changes=list[WordChangeOut])  # type: ignore[valid-type]
+VariantOut = _out_model("VariantOut", SpellingVariant)
+ChangedFactOut = _out_model(
+    "ChangedFactOut", ChangedFact,
+    "A change of meaning inside reused text; the side without text (a negation\n"
+    "    added) has an empty span where it would be.",
+    kind=Literal["number", "negation", "opposite", "modal", "name"])
 
 
 class DiffOut(BaseModel):

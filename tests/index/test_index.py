@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 
 import wiretrace
-from test_index_support import (
+from index.test_index_support import (
     bbc_sample,
     consistency_problems,
     index_passages,

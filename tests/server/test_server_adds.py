@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import wiretrace
-from test_index_support import bbc_sample, index_passages, passage_key, story_key
+from index.test_index_support import bbc_sample, index_passages, passage_key, story_key
 from wiretrace.index import Index
 from wiretrace.model import Article
 from wiretrace.params import TraceParams

@@ -49,7 +49,7 @@ from wiretrace.align.templates import (
 from wiretrace.model import Article
 from wiretrace.text.tokens import tokenize
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def _classes(text: str) -> dict[str, int]:

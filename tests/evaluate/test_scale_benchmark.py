@@ -18,7 +18,7 @@ import pytest
 
 from wiretrace.evaluate.corpora import data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "scale.py"
 ARCHIVES = ("bbc-news.tar.xz", "reuters21578.tar.xz")
 COLUMNS = ["articles", "status", "seconds", "art/s", "max RSS", "sum RSS", "sum PSS",

@@ -25,7 +25,7 @@ import wiretrace
 from wiretrace.evaluate.corpora import data_dir
 from wiretrace.text.tokens import tokenize
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "make_corpus.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "make_corpus.py"
 ARCHIVES = ("bbc-news.tar.xz", "reuters21578.tar.xz")
 RUN = 8
 

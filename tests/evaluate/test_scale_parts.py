@@ -221,7 +221,7 @@ def _scoring():
     import sys
     from pathlib import Path
 
-    bench = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    bench = str(Path(__file__).resolve().parents[2] / "benchmarks")
     if bench not in sys.path:
         sys.path.insert(0, bench)
     return importlib.import_module("scaling.score")

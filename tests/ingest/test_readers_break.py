@@ -32,7 +32,7 @@ from wiretrace.index import Index
 from wiretrace.ingest import read_articles
 from wiretrace.model import Article, Rejected
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- special files: each read runs in a child with a time and memory limit, so that a
 # regression fails the test instead of hanging the suite or eating the machine ----------

@@ -14,7 +14,7 @@ from wiretrace.ingest import FieldNames, iter_articles, read_articles
 from wiretrace.ingest.records import Options, to_article
 from wiretrace.model import Article, FieldWarning, Rejected
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "seeds"
 CUSTOM = FieldNames(id="doc_id", text="body", title="headline", outlet="source", url="link",
                     published="date")
 SCRIPTS = "خبر عاجل: النيجر تطلب المساعدة\n中文新闻：尼日尔军政府\nEmoji 🛰️🇳🇪 👍🏽 end"

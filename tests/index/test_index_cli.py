@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import wiretrace
-from test_index_support import (
+from index.test_index_support import (
     bbc_sample,
     consistency_problems,
     index_passages,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from test_report import marks_by_passage
+from output.test_report import marks_by_passage
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from wiretrace.cli.main import build_parser, main
 from wiretrace.evaluate.corpora import data_dir
 from wiretrace.params import TraceParams
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = data_dir() / "seeds"  # ../shared/data/seeds unless WIRETRACE_DATA says otherwise
 SEED_A, SEED_B = SEEDS / "niger-wagner-a.txt", SEEDS / "niger-wagner-b.txt"
 needs_seeds = pytest.mark.skipif(not SEED_A.exists(), reason="shared seed articles not found")

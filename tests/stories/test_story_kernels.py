@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import wiretrace
-from test_index_support import bbc_sample, story_key
+from index.test_index_support import bbc_sample, story_key
 from wiretrace.index import Index
 from wiretrace.model import PASSAGE_DTYPE, Article, DerivationEdge, PassageTable, Story
 from wiretrace.params import TraceParams

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import wiretrace
-from test_index_support import bbc_sample
+from index.test_index_support import bbc_sample
 from wiretrace.model import Article, DerivationEdge, Story
 from wiretrace.params import TraceParams
 from wiretrace.stories.build import diff_base, diff_bases

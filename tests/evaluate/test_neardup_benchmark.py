@@ -12,7 +12,7 @@ import pytest
 
 from wiretrace.evaluate.corpora import data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "neardup.py"
 METHODS = ("datasketch", "rensa", "wiretrace")
 ARCHIVES = ("reuters21578.tar.xz", "bbc-news.tar.xz")

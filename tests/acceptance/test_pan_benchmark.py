@@ -11,7 +11,7 @@ import pytest
 
 from wiretrace.evaluate.corpora import data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "pan13.py"
 FOLDERS = ("02-no-obfuscation", "05-summary-obfuscation")
 
