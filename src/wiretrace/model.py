@@ -27,7 +27,7 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     published: datetime | None = None
-    origin: str | None = None  # where it was read from: "file" or "file:line"
+    read_from: str | None = None  # where it was read from: "file" or "file:line"
 
     def to_dict(self) -> dict:
         return {
@@ -37,7 +37,7 @@ class Article:
             "url": self.url,
             "published": self.published.isoformat() if self.published else None,
             "chars": len(self.text),
-            "read_from": self.origin,
+            "read_from": self.read_from,
         }
 
 

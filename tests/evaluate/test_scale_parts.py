@@ -158,7 +158,7 @@ def test_article_store_round_trips_every_field(tmp_path):
     when = datetime(2023, 8, 6, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5)))
     articles = [Article("é-1", "Texte «accentué» — 中文 and 😀\n\nSecond line.", title="T",
                         outlet="Outlet", url="https://example.org/a", published=when,
-                        origin="feed.jsonl:1"),
+                        read_from="feed.jsonl:1"),
                 Article("plain", "x" * 10, published=datetime(2020, 1, 1))]
     # enough to fill more than one record batch
     articles += [Article(f"n{k}", f"text number {k}") for k in range(BATCH_ARTICLES + 5)]

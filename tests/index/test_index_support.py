@@ -27,7 +27,7 @@ def bbc_sample(n: int = 240) -> list[Article]:
     out: list[Article] = []
     for k, article in enumerate(real):
         text = article.text + (FOOTER if k % 3 == 0 else "")
-        out.append(replace(article, text=text, origin=None))
+        out.append(replace(article, text=text, read_from=None))
         if k % 9 == 4 and k + 1 < len(real):  # a splice: half of this, a paragraph of the next
             paragraphs = article.text.split("\n\n")
             other = real[k + 1].text.split("\n\n")

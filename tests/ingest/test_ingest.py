@@ -51,8 +51,8 @@ def test_txt_folder_reads_files_in_name_order_keeping_text_exact(tmp_path: Path)
     assert a.text == "  First story.\n\n"  # not stripped
     assert b.text == "Second\r\nline two\r\n"  # line endings kept
     assert a.title is None and a.published is None
-    assert a.origin == str(tmp_path / "a-story.txt")
-    assert j.origin == f"{tmp_path / 'more.jsonl'}:line 1"
+    assert a.read_from == str(tmp_path / "a-story.txt")
+    assert j.read_from == f"{tmp_path / 'more.jsonl'}:line 1"
     assert rows(rejected) == [(None, None, "unsupported file type '.md': expected .txt, "
                                            ".jsonl, .ndjson, .csv or .parquet")]
     assert rejected[0].source == str(tmp_path / "notes.md")
@@ -184,7 +184,7 @@ def test_jsonl_good_records_with_custom_field_names(tmp_path: Path) -> None:
     assert (a.id, a.title, a.outlet, a.url) == ("17", "Niger", "AP", "https://example.org/a")
     assert a.text == "Niger junta asks Wagner.\r\nSecond line."
     assert a.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
-    assert a.origin == f"{path}:line 1"
+    assert a.read_from == f"{path}:line 1"
     assert b.text == SCRIPTS and b.title is None
     assert b.published == datetime(2023, 8, 5) and b.published.tzinfo is None  # naive stays naive
     assert c.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
@@ -341,14 +341,14 @@ def test_csv_good_rows_with_custom_columns_bom_and_multiline_text(tmp_path: Path
     assert a.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
     assert (b.text, b.title, b.url, b.published) == (
         SCRIPTS, None, None, datetime(2023, 8, 5, 10, tzinfo=UTC))
-    assert (c.id, c.origin, c.published) == ("3", f"{path}:row 3", None)
+    assert (c.id, c.read_from, c.published) == ("3", f"{path}:row 3", None)
 
 
 def test_csv_without_optional_columns(tmp_path: Path) -> None:
     path = tmp_path / "min.csv"
     path.write_text("text,id\nBody,x1\n", encoding="utf-8")
     articles, rejected = read_articles([path])
-    assert rejected == [] and articles == [Article("x1", "Body", origin=f"{path}:row 1")]
+    assert rejected == [] and articles == [Article("x1", "Body", read_from=f"{path}:row 1")]
 
 
 def test_csv_bad_rows_are_rejected_and_reading_goes_on(tmp_path: Path) -> None:
@@ -609,7 +609,7 @@ def test_parquet_good_rows_with_custom_columns_and_timestamps(tmp_path: Path) ->
     a, b, c = articles
     assert (a.id, a.text, a.title, a.outlet) == ("101", SCRIPTS, "Niger", None)
     assert a.published == datetime(2023, 8, 5, 10, tzinfo=UTC)
-    assert (b.text, b.title, b.published, b.origin) == ("Plain\r\ntext.", None, None,
+    assert (b.text, b.title, b.published, b.read_from) == ("Plain\r\ntext.", None, None,
                                                         f"{path}:row 2")
     assert c.published == datetime(2023, 8, 6, tzinfo=UTC)
 
@@ -648,7 +648,7 @@ def test_parquet_bad_rows_across_batches(tmp_path: Path) -> None:
     articles, rejected = read_articles([path], max_chars=40)
 
     assert len(articles) == n - 7
-    assert articles[-1].id == "r600" and articles[-1].origin == f"{path}:row 600"
+    assert articles[-1].id == "r600" and articles[-1].read_from == f"{path}:row 600"
     assert rows(rejected) == [
         ("row 10", None, "missing id field 'id'"),
         ("row 100", "r100", "text field 'text' is null"),
@@ -714,7 +714,7 @@ def test_seed_articles() -> None:
         assert article.text == raw.decode("utf-8").removeprefix("\ufeff")
         assert article.text.startswith("Niger")
         assert "Wagner" in article.text and "Bazoum" in article.text
-        assert article.origin == str(SEEDS / f"{article.id}.txt")
+        assert article.read_from == str(SEEDS / f"{article.id}.txt")
 
 
 def test_a_stray_nul_in_long_text_is_kept(tmp_path):

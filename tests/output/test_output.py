@@ -30,9 +30,9 @@ C_TEXT = "An unrelated article about football, with no reuse at all."
 
 def _result() -> TraceResult:
     a = Article("a", A_TEXT, title="Niger – Wagner", outlet="Outlet A",
-                published=datetime(2023, 8, 6, 9, 30, tzinfo=timezone.utc), origin="a.txt")
-    b = Article("b", B_TEXT, title="Niger asks Wagner", outlet="Outlet B", origin="b.jsonl:3")
-    c = Article("c", C_TEXT, origin="c.txt")
+                published=datetime(2023, 8, 6, 9, 30, tzinfo=timezone.utc), read_from="a.txt")
+    b = Article("b", B_TEXT, title="Niger asks Wagner", outlet="Outlet B", read_from="b.jsonl:3")
+    c = Article("c", C_TEXT, read_from="c.txt")
     passage = Passage("a", 36, 81, "b", 0, 45, 1.0, 9)
     assert A_TEXT[36:81] == B_TEXT[0:45]
     story = Story("story-1", ["a", "b"], "a", "earliest published",

@@ -323,7 +323,7 @@ def _query_articles(args: argparse.Namespace, warnings: list[FieldWarning],
         path.write_bytes(data)
         found, rejected = read_articles([path], **cli_common.read_options(args))
     rejected = [Rejected("<stdin>", r.location, r.record_id, r.reason) for r in rejected]
-    return [Article(name, a.text, origin="<stdin>") for a in found], rejected
+    return [Article(name, a.text, read_from="<stdin>") for a in found], rejected
 
 
 def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -57,7 +57,7 @@ def bbc_articles() -> list[Article]:
         text = path.read_bytes().decode("latin-1")
         title = text.split("\n", 1)[0].strip() or None
         articles.append(Article(id=f"{path.parent.name}/{path.stem}", text=text, title=title,
-                                origin=str(path.relative_to(root))))
+                                read_from=str(path.relative_to(root))))
     return articles
 
 
@@ -92,5 +92,5 @@ def reuters_articles() -> list[Article]:
                 published = None
             articles.append(Article(id=f"reuters/{newid.group(1)}", text=body, title=title,
                                     outlet="Reuters", published=published,
-                                    origin=f"{path.name}:NEWID={newid.group(1)}"))
+                                    read_from=f"{path.name}:NEWID={newid.group(1)}"))
     return articles

@@ -307,7 +307,7 @@ class PairAlignment:
             aligned = {pair: blob for job, blobs in zip(self.jobs, answers, strict=True)
                        for pair, blob in zip(job, blobs, strict=True)}
         else:
-            # not through parallel.STATE: readers in other threads align at the same time
+            # not through a worker state: readers in other threads align at the same time
             state = {"docs": docs, "params": self.params, "boilerplate": self.boilerplate,
                      "tokens": {}, "shared": self.shared, "fresh": self.fresh}
 

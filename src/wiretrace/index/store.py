@@ -97,7 +97,7 @@ def article_values(doc: int, article: Article, version: int, seq: int, text_hash
                    words: int, added_at: float) -> tuple:
     return (doc, article.id, version, seq, 1, article.text, text_hash, article.title,
             article.outlet, article.url,
-            article.published.isoformat() if article.published else None, article.origin,
+            article.published.isoformat() if article.published else None, article.read_from,
             words, added_at)
 
 

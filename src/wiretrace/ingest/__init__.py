@@ -154,7 +154,7 @@ class _Reader:
             if first is not None:
                 return Rejected(source, location, item.id,
                                 f"duplicate id {item.id!r}, first seen at {first}")
-            self.seen[item.id] = item.origin or source
+            self.seen[item.id] = item.read_from or source
             if pending and self.warnings is not None:
                 self.warnings.extend(pending)
             return item

@@ -124,7 +124,7 @@ def to_article(record: Mapping[str, Any], source: str, location: str,
             values[name] = None
     if opts.warnings is not None:
         opts.warnings.extend(found)
-    return Article(id=rid, text=text, origin=f"{source}:{location}", **values)
+    return Article(id=rid, text=text, read_from=f"{source}:{location}", **values)
 
 
 def is_binary(text: str | bytes) -> bool:

@@ -41,4 +41,4 @@ def read_txt(source: str, opts: Options, accept: Accept) -> Iterator[Article | R
     if problem:
         yield Rejected(source, None, rid, problem)
     else:
-        yield accept(Article(id=rid, text=text, origin=source), source, None)
+        yield accept(Article(id=rid, text=text, read_from=source), source, None)

@@ -49,7 +49,7 @@ from wiretrace.model import (
     TraceResult,
 )
 from wiretrace.runtime.article_store import ArticleStore
-from wiretrace.runtime.workers import STATE, map_chunks
+from wiretrace.runtime.workers import map_chunks, worker_state
 
 __all__ = [
     "article_rows", "atomic_open", "atomic_path", "passage_lines", "passage_row", "passage_rows",
@@ -228,20 +228,29 @@ def _lines(rows: np.ndarray, quoted_ids: list[str], text_of: Callable[[int], str
                f'"b_text": {_quote(text_of(b)[b0:b1])}}}')
 
 
+@dataclasses.dataclass
+class _PassageLineState:
+    """What the workers formatting ``passages.jsonl`` read (:func:`worker_state`)."""
+
+    articles: Mapping[str, Article]
+    quoted_ids: list[str]  # each article id of the table, as a JSON string
+    text_of: Callable[[str], str] | None = None  # made in each worker, on first use
+
+
 def _passage_block(rows: np.ndarray) -> list[str]:
-    """The lines of some passage rows, as one string (in a worker, see parallel.py)."""
-    if "text_of" not in STATE:
-        STATE["text_of"] = _text_reader(STATE["articles"])
-    return ["".join(line + "\n" for line in _lines(rows, STATE["quoted_ids"],
-                                                    STATE["text_of"]))]
+    """The lines of some passage rows, as one string (in a worker, see runtime/workers.py)."""
+    state = worker_state(_PassageLineState)
+    if state.text_of is None:
+        state.text_of = _text_reader(state.articles)
+    return ["".join(line + "\n" for line in _lines(rows, state.quoted_ids, state.text_of))]
 
 
 def write_passages(result: TraceResult, path: str | os.PathLike, workers: int = 1) -> None:
     """``passages.jsonl`` (the lines of :func:`passage_lines`), formatted on ``workers``
     processes: at a million articles there are millions of lines to format."""
     table = _passage_table(result)
-    state = {"articles": result.articles,
-             "quoted_ids": [_quote(article_id) for article_id in table.ids]}
+    state = _PassageLineState(result.articles,
+                              [_quote(article_id) for article_id in table.ids])
     with atomic_open(path) as fh:
         for block in map_chunks(_passage_block, table.rows, workers, PASSAGES_PER_BLOCK, state):
             fh.write(block[0])

@@ -75,11 +75,11 @@ class ArticleStore(Mapping[str, Article]):
                 columns: list[list] = [[] for _ in _SCHEMA]
                 for article in articles:
                     if article.id in seen:
-                        duplicates.append(Rejected(article.origin or "<api>", None, article.id,
+                        duplicates.append(Rejected(article.read_from or "<api>", None, article.id,
                                                    f"duplicate id {article.id!r}"))
                         continue
                     if not article.text.isascii() and SURROGATE.search(article.text):
-                        duplicates.append(Rejected(article.origin or "<api>", None, article.id,
+                        duplicates.append(Rejected(article.read_from or "<api>", None, article.id,
                                                    "invalid Unicode: unpaired surrogate in text"))
                         continue
                     seen.add(article.id)
@@ -161,12 +161,12 @@ def _article(values: list | tuple) -> Article:
     return Article(id=values[0], text=values[1], title=values[2], outlet=values[3],
                    url=values[4],
                    published=datetime.fromisoformat(published) if published else None,
-                   origin=values[6])
+                   read_from=values[6])
 
 
 def _row(article: Article) -> tuple:
     return (article.id, article.text, article.title, article.outlet, article.url,
-            article.published.isoformat() if article.published else None, article.origin)
+            article.published.isoformat() if article.published else None, article.read_from)
 
 
 def as_store(articles: Iterable[Article] | Mapping[str, Article],

@@ -16,7 +16,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -25,10 +25,6 @@ State = TypeVar("State")
 # The state a forked worker inherits: set by ``map_chunk_list`` before the pool
 # starts (a fork copies it), read by the chunk functions through ``worker_state``.
 _state: list[object] = [None]
-
-# The same for callers that still pass a dict (``output.files``): filled only
-# for them, and to go once they pass a typed state.
-STATE: dict[str, Any] = {}
 
 
 def worker_state(kind: type[State]) -> State:
@@ -74,9 +70,6 @@ def map_chunk_list(function: Callable[[Sequence[Item]], list[Result]],
                    state: object) -> Iterator[list[Result]]:
     """Like :func:`map_chunks`, over chunks the caller cut (e.g. at group boundaries)."""
     _state[0] = state
-    STATE.clear()
-    if isinstance(state, dict):
-        STATE.update(state)
     try:
         can_fork = "fork" in multiprocessing.get_all_start_methods()
         if workers <= 1 or len(chunks) <= 1 or not can_fork:
@@ -94,4 +87,3 @@ def map_chunk_list(function: Callable[[Sequence[Item]], list[Result]],
             gc.unfreeze()
     finally:
         _state[0] = None
-        STATE.clear()
