@@ -1,7 +1,7 @@
 """What every command of the command line shares: the input and parameter
 options, reading the inputs, and the lines it prints.
 
-``wiretrace trace``/``compare`` (:mod:`wiretrace.cli.main`) and ``wiretrace index``
+``wiretrace trace``/``compare`` (:mod:`wiretrace.cli.trace`, :mod:`wiretrace.cli.compare`) and ``wiretrace index``
 (:mod:`wiretrace.cli.index`) both import from here, so neither imports the other's
 private helpers.
 """
@@ -21,7 +21,7 @@ from rich.console import Console
 
 from wiretrace.ingest import FieldNames, read_articles
 from wiretrace.ingest.dates import check_date_format
-from wiretrace.model import FieldWarning
+from wiretrace.model import Article, FieldWarning
 from wiretrace.params import TraceParams
 
 FIELDS = {"id": "id", "text": "text", "title": "title", "outlet": "outlet (publisher) name",
@@ -158,3 +158,14 @@ def warnings_line(warnings: Sequence[FieldWarning], where: str) -> str:
 def say(console: Console, message: str, style: str | None = None) -> None:
     """One plain line (no markup, never wrapped)."""
     console.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def read_inputs(args: argparse.Namespace, paths: list[str]) -> tuple[list[Article], list]:
+    """The articles of ``paths`` read with the command's input options, and the
+    records rejected."""
+    check_inputs(paths)
+    return read_articles(paths, **read_options(args))
+
+
+def describe_error(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__

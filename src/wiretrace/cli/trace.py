@@ -1,0 +1,149 @@
+"""``wiretrace trace``: read articles, run the batch pipeline, write the result files."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from wiretrace import __version__
+from wiretrace.cli.common import (
+    Failure,
+    add_input_options,
+    add_param_options,
+    check_inputs,
+    make_params,
+    plural,
+    positive_int,
+    read_options,
+    say,
+    warnings_line,
+)
+from wiretrace.ingest import iter_articles
+from wiretrace.model import Article, FieldWarning
+from wiretrace.output.files import jsonl_writer, write_jsonl, write_outputs
+from wiretrace.output.terminal import StageProgress, summary_table
+from wiretrace.pipeline import trace
+from wiretrace.runtime.article_store import ArticleStore
+
+
+def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
+               epilog: str) -> argparse.ArgumentParser:
+    """Add ``trace`` to the ``wiretrace`` command."""
+    p = subparsers.add_parser(
+        "trace", parents=parents, epilog=epilog,
+        help="find reused passages and stories in a set of articles, write result files",
+        description="Read articles, find reused passages, group them into stories, diff each "
+                    "version against its story's origin and write into --out: articles.jsonl, "
+                    "passages.jsonl, stories.jsonl, diffs.jsonl, rejected.jsonl, "
+                    "summary.json, report.html (and *.parquet with --parquet).  Records "
+                    "without a usable id or text are skipped and listed in rejected.jsonl; "
+                    "an unusable title, outlet, url or date is left empty and listed in "
+                    "warnings.jsonl (written when there is one).")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
+    p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
+                   help="folder for the result files (created if missing; files are replaced)")
+    p.add_argument("--parquet", action="store_true",
+                   help="also write articles.parquet, passages.parquet and stories.parquet")
+    p.add_argument("--no-report", action="store_true", help="do not write report.html")
+    p.add_argument("--workers", type=positive_int, metavar="N", default=None,
+                   help="processes for the per-article and per-pair work (default: one per "
+                        "core); the results do not depend on it")
+    p.add_argument("--temp-dir", type=Path, metavar="DIR", default=None,
+                   help="where the articles are kept (a memory-mapped file) and the seed index "
+                        "spills while it is built (default: the system's temporary folder; "
+                        "needs about the input's size plus 8 bytes per word of input)")
+    add_input_options(p)
+    add_param_options(p)
+    p.set_defaults(func=cmd_trace, parser=p)
+    return p
+
+
+def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
+    started = time.perf_counter()
+    params = make_params(args)
+    check_inputs(args.inputs)
+    if args.out.exists() and not args.out.is_dir():
+        raise Failure(f"--out {args.out} exists and is not a folder")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with StageProgress(err, enabled=not args.quiet) as progress:
+        progress("read", 0, 0)
+        rejected: list = []
+        warnings: list[FieldWarning] = []
+
+        def accepted() -> Iterator[Article]:
+            """Articles as they are read (into the run's store), rejections and field
+            warnings aside."""
+            count = 0
+            for item in iter_articles(args.inputs, **read_options(args), warnings=warnings):
+                if isinstance(item, Article):
+                    count += 1
+                    if count % 10_000 == 0:
+                        progress("read", count, 0)
+                    yield item
+                else:
+                    rejected.append(item)
+
+        articles = ArticleStore.build(accepted(), args.temp_dir)
+        progress("read", len(articles), len(articles))
+        rejected_file = args.out / "rejected.jsonl"
+        if not articles:
+            write_jsonl(rejected, rejected_file)
+            if rejected:
+                raise Failure(f"no readable article in the input; "
+                              f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
+            raise Failure("no article found in the input")
+        from wiretrace.output.report import MAX_STORIES
+
+        # diffs go to their file as they are made; the result keeps those the
+        # report shows
+        with jsonl_writer(args.out / "diffs.jsonl") as write_diff:
+            result = trace(articles, params=params, rejected=rejected, progress=progress,
+                           workers=args.workers, diff_sink=write_diff, keep_diffs=MAX_STORIES,
+                           temp_dir=args.temp_dir, warnings=warnings)
+        progress("write", 0, 1)
+        extra = {"version": __version__, "inputs": list(args.inputs),
+                 "params": dataclasses.asdict(params),
+                 "wall_seconds": round(time.perf_counter() - started, 3)}
+        written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
+                                diffs_written=True, workers=result.stats["workers"])
+        if not args.no_report:
+            from wiretrace.output.report import write_report
+
+            written["report.html"] = Path(write_report(result, args.out / "report.html"))
+        progress("write", 1, 1)
+    wall = time.perf_counter() - started
+
+    n_rej, pairs = len(result.rejected), (result.stats or {}).get("candidate_pairs")
+    out.print(summary_table("wiretrace trace", [
+        ("articles read", len(result.articles), None),
+        ("rejected", n_rej, "yellow" if n_rej else None),
+        ("field warnings", len(warnings), "yellow" if warnings else None),
+        ("candidate pairs", pairs if isinstance(pairs, int) else "-", None),
+        ("reused passages", (result.stats or {}).get("reuse_passages", "-"), None),
+        ("template matches set aside", len(result.passages)
+         - (result.stats or {}).get("reuse_passages", len(result.passages)), None),
+        ("stories", len(result.stories), None),
+        ("articles in stories", sum(len(s.members) for s in result.stories), None),
+        ("wall time", f"{wall:.1f} s", None)]))
+    largest = max(result.stories, key=lambda s: len(s.members), default=None)
+    if largest is not None:
+        diff = next((d for d in result.diffs if d.story == largest.id), None)
+        say(out, f"Largest story: {largest.id}, {plural(len(largest.members), 'article')}, "
+                  f"origin {largest.origin}" + (f"; {diff.summary}" if diff else ""))
+    if n_rej:
+        say(out, f"{plural(n_rej, 'input record')} rejected and skipped; "
+                  f"see {rejected_file} for where and why.", "yellow")
+    if warnings:
+        say(out, warnings_line(warnings, str(args.out / "warnings.jsonl")), "yellow")
+    say(out, f"Results written to {args.out}{os.sep}")
+    if "report.html" in written:
+        say(out, f"Report: {written['report.html']}")
+    return 0
