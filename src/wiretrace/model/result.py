@@ -1,0 +1,46 @@
+"""Everything one ``trace`` run found."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from wiretrace.model.articles import Article, FieldWarning, Rejected
+from wiretrace.model.diffs import Diff
+from wiretrace.model.passages import Passage
+from wiretrace.model.stories import Story
+
+
+@dataclass(slots=True)
+class TraceResult:
+    """Everything one ``trace`` run found."""
+
+    articles: Mapping[str, Article]  # a dict, or an ArticleStore for a run of trace
+    passages: Sequence[Passage]  # a list, or a PassageTable for a large run
+    stories: list[Story]
+    diffs: list[Diff]
+    rejected: list[Rejected]
+    stats: dict = field(default_factory=dict)
+    warnings: list[FieldWarning] = field(default_factory=list)
+
+    def story_of(self, article_id: str) -> Story | None:
+        for story in self.stories:
+            if article_id in story.members:
+                return story
+        return None
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        """Passages involving the article, oriented so that ``a`` is it."""
+        found = []
+        for p in self.passages:
+            if p.a == article_id:
+                found.append(p)
+            elif p.b == article_id:
+                found.append(p.swapped())
+        return sorted(found, key=lambda p: (p.a_start, p.b))
+
+    def diff_of(self, article_id: str) -> Diff | None:
+        for d in self.diffs:
+            if d.b == article_id:
+                return d
+        return None
