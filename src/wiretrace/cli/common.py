@@ -1,8 +1,9 @@
 """What every command of the command line shares: the input and parameter
 options, reading the inputs, and the lines it prints.
 
-``wiretrace trace``/``compare`` (:mod:`wiretrace.cli.trace`, :mod:`wiretrace.cli.compare`) and ``wiretrace index``
-(:mod:`wiretrace.cli.index`) both import from here, so neither imports the other's
+``wiretrace trace`` and ``compare`` (:mod:`wiretrace.cli.trace`,
+:mod:`wiretrace.cli.compare`) and ``wiretrace index`` (:mod:`wiretrace.cli.index`)
+all import from here, so neither imports the other's
 private helpers.
 """
 
