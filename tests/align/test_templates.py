@@ -484,6 +484,32 @@ def test_two_briefs_of_one_frame_with_other_figures_are_a_template():
                           tokenize(b.replace("0.25", "0.75"))) == 0
 
 
+def test_a_table_header_shared_by_briefs_of_other_figures_is_a_template():
+    """Weekly stock tables of two grains in two towns: the notice's opening and the
+    column headings are the same words, every figure below them differs.  Capitalised
+    headings count as kept names, but a header carries none of the report's figures,
+    so it is not a paragraph spliced from one report into the other."""
+    header = ("The CFTC reported the following stocks\nof {grain} in {town} as of "
+              "Friday, April 3 , deliverable against\n{board} futures in 000's bushels -\n"
+              "                        CURRENT  WEEK  YEAR\n"
+              "                        WEEK     AGO   AGO\n")
+    a = header.format(grain="wheat", town="Chicago", board="CBT wheat") + (
+        " HARD RED WINTER         1639    1635   54\n"
+        " TOTAL DEL GRADES        1647    1640   79\n"
+        " CCC STOCKS              2584    2584  800\n"
+        " TOTAL STOCKS            4310    4293  894\n")
+    # Chicago is named in b too (its board of trade): a name moved, not replaced
+    b = header.format(grain="corn", town="Toledo", board="Chicago Board of Trade") + (
+        " DEL GRADES             14478   15326 17456\n"
+        " CCC STOCKS              9336    9198  2463\n"
+        " TOTAL STOCKS           27717   28815 20721\n")
+    assert figures_differ(a, tokenize(a), b, tokenize(b))
+    kinds = {p.kind for p in wiretrace.compare(a, b).passages}
+    assert kinds == {"template"}
+    # the same table sent again is reuse, header and all
+    assert {p.kind for p in wiretrace.compare(a, a + " ").passages} == {"reuse"}
+
+
 def test_a_long_report_with_new_figures_keeps_its_background():
     """A follow-up of 200 words and more reports new figures of one saga; the
     background paragraph it shares, figures and all, is still reuse."""

@@ -258,13 +258,18 @@ def key_figures(text: str, tokens: Tokens) -> frozenset[str]:
     return found
 
 
-def key_figure_forms(text: str, tokens: Tokens) -> list[tuple[str, str]]:
+def key_figure_forms(text: str, tokens: Tokens, start: int = 0, end: int | None = None
+                     ) -> list[tuple[str, str]]:
     """The key figures of :func:`key_figures` in text order, each as ``(form as
-    written, value)``: what an audit trail shows."""
+    written, value)``: what an audit trail shows; only those inside
+    ``text[start:end]`` when given."""
     view = slot_view(text, tokens)
     starts, ends, count = view.starts, view.ends, len(view.classes)
+    end = len(text) if end is None else end
     forms = []
     for k in np.flatnonzero(view.classes == FIGURE).tolist():
+        if starts[k] < start or ends[k] > end:
+            continue
         form = text[starts[k]:ends[k]]
         scale = _SCALES.get(text[starts[k + 1]:ends[k + 1]].casefold()) \
             if k + 1 < count else None

@@ -36,7 +36,9 @@ name).  A passage is a **template** match when
   "3.65 mln" is "3,650,000"), and the passage holds a figure: the same
   frame filled for another company, fund, market or day.  Not when each
   brief has one figure and a long passage changes only it (an update: a
-  corrected price, a revised toll), nor for a long spliced paragraph.
+  corrected price, a revised toll), nor for a long spliced paragraph that
+  holds figures of the report (a table's header, all frame and headings,
+  holds none).
 
 The counts are kept with each passage (``slots_kept``, ``slots_changed``):
 :mod:`wiretrace.stories.links` lets articles far apart in time link only through
@@ -85,6 +87,7 @@ from wiretrace.align.slots import (
     NAME,
     WORD,
     SlotView,
+    key_figure_forms,
     key_figures,
     lead_actor,
     lead_names,
@@ -375,8 +378,11 @@ def passage_kind(text_a: str, tokens_a: Tokens, a_start: int, a_end: int,
     spliced = count.substituted == 0 and count.kept >= SPLICE_SLOTS
     if kind == "reuse" and other_leads and not spliced:
         kind = "template"
-    if kind == "reuse" and other_figures and not spliced and \
-            FIGURE in slot_classes(text_a, tokens_a)[first:end]:
+    # between briefs that report other figures, a paragraph spliced whole carries
+    # figures of the report; a table's header or a notice's opening, all frame
+    # and capitalised headings (CURRENT WEEK YEAR AGO), carries none of them
+    if kind == "reuse" and other_figures and FIGURE in slot_classes(text_a, tokens_a)[first:end] \
+            and not (spliced and key_figure_forms(text_a, tokens_a, a_start, a_end)):
         # the one figure of a text changed in a long passage: an update of the
         # report (a revised toll), not a report of other figures
         if not (other_figures == 1 and count.substituted <= 1 and end - first >= UPDATE_WORDS):

@@ -3,7 +3,7 @@ options, reading the inputs, and the lines it prints.
 
 ``wiretrace trace`` and ``compare`` (:mod:`wiretrace.cli.trace`,
 :mod:`wiretrace.cli.compare`) and ``wiretrace index`` (:mod:`wiretrace.cli.index`)
-all import from here, so neither imports the other's
+all import from here, so none imports another's
 private helpers.
 """
 
