@@ -140,19 +140,26 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _moved(passages: list[Passage]) -> set[int]:
-    """Indices of passages off the longest same-order run (by b position)."""
+    """Indices of passages off the heaviest same-order run (by b position).
+
+    The run kept in place is the one holding the most text (characters on both
+    sides), not the most passages: a last paragraph brought to the top is the
+    one passage moved, not the three it jumped over (one passage each way).
+    """
     by_b = sorted(range(len(passages)), key=lambda k: passages[k].b_start)
-    # longest increasing subsequence of a positions, O(n^2) (passages are few)
-    best_len = [1] * len(by_b)
+    if not by_b:
+        return set()
+    weight = [passages[k].a_end - passages[k].a_start + passages[k].b_end - passages[k].b_start
+              for k in by_b]
+    # heaviest increasing subsequence of a positions, O(n^2) (passages are few)
+    best = list(weight)
     previous = [-1] * len(by_b)
     for x in range(len(by_b)):
         for y in range(x):
             if passages[by_b[y]].a_start < passages[by_b[x]].a_start \
-                    and best_len[y] + 1 > best_len[x]:
-                best_len[x], previous[x] = best_len[y] + 1, y
-    if not by_b:
-        return set()
-    keep, cursor = set(), max(range(len(by_b)), key=lambda k: best_len[k])
+                    and best[y] + weight[x] > best[x]:
+                best[x], previous[x] = best[y] + weight[x], y
+    keep, cursor = set(), max(range(len(by_b)), key=lambda k: best[k])
     while cursor != -1:
         keep.add(by_b[cursor])
         cursor = previous[cursor]
