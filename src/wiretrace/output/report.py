@@ -8,19 +8,8 @@ called a later copy, never its source), with reused passages, additions,
 drops, changed facts, reworded words and spelling variants marked in the
 original text.
 
-Markup scheme: each text is cut at every span boundary (passages, added and
-dropped ranges, moved ranges, word changes, spelling variants, changed
-facts) into segments.
-Each segment is emitted on its own with one element per span covering it,
-always nested in the same order, so elements never straddle each other:
-``<mark class="reused" data-passage="K">`` (outermost; the same K on both
-sides of a pair), ``<ins class="added">`` / ``<del class="dropped">``,
-``<span class="moved">``, ``<span class="variant">``,
-``<span class="word-change">`` (its title gives the other side's words) and
-``<span class="fact" data-kind="number">`` (innermost: a changed fact).  The
-page has no external resources at all (a Content-Security-Policy forbids
-them) and works without JavaScript, which only links the two halves of a
-passage on hover and click.
+The marks themselves (nested, never straddling) are made in
+:mod:`wiretrace.output.markup`.
 """
 
 from __future__ import annotations
@@ -29,9 +18,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -47,63 +34,11 @@ from wiretrace.model import (
     TraceResult,
     passages_by_pair,
 )
+from wiretrace.output.markup import Span, escaped, marked_up, span
 from wiretrace.output.report_style import CSS, JS, LEGEND
 from wiretrace.stories.build import diff_base
 
 __all__ = ["render_report", "write_report"]
-
-# Nesting order of span kinds, outermost first.
-_ORDER = {"reused": 0, "added": 1, "dropped": 1, "moved": 2, "variant": 3, "word": 4,
-          "fact": 5}
-
-
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    kind: str
-    open_tag: str
-    close_tag: str
-
-
-def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
-
-def _text(value: str) -> str:
-    # A bare CR would be folded into LF by the HTML parser; keep it as a reference.
-    return escape(value, quote=False).replace("\r", "&#13;").replace("\0", "\ufffd")
-
-
-def _span(text: str, start: int | None, end: int | None, kind: str, open_tag: str,
-          close_tag: str) -> _Span | None:
-    """A span clipped to the text, or None when it is empty or unusable."""
-    if start is None or end is None:
-        return None
-    try:
-        s, t = max(0, int(start)), min(len(text), int(end))
-    except (TypeError, ValueError):
-        return None
-    return _Span(s, t, kind, open_tag, close_tag) if s < t else None
-
-
-def _markup(text: str, spans: list[_Span | None]) -> str:
-    """The text as HTML, each segment wrapped in every span that covers it."""
-    live = sorted((s for s in spans if s is not None), key=lambda s: (_ORDER[s.kind], s.start))
-    cuts = sorted({0, len(text), *(s.start for s in live), *(s.end for s in live)})
-    starts: dict[int, list[int]] = {}
-    for i, s in enumerate(live):
-        starts.setdefault(s.start, []).append(i)
-    active: set[int] = set()
-    out: list[str] = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
-        active = {i for i in active if live[i].end > lo} | set(starts.get(lo, ()))
-        cover = sorted(active)
-        out.extend(live[i].open_tag for i in cover)
-        out.append(_text(text[lo:hi]))
-        out.extend(live[i].close_tag for i in reversed(cover))
-    return "".join(out)
-
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
@@ -119,9 +54,9 @@ def _stamp(dt: datetime) -> float:
 
 def _name(result: TraceResult, article_id: str) -> str:
     art = result.articles.get(article_id)
-    label = f"<b>{_e(article_id)}</b>"
+    label = f"<b>{escaped(article_id)}</b>"
     if art is not None and art.title:
-        label += f" “{_e(art.title)}”"
+        label += f" “{escaped(art.title)}”"
     return label
 
 
@@ -138,8 +73,8 @@ def _origin_note(result: TraceResult, story: Story) -> str:
     """The origin as the page states it: plainly a guess when only input order chose it."""
     if _origin_unsure(story):
         return (f"origin: first in input order, {_name(result, story.origin)}; no evidence "
-                f'which came first <span class="meta">({_e(story.origin_reason)})</span>')
-    return f"origin {_name(result, story.origin)} ({_e(story.origin_reason)})"
+                f'which came first <span class="meta">({escaped(story.origin_reason)})</span>')
+    return f"origin {_name(result, story.origin)} ({escaped(story.origin_reason)})"
 
 
 def _role(story: Story, base: Article | None, version: Article | None) -> str:
@@ -171,10 +106,10 @@ def _head_label(role: str) -> str:
 
 def _article_head(art: Article, role: str) -> str:
     bits = [x for x in (art.outlet, _when(art.published) if art.published else None) if x]
-    url = f'<div class="url">{_e(art.url)}</div>' if art.url else ""
-    title = f" “{_e(art.title)}”" if art.title else ""
-    return (f"<h3>{role}: <span style=\"color:var(--ink)\">{_e(art.id)}</span>{title}"
-            f"{' · ' + _e(' · '.join(bits)) if bits else ''}</h3>{url}")
+    url = f'<div class="url">{escaped(art.url)}</div>' if art.url else ""
+    title = f" “{escaped(art.title)}”" if art.title else ""
+    return (f"<h3>{role}: <span style=\"color:var(--ink)\">{escaped(art.id)}</span>{title}"
+            f"{' · ' + escaped(' · '.join(bits)) if bits else ''}</h3>{url}")
 
 
 class _Renderer:
@@ -201,9 +136,9 @@ class _Renderer:
         role = _role(story, a, b)
         if a is None or b is None:
             gone = version if b is None else base
-            return f'<p class="note">The text of {_e(gone)} is not available.</p>'
-        a_spans: list[_Span | None] = []
-        b_spans: list[_Span | None] = []
+            return f'<p class="note">The text of {escaped(gone)} is not available.</p>'
+        a_spans: list[Span | None] = []
+        b_spans: list[Span | None] = []
         for p in _pair_passages(self.by_pair, diff, base, version):
             self.counter += 1
             k = self.counter
@@ -214,44 +149,46 @@ class _Renderer:
                 what = ("template match: the same frame, other names or figures "
                         f"({p.slots_changed} changed, {p.slots_kept} kept)"
                         if p.kind == "template" else "stock wording (boilerplate)")
-                tag = (f'<mark class="reused set-aside" data-kind="{_e(p.kind)}" '
+                tag = (f'<mark class="reused set-aside" data-kind="{escaped(p.kind)}" '
                        f'data-passage="{k}" title="passage {k}, {what}">')
-            a_spans.append(_span(a.text, p.a_start, p.a_end, "reused", tag, "</mark>"))
-            b_spans.append(_span(b.text, p.b_start, p.b_end, "reused", tag, "</mark>"))
+            a_spans.append(span(a.text, p.a_start, p.a_end, "reused", tag, "</mark>"))
+            b_spans.append(span(b.text, p.b_start, p.b_end, "reused", tag, "</mark>"))
         for c in diff.changes if diff else []:
             if c.kind == "added":
-                b_spans.append(_span(b.text, c.b_start, c.b_end, "added",
-                                     '<ins class="added">', "</ins>"))
+                b_spans.append(span(b.text, c.b_start, c.b_end, "added",
+                                    '<ins class="added">', "</ins>"))
             elif c.kind == "dropped":
-                a_spans.append(_span(a.text, c.a_start, c.a_end, "dropped",
-                                     '<del class="dropped">', "</del>"))
+                a_spans.append(span(a.text, c.a_start, c.a_end, "dropped",
+                                    '<del class="dropped">', "</del>"))
             elif c.kind == "moved":
                 mv = ('<span class="moved" title="moved">', "</span>")
-                a_spans.append(_span(a.text, c.a_start, c.a_end, "moved", *mv))
-                b_spans.append(_span(b.text, c.b_start, c.b_end, "moved", *mv))
+                a_spans.append(span(a.text, c.a_start, c.a_end, "moved", *mv))
+                b_spans.append(span(b.text, c.b_start, c.b_end, "moved", *mv))
             for w in c.word_changes:
-                now = _e(w.b_text or "(removed)")
-                was = _e(w.a_text or f"(not in {role})")
-                a_spans.append(_span(a.text, w.a_start, w.a_end, "word",
-                                     f'<span class="word-change" title="this version: {now}">',
-                                     "</span>"))
-                b_spans.append(_span(b.text, w.b_start, w.b_end, "word",
-                                     f'<span class="word-change" title="{role}: {was}">',
-                                     "</span>"))
+                now = escaped(w.b_text or "(removed)")
+                was = escaped(w.a_text or f"(not in {role})")
+                a_spans.append(span(a.text, w.a_start, w.a_end, "word",
+                                    f'<span class="word-change" title="this version: {now}">',
+                                    "</span>"))
+                b_spans.append(span(b.text, w.b_start, w.b_end, "word",
+                                    f'<span class="word-change" title="{role}: {was}">',
+                                    "</span>"))
         facts = diff.changed_facts if diff else []
         for f in facts:
-            title = _e(f"{f.kind} changed: {f.a_text or '(nothing)'} → {f.b_text or '(nothing)'}")
-            tag = f'<span class="fact" data-kind="{_e(f.kind)}" title="{title}">'
-            a_spans.append(_span(a.text, f.a_start, f.a_end, "fact", tag, "</span>"))
-            b_spans.append(_span(b.text, f.b_start, f.b_end, "fact", tag, "</span>"))
+            title = escaped(f"{f.kind} changed: {f.a_text or '(nothing)'} → "
+                            f"{f.b_text or '(nothing)'}")
+            tag = f'<span class="fact" data-kind="{escaped(f.kind)}" title="{title}">'
+            a_spans.append(span(a.text, f.a_start, f.a_end, "fact", tag, "</span>"))
+            b_spans.append(span(b.text, f.b_start, f.b_end, "fact", tag, "</span>"))
         variants = diff.spelling_variants if diff else []
         for v in variants:
-            a_spans.append(_span(a.text, v.a_start, v.a_end, "variant",
-                                 f'<span class="variant" title="this version: {_e(v.b_form)}">',
-                                 "</span>"))
-            b_spans.append(_span(b.text, v.b_start, v.b_end, "variant",
-                                 f'<span class="variant" title="{role}: {_e(v.a_form)}">',
-                                 "</span>"))
+            a_spans.append(span(a.text, v.a_start, v.a_end, "variant",
+                                '<span class="variant" title="this version: '
+                                f'{escaped(v.b_form)}">',
+                                "</span>"))
+            b_spans.append(span(b.text, v.b_start, v.b_end, "variant",
+                                f'<span class="variant" title="{role}: {escaped(v.a_form)}">',
+                                "</span>"))
         if diff is None:
             summary = f"No diff was computed for {version} against the {role} {base}."
         elif diff.summary == NO_SHARED_TEXT or not diff.passages and not diff.summary:
@@ -265,26 +202,27 @@ class _Renderer:
             summary = f"Compared with a later copy, {base}: {summary}"
         fact_html = ""
         if facts:
-            items = "".join(f"<li><b>{_e(f.kind)}</b> “{_e(f.a_text)}” in the {role} → "
-                            f"“{_e(f.b_text)}” here</li>" if f.a_text and f.b_text else
-                            f"<li><b>{_e(f.kind)}</b> “{_e(f.a_text or f.b_text)}” "
+            items = "".join(f"<li><b>{escaped(f.kind)}</b> “{escaped(f.a_text)}” in the {role} → "
+                            f"“{escaped(f.b_text)}” here</li>" if f.a_text and f.b_text else
+                            f"<li><b>{escaped(f.kind)}</b> “{escaped(f.a_text or f.b_text)}” "
                             f"{'added here' if f.b_text else 'removed here'}</li>"
                             for f in facts)
             fact_html = f'<div class="note facts">Changed facts:<ul>{items}</ul></div>'
         var_html = ""
         if variants:
-            items = "".join(f"<li>“{_e(v.a_form)}” in the {role} → “{_e(v.b_form)}” here</li>"
+            items = "".join(f"<li>“{escaped(v.a_form)}” in the {role} → "
+                            f"“{escaped(v.b_form)}” here</li>"
                             for v in variants)
             var_html = f'<div class="note">Spelling variants:<ul>{items}</ul></div>'
         # the left side keeps its class "side-origin" whichever text it shows
-        return (f'<article class="pair" data-origin="{_e(story.origin)}" '
-                f'data-base="{_e(base)}" data-version="{_e(version)}">'
-                f'<p class="summary">{_e(summary)}</p><div class="cols">'
+        return (f'<article class="pair" data-origin="{escaped(story.origin)}" '
+                f'data-base="{escaped(base)}" data-version="{escaped(version)}">'
+                f'<p class="summary">{escaped(summary)}</p><div class="cols">'
                 f'<div class="side side-origin" data-side="origin">'
                 f'{_article_head(a, _head_label(role))}'
-                f'<div class="text">{_markup(a.text, a_spans)}</div></div>'
+                f'<div class="text">{marked_up(a.text, a_spans)}</div></div>'
                 f'<div class="side side-version" data-side="version">'
-                f'{_article_head(b, "Version")}<div class="text">{_markup(b.text, b_spans)}'
+                f'{_article_head(b, "Version")}<div class="text">{marked_up(b.text, b_spans)}'
                 f"</div></div></div>{fact_html}{var_html}</article>")
 
     def timeline(self, story: Story) -> str:
@@ -297,10 +235,10 @@ class _Renderer:
         for x in dated:
             pct = 50.0 if t1 == t0 else 100.0 * (_stamp(x.published) - t0) / (t1 - t0)
             cls = "tl-dot origin" if x.id == story.origin else "tl-dot"
-            label = _e(x.id) + (f" · {_e(x.outlet)}" if x.outlet else "")
+            label = escaped(x.id) + (f" · {escaped(x.outlet)}" if x.outlet else "")
             if x.id == story.origin:
                 label += " (first in input order)" if _origin_unsure(story) else " (origin)"
-            rows.append(f'<div class="tl-row"><span>{_e(_when(x.published))}</span>'
+            rows.append(f'<div class="tl-row"><span>{escaped(_when(x.published))}</span>'
                         f'<span class="tl-track"><span class="{cls}" style="left:{pct:.1f}%">'
                         f"</span></span><span>{label}</span></div>")
         undated = len(arts) - len(dated)
@@ -314,8 +252,8 @@ class _Renderer:
         summary = diff.summary if diff is not None else "no diff kept"
         if _role(story, self.r.articles.get(base), self.r.articles.get(version)) == "later copy":
             base += " (a later copy)"
-        return (f"<tr><td>{_name(self.r, version)}</td><td>{_e(base)}</td>"
-                f"<td>{_e(summary)}</td></tr>")
+        return (f"<tr><td>{_name(self.r, version)}</td><td>{escaped(base)}</td>"
+                f"<td>{escaped(summary)}</td></tr>")
 
     def story(self, index: int, story: Story) -> str:
         r = self.r
@@ -327,7 +265,7 @@ class _Renderer:
         versions.sort(key=when)
         edges = ""
         if story.edges:
-            rows = "".join(f"<tr><td>{_e(e.source)}</td><td>{_e(e.target)}</td>"
+            rows = "".join(f"<tr><td>{escaped(e.source)}</td><td>{escaped(e.target)}</td>"
                            f"<td>{e.target_share:.0%}</td><td>{e.source_share:.0%}</td>"
                            f"<td>{e.shared_chars}</td></tr>" for e in story.edges)
             edges = ("<details><summary>How the text travelled</summary><table><tr>"
@@ -343,7 +281,7 @@ class _Renderer:
                       f"<th>diffed against</th><th>what changed</th></tr>{rows}</table>"
                       "</details>")
         return (f'<section class="story" id="{_anchor(index, story.id)}">'
-                f"<h2>Story {_e(story.id)}</h2>"
+                f"<h2>Story {escaped(story.id)}</h2>"
                 f"<p class=\"meta\">{_n(len(story.members), 'article')}"
                 f" · {_origin_note(r, story)}</p>"
                 f"{self.timeline(story)}{edges}{pairs}</section>")
@@ -391,7 +329,7 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
                     "no two articles share enough text.</p></div>")
     else:
         items = "".join(
-            f'<li><a href="#{_anchor(i, s.id)}">Story {_e(s.id)}</a> – '
+            f'<li><a href="#{_anchor(i, s.id)}">Story {escaped(s.id)}</a> – '
             f'{_n(len(s.members), "article")}'
             f" · {_origin_note(result, s)}</li>" for i, s in enumerate(stories, 1))
         body.append(f'<nav class="panel"><h2>Stories, largest first</h2>{shown_note}'
@@ -401,15 +339,16 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
     in_story = {m for s in result.stories for m in s.members}
     alone = [a for a in result.articles.values() if a.id not in in_story][:MAX_LISTED]
     if alone and stories:
-        items = "".join(f"<li><b>{_e(a.id)}</b>{' – ' + _e(a.title) if a.title else ''}</li>"
+        items = "".join(f"<li><b>{escaped(a.id)}</b>"
+                          f"{' – ' + escaped(a.title) if a.title else ''}</li>"
                         for a in alone)
         cut = f" (the first {MAX_LISTED:,} listed)" if len(alone) == MAX_LISTED else ""
         body.append(f'<details class="panel" id="unstoried"><summary>'
                     f"{_n(len(result.articles) - len(in_story), 'article')} in no story{cut}"
                     f"</summary><ul>{items}</ul></details>")
     if result.rejected:
-        rows = "".join(f"<tr><td>{_e(x.source)}</td><td>{_e(x.location or '')}</td>"
-                       f"<td>{_e(x.record_id or '')}</td><td>{_e(x.reason)}</td></tr>"
+        rows = "".join(f"<tr><td>{escaped(x.source)}</td><td>{escaped(x.location or '')}</td>"
+                       f"<td>{escaped(x.record_id or '')}</td><td>{escaped(x.reason)}</td></tr>"
                        for x in result.rejected[:MAX_LISTED])
         body.append(f'<details class="panel" id="rejected"><summary>'
                     f"{_n(len(result.rejected), 'rejected record')}</summary><table><tr>"
@@ -420,8 +359,8 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>"
-            f'<header><h1>{_e(title)}</h1><p class="meta">Where each story\'s text came from '
+            f"<title>{escaped(title)}</title><style>{CSS}</style></head><body><main>"
+            f'<header><h1>{escaped(title)}</h1><p class="meta">Where each story\'s text came from '
             f'and what each version changed.</p><div class="counts">{counts}</div></header>'
             f'{"".join(body)}<p class="meta">Generated by wiretrace.</p></main>'
             f"<script>{JS}</script></body></html>\n")
