@@ -189,6 +189,34 @@ def test_pair_groups_and_chunks_keep_connected_groups_whole():
     assert deal_groups([], 3) == [[], [], []]
 
 
+def _deal_by_definition(pairs: list[tuple[int, int]], workers: int
+                        ) -> list[list[tuple[int, int]]]:
+    """Groups found by union-find in plain Python, dealt largest first."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for root, pair in zip(_groups_by_definition(pairs), pairs, strict=True):
+        groups.setdefault(root, []).append(pair)
+    share = 1.1 * len(pairs) / workers
+    jobs: list[list[tuple[int, int]]] = [[] for _ in range(workers)]
+    for root, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        target = root % workers
+        if jobs[target] and len(jobs[target]) + len(group) > share:
+            target = min(range(workers), key=lambda k: len(jobs[k]))
+        jobs[target] += group
+    return jobs
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_worker_jobs_keep_groups_whole_as_their_definition_deals_them(seed):
+    rng = np.random.default_rng(seed)
+    docs = int(rng.integers(5, 3000))
+    pairs = sorted({(int(x), int(y)) for x, y in rng.integers(0, docs, (docs, 2)) if x < y})
+    for workers in (1, 2, 3):
+        jobs = deal_groups(pairs, workers)
+        assert jobs == _deal_by_definition(pairs, workers)
+        assert sorted(p for job in jobs for p in job) == pairs
+    assert deal_groups([], 2) == [[], []]
+
+
 def test_text_cache_keeps_the_latest_used_and_tokens_as_tokenize_makes_them():
     cache = TextCache(2)
     one = cache.tokens("a", "one two three")

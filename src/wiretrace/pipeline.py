@@ -323,17 +323,16 @@ def _compile_kernels(progress: Progress, workers: int) -> None:
     ``workers`` processes (:func:`wiretrace.runtime.compiled.compile_kernels`) and
     shows it as a stage of its own: without it the run would seem to hang before
     its first article."""
-    if compiled.needs_compiling():
-        total = len(compiled.WARM_UP_PARTS) + 1
+    first_run = compiled.needs_compiling()
+    total = len(compiled.WARM_UP_PARTS) + 1
+    if first_run:
         progress(COMPILE_STAGE, 0, total)
         done = itertools.count(1)
         compiled.compile_kernels(workers, lambda: progress(COMPILE_STAGE, next(done), total))
-        compiled.warm_up()
-        warm_up_alignment()
-        progress(COMPILE_STAGE, total, total)
-        return
-    compiled.warm_up()
+    compiled.warm_up()  # from the cache now, into this process
     warm_up_alignment()
+    if first_run:
+        progress(COMPILE_STAGE, total, total)
 
 
 def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,

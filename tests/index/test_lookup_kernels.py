@@ -347,47 +347,6 @@ def test_presence_bitmap_is_built_once_per_run_and_forgotten_with_it():
     assert len(postings._presence(small)[0]) == 0  # small runs are searched directly
 
 
-def _worker_jobs_by_definition(pairs: list[tuple[int, int]], workers: int
-                               ) -> list[list[tuple[int, int]]]:
-    """Union-find in plain Python, groups dealt largest first."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for x, y in pairs:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for pair in pairs:
-        groups.setdefault(find(pair[0]), []).append(pair)
-    share = 1.1 * len(pairs) / workers
-    jobs: list[list[tuple[int, int]]] = [[] for _ in range(workers)]
-    for root, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        target = root % workers
-        if jobs[target] and len(jobs[target]) + len(group) > share:
-            target = min(range(workers), key=lambda k: len(jobs[k]))
-        jobs[target] += group
-    return jobs
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_worker_jobs_keep_groups_whole_as_their_definition_deals_them(seed):
-    rng = np.random.default_rng(seed)
-    docs = int(rng.integers(5, 3000))
-    pairs = sorted({(int(x), int(y)) for x, y in rng.integers(0, docs, (docs, 2)) if x < y})
-    for workers in (1, 2, 3):
-        jobs = engine.worker_jobs(pairs, workers)
-        assert jobs == _worker_jobs_by_definition(pairs, workers)
-        assert sorted(p for job in jobs for p in job) == pairs
-    assert engine.worker_jobs([], 2) == [[], []]
-
-
 def test_matched_words_sums_each_pairs_records_without_decoding():
     from wiretrace.align import AlignedSpan
     from wiretrace.index.store import encode_passages, matched_words

@@ -23,8 +23,6 @@ pair or per text, and :func:`warm_up` loads it all before worker processes fork.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from wiretrace.align.chains import AlignedSpan, exact_spans, similar_words
@@ -171,33 +169,23 @@ def _content_length(text: str, tokens: Tokens) -> int:
     return facts.content_length
 
 
-def warm_up(step: Callable[[], None] | None = None) -> None:
+def warm_up() -> None:
     """Compile (or load from the disk cache) every alignment kernel and build its tables.
 
     Called before worker processes fork, so that they share them instead of
-    each loading its own.  ``step`` is called after each of the
-    :data:`WARM_UP_STEPS` parts (a first run's progress: compiling takes most
-    of a minute).
+    each loading its own: the exact and the reworded passages' kernels
+    (:func:`warm_up_exact`, :func:`warm_up_reworded`, which a first run
+    compiles side by side), then whole alignments, with and without
+    boilerplate flags.
     """
-    from wiretrace.align import chaining, passages, sentences, templates, words
-
-    for part in (chaining.warm_up, words.warm_up, sentences.warm_up, passages.warm_up,
-                 templates.warm_up):
-        part()
-        if step is not None:
-            step()
-    # the sentence stage, with and without boilerplate flags
+    warm_up_exact()
+    warm_up_reworded()
     text_a, text_b = _REWORDED_PAIR
     tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
     align_tokens(text_a, tokens_a, text_b, tokens_b)
     align_tokens(text_a, tokens_a, text_b, tokens_b, None, np.zeros(len(tokens_a), dtype=bool),
                  np.zeros(len(tokens_b), dtype=bool))
-    if step is not None:
-        step()
 
-
-# The parts of :func:`warm_up` (``step`` is called after each).
-WARM_UP_STEPS = 6
 
 # Two sentences, one reworded from the other: what makes every kernel of the
 # sentence stage run.

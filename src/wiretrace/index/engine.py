@@ -241,24 +241,28 @@ class TokenCache(TextCache):
         super().__init__(size)
 
 
-def tokens_of(state: dict, doc: int) -> tuple[Tokens, np.ndarray | None]:
-    """Tokens of a doc and its boilerplate mask, computed once per batch."""
-    cache = state["tokens"]
-    if doc not in cache:
-        shared: TokenCache | None = state.get("shared")
-        text = state["docs"][doc].article.text
-        stored = shared is not None and doc not in state.get("fresh", ())
-        tokens = shared.tokens(doc, text) if stored else tokenize(text)
-        cache[doc] = (tokens, boilerplate_mask(tokens.hashes, state["params"].seed_ngram,
-                                               state["boilerplate"]))
-    return cache[doc]
+@dataclass
+class PreparedDocs:
+    """Each doc's tokens and boilerplate mask, made once per batch: from the
+    index's shared token cache for stored versions (not for ``fresh`` ones,
+    being added), the mask against ``boilerplate`` (which can change)."""
 
+    docs: dict[int, Doc]
+    params: TraceParams
+    boilerplate: np.ndarray
+    shared: TokenCache | None = None
+    fresh: frozenset[int] = frozenset()
+    made: dict[int, tuple[Tokens, np.ndarray | None]] = field(default_factory=dict)
 
-
-def worker_jobs(pairs: list[tuple[int, int]], workers: int) -> list[list[tuple[int, int]]]:
-    """``pairs`` dealt to ``workers`` jobs, a connected group of docs never split
-    (``runtime.schedule.deal_groups``)."""
-    return deal_groups(pairs, workers)
+    def tokens(self, doc: int) -> tuple[Tokens, np.ndarray | None]:
+        """Tokens of a doc and its boilerplate mask."""
+        if doc not in self.made:
+            text = self.docs[doc].article.text
+            stored = self.shared is not None and doc not in self.fresh
+            tokens = self.shared.tokens(doc, text) if stored else tokenize(text)  # type: ignore[union-attr]
+            self.made[doc] = (tokens, boilerplate_mask(tokens.hashes, self.params.seed_ngram,
+                                                       self.boilerplate))
+        return self.made[doc]
 
 
 class PairAlignment:
@@ -291,7 +295,7 @@ class PairAlignment:
         self.jobs: list[list[tuple[int, int]]] = []
         self._records: dict[tuple[int, int], bytes] | None = None
         if pool is not None and len(self.distinct) >= PARALLEL_MIN_PAIRS:
-            self.jobs = worker_jobs(self.distinct, pool.processes)
+            self.jobs = deal_groups(self.distinct, pool.processes)
             articles = {d: docs[d].article for job in self.jobs for pair in job for d in pair}
             if pool.send(self.jobs, articles, boilerplate, params, fresh):
                 self.pool = pool
@@ -308,11 +312,11 @@ class PairAlignment:
                        for pair, blob in zip(job, blobs, strict=True)}
         else:
             # not through a worker state: readers in other threads align at the same time
-            state = {"docs": docs, "params": self.params, "boilerplate": self.boilerplate,
-                     "tokens": {}, "shared": self.shared, "fresh": self.fresh}
+            prepared = PreparedDocs(docs, self.params, self.boilerplate, self.shared,
+                                    self.fresh)
 
             def prepare(doc: int) -> tuple[str, Tokens, np.ndarray | None]:
-                return (docs[doc].article.text, *tokens_of(state, doc))
+                return (docs[doc].article.text, *prepared.tokens(doc))
 
             aligned = dict(zip(self.distinct, aligned_records(self.distinct, prepare,
                                                               self.params), strict=True))

@@ -171,7 +171,7 @@ def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
     rows = load_docs(conn, docs_of.values())
     docs = {d: engine.Doc(d, r.article, r.seq, r.words) for d, r in rows.items()}
     bases = diff_bases(found)
-    state = {"docs": docs, "params": params, "boilerplate": snap.boilerplate, "tokens": {}}
+    prepared = engine.PreparedDocs(docs, params, snap.boilerplate)
 
     def reuse_words(a: str, b: str) -> int:
         stored = _pair_passages(conn, docs_of[a], docs_of[b])
@@ -184,8 +184,8 @@ def story(conn: sqlite3.Connection, snap: Snapshot, params: TraceParams,
             continue
         base = docs_of[sharing_base(found, member, bases[member], reuse_words)]
         doc = docs_of[member]
-        tokens_a = engine.tokens_of(state, base)[0]
-        tokens_m = engine.tokens_of(state, doc)[0]
+        tokens_a = prepared.tokens(base)[0]
+        tokens_m = prepared.tokens(doc)[0]
         stored = _pair_passages(conn, base, doc)
         pair_passages = [] if stored is None else \
             decode_passages(stored[2], docs[stored[0]].article.id, docs[stored[1]].article.id)

@@ -22,7 +22,7 @@ from wiretrace.model import (
     Passage,
     Story,
 )
-from wiretrace.stories.links import agrees
+from wiretrace.stories.links import link_words
 
 DOC_COLUMNS = ("doc, article_id, version, seq, live, text, title, outlet, url, published, "
                "origin, words, added_at")
@@ -124,21 +124,15 @@ def encode_passages(passages: list[Passage]) -> bytes:
 
 
 def matched_words(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The words matched by the reuse passages of each encoded pair (template and
-    boilerplate matches join no story), by those of them whose names and figures
-    agree, and by those that change none (``links.link_strength``), without
-    decoding them."""
+    """The link words (:func:`~wiretrace.stories.links.link_words`: matched by the
+    reuse passages, by those whose names and figures agree, by those that change
+    none) of each encoded pair, as whole numbers, without decoding them."""
     counts = np.array([len(blob) for blob in blobs], dtype=np.int64) // PASSAGE_RECORD.itemsize
     records = np.frombuffer(b"".join(blobs), dtype=PASSAGE_RECORD)
-    ends = np.cumsum(counts)
-    totals = []
-    reuse = records["kind"] == KIND_CODE["reuse"]
-    for wanted in (reuse, reuse & agrees(records["slots_kept"], records["slots_changed"]),
-                   reuse & (records["slots_changed"] == 0)):
-        running = np.zeros(len(records) + 1, dtype=np.int64)  # words matched before each
-        np.cumsum(np.where(wanted, records["matched_words"], 0), out=running[1:])
-        totals.append(running[ends] - running[ends - counts])
-    return totals[0], totals[1], totals[2]
+    words = link_words(records["kind"], records["matched_words"], records["slots_kept"],
+                       records["slots_changed"], np.repeat(np.arange(len(blobs)), counts),
+                       len(blobs))
+    return tuple(np.asarray(total).astype(np.int64) for total in words)  # type: ignore[return-value]
 
 
 def decode_passages(blob: bytes, a: str, b: str) -> list[Passage]:

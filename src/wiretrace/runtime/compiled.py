@@ -14,20 +14,19 @@ folder that cannot be written (a pip-installed, not editable, package in a
 system folder) needs nothing from us: numba then keeps the cache in the
 user's cache folder (``~/.cache/numba``, its user-wide locator).
 
-A **first run** compiles every kernel a trace uses: about 48 s of one core
+A **first run** compiles every kernel a trace uses: about 60 s of one core
 (measured on the seed demo, 2026-12).  :func:`compile_kernels` spreads that
 over worker processes, each compiling whole warm-up parts into the disk
-cache, heaviest first; the calling process then loads them all from the
-cache.  A stamp in the user's cache folder, keyed by the kernel modules'
-files, tells a later run that the cache is warm, so it loads in-process
-without starting workers.
+cache (:data:`WARM_UP_PARTS`); the calling process then loads them all from
+the cache.  A stamp beside the cache, keyed by the package's source files,
+tells a later run that the cache is warm, so it loads in-process without
+starting workers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Callable
@@ -95,17 +94,15 @@ def _run_part(module: str, function: str) -> None:
 def _stamp() -> Path | None:
     """The file that says the disk cache holds this code's kernels, beside that
     cache (so that clearing it clears the stamp): its name is a hash of the
-    kernel modules' files (path, size, time) and of the versions of Python and
-    numba.  None when no folder for it can be written."""
+    package's source files (path, size, time: a kernel may sit in any of them)
+    and of the versions of Python and numba.  None when no folder for it can be
+    written."""
     import numba
 
     digest = hashlib.sha256(f"{sys.version}|{numba.__version__}".encode())
-    for module, _ in WARM_UP_PARTS:
-        spec = importlib.util.find_spec(module)
-        if spec is None or spec.origin is None:
-            return None
-        info = os.stat(spec.origin)
-        digest.update(f"|{spec.origin}|{info.st_size}|{info.st_mtime_ns}".encode())
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        info = path.stat()
+        digest.update(f"|{path}|{info.st_size}|{info.st_mtime_ns}".encode())
     name = f"wiretrace-kernels-{digest.hexdigest()[:24]}"
     if os.environ.get("NUMBA_CACHE_DIR"):
         return Path(os.environ["NUMBA_CACHE_DIR"]) / name

@@ -52,18 +52,13 @@ class TextCache:
             return self._items[key][0]
 
     def get(self, key: Hashable) -> Tokens | None:
-        """The tokens kept under ``key``, if any."""
+        """The tokens kept under ``key``, if made yet."""
         with self._lock:
             entry = self._items.get(key)
             if entry is None or entry[1] is None:
                 return None
             self._items.move_to_end(key)
             return entry[1]
-
-    def put(self, key: Hashable, tokens: Tokens, text: str | None = None) -> None:
-        """Keep ``tokens`` (of ``text``, when given) under ``key``."""
-        with self._lock:
-            self._keep(key, [text, tokens])
 
     def tokens(self, key: Hashable, text: str | Callable[[], str] | None = None,
                touch: bool = True) -> Tokens:
