@@ -256,10 +256,19 @@ def test_sigkill_at_random_moments_ends_in_the_index_an_uninterrupted_add_builds
         process = subprocess.Popen(command(killed), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
-        while _articles_in(killed) < target and process.poll() is None \
-                and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(moments.uniform(0.0, 0.4))
+        # the time one batch takes on this machine now, from the counts seen
+        # change: the kill lands a random fraction of a batch after the target,
+        # never so late that the add has finished
+        seen, changed_at, batch_time = _articles_in(killed), time.monotonic(), 0.05
+        while seen < target and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+            now_seen = _articles_in(killed)
+            if now_seen != seen:
+                now = time.monotonic()
+                if seen:
+                    batch_time = (now - changed_at) / max(1, (now_seen - seen) // 20)
+                seen, changed_at = now_seen, now
+        time.sleep(moments.uniform(0.0, 0.9) * batch_time)
         if process.poll() is not None:
             break  # done before this moment: the runs below compare the result
         os.kill(process.pid, signal.SIGKILL)

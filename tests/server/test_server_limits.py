@@ -159,6 +159,12 @@ MESSAGE_CASES = [
      {}, 400),
     ("POST", "/api/articles", b'{"id": "x",', {}, 400),
     ("POST", "/api/articles", b"", {}, 400),
+    ("POST", "/api/articles", b'{"id": "a", "text": "never ends', {}, 400),
+    ("POST", "/api/articles", b'{"id": "a", "text": "tab\there"}', {}, 400),
+    ("POST", "/api/articles", b'{"id": "a", "text": "\\q"}', {}, 400),
+    ("POST", "/api/articles", b"{'id': 'a'}", {}, 400),
+    ("POST", "/api/articles", b'{"id": "a", "text": "b"} x', {}, 400),
+    ("POST", "/api/articles", b'{"id": "a", "text": "\xff"}', {}, 400),
     ("POST", "/api/query", b'{"text": "abc", "published": "last Tuesday"}', {}, 422),
     ("POST", "/api/articles", b'{"id": "a\\u0001", "text": "abc"}', {}, 422),
     ("GET", "/api/stories?limit=x", None, {}, 422),
@@ -182,3 +188,6 @@ def test_error_messages_read_as_sentences(server, method, path, body, headers, s
     assert not re.search(r"\ba (?:[aeio]\w*|null)\b", message), message
     assert not re.search(r"\b[A-Z]\w*(?:Error|Exception)\b", message), message
     assert "dictionary" not in message and "Value error" not in message, message
+    # Python's own JSON wording, and a doubled or dangling "at"
+    assert not re.search(r"Expecting|Unterminated|Invalid|Extra data|\bat \(|\bat$|b'",
+                         message), message

@@ -92,19 +92,41 @@ def _validation(exc: RequestValidationError) -> JSONResponse:
         if e.get("type") == "json_invalid":
             # A body that is not JSON at all is a bad request, not a bad field.
             pos = e.get("loc", (None, None))[-1]
-            reason = (e.get("ctx") or {}).get("error", "invalid JSON")
-            return error_response(400, f"malformed JSON body: {reason} (at character {pos})")
+            reason = str((e.get("ctx") or {}).get("error", ""))
+            return error_response(400, f"malformed JSON body: {_json_problem(reason)} "
+                                       f"at character {pos}")
     details = [{"where": _where(e.get("loc", ())), "problem": _problem(e)} for e in errors]
     shown = "; ".join(f"{d['where']}: {d['problem']}" for d in details[:3]) or "invalid request"
     more = f" (and {len(details) - 3} more)" if len(details) > 3 else ""
     return error_response(422, shown + more, details)
 
 
+# Python's JSON messages, in words a person reads (they end on a dangling "at")
+JSON_PROBLEMS = (
+    ("Unterminated string", "a string that never ends"),
+    ("Invalid control character", "a control character inside a string"),
+    ("Invalid \\escape", "a backslash escape that JSON does not have"),
+    ("Invalid \\u", "a backslash escape that JSON does not have"),
+    ("Expecting property name", "a key that is not in double quotes"),
+    ("Expecting ','", "a missing comma"),
+    ("Expecting ':'", "a missing colon"),
+    ("Expecting value", "a missing value"),
+    ("Extra data", "more text after the JSON value"),
+)
+
+
+def _json_problem(reason: str) -> str:
+    for start, words in JSON_PROBLEMS:
+        if reason.startswith(start):
+            return words
+    return "text that is not JSON"
+
+
 def _unreadable(cause: BaseException | None) -> str:
     """Why FastAPI could not parse a body (it keeps the reason as the cause)."""
     if isinstance(cause, UnicodeDecodeError):
-        return (f"the request body is not UTF-8 (byte {cause.start}: "
-                f"{cause.object[cause.start:cause.start + 1]!r})")
+        return (f"the request body is not UTF-8 (byte {cause.start} is "
+                f"0x{cause.object[cause.start]:02x})")
     if isinstance(cause, RecursionError):
         return "the request body is JSON nested too deeply"
     if isinstance(cause, ValueError) and "digits" in str(cause):
