@@ -5,9 +5,10 @@ the per-article and per-pair ones on every core (``runtime.workers.map_chunks``)
 
     fingerprint.fingerprint -> candidates (seed index + LSH) ->
     align.align_tokens (runtime.schedule) -> stories.build_stories ->
-    diff.diff_versions
+    diff.diff_versions -> attribute.attribute_text
 
-each a named result (``Candidates``, ``PassageTable``, stories, ``Diffs``).
+each a named result (``Candidates``, ``PassageTable``, stories, ``Diffs``,
+attributions).
 
 Each story version is diffed against its base (``stories.diff_base``): the
 origin, or the version it took most of its text from when the origin is not
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +35,8 @@ import numpy as np
 from wiretrace.align import align_tokens
 from wiretrace.align import warm_up as warm_up_alignment
 from wiretrace.align.articles import align_articles
+from wiretrace.attribute import attribute_text
+from wiretrace.attribute.provenance import story_provenance
 from wiretrace.candidates.lsh import boilerplate_mask, lsh_pairs
 from wiretrace.candidates.seed_index import SeedIndex
 from wiretrace.diff.articles import compare, diff_articles
@@ -42,9 +46,11 @@ from wiretrace.model import (
     KIND_CODE,
     PASSAGE_DTYPE,
     Article,
+    Attribution,
     Diff,
     FieldWarning,
     PassageTable,
+    Provenance,
     Rejected,
     Story,
     TraceResult,
@@ -61,6 +67,7 @@ from wiretrace.runtime.workers import (
     worker_state,
 )
 from wiretrace.stories.build import build_stories, diff_bases, sharing_base
+from wiretrace.stories.links import epoch_seconds
 from wiretrace.text.cache import TextCache
 from wiretrace.text.tokens import Tokens
 
@@ -75,6 +82,7 @@ TOKEN_CACHE_SIZE = 2048
 PAIRS_PER_CHUNK = 200
 DIFFS_PER_CHUNK = 100  # story versions diffed per chunk of work, at least
 ARTICLES_PER_CHUNK = 500  # articles fingerprinted per chunk of work
+ATTRIBUTED_PER_CHUNK = 200  # articles whose attributions one chunk of work finds
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -107,6 +115,7 @@ class _RunState:
     tokens: TextCache = field(default_factory=lambda: TextCache(TOKEN_CACHE_SIZE))
     boilerplate: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
     passages: PassageTable | None = None
+    credits: bool = True  # whether diffs compare the versions' credits
 
 
 class Candidates(NamedTuple):
@@ -190,8 +199,14 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
             between = align_articles(article_a, tokens_a, article_m, tokens_m, params,
                                      _boilerplate(tokens_a), _boilerplate(tokens_m))
         out.append(diff_versions(article_a, tokens_a, article_m, tokens_m,
-                                 between, params, story_id))
+                                 between, params, story_id, state.credits))
     return out
+
+
+def _attribute_chunk(indices: list[int]) -> list[Attribution]:
+    """The attributions of some articles, article by article."""
+    store = worker_state(_RunState).articles
+    return [found for k in indices for found in attribute_text(store.text(k), store.ids[k])]
 
 
 # --- the stages, in the order trace() calls them
@@ -275,7 +290,7 @@ def _align_pairs(pairs: np.ndarray, same_text: np.ndarray, state: _RunState, wor
 
 def _diff_stories(stories: list[Story], passages: PassageTable, state: _RunState,
                   workers: int, progress: Progress, diff_sink: Callable[[Diff], None] | None,
-                  keep_diffs: int | None) -> Diffs:
+                  keep_diffs: int | None, credits: bool = True) -> Diffs:
     """Each version against its base: the origin when the origin is one of its
     sources, else its main source (``stories.diff_base``); a story's versions in
     one chunk, so one worker prepares its articles.  Every diff goes to
@@ -298,6 +313,7 @@ def _diff_stories(stories: list[Story], passages: PassageTable, state: _RunState
                   store.number(member))
                  for member in story.members if member != story.origin]
     state.passages = passages
+    state.credits = credits
     diffs: list[Diff] = []
     done = 0
     for chunk in map_chunk_list(_diff_chunk, chunks_at(jobs, story_starts, DIFFS_PER_CHUNK),
@@ -310,6 +326,56 @@ def _diff_stories(stories: list[Story], passages: PassageTable, state: _RunState
         done += len(chunk)
         progress("diff", done, len(jobs))
     return Diffs(diffs, done)
+
+
+class Attributions(NamedTuple):
+    """What the attribution stage kept, how many it found, and each story's
+    provenance graph."""
+
+    kept: list[Attribution]
+    found: int
+    provenance: list[Provenance]
+
+
+def _appearance_order(store: ArticleStore, story: Story) -> list[str]:
+    """A story's members in the order they appeared: the origin first, then the
+    dated ones by instant, then the undated in the story's order."""
+    published = [store[m].published for m in story.members]
+    seconds = epoch_seconds([p.isoformat() if p else None for p in published]).tolist()
+    order = sorted(range(len(story.members)), key=lambda k: (
+        story.members[k] != story.origin, math.isnan(seconds[k]),
+        0.0 if math.isnan(seconds[k]) else seconds[k], k))
+    return [story.members[k] for k in order]
+
+
+def _attribute(state: _RunState, stories: list[Story], workers: int, progress: Progress,
+               sink: Callable[[Attribution], None] | None,
+               keep_stories: int | None) -> Attributions:
+    """Every article's attributions; each goes to ``sink``, and kept are all, or
+    (with a sink) those of the members of the ``keep_stories`` largest stories.
+    The credits of every story's members make its provenance graph."""
+    store = state.articles
+    kept = None if sink is None else {
+        m for s in (stories if keep_stories is None else stories[:keep_stories])
+        for m in s.members}
+    in_story = {m for s in stories for m in s.members}
+    credits: dict[str, list[Attribution]] = {}
+    found: list[Attribution] = []
+    total, done = 0, 0
+    for chunk in map_chunks(_attribute_chunk, range(len(store)), workers, ATTRIBUTED_PER_CHUNK,
+                            state):
+        for item in chunk:
+            if sink is not None:
+                sink(item)
+            if kept is None or item.article in kept:
+                found.append(item)
+            if item.is_credit and item.article in in_story:
+                credits.setdefault(item.article, []).append(item)
+        total += len(chunk)
+        done = min(len(store), done + ATTRIBUTED_PER_CHUNK)  # articles, not attributions
+        progress("attribute", done, len(store))
+    provenance = [story_provenance(s, _appearance_order(store, s), credits) for s in stories]
+    return Attributions(found, total, provenance)
 
 
 # The stage a first run shows while numba compiles the kernels into its disk cache.
@@ -339,7 +405,8 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
           workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
           keep_diffs: int | None = None, temp_dir: str | Path | None = None,
-          warnings: list[FieldWarning] | None = None) -> TraceResult:
+          warnings: list[FieldWarning] | None = None, attribute: bool = True,
+          attribution_sink: Callable[[Attribution], None] | None = None) -> TraceResult:
     """Find reused passages, stories and version diffs in a set of articles.
 
     ``rejected`` records from reading are carried into the result (and
@@ -354,6 +421,11 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     default the system's); passages are kept as a :class:`PassageTable`, and
     every diff can go to ``diff_sink`` as it is made, the result keeping only
     those of the ``keep_diffs`` largest stories (all when ``None``).
+
+    With ``attribute`` (the default), every article's attributions (who it
+    credits for what) are found, and each diff says what b did to a's credits;
+    ``attribution_sink`` takes them as they come, the result then keeping those
+    of the ``keep_diffs`` largest stories' members.
     """
     params = params or TraceParams()
     progress = progress or _no_progress
@@ -369,7 +441,10 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     state.boilerplate = candidates.boilerplate
     passages = _align_pairs(candidates.pairs, candidates.same_text, state, workers, progress)
     stories = build_stories(store, passages, params, candidates.word_counts, workers)
-    diffs = _diff_stories(stories, passages, state, workers, progress, diff_sink, keep_diffs)
+    diffs = _diff_stories(stories, passages, state, workers, progress, diff_sink, keep_diffs,
+                          attribute)
+    attributions = _attribute(state, stories, workers, progress, attribution_sink,
+                              keep_diffs) if attribute else Attributions([], 0, [])
 
     aligned_pairs = len(np.unique(passages.rows["a"].astype(np.int64) * len(store)
                                   + passages.rows["b"]))
@@ -385,8 +460,10 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
         "stories": len(stories),
         "articles_in_stories": sum(len(s.members) for s in stories),
         "diffs": diffs.made,
+        "attributions": attributions.found,
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 3),
     }
     return TraceResult(store, passages, stories, diffs.kept, rejected, stats,
-                       list(warnings or []))
+                       list(warnings or []), attributions.kept if attribute else None,
+                       attributions.provenance if attribute else None)

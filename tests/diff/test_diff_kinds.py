@@ -104,7 +104,9 @@ def test_new_paragraph_is_added():
     _assert_offsets(diff, FLOOD_TEXT, text_b)
     # "three" is a figure, but in text a never had: no changed fact
     assert diff.changed_facts == [] and diff.spelling_variants == []
-    assert diff.summary == "83% of b is shared with a; adds 1 passage"
+    # the new paragraph credits someone a never did (its spokesman): the summary says so
+    assert diff.summary == "83% of b is shared with a; adds 1 passage; credits Red Cross, " \
+        "not credited in a"
 
 
 def test_paragraph_left_out_is_dropped():
@@ -335,8 +337,10 @@ def test_similar_looking_surname_is_another_person_not_a_spelling():
         ("name", "Hansen", "Jansen", 18), ("name", "Hansen", "Jansen", 161)]
     assert diff.spelling_variants == []
     _assert_offsets(diff, text_a, text_b)
+    # and the person credited is another: the credits say so too
     assert diff.summary == ("100% of b is shared with a; changes 2 facts: Hansen -> Jansen; "
-                            "Hansen -> Jansen; rewords 1 passage")
+                            "Hansen -> Jansen; rewords 1 passage; credits Erik Jansen, not "
+                            "credited in a; no longer credits Erik Hansen")
 
 
 def test_spelling_and_fact_in_one_version_are_kept_apart():

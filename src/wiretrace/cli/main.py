@@ -15,7 +15,7 @@ import sys
 from rich.console import Console
 
 from wiretrace import __version__
-from wiretrace.cli import compare, serve, trace
+from wiretrace.cli import attribute, compare, serve, trace
 from wiretrace.cli.common import Failure, describe_error, say
 
 EPILOG = "exit codes: 0 done, 1 failed (no readable input, error), 2 bad usage, 130 interrupted"
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     trace.add_parser(sub, [common], EPILOG)
     compare.add_parser(sub, [common], EPILOG)
+    attribute.add_parser(sub, [common], EPILOG)
     serve.add_parser(sub, [common], EPILOG)
 
     from wiretrace.cli.index import add_parser as add_index_parser

@@ -41,7 +41,8 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
         help="find reused passages and stories in a set of articles, write result files",
         description="Read articles, find reused passages, group them into stories, diff each "
                     "version against its story's origin and write into --out: articles.jsonl, "
-                    "passages.jsonl, stories.jsonl, diffs.jsonl, rejected.jsonl, "
+                    "passages.jsonl, stories.jsonl, diffs.jsonl, attributions.jsonl, "
+                    "rejected.jsonl, "
                     "summary.json, report.html (and *.parquet with --parquet).  Records "
                     "without a usable id or text are skipped and listed in rejected.jsonl; "
                     "an unusable title, outlet, url or date is left empty and listed in "
@@ -53,6 +54,10 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
     p.add_argument("--parquet", action="store_true",
                    help="also write articles.parquet, passages.parquet and stories.parquet")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
+    p.add_argument("--no-attributions", action="store_true",
+                   help="do not look for who each article credits (attributions.jsonl and "
+                        "the credits in diffs); the attribution tagger is the slowest stage "
+                        "on short wire items")
     p.add_argument("--workers", type=positive_int, metavar="N", default=None,
                    help="processes for the per-article and per-pair work (default: one per "
                         "core); the results do not depend on it")
@@ -104,16 +109,22 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         # diffs go to their file as they are made; the result keeps those the
         # report shows
-        with jsonl_writer(args.out / "diffs.jsonl") as write_diff:
+        attribute = not args.no_attributions
+        with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
+                jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
             result = trace(articles, params=params, rejected=rejected, progress=progress,
                            workers=args.workers, diff_sink=write_diff, keep_diffs=MAX_STORIES,
-                           temp_dir=args.temp_dir, warnings=warnings)
+                           temp_dir=args.temp_dir, warnings=warnings, attribute=attribute,
+                           attribution_sink=write_attribution if attribute else None)
+        if not attribute:
+            (args.out / "attributions.jsonl").unlink(missing_ok=True)
         progress("write", 0, 1)
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),
                  "wall_seconds": round(time.perf_counter() - started, 3)}
         written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
-                                diffs_written=True, workers=result.stats["workers"])
+                                diffs_written=True, workers=result.stats["workers"],
+                                attributions_written=attribute)
         if not args.no_report:
             from wiretrace.output.report import write_report
 
@@ -131,6 +142,8 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         ("template matches set aside", len(result.passages)
          - (result.stats or {}).get("reuse_passages", len(result.passages)), None),
         ("stories", len(result.stories), None),
+        ("attributions", (result.stats or {}).get("attributions", 0) if attribute else "off",
+         None),
         ("articles in stories", sum(len(s.members) for s in result.stories), None),
         ("wall time", f"{wall:.1f} s", None)]))
     largest = max(result.stories, key=lambda s: len(s.members), default=None)

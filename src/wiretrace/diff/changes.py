@@ -27,6 +27,7 @@ from bisect import bisect_right
 
 from rapidfuzz.distance import Levenshtein
 
+from wiretrace.diff.credits import attributions_of, credit_changes, describe_credits
 from wiretrace.diff.facts import changed_facts, describe
 from wiretrace.diff.spelling import name_variants, variants_in_changes
 from wiretrace.model import Article, Change, Diff, Passage, SpellingVariant, WordChange
@@ -218,8 +219,9 @@ _MAX_SAME_PLACE_WORDS = 60
 
 def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, tokens_b: Tokens,
                   passages: list[Passage], params: TraceParams | None = None,
-                  story: str | None = None) -> Diff:
-    """Diff of version b against version a, from their aligned passages (a-side first)."""
+                  story: str | None = None, credits: bool = True) -> Diff:
+    """Diff of version b against version a, from their aligned passages (a-side
+    first); with ``credits``, what b did to a's credits too (diff/credits.py)."""
     params = params or TraceParams()
     text_a, text_b = article_a.text, article_b.text
     passages = sorted((p if p.a == article_a.id else p.swapped() for p in passages),
@@ -281,6 +283,10 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
             text_a, tokens_a, dropped, text_b, tokens_b, added, passages)),
         passages=passages,
     )
+    if credits:
+        diff.credits_added, diff.credits_dropped, diff.credits_changed = credit_changes(
+            text_a, attributions_of(text_a, tokens_a), text_b, attributions_of(text_b, tokens_b),
+            passages, diff.spelling_variants)
     diff.summary = summarize(diff)
     return diff
 
@@ -307,6 +313,18 @@ def summarize(diff: Diff) -> str:
     for kind, count in counts.items():
         if count:
             parts.append(f"{nouns[kind]} {count} passage{'s' if count != 1 else ''}")
+    if diff.credits_added:
+        parts.append(describe_credits(diff.credits_added, diff.a))
+    if diff.credits_dropped:
+        names = ", ".join(c.entity for c in diff.credits_dropped[:3])
+        parts.append(f"no longer credits {names}")
+    cut = [c for c in diff.credits_changed if c.kind == "credit_cut"]
+    if cut:
+        parts.append("keeps the words but cuts the credit to "
+                     + ", ".join(sorted({c.a_entity or "a source" for c in cut})))
+    altered = [c for c in diff.credits_changed if c.kind == "quote_altered"]
+    if altered:
+        parts.append(f"alters {len(altered)} quote{'s' if len(altered) != 1 else ''}")
     if diff.spelling_variants:
         shown = ", ".join(f"{v.a_form}/{v.b_form}" for v in diff.spelling_variants[:3])
         parts.append(f"{len(diff.spelling_variants)} spelling variant"

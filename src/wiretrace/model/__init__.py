@@ -1,5 +1,6 @@
 """The one data model shared by every stage (one module per kind of record:
-``articles``, ``passages``, ``stories``, ``diffs``, ``result``).
+``articles``, ``passages``, ``stories``, ``diffs``, ``attributions``,
+``result``).
 
 Every result that points into text does so with a pair of character offsets
 into the *original* article text (``text[start:end]``), never into a
@@ -11,6 +12,14 @@ gives the JSON row written to the output files.
 from __future__ import annotations
 
 from wiretrace.model.articles import Article, FieldWarning, Rejected
+from wiretrace.model.attributions import (
+    Attribution,
+    Credit,
+    CreditChange,
+    CreditEdge,
+    Provenance,
+    QuoteTrail,
+)
 from wiretrace.model.diffs import Change, ChangedFact, Diff, SpellingVariant, WordChange
 from wiretrace.model.passages import (
     KIND_CODE,
@@ -27,7 +36,11 @@ from wiretrace.model.stories import DerivationEdge, Story
 
 __all__ = [
     "Article",
+    "Attribution",
     "Change",
+    "Credit",
+    "CreditChange",
+    "CreditEdge",
     "ChangedFact",
     "DerivationEdge",
     "Diff",
@@ -39,6 +52,8 @@ __all__ = [
     "Passage",
     "PassageField",
     "PassageTable",
+    "Provenance",
+    "QuoteTrail",
     "Rejected",
     "SpellingVariant",
     "Story",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from wiretrace.model.attributions import Credit, CreditChange
 from wiretrace.model.passages import Passage
 
 
@@ -104,6 +105,11 @@ class Diff:
     changes: list[Change] = field(default_factory=list)
     spelling_variants: list[SpellingVariant] = field(default_factory=list)
     changed_facts: list[ChangedFact] = field(default_factory=list)
+    # entities credited in b and not in a, and the other way round; credits
+    # moved to another source or cut, and altered quotes (diff/credits.py)
+    credits_added: list[Credit] = field(default_factory=list)
+    credits_dropped: list[Credit] = field(default_factory=list)
+    credits_changed: list[CreditChange] = field(default_factory=list)
     summary: str = ""
     # The aligned passages the diff was computed from (a = this diff's a);
     # they are written to passages.jsonl, not repeated in diffs.jsonl.
@@ -123,4 +129,7 @@ class Diff:
             "changes": [c.to_dict() for c in self.changes],
             "spelling_variants": [v.to_dict() for v in self.spelling_variants],
             "changed_facts": [f.to_dict() for f in self.changed_facts],
+            "credits_added": [c.to_dict() for c in self.credits_added],
+            "credits_dropped": [c.to_dict() for c in self.credits_dropped],
+            "credits_changed": [c.to_dict() for c in self.credits_changed],
         }

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wiretrace.model.articles import Article, FieldWarning, Rejected
+from wiretrace.model.attributions import Attribution, Provenance
 from wiretrace.model.diffs import Diff
 from wiretrace.model.passages import Passage
 from wiretrace.model.stories import Story
@@ -22,6 +23,12 @@ class TraceResult:
     rejected: list[Rejected]
     stats: dict = field(default_factory=dict)
     warnings: list[FieldWarning] = field(default_factory=list)
+    # who each article credits (attribute/); None when the run did not look
+    attributions: list[Attribution] | None = None
+    provenance: list[Provenance] | None = None  # one per story, in the stories' order
+
+    def attributions_of(self, article_id: str) -> list[Attribution]:
+        return [a for a in self.attributions or [] if a.article == article_id]
 
     def story_of(self, article_id: str) -> Story | None:
         for story in self.stories:

@@ -16,6 +16,10 @@ Files written by :func:`write_outputs` (one JSON object per line):
                      (the passage text on each side): ``model.PASSAGE_FIELDS``
 ``stories.jsonl``    ``Story.to_dict()``
 ``diffs.jsonl``      ``Diff.to_dict()``
+``attributions.jsonl`` ``Attribution.to_dict()``: who each article credits for
+                     what (when the run looked for attributions)
+``provenance.jsonl`` ``Provenance.to_dict()``: per story, who told whom and who
+                     first carried each quote (with the attributions)
 ``rejected.jsonl``   ``Rejected.to_dict()``
 ``warnings.jsonl``   ``FieldWarning.to_dict()``: articles kept with a field left empty
                      (only when there are some; an old one is removed otherwise)
@@ -358,12 +362,14 @@ def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict
 
 def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool = False,
                   extra: Mapping[str, Any] | None = None,
-                  diffs_written: bool = False, workers: int = 1) -> dict[str, Path]:
+                  diffs_written: bool = False, workers: int = 1,
+                  attributions_written: bool = False) -> dict[str, Path]:
     """Write the result files of ``result`` into ``out_dir`` (created if needed).
 
     ``extra`` keys (e.g. parameters, wall time, inputs) are added to
     ``summary.json``.  ``diffs_written`` says ``diffs.jsonl`` was written as
-    the diffs were made (``trace(diff_sink=...)``); ``workers`` processes
+    the diffs were made (``trace(diff_sink=...)``), ``attributions_written`` the
+    same of ``attributions.jsonl``; ``workers`` processes
     format the passages.  Returns ``{file name: path}`` of every file written.
     """
     out = Path(out_dir)
@@ -383,6 +389,16 @@ def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool
         written["diffs.jsonl"] = out / "diffs.jsonl"
     else:
         jsonl("diffs.jsonl", (d.to_dict() for d in result.diffs))
+    if attributions_written:
+        written["attributions.jsonl"] = out / "attributions.jsonl"
+    elif result.attributions is not None:
+        jsonl("attributions.jsonl", (a.to_dict() for a in result.attributions))
+    else:  # a previous run's file would describe other input
+        (out / "attributions.jsonl").unlink(missing_ok=True)
+    if result.provenance is not None:
+        jsonl("provenance.jsonl", (p.to_dict() for p in result.provenance))
+    else:
+        (out / "provenance.jsonl").unlink(missing_ok=True)
     jsonl("rejected.jsonl", (r.to_dict() for r in result.rejected))
     if result.warnings:
         jsonl("warnings.jsonl", (w.to_dict() for w in result.warnings))

@@ -7,7 +7,8 @@ Each segment is emitted on its own with one element per span covering it,
 always nested in the same order, so elements never straddle each other:
 ``<mark class="reused" data-passage="K">`` (outermost; the same K on both
 sides of a pair), ``<ins class="added">`` / ``<del class="dropped">``,
-``<span class="moved">``, ``<span class="variant">``,
+``<span class="moved">``, ``<span class="credit">`` (a source credited),
+``<span class="variant">``,
 ``<span class="word-change">`` (its title gives the other side's words) and
 ``<span class="fact" data-kind="number">`` (innermost: a changed fact).  The
 page has no external resources at all (a Content-Security-Policy forbids
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from html import escape
 
 # Nesting order of span kinds, outermost first.
-_ORDER = {"reused": 0, "added": 1, "dropped": 1, "moved": 2, "variant": 3, "word": 4,
-          "fact": 5}
+_ORDER = {"reused": 0, "added": 1, "dropped": 1, "moved": 2, "credit": 3, "variant": 4,
+          "word": 5, "fact": 6}
 
 
 @dataclass(frozen=True)

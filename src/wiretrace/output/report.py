@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,12 +28,20 @@ from wiretrace.diff.changes import NO_SHARED_TEXT
 from wiretrace.model import (
     KIND_CODE,
     Article,
+    Attribution,
     Diff,
     Passage,
     PassageTable,
     Story,
     TraceResult,
     passages_by_pair,
+)
+from wiretrace.output.credits_view import (
+    credit_spans,
+    credited_entities,
+    credits_note,
+    outlet_matrix,
+    provenance_svg,
 )
 from wiretrace.output.markup import Span, escaped, marked_up, span
 from wiretrace.output.report_style import CSS, JS, LEGEND
@@ -120,6 +129,10 @@ class _Renderer:
         # by story and version, as a version has one diff (against stories.diff_base)
         self.diffs = {(d.story, d.b): d for d in reversed(result.diffs)}
         self._by_pair: dict[tuple[str, str], list[Passage]] | None = None
+        self.attributions: dict[str, list[Attribution]] = defaultdict(list)
+        for item in result.attributions or []:
+            self.attributions[item.article].append(item)
+        self.provenance = {p.story: p for p in result.provenance or []}
 
     def by_pair(self) -> dict[tuple[str, str], list[Passage]]:
         """All passages by pair: built only if a diff lacks its passages."""
@@ -180,6 +193,11 @@ class _Renderer:
             tag = f'<span class="fact" data-kind="{escaped(f.kind)}" title="{title}">'
             a_spans.append(span(a.text, f.a_start, f.a_end, "fact", tag, "</span>"))
             b_spans.append(span(b.text, f.b_start, f.b_end, "fact", tag, "</span>"))
+        if r.attributions is not None:
+            added = {c.entity.casefold() for c in diff.credits_added} if diff else set()
+            dropped = {c.entity.casefold() for c in diff.credits_dropped} if diff else set()
+            a_spans += credit_spans(a.text, self.attributions[base], dropped, "credit-gone")
+            b_spans += credit_spans(b.text, self.attributions[version], added, "credit-new")
         variants = diff.spelling_variants if diff else []
         for v in variants:
             a_spans.append(span(a.text, v.a_start, v.a_end, "variant",
@@ -214,6 +232,9 @@ class _Renderer:
                             f"“{escaped(v.b_form)}” here</li>"
                             for v in variants)
             var_html = f'<div class="note">Spelling variants:<ul>{items}</ul></div>'
+        credit_html = "" if r.attributions is None else credits_note(
+            diff, role, credited_entities(self.attributions[base]),
+            credited_entities(self.attributions[version]))
         # the left side keeps its class "side-origin" whichever text it shows
         return (f'<article class="pair" data-origin="{escaped(story.origin)}" '
                 f'data-base="{escaped(base)}" data-version="{escaped(version)}">'
@@ -223,7 +244,7 @@ class _Renderer:
                 f'<div class="text">{marked_up(a.text, a_spans)}</div></div>'
                 f'<div class="side side-version" data-side="version">'
                 f'{_article_head(b, "Version")}<div class="text">{marked_up(b.text, b_spans)}'
-                f"</div></div></div>{fact_html}{var_html}</article>")
+                f"</div></div></div>{fact_html}{credit_html}{var_html}</article>")
 
     def timeline(self, story: Story) -> str:
         arts = [self.r.articles[m] for m in story.members if m in self.r.articles]
@@ -263,6 +284,13 @@ class _Renderer:
             return _stamp(art.published) if art and art.published else float("inf")
 
         versions.sort(key=when)
+        graph = ""
+        if story.id in self.provenance:
+            drawn = provenance_svg(self.provenance[story.id], [story.origin, *versions])
+            if drawn:
+                graph = ("<details open><summary>Who told whom: sources, the media they "
+                         "told, the outlets that relayed them, the versions that credit them"
+                         f'</summary><div class="graph">{drawn}</div></details>')
         edges = ""
         if story.edges:
             rows = "".join(f"<tr><td>{escaped(e.source)}</td><td>{escaped(e.target)}</td>"
@@ -284,7 +312,7 @@ class _Renderer:
                 f"<h2>Story {escaped(story.id)}</h2>"
                 f"<p class=\"meta\">{_n(len(story.members), 'article')}"
                 f" · {_origin_note(r, story)}</p>"
-                f"{self.timeline(story)}{edges}{pairs}</section>")
+                f"{self.timeline(story)}{graph}{edges}{pairs}</section>")
 
 
 # A page a browser opens quickly: the largest stories, the first versions of
@@ -335,6 +363,7 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
         body.append(f'<nav class="panel"><h2>Stories, largest first</h2>{shown_note}'
                     f'<ol class="stories">{items}</ol></nav>')
         body.append(f'<div class="legend">{legend}</div>')
+        body.append(_outlets_panel(result, stories, r.attributions))
         body.extend(r.story(i, s) for i, s in enumerate(stories, 1))
     in_story = {m for s in result.stories for m in s.members}
     alone = [a for a in result.articles.values() if a.id not in in_story][:MAX_LISTED]
@@ -364,6 +393,21 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
             f'and what each version changed.</p><div class="counts">{counts}</div></header>'
             f'{"".join(body)}<p class="meta">Generated by wiretrace.</p></main>'
             f"<script>{JS}</script></body></html>\n")
+
+
+def _outlets_panel(result: TraceResult, stories: list[Story],
+                   attributions: dict[str, list[Attribution]]) -> str:
+    """Which outlet takes text from which, and how often it says so."""
+    rows = outlet_matrix(stories, result.articles, attributions)
+    if not rows:
+        return ""
+    cells = "".join(f"<tr><td>{escaped(t)}</td><td>{escaped(s)}</td><td>{n}</td>"
+                    f"<td>{k if result.attributions is not None else '-'}</td></tr>"
+                    for t, s, n, k in rows[:MAX_LISTED])
+    return ('<details class="panel" id="outlets"><summary>Which outlet takes from which '
+            f"({_n(len(rows), 'pair')} of outlets, over the stories shown)</summary><table>"
+            "<tr><th>outlet</th><th>took text from</th><th>times</th>"
+            f"<th>crediting it</th></tr>{cells}</table></details>")
 
 
 def _reuse_count(result: TraceResult) -> int:

@@ -33,6 +33,16 @@ ins.added{background:var(--added);text-decoration:none;border-bottom:2px solid #
 del.dropped{background:var(--dropped);text-decoration:none;border-bottom:2px dotted #dc2626}
 .moved{outline:1px dashed var(--moved);outline-offset:1px}
 .variant{border-bottom:2px double #0891b2}
+.credit{border-bottom:2px solid #0f766e;font-weight:600}
+.credit-new{background:#ccfbf1}
+.credit-gone{background:#fde2e2;text-decoration:line-through}
+.graph{overflow-x:auto}
+svg.provenance rect{fill:#f0fdfa;stroke:#0f766e}
+svg.provenance .node-version rect{fill:#eef6ff;stroke:#1d4ed8}
+svg.provenance text{font:12px system-ui,sans-serif;fill:#111}
+svg.provenance line{stroke:#6b7280;stroke-width:1.4}
+svg.provenance line.rel-derived{stroke-dasharray:4 3;stroke:#9ca3af}
+svg.provenance marker path{fill:#6b7280}
 .word-change{color:var(--word);font-weight:600;border-bottom:1px solid var(--word)}
 .fact{color:#fff;background:var(--fact);font-weight:700;border-radius:3px;padding:0 2px}
 .facts li b{color:var(--fact)}
@@ -76,4 +86,7 @@ LEGEND = (
     ('<span class="word-change">word change</span>', "hover for the other side's words"),
     ('<span class="variant">spelling variant</span>', ""),
     ('<span class="moved">moved</span>', "same text, other order"),
+    ('<span class="credit">credited source</span>', "who a version credits; "
+     '<span class="credit credit-new">new here</span>, '
+     '<span class="credit credit-gone">no longer credited</span>'),
 )

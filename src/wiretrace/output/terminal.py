@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from wiretrace.attribute import attribute_text
 from wiretrace.model import Article, Diff, Passage
 
 __all__ = ["StageProgress", "render_diff", "summary_table"]
@@ -183,6 +184,31 @@ def _print_set_aside(console: Console, passages: list[Passage], a_text: str,
     console.print()
 
 
+def _print_credits(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
+    """Who each side credits, and what b did to a's credits."""
+    a, b = articles.get(diff.a), articles.get(diff.b)
+    if a is None or b is None:
+        return
+    sides = [list(dict.fromkeys(e for item in attribute_text(x.text) for e in item.credited))
+             for x in (a, b)]
+    if not sides[0] and not sides[1]:
+        return
+    table = Table(title="Credits", expand=True)
+    table.add_column("credited", no_wrap=True)
+    table.add_column(f"A: {diff.a}", justify="center")
+    table.add_column(f"B: {diff.b}", justify="center")
+    for entity in dict.fromkeys(sides[0] + sides[1]):
+        in_a, in_b = entity in sides[0], entity in sides[1]
+        style = "" if in_a and in_b else STYLE_ADDED if in_b else STYLE_DROPPED
+        table.add_row(Text(entity, style=style), "yes" if in_a else "-", "yes" if in_b else "-")
+    for change in diff.credits_changed:
+        what = {"credit_cut": "credit cut, words kept", "recredited": "recredited",
+                "quote_altered": "quote altered"}[change.kind]
+        table.add_row(Text(what, style=STYLE_FACT), change.a_entity or "-",
+                      change.b_entity or "-")
+    console.print(table)
+
+
 def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
     """Print ``diff`` side by side: reused passages, changes, changed facts, reworded
     words, spelling variants, summary."""
@@ -252,6 +278,7 @@ def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -
             table.add_row(f.kind, *(Text(side or "(none)", style=STYLE_FACT if side else "dim")
                                     for side in (f.a_text, f.b_text)))
         console.print(table)
+    _print_credits(console, diff, articles)
     if reworded:
         n_words = sum(len(c.word_changes) for c in reworded)
         table = Table(title=f"Reworded words ({n_words} in {len(reworded)} passages)",

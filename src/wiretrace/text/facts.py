@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the owners import text/, so their types are named for check
     from wiretrace.align.sentences import Sentences
     from wiretrace.align.slots import SlotView
     from wiretrace.align.words import WordFacts
+    from wiretrace.model.attributions import Attribution
 
 
 @dataclass(slots=True, eq=False, repr=False)
@@ -71,6 +72,9 @@ class TextFacts:
     capitals: np.ndarray | None = None
     names: dict[str, tuple[int, int, int]] | None = None
     vocabulary: set[int] | None = None
+    # diff/credits.py: who the text credits for what (attribute/), its
+    # article field left empty (a text may stand for several articles)
+    attributions: list[Attribution] | None = None
 
 
 def fact_names() -> tuple[str, ...]:

@@ -1,0 +1,116 @@
+"""Tagged spans tied into attributions: each cue with its source and content.
+
+The tagger marks spans, not which belong together.  Ties, by distance:
+- a **content** piece joins the nearest cue of its sentence, else the nearest
+  within one sentence either side (a quote whose "he said" closes the next
+  sentence); pieces of one cue make one span, first to last;
+- a **source** joins the nearest cue of its sentence that has none yet.
+
+Then each attribution gets its ``kind`` and its medium ("told The
+Associated Press"); its source entity is resolved later, over the whole text
+in reading order (``entities.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wiretrace.attribute.entities import is_medium, leading_name, outlet_of
+from wiretrace.attribute.features import CLOSING_MARKS, OPENING_QUOTES, Tokens
+from wiretrace.model.attributions import Attribution
+
+TokenSpan = tuple[str, int, int]  # type, first token, end token
+# the outlet a source's words were given to: "told The Associated Press",
+# "told broadcaster BFM", "in an interview with CNN"
+MEDIUM_AFTER_CUE = re.compile(
+    r"^\s*(?:(?:to|with)\s+)?((?:the\s+)?(?:(?:news agency|broadcaster|newspaper|channel|"
+    r"network|daily|radio|television)\s+)?[A-Z][\w.’'&-]*(?:\s+(?:of\s+)?[A-Z0-9][\w.’'&-]*)*)")
+MEDIUM_CUES = re.compile(r"\b(told|telling|interview|speaking|spoke|quoted by)\b", re.I)
+QUOTE_MARKS = set(OPENING_QUOTES) | CLOSING_MARKS | {'"'}
+TRAILING_DAY = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                          r"Sunday|January|February|March|April|May|June|July|August|September|"
+                          r"October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b.*$")
+
+
+def _distance(a: TokenSpan, b: TokenSpan) -> int:
+    return max(a[1] - b[2], b[1] - a[2], 0)
+
+
+def tie(tokens: Tokens, spans: list[TokenSpan]) -> list[tuple[TokenSpan | None, TokenSpan,
+                                                              list[TokenSpan]]]:
+    """(source, cue, content pieces) for every cue, in text order."""
+    cues = [s for s in spans if s[0] == "Cue"]
+    if not cues:
+        return []
+    sentence = tokens.sentence
+    sources: dict[int, TokenSpan] = {}
+    contents: dict[int, list[TokenSpan]] = {i: [] for i in range(len(cues))}
+    for span in spans:
+        if span[0] == "Content":
+            here = sentence[span[1]]
+            near = [(abs(int(sentence[c[1]]) - int(here)), _distance(span, c), i)
+                    for i, c in enumerate(cues) if abs(int(sentence[c[1]]) - int(here)) <= 1]
+            if near:
+                contents[min(near)[2]].append(span)
+    for span in sorted((s for s in spans if s[0] == "Source"), key=lambda s: s[1]):
+        near = sorted((_distance(span, c), i) for i, c in enumerate(cues)
+                      if sentence[c[1]] == sentence[span[1]] and i not in sources)
+        if near:
+            sources[near[0][1]] = span
+    return [(sources.get(i), cue, contents[i]) for i, cue in enumerate(cues)]
+
+
+def kind_of(cue_text: str, content: str | None, source_is_medium: bool) -> str:
+    cue = cue_text.lower()
+    if content and content[0] in QUOTE_MARKS:
+        return "direct_quote"
+    if cue.startswith("according"):
+        return "according_to"
+    if source_is_medium or "report" in cue or "quot" in cue or "cit" in cue:
+        return "reported_by"
+    return "indirect"
+
+
+def medium_after(text: str, cue_start: int, cue_end: int) -> tuple[str, int, int] | None:
+    """The outlet named right after a cue such as "told", if it is one, and where."""
+    if not MEDIUM_CUES.search(text[cue_start:cue_end]):
+        return None
+    found = MEDIUM_AFTER_CUE.match(text[cue_end:cue_end + 80])
+    if found:
+        # "The Associated Press. He said", "broadcaster BFM Friday"
+        named = TRAILING_DAY.sub("", re.split(r"\.\s", found.group(1))[0])
+        entity = outlet_of(named) or leading_name(named) if is_medium(named) else None
+        if entity:
+            start = cue_end + found.start(1)
+            return entity, start, start + len(named.rstrip("."))
+    return None
+
+
+def attributions(article: str, tokens: Tokens, spans: list[TokenSpan]) -> list[Attribution]:
+    text = tokens.text
+    found = []
+    for source, cue, pieces in tie(tokens, spans):
+        cue_start, cue_end = int(tokens.starts[cue[1]]), int(tokens.ends[cue[2] - 1])
+        source_start = source_end = content_start = content_end = None
+        source_text = content_text = source_entity = None
+        if source is not None:
+            source_start = int(tokens.starts[source[1]])
+            source_end = int(tokens.ends[source[2] - 1])
+            source_text = text[source_start:source_end]
+            source_entity = outlet_of(source_text)
+        if pieces:
+            content_start = int(tokens.starts[min(p[1] for p in pieces)])
+            content_end = int(tokens.ends[max(p[2] for p in pieces) - 1])
+            content_text = text[content_start:content_end]
+        source_is_medium = source_text is not None and outlet_of(source_text) is not None
+        medium = medium_after(text, cue_start, cue_end)
+        found.append(Attribution(
+            article=article, source_start=source_start, source_end=source_end,
+            cue_start=cue_start, cue_end=cue_end, content_start=content_start,
+            content_end=content_end,
+            kind=kind_of(text[cue_start:cue_end], content_text, source_is_medium),
+            source_text=source_text, source_entity=source_entity,
+            medium_entity=medium[0] if medium else None, cue_text=text[cue_start:cue_end],
+            content_text=content_text, medium_start=medium[1] if medium else None,
+            medium_end=medium[2] if medium else None))
+    return found

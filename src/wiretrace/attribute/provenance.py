@@ -1,0 +1,84 @@
+"""The provenance graph of a story: who told whom, who credits whom, who first
+carried each quote.
+
+Read from the versions' attributions, in the order the versions appeared
+(publication time, else the story's order):
+
+- a source that gave its words to a medium: ``source --told--> medium``;
+- an attribution inside the content of an outlet's report ("Voice of America
+  reports that ..., Wassim Nasr ... told The Associated Press"): the inner
+  medium was relayed by the outer outlet, ``AP --relayed--> VOA``;
+- what a version credits: ``entity --credited_by--> version`` (the outermost
+  credit of a chain, so that Nasr -> AP -> VOA -> version B reads as a path);
+- the story's derivation edges: ``version --derived--> version``.
+
+Quotes: a direct quote is the same quote in two versions when its words match
+(case and punctuation aside, so "(Wagner)" and "[Wagner]" are one); a quote
+whose speaker and opening words match but whose words differ is altered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from wiretrace.model import Attribution, Story
+from wiretrace.model.attributions import CreditEdge, Provenance, QuoteTrail
+
+WORD = re.compile(r"\w+")
+QUOTE_OPENING_WORDS = 4  # words that tie two versions' quotes to one place
+
+
+def _inside(inner: Attribution, outer: Attribution) -> bool:
+    if outer.content_start is None or outer.content_end is None or inner is outer:
+        return False
+    return outer.content_start <= inner.cue_start and inner.cue_end <= outer.content_end
+
+
+def story_provenance(story: Story, versions: list[str],
+                     attributions: dict[str, list[Attribution]]) -> Provenance:
+    """``versions``: the story's members in the order they appeared."""
+    steps: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+
+    def step(source: str, target: str, relation: str, version: str) -> None:
+        seen = steps[(source, target, relation)]
+        if version not in seen:
+            seen.append(version)
+
+    quotes: dict[tuple[str, ...], list[tuple[str, Attribution]]] = defaultdict(list)
+    for version in versions:
+        found = [a for a in attributions.get(version, []) if a.is_credit]
+        for item in found:
+            if item.source_entity and item.medium_entity \
+                    and item.source_entity != item.medium_entity:
+                step(item.source_entity, item.medium_entity, "told", version)
+            outers = [o for o in found if _inside(item, o) and o.medium_entity]
+            last = item.medium_entity or item.source_entity
+            for outer in outers:
+                if last and outer.medium_entity and last != outer.medium_entity:
+                    step(last, outer.medium_entity, "relayed", version)
+            if not outers and last:
+                step(last, version, "credited_by", version)
+            if item.kind == "direct_quote" and item.content_text:
+                words = tuple(w.casefold() for w in WORD.findall(item.content_text))
+                if words:
+                    quotes[words].append((version, item))
+    for edge in story.edges:
+        step(edge.source, edge.target, "derived", edge.target)
+
+    trails = []
+    by_opening: dict[tuple[str, ...], list[tuple[tuple[str, ...], str, Attribution]]] = \
+        defaultdict(list)
+    for words, carriers in quotes.items():
+        for version, item in carriers:
+            by_opening[words[:QUOTE_OPENING_WORDS]].append((words, version, item))
+    for words, carriers in quotes.items():
+        first_version, first = carriers[0]
+        altered = tuple(dict.fromkeys(
+            v for other, v, _ in by_opening[words[:QUOTE_OPENING_WORDS]] if other != words))
+        if any(t.text == first.content_text for t in trails):
+            continue
+        trails.append(QuoteTrail(first.content_text or "", first.source_entity, first_version,
+                                 tuple(dict.fromkeys(v for v, _ in carriers)), altered))
+    edges = [CreditEdge(s, t, r, tuple(v)) for (s, t, r), v in steps.items()]
+    return Provenance(story.id, edges, trails)
