@@ -78,7 +78,8 @@ def test_the_same_texts_make_the_same_model(tmp_path):
               max_iterations=15)
     assert (tmp_path / "one" / "m.crfsuite").read_bytes() == \
         (tmp_path / "two" / "m.crfsuite").read_bytes()
-    assert (tmp_path / "one" / "cues.txt").read_text() == (tmp_path / "two" / "cues.txt").read_text()
+    assert (tmp_path / "one" / "cues.txt").read_text() == \
+        (tmp_path / "two" / "cues.txt").read_text()
 
 
 def test_cue_words_are_words_tagged_cue_more_often_than_a_third_of_the_time():

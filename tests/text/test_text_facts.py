@@ -22,6 +22,7 @@ from wiretrace.align.slots import (
 )
 from wiretrace.align.words import word_facts
 from wiretrace.diff.changes import _paragraphs
+from wiretrace.diff.credits import attributions_of
 from wiretrace.diff.spelling import _capitals, _names, _vocabulary
 from wiretrace.text.facts import TextFacts, fact_names
 from wiretrace.text.tokens import tokenize
@@ -47,6 +48,7 @@ _OWNERS = {
     "capitals": lambda text, tokens: _capitals(text, tokens),
     "names": lambda text, tokens: _names(text, tokens),
     "vocabulary": lambda text, tokens: _vocabulary(tokens),
+    "attributions": lambda text, tokens: attributions_of(text, tokens),
 }
 # filled by another fact's owner (slot_classes's compiled pass), or by the batch driver
 _FILLED_ALONGSIDE = {"sentence_open", "capital", "open_before", "open_after"}

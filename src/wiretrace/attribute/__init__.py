@@ -24,7 +24,7 @@ from wiretrace.attribute.tagger import spans_from_tags, tag
 from wiretrace.model import Article
 from wiretrace.model.attributions import Attribution
 
-__all__ = ["Attribution", "attribute_articles", "attribute_text"]
+__all__ = ["Attribution", "attribute_articles", "attribute_text", "credited_entities"]
 
 
 def attribute_text(text: str, article: str = "") -> list[Attribution]:
@@ -87,3 +87,8 @@ def resolve_entities(text: str, found: list[Attribution]) -> list[Attribution]:
 def attribute_articles(articles: Iterable[Article]) -> list[Attribution]:
     """The attributions of every article, article by article."""
     return [found for article in articles for found in attribute_text(article.text, article.id)]
+
+
+def credited_entities(found: list[Attribution]) -> list[str]:
+    """The entities credited, each once, in text order."""
+    return list(dict.fromkeys(e for item in found for e in item.credited))

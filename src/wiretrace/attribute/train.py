@@ -15,11 +15,11 @@ from pathlib import Path
 import pycrfsuite
 
 from wiretrace.attribute.features import token_features, tokenize
-from wiretrace.attribute.tagger import CUE_WORDS_FILE, MODEL_FILE, bio_tags
+from wiretrace.attribute.tagger import CUE_WORDS_FILE, MODEL_FILE, bio_tags, candidate_runs
 from wiretrace.evaluate.polnear import AnnotatedText, read_split
 
 # L1 and L2 weights chosen on PolNeAR dev (BENCHMARKS.md, attribution)
-C1, C2, MAX_ITERATIONS = 0.05, 0.01, 200
+C1, C2, MAX_ITERATIONS = 2.0, 0.01, 250
 # a word is a cue word when it is tagged Cue in at least this share of its uses
 CUE_SHARE, CUE_MIN_COUNT = 0.3, 3
 
@@ -47,7 +47,10 @@ def train(texts: list[AnnotatedText], model_file: Path = MODEL_FILE,
     for item in texts:
         tokens = tokenize(item.text)
         tags = bio_tags(tokens, [(s.type, s.start, s.end) for s in item.spans])
-        trainer.append(token_features(tokens, cues), tags)
+        # the runs of sentences the tagger will see (tagger.candidate_runs), so
+        # that training and tagging read the same sequences
+        for start, end in candidate_runs(tokens, cues):
+            trainer.append(token_features(tokens.slice(start, end), cues), tags[start:end])
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
                         "feature.possible_transitions": True})
     model_file.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from wiretrace.attribute import attribute_text, credited_entities
 from wiretrace.cli import common as cli_common
 from wiretrace.index.core import Index
 from wiretrace.index.integrity import QUICK_CHECK_MAX_BYTES, damage_hint, problems, safe_reason
@@ -345,6 +346,11 @@ def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:
                     known[p.b] = index.article(p.b)
             doc = result.to_dict()
             doc["passages"] = [passage_row(p, known) for p in result.passages]
+            # who the article and each matched version credit (attribute/)
+            doc["credits"] = credited_entities(attribute_text(article.text))
+            doc["source_credits"] = {
+                source: credited_entities(attribute_text(known[source].text))
+                for source in result.sources if known.get(source) is not None}
             sys.stdout.write(dumps(doc, indent=None if len(articles) > 1 else 2) + "\n")
     return 0
 

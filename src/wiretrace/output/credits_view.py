@@ -12,9 +12,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
+from wiretrace.attribute import credited_entities
 from wiretrace.attribute.entities import outlet_of
 from wiretrace.model import Article, Attribution, Diff, Provenance, Story
 from wiretrace.output.markup import Span, escaped, span
+
+__all__ = ["credit_spans", "credited_entities", "credits_note", "outlet_matrix",
+           "provenance_svg"]
 
 RELATION_WORDS = {"told": "told", "relayed": "relayed by", "credited_by": "credited by",
                   "derived": "text taken by"}
@@ -68,10 +72,6 @@ def credits_note(diff: Diff | None, role: str, base_credits: list[str],
                 rows.append(f"<li><b>quote altered</b>: “{escaped(change.a_text[:120])}” → "
                             f"“{escaped(change.b_text[:120])}”</li>")
     return f'<div class="note credits">Credits:<ul>{"".join(rows)}</ul></div>'
-
-
-def credited_entities(found: list[Attribution]) -> list[str]:
-    return list(dict.fromkeys(e for item in found for e in item.credited))
 
 
 def _short(label: str, width: int = 28) -> str:

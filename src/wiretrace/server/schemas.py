@@ -14,7 +14,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from wiretrace.model import PASSAGE_FIELDS, Change, ChangedFact, SpellingVariant, WordChange
+from wiretrace.model import (
+    PASSAGE_FIELDS,
+    Attribution,
+    Change,
+    ChangedFact,
+    Credit,
+    CreditChange,
+    SpellingVariant,
+    WordChange,
+)
 
 # No control character, and one character that is not a space (\S alone would let
 # one control character through: it is not a space either).
@@ -93,6 +102,22 @@ PassageOut = create_model(
        for f in PASSAGE_FIELDS})
 
 
+def _out_model(name: str, source: type, doc: str | None = None, **types: object) -> type:
+    """A response model with the fields of the data model's dataclass ``source``, in
+    its order and with its types (``types`` narrows some, e.g. a kind to its
+    values), every one required: the API says what the output files say."""
+    hints = typing.get_type_hints(source)
+    fields_of = {f.name: (types.get(f.name, hints[f.name]), ...) for f in dataclass_fields(source)}
+    return create_model(name, __doc__=doc, **fields_of)  # type: ignore[call-overload]
+
+
+AttributionOut = _out_model(
+    "AttributionOut", Attribution,
+    "A credit: the source, cue and content spans (character offsets into the article),\n"
+    "    the kind, the medium and the normalised entities.",
+    kind=Literal["direct_quote", "indirect", "reported_by", "according_to"])
+
+
 class SourceOut(BaseModel):
     """An indexed article the one asked about shares text with."""
 
@@ -104,6 +129,8 @@ class SourceOut(BaseModel):
     shared_chars: int = Field(description="characters of the article asked about inside "
                                           "passages with this one")
     share: float = Field(description="shared_chars over the length of the article asked about")
+    credits: list[str] = Field(description="who this indexed article credits (normalised "
+                                           "sources and media, in text order)")
 
 
 class ReuseOut(BaseModel):
@@ -115,6 +142,9 @@ class ReuseOut(BaseModel):
     passages: list[PassageOut]
     sources: list[SourceOut]
     stories: list[str] = Field(description="stories the article is (or would be) in")
+    credits: list[AttributionOut] = Field(  # type: ignore[valid-type]
+        description="who the article credits for what: each attribution that credits a "
+                    "source, with its spans (attributions.jsonl's rows)")
 
 
 class ArticleOut(BaseModel):
@@ -170,15 +200,6 @@ class MemberOut(BaseModel):
     version: int
 
 
-def _out_model(name: str, source: type, doc: str | None = None, **types: object) -> type:
-    """A response model with the fields of the data model's dataclass ``source``, in
-    its order and with its types (``types`` narrows some, e.g. a kind to its
-    values), every one required: the API says what the output files say."""
-    hints = typing.get_type_hints(source)
-    fields_of = {f.name: (types.get(f.name, hints[f.name]), ...) for f in dataclass_fields(source)}
-    return create_model(name, __doc__=doc, **fields_of)  # type: ignore[call-overload]
-
-
 WordChangeOut = _out_model("WordChangeOut", WordChange)
 ChangeOut = _out_model("ChangeOut", Change,
                        kind=Literal["added", "dropped", "reworded", "moved"],
@@ -189,6 +210,11 @@ ChangedFactOut = _out_model(
     "A change of meaning inside reused text; the side without text (a negation\n"
     "    added) has an empty span where it would be.",
     kind=Literal["number", "negation", "opposite", "modal", "name"])
+
+
+CreditOut = _out_model("CreditOut", Credit)
+CreditChangeOut = _out_model("CreditChangeOut", CreditChange,
+                             kind=Literal["recredited", "credit_cut", "quote_altered"])
 
 
 class DiffOut(BaseModel):
@@ -203,6 +229,13 @@ class DiffOut(BaseModel):
     spelling_variants: list[VariantOut]
     changed_facts: list[ChangedFactOut] = Field(
         description="figures, negations, opposites, modal verbs and names that changed")
+    credits_added: list[CreditOut] = Field(  # type: ignore[valid-type]
+        description="named sources and media credited in b and not in a")
+    credits_dropped: list[CreditOut] = Field(  # type: ignore[valid-type]
+        description="named sources and media credited in a and not in b")
+    credits_changed: list[CreditChangeOut] = Field(  # type: ignore[valid-type]
+        description="reused text credited to another source, a credit cut while its "
+                    "words were kept, a quote whose words changed")
     passages: list[PassageOut] = Field(description="the aligned passages, a = this diff's a")
 
 

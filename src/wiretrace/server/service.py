@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from wiretrace.align.evidence import passage_evidence
+from wiretrace.attribute import attribute_text, credited_entities
 from wiretrace.index import Index
 from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED, AddResult
 from wiretrace.model import Article, Diff, Passage, Story
@@ -147,12 +148,15 @@ class IndexService:
                 "id": source_id, "title": other.title if other else None,
                 "outlet": other.outlet if other else None,
                 "published": _iso(other) if other else None, "passages": len(group),
-                "shared_chars": shared, "share": round(shared / n, 4)})
+                "shared_chars": shared, "share": round(shared / n, 4),
+                "credits": credited_entities(attribute_text(other.text)) if other else []})
         sources.sort(key=lambda s: (-s["shared_chars"], s["id"]))
         shared_all = covered_chars((r["a_start"], r["a_end"]) for r in rows)
         return {"id": article.id, "chars": len(article.text),
                 "shared": round(shared_all / n, 4), "passages": rows, "sources": sources,
-                "stories": stories}
+                "stories": stories,
+                "credits": [a.to_dict() for a in attribute_text(article.text, article.id)
+                            if a.is_credit]}
 
     def _added_rows(self, articles: list[Article], results: list[AddResult]) -> list[dict]:
         """One row per article, its passages' texts as the index aligned them.

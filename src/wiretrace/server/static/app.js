@@ -244,6 +244,24 @@ async function showVersion(story, byId, memberId) {
       changesList.append(el("li", { class: "fact", "data-kind": f.kind },
         el("strong", {}, `${f.kind} changed`), " ", describeFact(f)));
     }
+    // credits next: who this version credits that its base does not, and back
+    for (const c of diff.credits_added || []) {
+      changesList.append(el("li", { class: "credit credit-new" },
+        el("strong", {}, "credit added"), " ", c.text || c.entity));
+    }
+    for (const c of diff.credits_dropped || []) {
+      changesList.append(el("li", { class: "credit credit-gone" },
+        el("strong", {}, "credit dropped"), " ", c.entity));
+    }
+    for (const c of diff.credits_changed || []) {
+      const what = { credit_cut: "credit cut", recredited: "recredited",
+        quote_altered: "quote altered" }[c.kind] || c.kind;
+      const detail = c.kind === "credit_cut" ? `${c.a_entity}: the words kept, the credit gone`
+        : c.kind === "recredited" ? `${c.a_entity} → ${c.b_entity}`
+        : `${c.a_text} → ${c.b_text}`;
+      changesList.append(el("li", { class: "credit credit-changed" },
+        el("strong", {}, what), " ", detail));
+    }
     for (const c of diff.changes) {
       changesList.append(el("li", { class: c.kind }, el("strong", {}, c.kind), " ",
         c.kind === "added" ? c.b_text : c.a_text));
