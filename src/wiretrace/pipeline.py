@@ -5,7 +5,7 @@ the per-article and per-pair ones on every core (``runtime.workers.map_chunks``)
 
     fingerprint.fingerprint -> candidates (seed index + LSH) ->
     align.align_tokens (runtime.schedule) -> stories.build_stories ->
-    diff.diff_versions -> attribute.attribute_text
+    attribute.attribute_text -> diff.diff_versions
 
 each a named result (``Candidates``, ``PassageTable``, stories, ``Diffs``,
 attributions).
@@ -116,6 +116,9 @@ class _RunState:
     boilerplate: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
     passages: PassageTable | None = None
     credits: bool = True  # whether diffs compare the versions' credits
+    # the credits the attribution stage found in each story member, by article
+    # id: the diffs read them rather than tag the texts a second time
+    member_credits: dict[str, list[Attribution]] | None = None
 
 
 class Candidates(NamedTuple):
@@ -194,6 +197,10 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
         if base not in bases:
             bases[base] = store.at(base)
         article_a, article_m = bases[base], store.at(member)
+        if state.member_credits is not None:  # found already (diff.credits filters the same)
+            for tokens, article in ((tokens_a, article_a), (tokens_m, article_m)):
+                if tokens.facts.attributions is None:
+                    tokens.facts.attributions = state.member_credits.get(article.id, [])
         between = passages.of_pair(base, member)
         if not between:  # a version with no edge, diffed against the origin: align directly
             between = align_articles(article_a, tokens_a, article_m, tokens_m, params,
@@ -335,6 +342,7 @@ class Attributions(NamedTuple):
     kept: list[Attribution]
     found: int
     provenance: list[Provenance]
+    member_credits: dict[str, list[Attribution]]  # the credits of each story member
 
 
 def _appearance_order(store: ArticleStore, story: Story) -> list[str]:
@@ -375,7 +383,7 @@ def _attribute(state: _RunState, stories: list[Story], workers: int, progress: P
         done = min(len(store), done + ATTRIBUTED_PER_CHUNK)  # articles, not attributions
         progress("attribute", done, len(store))
     provenance = [story_provenance(s, _appearance_order(store, s), credits) for s in stories]
-    return Attributions(found, total, provenance)
+    return Attributions(found, total, provenance, credits)
 
 
 # The stage a first run shows while numba compiles the kernels into its disk cache.
@@ -441,10 +449,11 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     state.boilerplate = candidates.boilerplate
     passages = _align_pairs(candidates.pairs, candidates.same_text, state, workers, progress)
     stories = build_stories(store, passages, params, candidates.word_counts, workers)
+    attributions = _attribute(state, stories, workers, progress, attribution_sink,
+                              keep_diffs) if attribute else Attributions([], 0, [], {})
+    state.member_credits = attributions.member_credits if attribute else None
     diffs = _diff_stories(stories, passages, state, workers, progress, diff_sink, keep_diffs,
                           attribute)
-    attributions = _attribute(state, stories, workers, progress, attribution_sink,
-                              keep_diffs) if attribute else Attributions([], 0, [])
 
     aligned_pairs = len(np.unique(passages.rows["a"].astype(np.int64) * len(store)
                                   + passages.rows["b"]))

@@ -25,7 +25,8 @@ INPUT_OPTIONS = ["--id-field", "--text-field", "--title-field", "--outlet-field"
                  "--published-field", "--date-format", "--encoding", "--max-chars"]
 COMMON = ["--quiet", "--debug", "--help"]
 OPTIONS = {
-    "trace": ["--out", "--parquet", "--no-report", *INPUT_OPTIONS, *PARAM_OPTIONS, *COMMON],
+    "trace": ["--out", "--parquet", "--no-report", "--no-attributions", *INPUT_OPTIONS,
+              *PARAM_OPTIONS, *COMMON],
     "compare": ["--json", "--pairs", "--out", *INPUT_OPTIONS, *PARAM_OPTIONS, *COMMON],
 }
 
@@ -349,3 +350,50 @@ def test_compare_pairs_streams_passages_and_reports_bad_lines(tmp_path):
     assert "pairs.tsv:3:" in proc.stderr and "pairs.tsv:4:" in proc.stderr
     assert "missing.txt" in proc.stderr
     assert "2 pairs skipped" in proc.stdout
+
+
+@needs_seeds
+def test_trace_writes_attributions_and_provenance_and_can_leave_them_out(tmp_path):
+    out = tmp_path / "out"
+    done = run("trace", SEEDS, "--out", out, "-q")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in (out / "attributions.jsonl").read_text().splitlines()]
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (SEED_A, SEED_B)}
+    assert {r["article"] for r in rows} == set(texts)
+    for r in rows:
+        text = texts[r["article"]]
+        assert text[r["cue_start"]:r["cue_end"]] == r["cue_text"]
+        if r["source_start"] is not None:
+            assert text[r["source_start"]:r["source_end"]] == r["source_text"]
+    assert json.loads((out / "summary.json").read_text())["stats"]["attributions"] == len(rows)
+    assert (out / "provenance.jsonl").exists()
+    diff = json.loads((out / "diffs.jsonl").read_text())
+    assert [c["entity"] for c in diff["credits_added"]] == ["Vanguard", "VOA"]
+    again = run("trace", SEEDS, "--out", out, "-q", "--no-attributions")
+    assert again.returncode == 0, again.stderr
+    assert not (out / "attributions.jsonl").exists() and not (out / "provenance.jsonl").exists()
+    diff = json.loads((out / "diffs.jsonl").read_text())
+    assert diff["credits_added"] == [] and "credits" not in diff["summary"]
+
+
+@needs_seeds
+def test_attribute_lists_credits_as_a_table_or_json_and_reports_bad_input(tmp_path):
+    table = run("attribute", SEED_B, "--credits-only")
+    assert table.returncode == 0, table.stderr
+    assert "Vanguard" in table.stdout and "Voice of America" in table.stdout
+    rows = [json.loads(x) for x in run("attribute", SEED_B, "--json").stdout.splitlines()]
+    assert rows and all(r["article"] == "niger-wagner-b" for r in rows)
+    assert any(r["source_entity"] == "VOA" and r["kind"] == "reported_by" for r in rows)
+    bad = tmp_path / "in"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "binary.txt").write_bytes(b"\x00\xff\xfe\x00" * 50)
+    (bad / "broken.jsonl").write_text('{"id": "x", "text": "He said so."}\n{nope\n')
+    (bad / "latin1.txt").write_bytes("Le ministre a déclaré à l'AFP.".encode("latin-1"))
+    out = tmp_path / "rows.jsonl"
+    done = run("attribute", bad, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "rejected" in done.stderr and "broken.jsonl" in done.stderr
+    assert "attribution" in done.stderr and out.exists()
+    missing = run("attribute", tmp_path / "nowhere.txt")
+    assert missing.returncode == 1 and "input not found" in missing.stderr

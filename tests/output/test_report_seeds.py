@@ -53,3 +53,32 @@ def test_seed_report_highlights_the_aligned_passages(browser, seed_run, seeds_di
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     page.close()
+
+
+def test_seed_report_marks_credits_and_draws_who_told_whom(browser, seed_run, seeds_dir):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto((seed_run / "report.html").resolve().as_uri())
+    new_here = page.eval_on_selector_all(".side-version .credit-new",
+                                         "els => els.map(e => e.textContent)")
+    assert new_here == ["Vanguard", "Voice of America"]  # credited in b only
+    credited_a = page.eval_on_selector_all(".side-origin .credit",
+                                           "els => els.map(e => e.textContent)")
+    assert {"the AP news agency", "France 24", "The Associated Press", "broadcaster BFM"} <= \
+        {c.strip() for c in credited_a}
+    notes = page.inner_text(".credits")
+    assert "credited here only: Vanguard, Voice of America" in notes
+    assert "credit cut: AP's credit is gone" in notes
+    # the graph: a self-contained SVG with the chain Nasr -> AP -> VOA -> version b
+    labels = page.eval_on_selector_all("svg.provenance text",
+                                       "els => els.map(e => e.firstChild.textContent)")
+    assert {"Wassim Nasr", "AP", "VOA", "niger-wagner-b"} <= set(labels)
+    steps = page.eval_on_selector_all("svg.provenance line title",
+                                      "els => els.map(e => e.textContent)")
+    assert any(s.startswith("AP relayed by VOA") for s in steps)
+    assert any(s.startswith("Wassim Nasr told AP") for s in steps)
+    box = page.eval_on_selector("svg.provenance", "e => e.getBoundingClientRect().height")
+    assert box > 100
+    page.close()
+    rows = [json.loads(line) for line in
+            (seed_run / "provenance.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["story"] for r in rows] == ["story-1"]

@@ -131,12 +131,28 @@ def test_query_finds_reuse_without_storing(client, seeded, seed_articles):
     assert client.get("/api/stats").json() == before
 
 
+def test_query_says_who_the_article_and_each_source_credit(client, seeded, seed_articles):
+    a, b = seed_articles
+    r = client.post("/api/query", json={"id": "check", "text": b.text})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    entities = {c["source_entity"] for c in out["credits"]}
+    assert {"Vanguard", "VOA", "Wassim Nasr"} <= entities
+    for c in out["credits"]:  # every span a slice of the text sent
+        assert b.text[c["source_start"]:c["source_end"]] == c["source_text"]
+        assert b.text[c["cue_start"]:c["cue_end"]] == c["cue_text"]
+    source = next(s for s in out["sources"] if s["id"] == a.id)
+    assert "AP" in source["credits"] and "VOA" not in source["credits"]
+
+
 def test_readding_is_a_no_op_and_a_new_text_is_a_new_version(client, seeded, seed_articles):
     _, b = seed_articles
     again = client.post("/api/articles", json={"id": b.id, "text": b.text}, headers=AUTH).json()
     [row] = again["results"]
     assert (row["status"], row["version"]) == ("unchanged", 1)
     assert row["sources"] and row["sources"][0]["id"] == "niger-wagner-a"  # reuse still told
+    # an add does not look for credits: null, not an empty list that would say "no one"
+    assert row["credits"] is None and row["sources"][0]["credits"] is None
 
     old = "The council met on Tuesday to discuss the new budget for the city's parks and pools."
     new = old.replace("Tuesday", "Wednesday") + " It passed by nine votes to two."

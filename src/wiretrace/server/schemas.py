@@ -129,8 +129,9 @@ class SourceOut(BaseModel):
     shared_chars: int = Field(description="characters of the article asked about inside "
                                           "passages with this one")
     share: float = Field(description="shared_chars over the length of the article asked about")
-    credits: list[str] = Field(description="who this indexed article credits (normalised "
-                                           "sources and media, in text order)")
+    credits: list[str] | None = Field(
+        description="who this indexed article credits (normalised sources and media, in "
+                    "text order); null in the answer to an add, which does not look")
 
 
 class ReuseOut(BaseModel):
@@ -142,9 +143,10 @@ class ReuseOut(BaseModel):
     passages: list[PassageOut]
     sources: list[SourceOut]
     stories: list[str] = Field(description="stories the article is (or would be) in")
-    credits: list[AttributionOut] = Field(  # type: ignore[valid-type]
+    credits: list[AttributionOut] | None = Field(  # type: ignore[valid-type]
         description="who the article credits for what: each attribution that credits a "
-                    "source, with its spans (attributions.jsonl's rows)")
+                    "source, with its spans (attributions.jsonl's rows); null in the answer "
+                    "to an add, which does not look (query the article to see them)")
 
 
 class ArticleOut(BaseModel):

@@ -134,7 +134,10 @@ class IndexService:
         return rows
 
     def _reuse(self, article: Article, passages: Iterable[Passage], stories: list[str],
-               cache: dict[str, Article | None]) -> dict:
+               cache: dict[str, Article | None], credits: bool = False) -> dict:
+        """What an article reuses, by source; with ``credits``, who it and each
+        source credit (a query asks for them; an add does not, so that adding
+        stays as fast as the index is)."""
         rows = self._passage_rows(article, passages, cache)
         by_source: dict[str, list[dict]] = {}
         for row in rows:
@@ -149,14 +152,15 @@ class IndexService:
                 "outlet": other.outlet if other else None,
                 "published": _iso(other) if other else None, "passages": len(group),
                 "shared_chars": shared, "share": round(shared / n, 4),
-                "credits": credited_entities(attribute_text(other.text)) if other else []})
+                "credits": credited_entities(attribute_text(other.text))
+                if credits and other else None})
         sources.sort(key=lambda s: (-s["shared_chars"], s["id"]))
         shared_all = covered_chars((r["a_start"], r["a_end"]) for r in rows)
         return {"id": article.id, "chars": len(article.text),
                 "shared": round(shared_all / n, 4), "passages": rows, "sources": sources,
                 "stories": stories,
                 "credits": [a.to_dict() for a in attribute_text(article.text, article.id)
-                            if a.is_credit]}
+                            if a.is_credit] if credits else None}
 
     def _added_rows(self, articles: list[Article], results: list[AddResult]) -> list[dict]:
         """One row per article, its passages' texts as the index aligned them.
@@ -238,7 +242,8 @@ class IndexService:
     def query(self, article: Article) -> dict:
         result = self._index.query(article)
         stories = [s.id for s in result.stories]
-        return self._reuse(article, result.passages, stories, {article.id: article})
+        return self._reuse(article, result.passages, stories, {article.id: article},
+                           credits=True)
 
     def article(self, article_id: str, version: int | None = None) -> dict | None:
         article = self._index.article(article_id, version)
