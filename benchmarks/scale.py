@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
                         action="extend",
                         help="passed to wiretrace trace as --name value (a bare NAME as the "
                              "flag --name, e.g. no_report)")
+    parser.add_argument("--no-attributions", action="store_true",
+                        help="run trace with --no-attributions (the figures before attribution "
+                             "existed; it has its own figure in BENCHMARKS.md)")
     parser.add_argument("--parquet", action="store_true",
                         help="run trace with --parquet and score passages.parquet")
     parser.add_argument("--stages", action="store_true",

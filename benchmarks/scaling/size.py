@@ -128,6 +128,8 @@ def run_size(n: int, args: argparse.Namespace, done: list[dict]) -> dict:
         command.append("--quiet")
     if args.parquet:
         command.append("--parquet")
+    if args.no_attributions:
+        command.append("--no-attributions")
     if args.workers:
         command += ["--workers", str(args.workers)]
     command += param_options(args.params)

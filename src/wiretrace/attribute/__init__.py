@@ -74,12 +74,15 @@ def resolve_entities(text: str, found: list[Attribution]) -> list[Attribution]:
     resolved = []
     for item in sorted(found, key=lambda a: a.source_start if a.source_start is not None
                        else a.cue_start):
-        entity = resolver.resolve(item.source_text) if item.source_text else None
+        entity = resolver.resolve(item.source_text, item.source_start) \
+            if item.source_text else None
         medium = item.medium_entity
         if medium is None and item.source_text and is_medium(item.source_text):
             medium = entity
+        before = text[max(0, item.cue_start - 30):item.cue_start]
         resolved.append(replace(item, source_entity=entity, medium_entity=medium,
-                                is_credit=is_credit(item.cue_text, item.source_text, entity),
+                                is_credit=is_credit(item.cue_text, item.source_text, entity,
+                                                    before),
                                 source_named=entity in resolver.named))
     return sorted(resolved, key=lambda a: (a.cue_start, a.cue_end))
 

@@ -60,6 +60,44 @@ def tie(tokens: Tokens, spans: list[TokenSpan]) -> list[tuple[TokenSpan | None, 
     return [(sources.get(i), cue, contents[i]) for i, cue in enumerate(cues)]
 
 
+# what may follow a closing cue before the stop: "..., API added today."
+CLOSING_CUE_TAIL = re.compile(r"^(?:\s+(?:on|in|at|last|this|late|early|earlier|later|today|"
+                              r"yesterday|tonight|here|there|a|an|the|its|his|her|their|"
+                              r"statement|interview|[A-Z][a-z]+day|\d+))*\s*[.!?]")
+OPENING_QUOTE_AFTER_CUE = re.compile(r"^\s*,?\s*[“\"]")
+
+
+def content_by_layout(tokens: Tokens, cue: TokenSpan, source: TokenSpan | None
+                      ) -> tuple[int, int] | None:
+    """A content the tagger missed that the sentence's shape gives away:
+
+    - a cue that closes its sentence after the source ("Imports fell 3 pct,
+      API added."): the clause before the source's comma;
+    - a cue followed by a quotation ("The summary said, \"These reforms ...\""):
+      the quotation, marks included."""
+    text, starts, ends = tokens.text, tokens.starts, tokens.ends
+    cue_end = int(ends[cue[2] - 1])
+    after = text[cue_end:cue_end + 200]
+    if OPENING_QUOTE_AFTER_CUE.match(after):
+        opening = cue_end + after.index(after.lstrip(" ,")[0])
+        mark = text[opening]
+        closing = text.find("”" if mark == "“" else '"', opening + 1)
+        paragraph = text.find("\n\n", opening)
+        if closing > 0 and (paragraph < 0 or closing < paragraph):
+            return opening, closing + 1
+        return None
+    if source is None or source[1] > cue[1] or not CLOSING_CUE_TAIL.match(after):
+        return None
+    sentence = tokens.sentence[source[1]]
+    first = source[1]
+    while first > 0 and tokens.sentence[first - 1] == sentence:
+        first -= 1
+    before = text[int(starts[first]):int(starts[source[1]])].rstrip()
+    if first == source[1] or not before.endswith(","):
+        return None
+    return int(starts[first]), int(starts[first]) + len(before) - 1
+
+
 def kind_of(cue_text: str, content: str | None, source_is_medium: bool) -> str:
     cue = cue_text.lower()
     if content and content[0] in QUOTE_MARKS:
@@ -101,6 +139,9 @@ def attributions(article: str, tokens: Tokens, spans: list[TokenSpan]) -> list[A
         if pieces:
             content_start = int(tokens.starts[min(p[1] for p in pieces)])
             content_end = int(tokens.ends[max(p[2] for p in pieces) - 1])
+        else:
+            content_start, content_end = content_by_layout(tokens, cue, source) or (None, None)
+        if content_start is not None:
             content_text = text[content_start:content_end]
         source_is_medium = source_text is not None and outlet_of(source_text) is not None
         medium = medium_after(text, cue_start, cue_end)

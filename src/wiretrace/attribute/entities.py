@@ -33,12 +33,12 @@ OUTLET_ALIASES: dict[str, tuple[str, ...]] = {
     "Al Jazeera": ("al jazeera", "aljazeera"),
     "BFM": ("bfm", "bfmtv", "bfm tv"),
     "Bloomberg": ("bloomberg", "bloomberg news"),
-    "The New York Times": ("new york times", "nyt", "the times"),
+    "The New York Times": ("new york times", "nyt"),
     "The Washington Post": ("washington post",),
     "The Wall Street Journal": ("wall street journal", "wsj"),
     "The Guardian": ("guardian",),
     "Politico": ("politico",),
-    "Fox News": ("fox news", "fox"),
+    "Fox News": ("fox news",),  # not "fox": Liam Fox is no outlet
     "NBC": ("nbc", "nbc news"),
     "ABC": ("abc", "abc news"),
     "CBS": ("cbs", "cbs news"),
@@ -59,12 +59,33 @@ MEDIUM_WORDS = re.compile(r"\b(news agency|agency|broadcaster|television|tv|radi
 OUTLET_KIND = re.compile(r"\b(?:the\s+)?(news agency|agency|broadcaster|newspaper|"
                          r"daily|magazine|website|channel|network|news service)\b", re.I)
 DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
-PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "i", "we"}
+# a singular person's pronouns name the person last named; "they", "we" or
+# "I" (inside a quote) name no one that can be told from the text alone
+PRONOUNS = {"he", "she", "him", "her", "his"}
+UNRESOLVED_PRONOUNS = {"they", "them", "we", "i", "you", "it"}
+ORGANISATION_HEADS = {"company", "firm", "group", "bank", "agency", "ministry", "corporation",
+                      "airline", "utility", "concern", "insurer", "maker", "producer"}
 RELATIVES = {"who", "which", "that", "whom"}  # no entity of their own
+# a name ending so is an organisation's, not a person's ("the Soufan Center")
+ORGANISATION_WORDS = {"Center", "Centre", "Group", "Corp", "Inc", "Co", "Bank", "Ministry",
+                      "Agency", "University", "Institute", "Council", "Party", "Union",
+                      "Company", "Association", "Committee", "Department", "Office", "Court",
+                      "Army", "Forces", "Government", "Republic", "Federation", "Board",
+                      "Exchange", "Fund", "Reserve", "Commission", "House", "Senate",
+                      "Congress", "Parliament", "Assembly", "Organisation", "Organization",
+                      "Foundation", "Trust", "Securities", "Holdings", "Industries", "Ltd",
+                      "Corporation", "Times", "Post", "News", "Service", "Authority"}
+MARKED_NAME = re.compile(r"<([^<>\n]{2,60})>")
+ORGANISATION_NAME = re.compile(r"(?:[A-Z][\w&.-]*[ ]){1,4}(?:Inc|Corp|Co|Ltd|Plc|PLC|Bank|Group|"
+                               r"Corporation|Company|Holdings|Industries|Airlines)\b\.?")
+# words that open a source span without being part of the name
+LEADING_WORDS = {"But", "And", "Earlier", "Meanwhile", "However", "Also", "Then", "So", "Yet",
+                 "Now", "Still", "Later", "Separately", "Elsewhere", "In", "On", "At"}
 TITLE = re.compile(r"(?:Gen|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Prof|Rev|President|"
                    r"Minister|General|Chairman|Chairwoman|Secretary|Chancellor|Governor|Senator|"
                    r"Mayor|Chief|Director|Ambassador|Judge|King|Queen|Prince|Pope|Premier|"
-                   r"Spokesman|Spokeswoman|Spokesperson|Commissioner|Inspector|Detective)\.?")
+                   r"Spokesman|Spokeswoman|Spokesperson|Commissioner|Inspector|Detective|MP|"
+                   r"Lord|Lady|Sir|Dame)\.?")
 FULL_NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+\.?[ ]+)?[A-Z][a-z’'-]+(?:[ ]+[A-Z][a-z’'-]+)+")
 NAME_WORD = re.compile(r"[A-Z][\w’'.-]*")
 # the endings of plural roles, which open sentences capitalised: Forecasters,
@@ -146,22 +167,51 @@ class EntityResolver:
         self.people: dict[str, str] = {}  # surname -> full name
         # full names anywhere in the text, so that "Mody" is "Salifou Mody" even
         # when the first mention is not a source ("a coup leader, Gen. Salifou Mody")
+        self.mentions: list[tuple[int, str]] = []  # (where, full name) of every person
         for run in FULL_NAME.finditer(text):
-            words = [w for w in run.group().split() if not TITLE.fullmatch(w)]
-            if len(words) >= 2 and not is_medium(run.group()):
+            words = run.group().split()
+            titles = [k for k, word in enumerate(words) if TITLE.fullmatch(word)]
+            words = words[titles[-1] + 1:] if titles else words  # "Finance Minister X Y"
+            organisation = words and words[-1] in ORGANISATION_WORDS \
+                or text[max(0, run.start() - 4):run.start()].lower() == "the "
+            if len(words) >= 2 and not is_medium(run.group()) and not organisation \
+                    and words[0] not in LEADING_WORDS:
                 self.people.setdefault(words[-1], " ".join(words))
+                self.mentions.append((run.start(), " ".join(words)))
+        # organisations named anywhere, for "the company said": Reuters marks them
+        # <Integrated Generics Inc>, others end on Inc, Corp, Bank ...
+        self.organisations: list[tuple[int, str]] = [
+            (m.start(), " ".join(m.group(1).split())) for m in MARKED_NAME.finditer(text)]
+        self.organisations += [(m.start(), m.group()) for m in ORGANISATION_NAME.finditer(text)
+                               if text[max(0, m.start() - 1):m.start()] != "<"]
+        self.organisations.sort()
         self.last_named: str | None = None
+        self.last_named_at = -1
         self.named: set[str] = set()  # the entities resolve() gave as names
         self.roles: dict[str, str] = {}  # full name -> how its source span described it
 
-    def resolve(self, text: str) -> str | None:
-        text = " ".join(text.split())
+    def _person_before(self, at: int | None) -> str | None:
+        """The person last named before ``at``: as a source, or anywhere in the text."""
+        if at is None:
+            return self.last_named
+        mentioned = [(where, name) for where, name in self.mentions if where < at]
+        if mentioned and mentioned[-1][0] > self.last_named_at:
+            return self.people.get(mentioned[-1][1].split()[-1], mentioned[-1][1])
+        return self.last_named
+
+    def resolve(self, text: str, at: int | None = None) -> str | None:
+        """The entity a source span names; ``at``: where the span starts (for pronouns)."""
+        text = " ".join(text.replace("<", " ").replace(">", " ").split())
+        words = text.split()
+        while len(words) > 1 and words[0] in LEADING_WORDS:  # "But Blair", "Earlier X"
+            words = words[1:]
+        text = " ".join(words)
         if not text:
             return None
         lowered = text.lower()
         if lowered in PRONOUNS:
-            return self.last_named
-        if lowered in RELATIVES:
+            return self._person_before(at)
+        if lowered in RELATIVES or lowered in UNRESOLVED_PRONOUNS:
             return None
         outlet = outlet_of(text)
         if outlet:
@@ -176,10 +226,17 @@ class EntityResolver:
                 self.people.setdefault(parts[-1], name)
                 self.roles[name] = lowered
             self.last_named = name
+            self.last_named_at = at if at is not None else self.last_named_at
             self.named.add(name)
             return name
         described = DETERMINER.sub("", text).rstrip(".,")
         head = described.lower().split()[-1] if described else ""
+        if head in ORGANISATION_HEADS and len(described.split()) <= 2:
+            # "the company said": the organisation last named before
+            named = [name for where, name in self.organisations if at is None or where < at]
+            if named:
+                self.named.add(named[-1])
+                return named[-1]
         # "the spokeswoman" after "ministry spokeswoman Anne-Claire Legendre"
         for person, role in reversed(self.roles.items()):
             if head and re.search(rf"\b{re.escape(head)}\b", role) and len(described.split()) <= 2:
@@ -207,9 +264,17 @@ NOT_A_SOURCE = {"can't", "cannot", "not", "one", "it", "this", "that", "there", 
 MAX_SOURCE_WORDS = 8
 
 
-def is_credit(cue_text: str, source_text: str | None, entity: str | None) -> bool:
-    """Whether an attribution credits someone for information (see ``CREDIT_CUE``)."""
+# "did not say", "declined to comment", "would not confirm": no one vouches
+NEGATED_CUE = re.compile(r"\b(?:not|n[’']t|never|declined|refused|no)\b", re.I)
+
+
+def is_credit(cue_text: str, source_text: str | None, entity: str | None,
+              before_cue: str = "") -> bool:
+    """Whether an attribution credits someone for information (see ``CREDIT_CUE``);
+    ``before_cue``: the few words before the cue, where a negation would be."""
     if not entity or not source_text or not CREDIT_CUE.search(cue_text):
+        return False
+    if NEGATED_CUE.search(cue_text) or NEGATED_CUE.search(" ".join(before_cue.split()[-2:])):
         return False
     words = [w.strip(".,").lower() for w in entity.split()]
     # a description of a dozen words is a clause the tagger took for a source

@@ -33,6 +33,10 @@ TOKEN = re.compile(rf"\b(?:{ABBREVIATIONS})\.(?!\w)|[^\W_]+(?:\.[^\W_]+)+\.?"
 OPENING_QUOTES = {"“": "curly", "‘": "curly1", "«": "angle", "„": "low"}
 CLOSING_QUOTES = {"”": "curly", "’": "curly1", "»": "angle", "“": "low"}
 SENTENCE_END = {".", "!", "?"}
+# A paragraph ends at a blank line or at a line that opens indented; a single
+# line break inside a paragraph is a wrap (the wire's lines of 65 characters),
+# read as a space, or every wrapped sentence would be cut in two.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+")
 CLOSING_MARKS = {"”", "’", "»", '"'}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its"}
 
@@ -69,7 +73,7 @@ def tokenize(text: str) -> Tokens:
     previous_end = 0
     for i, (start, end) in enumerate(spans):
         gap = text[previous_end:start]
-        if "\n" in gap:
+        if "\n" in gap and PARAGRAPH_BREAK.search(gap):
             paragraph[i] = True
             if i:
                 number += 1
@@ -126,11 +130,26 @@ def quote_depth(tokens: Tokens, words: list[str] | None = None) -> list[int]:
 # feature strings that depend on one word or a small number, made once: the
 # tagger is the slowest stage on wire copy, and building strings was half of it
 CUE_FLAG = ("cue=0", "cue=1")
+QUOTE_FLAG = ("q=0", "q=1")
+BUCKETS = ("none", "0", "1", "2", "3", "near", "far")
+BEFORE = {b: f"cb={b}" for b in BUCKETS}
+AFTER = {b: f"ca={b}" for b in BUCKETS}
+SIDES = ("nocue", "before", "after", "between", "at")
+SIDE = {side: f"side={side}" for side in SIDES}
+SIDE_QUOTED = {(side, q, quoted): f"side_q={side}|{q}|{int(quoted)}"
+               for side in SIDES for q in (0, 1) for quoted in (False, True)}
 POSITION = [f"pos={k}" for k in range(7)]
 LEFT = [f"left={k}" for k in range(7)]
 WINDOW_QUOTE = {off: (f"q{off}=0", f"q{off}=1") for off in (-2, -1, 1, 2)}
 WINDOW_CUE = {off: f"cue{off}" for off in (-2, -1, 1, 2)}
 WINDOW_EDGE = {off: f"w{off}=<edge>" for off in (-2, -1, 1, 2)}
+
+
+def _bucket(distance: int) -> str:
+    """How far a cue word is: none, 0-3 tokens, near (up to 8) or far."""
+    if distance < 0:
+        return "none"
+    return BUCKETS[distance + 1] if distance <= 3 else ("near" if distance <= 8 else "far")
 
 
 @lru_cache(maxsize=200_000)
@@ -180,11 +199,6 @@ def token_features(tokens: Tokens, cue_words: frozenset[str]) -> list[list[str]]
     for i in range(1, n):
         position[i] = 0 if sentence_first[i] else position[i - 1] + 1
 
-    def bucket(d: int) -> str:
-        if d < 0:
-            return "none"
-        return str(d) if d <= 3 else ("near" if d <= 8 else "far")
-
     # per sentence: its first and last cue word, so a token knows its side of the cue
     first_cue: dict[int, int] = {}
     last_cue: dict[int, int] = {}
@@ -207,9 +221,9 @@ def token_features(tokens: Tokens, cue_words: frozenset[str]) -> list[list[str]]
                 else "after" if i > last_cue[s] else "between" if first_cue[s] < i < last_cue[s]
                 else "at")
         w, lw, q = words[i], lower[i], inside[i]
-        f = [*_word_features(w, lw, shapes[i]), f"q={q}", CUE_FLAG[is_cue[i]],
-             f"cb={bucket(before[i])}", f"ca={bucket(after[i])}", POSITION[min(position[i], 6)],
-             f"side={side}", f"side_q={side}|{q}|{int(s in quoted)}",
+        f = [*_word_features(w, lw, shapes[i]), QUOTE_FLAG[q], CUE_FLAG[is_cue[i]],
+             BEFORE[_bucket(before[i])], AFTER[_bucket(after[i])],
+             POSITION[min(position[i], 6)], SIDE[side], SIDE_QUOTED[(side, q, s in quoted)],
              LEFT[min(remaining[i], 6)]]
         if i and shapes[i - 1] == "Xx" and shapes[i] == "Xx":
             f.append("name_run")

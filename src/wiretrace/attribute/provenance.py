@@ -8,7 +8,7 @@ Read from the versions' attributions, in the order the versions appeared
 - an attribution inside the content of an outlet's report ("Voice of America
   reports that ..., Wassim Nasr ... told The Associated Press"): the inner
   medium was relayed by the outer outlet, ``AP --relayed--> VOA``;
-- what a version credits: ``entity --credited_by--> version`` (the outermost
+- what a version credits: ``source --credited_by--> version`` (the outermost
   credit of a chain, so that Nasr -> AP -> VOA -> version B reads as a path);
 - the story's derivation edges: ``version --derived--> version``.
 
@@ -57,8 +57,10 @@ def story_provenance(story: Story, versions: list[str],
             for outer in outers:
                 if last and outer.medium_entity and last != outer.medium_entity:
                     step(last, outer.medium_entity, "relayed", version)
-            if not outers and last:
-                step(last, version, "credited_by", version)
+            # the version credits the source; a medium it was told to ("told BBC
+            # News") is the told step's end, not a credit of its own
+            if not outers and item.source_entity:
+                step(item.source_entity, version, "credited_by", version)
             if item.kind == "direct_quote" and item.content_text:
                 words = tuple(w.casefold() for w in WORD.findall(item.content_text))
                 if words:

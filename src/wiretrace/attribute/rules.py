@@ -34,7 +34,9 @@ OUTLET_REPORTS = re.compile(
 REPORTED_BY = re.compile(
     rf"(?P<cue>(?:(?:first|originally|initially|as)\s+)?(?:reported|revealed|broken)\s+by)"
     rf"\s+(?P<source>{NAME})")
-CLAUSE_END = re.compile(r"[.!?](?=\s|$)|\n")
+# a clause ends at a stop or at a paragraph's end, not at a wrapped line
+PARAGRAPH_START = re.compile(r"\n[ \t]*\n[ \t]*|\n[ \t]+")
+CLAUSE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\n[ \t]+(?=\S)")
 
 
 class RuleCredit(NamedTuple):
@@ -44,7 +46,8 @@ class RuleCredit(NamedTuple):
 
 
 def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    start = max(text.rfind("\n", 0, at) + 1, _last_stop(text, at))
+    breaks = [m.end() for m in PARAGRAPH_START.finditer(text, 0, at)]
+    start = max(breaks[-1] if breaks else 0, _last_stop(text, at))
     end_match = CLAUSE_END.search(text, at)
     return start, end_match.start() if end_match else len(text)
 

@@ -20,6 +20,7 @@ import re
 
 from wiretrace.attribute import attribute_text
 from wiretrace.attribute.entities import outlet_of
+from wiretrace.attribute.rules import CLAUSE_END, PARAGRAPH_START
 from wiretrace.model import SpellingVariant
 from wiretrace.model.attributions import Attribution, Credit, CreditChange
 from wiretrace.model.passages import Passage
@@ -56,8 +57,9 @@ def _scope(item: Attribution, text: str) -> tuple[int, int]:
     """The text an attribution vouches for: its content, else its sentence."""
     if item.content_start is not None and item.content_end is not None:
         return item.content_start, item.content_end
-    start = max(text.rfind(". ", 0, item.cue_start) + 2, text.rfind("\n", 0, item.cue_start) + 1)
-    stop = re.compile(r"[.!?](?=\s|$)").search(text, item.cue_end)
+    breaks = [m.end() for m in PARAGRAPH_START.finditer(text, 0, item.cue_start)]
+    start = max(text.rfind(". ", 0, item.cue_start) + 2, breaks[-1] if breaks else 0)
+    stop = CLAUSE_END.search(text, item.cue_end)
     return start, stop.end() if stop else len(text)
 
 
@@ -90,9 +92,17 @@ def _respelled(entity: str, variants: list[SpellingVariant]) -> str:
     return " ".join(forms.get(w.casefold(), w) for w in words).casefold()
 
 
-def _same_person(b_key: str, a_keys: set[str]) -> bool:
-    """A surname alone names the person named in full on the other side."""
-    return any(b_key == a.split()[-1] or a == b_key.split()[-1] for a in a_keys)
+def _same_entity(key: str, others: set[str]) -> bool:
+    """One entity under two names: a surname alone and the full name, or a short
+    name and the long one it opens ("Southwest Forest" and "Southwest Forest
+    Industries", "Cominco" and "Cominco Ltd")."""
+    words = key.split()
+    for other in others:
+        other_words = other.split()
+        short, long_ = sorted((words, other_words), key=len)
+        if short and (short == long_[:len(short)] or short == long_[-1:]):
+            return True
+    return False
 
 
 def credit_changes(text_a: str, found_a: list[Attribution], text_b: str,
@@ -109,10 +119,10 @@ def credit_changes(text_a: str, found_a: list[Attribution], text_b: str,
     b_as_a = {key: _respelled(c.entity, variants) for key, c in credits_b.items()}
     a_keys = set(credits_a)
     added = [c for key, c in credits_b.items()
-             if b_as_a[key] not in a_keys and not _same_person(b_as_a[key], a_keys)]
+             if b_as_a[key] not in a_keys and not _same_entity(b_as_a[key], a_keys)]
     b_keys = set(b_as_a.values())
     dropped = [c for key, c in credits_a.items()
-               if key not in b_keys and not _same_person(key, b_keys)]
+               if key not in b_keys and not _same_entity(key, b_keys)]
     changed: list[CreditChange] = []
     scoped_b = [(item, _scope(item, text_b)) for item in found_b if item.credited]
     for item_a in (item for item in found_a if item.credited):
@@ -128,7 +138,8 @@ def credit_changes(text_a: str, found_a: list[Attribution], text_b: str,
         same = [(b, s) for b, s in over if _entities(b) & _entities(item_a)]
         if same:
             item_b, scope_b = same[0]
-            if item_a.kind == item_b.kind == "direct_quote" and _words(item_a) != _words(item_b):
+            if item_a.kind == item_b.kind == "direct_quote" and _altered(_words(item_a),
+                                                                         _words(item_b)):
                 changed.append(_change("quote_altered", item_a, item_b, scope_a, scope_b,
                                        text_a, text_b))
         elif over:
@@ -140,12 +151,24 @@ def credit_changes(text_a: str, found_a: list[Attribution], text_b: str,
             # for is in b, and nothing in b credits it
             inside = [p for p in passages if min(p.a_end, scope_a[1]) > max(p.a_start, scope_a[0])]
             covered = sum(min(p.a_end, scope_a[1]) - max(p.a_start, scope_a[0]) for p in inside)
-            if inside and covered >= 0.5 * (scope_a[1] - scope_a[0]):
+            # the credit's own words still in b ("the official news agency Tass
+            # said") are no cut, whatever b's tagger made of them
+            still_there = (item_a.source_text or "").casefold() in text_b.casefold()
+            if inside and not still_there and covered >= 0.5 * (scope_a[1] - scope_a[0]):
                 start, end = min(p.b_start for p in inside), max(p.b_end for p in inside)
                 changed.append(CreditChange("credit_cut", item_a.source_entity, None,
                                             scope_a[0], scope_a[1], start, end,
                                             text_a[scope_a[0]:scope_a[1]], text_b[start:end]))
     return added, dropped, changed
+
+
+def _altered(a: list[str], b: list[str]) -> bool:
+    """Words changed, not a quote's extent: one inside the other is the same quote
+    (a paragraph break or a tagger's boundary took in more or less of it)."""
+    if a == b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return not any(long_[k:k + len(short)] == short for k in range(len(long_) - len(short) + 1))
 
 
 def _words(item: Attribution) -> list[str]:
