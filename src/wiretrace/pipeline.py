@@ -21,8 +21,6 @@ here) run alignment and diff on two given texts.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import math
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -33,10 +31,8 @@ from typing import NamedTuple
 import numpy as np
 
 from wiretrace.align import align_tokens
-from wiretrace.align import warm_up as warm_up_alignment
 from wiretrace.align.articles import align_articles
-from wiretrace.attribute import attribute_text
-from wiretrace.attribute.provenance import story_provenance
+from wiretrace.attribute.batch import Attributions, attribute_store
 from wiretrace.candidates.lsh import boilerplate_mask, lsh_pairs
 from wiretrace.candidates.seed_index import SeedIndex
 from wiretrace.diff.articles import compare, diff_articles
@@ -50,7 +46,6 @@ from wiretrace.model import (
     Diff,
     FieldWarning,
     PassageTable,
-    Provenance,
     Rejected,
     Story,
     TraceResult,
@@ -67,7 +62,6 @@ from wiretrace.runtime.workers import (
     worker_state,
 )
 from wiretrace.stories.build import build_stories, diff_bases, sharing_base
-from wiretrace.stories.links import epoch_seconds
 from wiretrace.text.cache import TextCache
 from wiretrace.text.tokens import Tokens
 
@@ -82,7 +76,6 @@ TOKEN_CACHE_SIZE = 2048
 PAIRS_PER_CHUNK = 200
 DIFFS_PER_CHUNK = 100  # story versions diffed per chunk of work, at least
 ARTICLES_PER_CHUNK = 500  # articles fingerprinted per chunk of work
-ATTRIBUTED_PER_CHUNK = 200  # articles whose attributions one chunk of work finds
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -210,12 +203,6 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
     return out
 
 
-def _attribute_chunk(indices: list[int]) -> list[Attribution]:
-    """The attributions of some articles, article by article."""
-    store = worker_state(_RunState).articles
-    return [found for k in indices for found in attribute_text(store.text(k), store.ids[k])]
-
-
 # --- the stages, in the order trace() calls them
 
 def _same_text(digests: np.ndarray) -> np.ndarray:
@@ -335,80 +322,6 @@ def _diff_stories(stories: list[Story], passages: PassageTable, state: _RunState
     return Diffs(diffs, done)
 
 
-class Attributions(NamedTuple):
-    """What the attribution stage kept, how many it found, and each story's
-    provenance graph."""
-
-    kept: list[Attribution]
-    found: int
-    provenance: list[Provenance]
-    member_credits: dict[str, list[Attribution]]  # the credits of each story member
-
-
-def _appearance_order(store: ArticleStore, story: Story) -> list[str]:
-    """A story's members in the order they appeared: the origin first, then the
-    dated ones by instant, then the undated in the story's order."""
-    published = [store[m].published for m in story.members]
-    seconds = epoch_seconds([p.isoformat() if p else None for p in published]).tolist()
-    order = sorted(range(len(story.members)), key=lambda k: (
-        story.members[k] != story.origin, math.isnan(seconds[k]),
-        0.0 if math.isnan(seconds[k]) else seconds[k], k))
-    return [story.members[k] for k in order]
-
-
-def _attribute(state: _RunState, stories: list[Story], workers: int, progress: Progress,
-               sink: Callable[[Attribution], None] | None,
-               keep_stories: int | None) -> Attributions:
-    """Every article's attributions; each goes to ``sink``, and kept are all, or
-    (with a sink) those of the members of the ``keep_stories`` largest stories.
-    The credits of every story's members make its provenance graph."""
-    store = state.articles
-    kept = None if sink is None else {
-        m for s in (stories if keep_stories is None else stories[:keep_stories])
-        for m in s.members}
-    in_story = {m for s in stories for m in s.members}
-    credits: dict[str, list[Attribution]] = {}
-    found: list[Attribution] = []
-    total, done = 0, 0
-    for chunk in map_chunks(_attribute_chunk, range(len(store)), workers, ATTRIBUTED_PER_CHUNK,
-                            state):
-        for item in chunk:
-            if sink is not None:
-                sink(item)
-            if kept is None or item.article in kept:
-                found.append(item)
-            if item.is_credit and item.article in in_story:
-                credits.setdefault(item.article, []).append(item)
-        total += len(chunk)
-        done = min(len(store), done + ATTRIBUTED_PER_CHUNK)  # articles, not attributions
-        progress("attribute", done, len(store))
-    provenance = [story_provenance(s, _appearance_order(store, s), credits) for s in stories]
-    return Attributions(found, total, provenance, credits)
-
-
-# The stage a first run shows while numba compiles the kernels into its disk cache.
-COMPILE_STAGE = "compiling (first run only)"
-
-
-def _compile_kernels(progress: Progress, workers: int) -> None:
-    """Compile (or load from numba's disk cache) the kernels, before workers fork, so
-    that they share them.  Loading takes about a second; compiling, on a first run
-    with an empty cache, most of a minute of one core, so a first run compiles in
-    ``workers`` processes (:func:`wiretrace.runtime.compiled.compile_kernels`) and
-    shows it as a stage of its own: without it the run would seem to hang before
-    its first article."""
-    first_run = compiled.needs_compiling()
-    total = len(compiled.WARM_UP_PARTS) + 1
-    if first_run:
-        progress(COMPILE_STAGE, 0, total)
-        done = itertools.count(1)
-        compiled.compile_kernels(workers, lambda: progress(COMPILE_STAGE, next(done), total))
-    compiled.warm_up()  # from the cache now, into this process
-    warm_up_alignment()
-    if first_run:
-        progress(COMPILE_STAGE, total, total)
-
-
 def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None = None,
           rejected: list[Rejected] | None = None, progress: Progress | None = None,
           workers: int | None = None, diff_sink: Callable[[Diff], None] | None = None,
@@ -442,15 +355,15 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     store = as_store(articles, temp_dir)
     rejected = list(rejected or []) + store.duplicates
     if len(store):  # compiled once here, not once in every forked worker
-        _compile_kernels(progress, workers)
+        compiled.prepare_for_run(progress, workers)
     state = _RunState(store, params)
 
     candidates = _find_candidates(state, workers, temp_dir, progress)
     state.boilerplate = candidates.boilerplate
     passages = _align_pairs(candidates.pairs, candidates.same_text, state, workers, progress)
     stories = build_stories(store, passages, params, candidates.word_counts, workers)
-    attributions = _attribute(state, stories, workers, progress, attribution_sink,
-                              keep_diffs) if attribute else Attributions([], 0, [], {})
+    attributions = attribute_store(store, stories, workers, progress, attribution_sink,
+                                   keep_diffs) if attribute else Attributions([], 0, [], {})
     state.member_credits = attributions.member_credits if attribute else None
     diffs = _diff_stories(stories, passages, state, workers, progress, diff_sink, keep_diffs,
                           attribute)

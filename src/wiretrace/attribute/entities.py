@@ -90,7 +90,7 @@ FULL_NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+\.?[ ]+)?[A-Z][a-z’'-]+(?:[ ]
 NAME_WORD = re.compile(r"[A-Z][\w’'.-]*")
 # the endings of plural roles, which open sentences capitalised: Forecasters,
 # Analysts, Officials, Residents
-PLURAL_ROLE = re.compile(r"(?:ers|ists|ians|ants|ents|ors|ives|ials|ies|ans)$")
+PLURAL_ROLE = re.compile(r"(?:ers|sts|ians|ants|ents|ors|ives|ials|ies|ans|ees)$")
 NAME_LINKS = {"of", "de", "du", "la", "le", "van", "von", "der", "al", "bin", "da", "del"}
 
 

@@ -19,14 +19,28 @@ whose speaker and opening words match but whose words differ is altered.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
+from datetime import datetime
 
 from wiretrace.model import Attribution, Story
 from wiretrace.model.attributions import CreditEdge, Provenance, QuoteTrail
+from wiretrace.stories.links import epoch_seconds
 
 WORD = re.compile(r"\w+")
 QUOTE_OPENING_WORDS = 4  # words that tie two versions' quotes to one place
+
+
+def appearance_order(story: Story, published: list[datetime | None]) -> list[str]:
+    """A story's members in the order they appeared (``published``: each member's
+    date, in ``story.members`` order): the origin first, then the dated ones by
+    instant, then the undated in the story's order."""
+    seconds = epoch_seconds([p.isoformat() if p else None for p in published]).tolist()
+    order = sorted(range(len(story.members)), key=lambda k: (
+        story.members[k] != story.origin, math.isnan(seconds[k]),
+        0.0 if math.isnan(seconds[k]) else seconds[k], k))
+    return [story.members[k] for k in order]
 
 
 def _inside(inner: Attribution, outer: Attribution) -> bool:

@@ -36,20 +36,32 @@ def attributions_of(text: str, tokens: Tokens) -> list[Attribution]:
     return tokens.facts.attributions
 
 
+def entity_key(entity: str) -> str:
+    """How two spellings of one name compare: case, possessives and punctuation
+    aside ("Shamrock Capital L.P" and "Shamrock Capital LP", "Moody's" and "Moody")."""
+    plain = re.sub(r"[’']s\b", "", entity.casefold())
+    return " ".join(re.sub(r"[^\w\s-]", "", plain).split())
+
+
 def _credits(found: list[Attribution]) -> dict[str, Credit]:
     """Each named entity credited (a person, an organisation, an outlet), first
-    place it is named."""
+    place it is named; one entity under a short and a long name counted once."""
     credits: dict[str, Credit] = {}
     for item in found:
         if not item.is_credit:
             continue
+        named = []
         if item.source_entity and item.source_named and item.source_start is not None \
                 and item.source_end is not None:
-            credits.setdefault(item.source_entity.casefold(), Credit(
-                item.source_entity, item.source_start, item.source_end, item.source_text or ""))
+            named.append(Credit(item.source_entity, item.source_start, item.source_end,
+                                item.source_text or ""))
         if item.medium_entity and item.medium_start is not None and item.medium_end is not None:
-            credits.setdefault(item.medium_entity.casefold(), Credit(
-                item.medium_entity, item.medium_start, item.medium_end, item.medium_entity))
+            named.append(Credit(item.medium_entity, item.medium_start, item.medium_end,
+                                item.medium_entity))
+        for credit in named:
+            key = entity_key(credit.entity)
+            if key and key not in credits and not _same_entity(key, set(credits)):
+                credits[key] = credit
     return credits
 
 
@@ -81,7 +93,7 @@ def _overlap(ranges: list[tuple[int, int]], start: int, end: int) -> int:
 
 
 def _entities(item: Attribution) -> set[str]:
-    found = {e.casefold() for e in item.credited}
+    found = {entity_key(e) for e in item.credited}
     return found | {e.split()[-1] for e in found}  # a surname alone is the same person
 
 
@@ -89,7 +101,7 @@ def _respelled(entity: str, variants: list[SpellingVariant]) -> str:
     """``entity`` (of b) with b's spellings of names put back as a spells them."""
     words = entity.split()
     forms = {v.b_form.casefold(): v.a_form for v in variants}
-    return " ".join(forms.get(w.casefold(), w) for w in words).casefold()
+    return entity_key(" ".join(forms.get(w.casefold(), w) for w in words))
 
 
 def _same_entity(key: str, others: set[str]) -> bool:

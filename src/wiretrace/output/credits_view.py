@@ -14,11 +14,12 @@ from collections.abc import Mapping
 
 from wiretrace.attribute import credited_entities
 from wiretrace.attribute.entities import outlet_of
-from wiretrace.model import Article, Attribution, Diff, Provenance, Story
+from wiretrace.diff.credits import entity_key
+from wiretrace.model import Article, Attribution, Diff, Provenance, Story, TraceResult
 from wiretrace.output.markup import Span, escaped, span
 
 __all__ = ["credit_spans", "credited_entities", "credits_note", "outlet_matrix",
-           "provenance_svg"]
+           "outlets_panel", "pair_credits", "provenance_svg", "story_graph"]
 
 RELATION_WORDS = {"told": "told", "relayed": "relayed by", "credited_by": "credited by",
                   "derived": "text taken by"}
@@ -36,12 +37,33 @@ def credit_spans(text: str, found: list[Attribution], changed: set[str], mark: s
                                    (item.medium_entity, item.medium_start, item.medium_end)):
             if not entity or start is None:
                 continue
-            extra = f" {mark}" if entity.casefold() in changed else ""
+            extra = f" {mark}" if entity_key(entity) in changed else ""
             title = escaped(f"credited: {entity} ({item.kind.replace('_', ' ')}, "
                             f"cue “{item.cue_text}”)")
             spans.append(span(text, start, end, "credit",
                               f'<span class="credit{extra}" title="{title}">', "</span>"))
     return spans
+
+
+def pair_credits(diff: Diff | None, role: str, base: tuple[str, list[Attribution]],
+                 version: tuple[str, list[Attribution]]
+                 ) -> tuple[list[Span | None], list[Span | None], str]:
+    """The credit marks of a pair's two sides (text, attributions each), and its note."""
+    added = {entity_key(c.entity) for c in diff.credits_added} if diff else set()
+    dropped = {entity_key(c.entity) for c in diff.credits_dropped} if diff else set()
+    return (credit_spans(base[0], base[1], dropped, "credit-gone"),
+            credit_spans(version[0], version[1], added, "credit-new"),
+            credits_note(diff, role, credited_entities(base[1]), credited_entities(version[1])))
+
+
+def story_graph(provenance: Provenance | None, versions: list[str]) -> str:
+    """A story's provenance graph in a folding panel (nothing when it has no credit)."""
+    drawn = provenance_svg(provenance, versions) if provenance else ""
+    if not drawn:
+        return ""
+    return ("<details open><summary>Who told whom: sources, the media they told, the outlets "
+            "that relayed them, the versions that credit them</summary>"
+            f'<div class="graph">{drawn}</div></details>')
 
 
 def credits_note(diff: Diff | None, role: str, base_credits: list[str],
@@ -149,3 +171,19 @@ def outlet_matrix(stories: list[Story], articles: Mapping[str, Article],
                    for e in item.credited):
                 credited[key] += 1
     return [(t, s, n, credited[(t, s)]) for (t, s), n in taken.most_common()]
+
+
+def outlets_panel(result: TraceResult, stories: list[Story],
+                  attributions: Mapping[str, list[Attribution]], max_rows: int) -> str:
+    """Which outlet takes text from which, and how often it says so."""
+    rows = outlet_matrix(stories, result.articles, attributions)
+    if not rows:
+        return ""
+    cells = "".join(f"<tr><td>{escaped(t)}</td><td>{escaped(s)}</td><td>{n}</td>"
+                    f"<td>{k if result.attributions is not None else '-'}</td></tr>"
+                    for t, s, n, k in rows[:max_rows])
+    pairs = f"{len(rows)} pair" + ("s" if len(rows) != 1 else "")
+    return ('<details class="panel" id="outlets"><summary>Which outlet takes from which '
+            f"({pairs} of outlets, over the stories shown)</summary><table>"
+            "<tr><th>outlet</th><th>took text from</th><th>times</th>"
+            f"<th>crediting it</th></tr>{cells}</table></details>")

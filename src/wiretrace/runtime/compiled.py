@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 import os
 import sys
 from collections.abc import Callable
@@ -151,3 +152,28 @@ def mark_compiled() -> None:
             stamp.touch()
         except OSError:
             pass
+
+
+# The stage a first run shows while numba compiles the kernels into its disk cache.
+COMPILE_STAGE = "compiling (first run only)"
+
+
+def prepare_for_run(progress: Callable[[str, int, int], None], workers: int) -> None:
+    """Compile (or load from numba's disk cache) the kernels, before workers fork, so
+    that they share them.  Loading takes about a second; compiling, on a first run
+    with an empty cache, most of a minute of one core, so a first run compiles in
+    ``workers`` processes (:func:`compile_kernels`) and
+    shows it as a stage of its own: without it the run would seem to hang before
+    its first article."""
+    from wiretrace.align import warm_up as warm_up_alignment  # align imports runtime/
+
+    first_run = needs_compiling()
+    total = len(WARM_UP_PARTS) + 1
+    if first_run:
+        progress(COMPILE_STAGE, 0, total)
+        done = itertools.count(1)
+        compile_kernels(workers, lambda: progress(COMPILE_STAGE, next(done), total))
+    warm_up()  # from the cache now, into this process
+    warm_up_alignment()
+    if first_run:
+        progress(COMPILE_STAGE, total, total)
