@@ -363,7 +363,7 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     passages = _align_pairs(candidates.pairs, candidates.same_text, state, workers, progress)
     stories = build_stories(store, passages, params, candidates.word_counts, workers)
     attributions = attribute_store(store, stories, workers, progress, attribution_sink,
-                                   keep_diffs) if attribute else Attributions([], 0, [], {})
+                                   keep_diffs) if attribute else Attributions([], 0, [], {}, [])
     state.member_credits = attributions.member_credits if attribute else None
     diffs = _diff_stories(stories, passages, state, workers, progress, diff_sink, keep_diffs,
                           attribute)
@@ -388,4 +388,5 @@ def trace(articles: Iterable[Article] | ArticleStore, params: TraceParams | None
     }
     return TraceResult(store, passages, stories, diffs.kept, rejected, stats,
                        list(warnings or []), attributions.kept if attribute else None,
-                       attributions.provenance if attribute else None)
+                       attributions.provenance if attribute else None,
+                       attributions.outlets if attribute else None)

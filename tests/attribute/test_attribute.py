@@ -156,3 +156,19 @@ def test_pronouns_surnames_and_roles_resolve_to_the_person_named_before():
     assert resolver.resolve("she") == "Anne-Claire Legendre"
     assert resolver.resolve("a Western military official") == "Western military official"
     assert resolver.resolve("who") is None
+
+
+def test_outlets_that_take_text_and_whether_they_credit_it(pair):
+    from wiretrace.attribute.provenance import outlet_credits
+
+    a, b = pair
+    outlets = {a.id: "The Associated Press", b.id: "Vanguard", "c": "Vanguard", "d": "Punch"}
+    stories = [Story("s1", [a.id, b.id], a.id, "earliest published",
+                     [DerivationEdge(a.id, b.id, 0.87, 0.8, 2000)]),
+               Story("s2", ["c", "d"], "c", "earliest published",
+                     [DerivationEdge("c", "d", 0.5, 0.5, 900)])]
+    credits = {b.id: [x for x in attribute_text(b.text, b.id) if x.is_credit]}
+    rows = outlet_credits(stories, outlets.get, credits)
+    assert [(r.outlet, r.source_outlet, r.taken, r.credited) for r in rows] == [
+        ("Vanguard", "The Associated Press", 1, 1),  # b credits AP (told The Associated Press)
+        ("Punch", "Vanguard", 1, 0)]

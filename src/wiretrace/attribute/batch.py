@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from wiretrace.attribute import attribute_text
-from wiretrace.attribute.provenance import appearance_order, story_provenance
-from wiretrace.model import Attribution, Provenance, Story
+from wiretrace.attribute.provenance import appearance_order, outlet_credits, story_provenance
+from wiretrace.model import Attribution, OutletCredit, Provenance, Story
 from wiretrace.runtime.article_store import ArticleStore
 from wiretrace.runtime.workers import map_chunks, worker_state
 
@@ -29,6 +29,7 @@ class Attributions(NamedTuple):
     found: int
     provenance: list[Provenance]
     member_credits: dict[str, list[Attribution]]
+    outlets: list[OutletCredit]  # which outlet takes from which, across the corpus
 
 
 @dataclass
@@ -72,4 +73,5 @@ def attribute_store(store: ArticleStore, stories: list[Story], workers: int,
     provenance = [story_provenance(s, appearance_order(s, [store[m].published
                                                             for m in s.members]), credits)
                   for s in stories]
-    return Attributions(found, total, provenance, credits)
+    outlets = outlet_credits(stories, lambda article: store[article].outlet, credits)
+    return Attributions(found, total, provenance, credits, outlets)

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from wiretrace.attribute.entities import outlet_of
 from wiretrace.model import Attribution, Story
-from wiretrace.model.attributions import CreditEdge, Provenance, QuoteTrail
+from wiretrace.model.attributions import CreditEdge, OutletCredit, Provenance, QuoteTrail
 from wiretrace.stories.links import epoch_seconds
 
 WORD = re.compile(r"\w+")
@@ -98,3 +100,25 @@ def story_provenance(story: Story, versions: list[str],
                                  tuple(dict.fromkeys(v for v, _ in carriers)), altered))
     edges = [CreditEdge(s, t, r, tuple(v)) for (s, t, r), v in steps.items()]
     return Provenance(story.id, edges, trails)
+
+
+def outlet_credits(stories: list[Story], outlet: Callable[[str], str | None],
+                   credits: Mapping[str, list[Attribution]]) -> list[OutletCredit]:
+    """Which outlet takes text from which, over every story's derivation edges
+    between articles of two different named outlets (``outlet``: an article's
+    outlet by id), and how often the taking article credits the source outlet
+    (by its name, or the short name of a known outlet: AP for The Associated
+    Press), most taken first."""
+    taken: Counter[tuple[str, str]] = Counter()
+    credited: Counter[tuple[str, str]] = Counter()
+    for story in stories:
+        for edge in story.edges:
+            source, target = outlet(edge.source), outlet(edge.target)
+            if not source or not target or source == target:
+                continue
+            taken[(target, source)] += 1
+            wanted = {source.casefold(), (outlet_of(source) or "").casefold()}
+            if any(e.casefold() in wanted for item in credits.get(edge.target, [])
+                   for e in item.credited):
+                credited[(target, source)] += 1
+    return [OutletCredit(t, s, n, credited[(t, s)]) for (t, s), n in taken.most_common()]

@@ -17,6 +17,7 @@ from wiretrace.model.attributions import (
     Credit,
     CreditChange,
     CreditEdge,
+    OutletCredit,
     Provenance,
     QuoteTrail,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "PASSAGE_KINDS",
     "Passage",
     "PassageField",
+    "OutletCredit",
     "PassageTable",
     "Provenance",
     "QuoteTrail",

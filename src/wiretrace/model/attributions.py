@@ -136,3 +136,18 @@ class Provenance:
     def to_dict(self) -> dict:
         return {"story": self.story, "edges": [e.to_dict() for e in self.edges],
                 "quotes": [q.to_dict() for q in self.quotes]}
+
+
+@dataclass(frozen=True, slots=True)
+class OutletCredit:
+    """Across a corpus: how often articles of ``outlet`` took text from articles of
+    ``source_outlet`` (a story's derivation edge between two named outlets), and in
+    how many of those the taking article credits the source outlet."""
+
+    outlet: str
+    source_outlet: str
+    taken: int
+    credited: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)

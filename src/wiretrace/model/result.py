@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wiretrace.model.articles import Article, FieldWarning, Rejected
-from wiretrace.model.attributions import Attribution, Provenance
+from wiretrace.model.attributions import Attribution, OutletCredit, Provenance
 from wiretrace.model.diffs import Diff
 from wiretrace.model.passages import Passage
 from wiretrace.model.stories import Story
@@ -26,6 +26,7 @@ class TraceResult:
     # who each article credits (attribute/); None when the run did not look
     attributions: list[Attribution] | None = None
     provenance: list[Provenance] | None = None  # one per story, in the stories' order
+    outlets: list[OutletCredit] | None = None  # which outlet takes from which, and credits it
 
     def attributions_of(self, article_id: str) -> list[Attribution]:
         return [a for a in self.attributions or [] if a.article == article_id]

@@ -9,17 +9,16 @@ holds under the report's Content-Security-Policy.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections import defaultdict
 
 from wiretrace.attribute import credited_entities
-from wiretrace.attribute.entities import outlet_of
+from wiretrace.attribute.provenance import outlet_credits
 from wiretrace.diff.credits import entity_key
-from wiretrace.model import Article, Attribution, Diff, Provenance, Story, TraceResult
+from wiretrace.model import Attribution, Diff, Provenance, Story, TraceResult
 from wiretrace.output.markup import Span, escaped, span
 
-__all__ = ["credit_spans", "credited_entities", "credits_note", "outlet_matrix",
-           "outlets_panel", "pair_credits", "provenance_svg", "story_graph"]
+__all__ = ["credit_spans", "credited_entities", "credits_note", "outlets_panel",
+           "pair_credits", "provenance_svg", "story_graph"]
 
 RELATION_WORDS = {"told": "told", "relayed": "relayed by", "credited_by": "credited by",
                   "derived": "text taken by"}
@@ -152,38 +151,23 @@ def provenance_svg(provenance: Provenance, versions: list[str]) -> str:
     return "".join(parts)
 
 
-def outlet_matrix(stories: list[Story], articles: Mapping[str, Article],
-                  attributions: Mapping[str, list[Attribution]]) -> list[tuple[str, str, int, int]]:
-    """(taking outlet, source outlet, story edges, of them crediting the source outlet)
-    over every derivation edge between articles of two different named outlets."""
-    taken: Counter[tuple[str, str]] = Counter()
-    credited: Counter[tuple[str, str]] = Counter()
-    for story in stories:
-        for edge in story.edges:
-            source, target = articles.get(edge.source), articles.get(edge.target)
-            if source is None or target is None or not source.outlet or not target.outlet \
-                    or source.outlet == target.outlet:
-                continue
-            key = (target.outlet, source.outlet)
-            taken[key] += 1
-            wanted = {source.outlet.casefold(), (outlet_of(source.outlet) or "").casefold()}
-            if any(e.casefold() in wanted for item in attributions.get(edge.target, [])
-                   for e in item.credited):
-                credited[key] += 1
-    return [(t, s, n, credited[(t, s)]) for (t, s), n in taken.most_common()]
-
-
-def outlets_panel(result: TraceResult, stories: list[Story],
-                  attributions: Mapping[str, list[Attribution]], max_rows: int) -> str:
-    """Which outlet takes text from which, and how often it says so."""
-    rows = outlet_matrix(stories, result.articles, attributions)
+def outlets_panel(result: TraceResult, stories: list[Story], max_rows: int) -> str:
+    """Which outlet takes text from which, and how often it says so: across the
+    corpus when the run looked for credits, else over the stories shown."""
+    rows = result.outlets
+    where = "across the corpus"
+    if rows is None:
+        rows = outlet_credits(stories, lambda a: getattr(result.articles.get(a), "outlet", None),
+                              {})
+        where = "over the stories shown; credits not looked for"
     if not rows:
         return ""
-    cells = "".join(f"<tr><td>{escaped(t)}</td><td>{escaped(s)}</td><td>{n}</td>"
-                    f"<td>{k if result.attributions is not None else '-'}</td></tr>"
-                    for t, s, n, k in rows[:max_rows])
+    cells = "".join(f"<tr><td>{escaped(r.outlet)}</td><td>{escaped(r.source_outlet)}</td>"
+                    f"<td>{r.taken}</td>"
+                    f"<td>{r.credited if result.outlets is not None else '-'}</td></tr>"
+                    for r in rows[:max_rows])
     pairs = f"{len(rows)} pair" + ("s" if len(rows) != 1 else "")
     return ('<details class="panel" id="outlets"><summary>Which outlet takes from which '
-            f"({pairs} of outlets, over the stories shown)</summary><table>"
+            f"({pairs} of outlets, {where})</summary><table>"
             "<tr><th>outlet</th><th>took text from</th><th>times</th>"
             f"<th>crediting it</th></tr>{cells}</table></details>")

@@ -356,6 +356,8 @@ def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict
         },
         "stats": {**result.stats, "warnings": len(result.warnings)},
     }
+    if result.outlets is not None:  # which outlet takes from which, and credits it
+        doc["outlets"] = [o.to_dict() for o in result.outlets]
     doc.update(extra or {})
     return doc
 

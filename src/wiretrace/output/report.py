@@ -350,7 +350,7 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
         body.append(f'<nav class="panel"><h2>Stories, largest first</h2>{shown_note}'
                     f'<ol class="stories">{items}</ol></nav>')
         body.append(f'<div class="legend">{legend}</div>')
-        body.append(outlets_panel(result, stories, r.attributions, MAX_LISTED))
+        body.append(outlets_panel(result, stories, MAX_LISTED))
         body.extend(r.story(i, s) for i, s in enumerate(stories, 1))
     in_story = {m for s in result.stories for m in s.members}
     alone = [a for a in result.articles.values() if a.id not in in_story][:MAX_LISTED]
