@@ -85,7 +85,10 @@ TITLE = re.compile(r"(?:Gen|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Prof|Re
                    r"Minister|General|Chairman|Chairwoman|Secretary|Chancellor|Governor|Senator|"
                    r"Mayor|Chief|Director|Ambassador|Judge|King|Queen|Prince|Pope|Premier|"
                    r"Spokesman|Spokeswoman|Spokesperson|Commissioner|Inspector|Detective|MP|"
-                   r"Lord|Lady|Sir|Dame)\.?")
+                   r"Lord|Lady|Sir|Dame|Investor|Analyst|Economist|Trader|Broker|Banker|"
+                   r"Lawyer|Attorney|Official|Executive|Officer|Manager|Vice|Deputy|Leader|"
+                   r"Head|Partner|Founder|Editor|Correspondent|Professor|Adviser|Advisor|"
+                   r"Counsel|Representative|Treasurer|Economist)\.?")
 FULL_NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+\.?[ ]+)?[A-Z][a-z’'-]+(?:[ ]+[A-Z][a-z’'-]+)+")
 NAME_WORD = re.compile(r"[A-Z][\w’'.-]*")
 # the endings of plural roles, which open sentences capitalised: Forecasters,

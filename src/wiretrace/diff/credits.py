@@ -105,14 +105,21 @@ def _respelled(entity: str, variants: list[SpellingVariant]) -> str:
 
 
 def _same_entity(key: str, others: set[str]) -> bool:
-    """One entity under two names: a surname alone and the full name, or a short
+    """One entity under two names: a surname alone and the full name, a short
     name and the long one it opens ("Southwest Forest" and "Southwest Forest
-    Industries", "Cominco" and "Cominco Ltd")."""
+    Industries"), a one-word name inside the other ("Beazer" and "C.H. Beazer
+    Holdings PLC"), or a first name shortened ("Marc Vernes", "Jean-Marc Vernes")."""
     words = key.split()
     for other in others:
         other_words = other.split()
         short, long_ = sorted((words, other_words), key=len)
-        if short and (short == long_[:len(short)] or short == long_[-1:]):
+        if not short:
+            continue
+        if short == long_[:len(short)] or short == long_[-1:] \
+                or len(short) == 1 and short[0] in long_:
+            return True
+        if len(short) == len(long_) == 2 and short[1] == long_[1] \
+                and (short[0].split("-")[-1] == long_[0].split("-")[-1]):
             return True
     return False
 
