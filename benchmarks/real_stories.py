@@ -39,9 +39,8 @@ def archive_articles(with_dates: bool = True) -> list[Article]:
     """Reuters then BBC, ids as ``story-links-dev`` names them (``reuters-N``,
     ``bbc-<topic>-<number>``)."""
     out = []
-    for a in reuters_articles():
-        out.append(dataclasses.replace(a, id="reuters-" + a.id.split("/")[1],
-                                       published=a.published if with_dates else None))
+    for a in reuters_articles():  # read from the SGML archive as it ships
+        out.append(a if with_dates else dataclasses.replace(a, published=None))
     for a in bbc_articles():
         topic, number = a.id.split("/")
         out.append(dataclasses.replace(a, id=f"bbc-{topic}-{number}"))

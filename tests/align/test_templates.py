@@ -168,8 +168,8 @@ def test_one_changed_figure_is_one_changed_unit():
 def reuters():
     from wiretrace.evaluate.corpora import reuters_articles
 
-    wanted = {"reuters/2335", "reuters/8291", "reuters/15746", "reuters/15747",
-              "reuters/11913", "reuters/11940"}
+    wanted = {"reuters-2335", "reuters-8291", "reuters-15746", "reuters-15747",
+              "reuters-11913", "reuters-11940"}
     try:
         found = {a.id: a for a in reuters_articles() if a.id in wanted}
     except FileNotFoundError as error:
@@ -191,7 +191,7 @@ def _kept_of(evidence: str) -> tuple[int, int]:
 
 
 def test_earnings_tables_of_two_companies_are_templates(reuters):
-    ltx, kings = reuters["reuters/2335"], reuters["reuters/8291"]
+    ltx, kings = reuters["reuters-2335"], reuters["reuters-8291"]
     passages = wiretrace.compare(ltx, kings).passages
     assert passages, "the shared table frame should align"
     assert {p.kind for p in passages} == {"template"}
@@ -207,19 +207,19 @@ def test_earnings_tables_of_two_companies_are_templates(reuters):
 
 
 def test_exact_resend_is_reuse(reuters):
-    first, resend = reuters["reuters/15746"], reuters["reuters/15747"]
+    first, resend = reuters["reuters-15746"], reuters["reuters-15747"]
     passages = wiretrace.compare(first, resend).passages
     assert len(passages) == 1
     assert passages[0].kind == "reuse" and passages[0].slots_changed == 0
     assert passages[0].slots_kept >= 15  # Gillette Canada Inc, Morgan Stanley Ltd, 9-5/8 ...
     result = wiretrace.trace([first, resend], workers=1)
-    assert [sorted(s.members) for s in result.stories] == [["reuters/15746", "reuters/15747"]]
+    assert [sorted(s.members) for s in result.stories] == [["reuters-15746", "reuters-15747"]]
     kept, total = _kept_of(_evidence(first, resend)[0])
     assert kept == total == passages[0].slots_kept
 
 
 def test_prime_rate_items_of_two_banks_are_templates(reuters):
-    irving, marine = reuters["reuters/11913"], reuters["reuters/11940"]
+    irving, marine = reuters["reuters-11913"], reuters["reuters-11940"]
     passages = wiretrace.compare(irving, marine).passages
     assert passages and {p.kind for p in passages} == {"template"}
     result = wiretrace.trace([irving, marine], workers=1)

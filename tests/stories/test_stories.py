@@ -123,14 +123,14 @@ def test_a_version_without_edges_is_diffed_against_the_member_it_shares_text_wit
         by_id = {a.id: a for a in reuters_articles()}
     except FileNotFoundError as error:
         pytest.skip(str(error))
-    result = wiretrace.trace([by_id[f"reuters/{n}"] for n in (11828, 12481, 12510, 15435)],
+    result = wiretrace.trace([by_id[f"reuters-{n}"] for n in (11828, 12481, 12510, 15435)],
                              workers=1)
     [story] = result.stories
-    assert story.origin == "reuters/11828"
-    assert "reuters/12481" not in {e.target for e in story.edges} | \
+    assert story.origin == "reuters-11828"
+    assert "reuters-12481" not in {e.target for e in story.edges} | \
         {e.source for e in story.edges}
-    diff = result.diff_of("reuters/12481")
-    assert diff.a == "reuters/12510" and diff.b_shared > 0.3
+    diff = result.diff_of("reuters-12481")
+    assert diff.a == "reuters-12510" and diff.b_shared > 0.3
     assert all(d.a_shared > 0 and d.b_shared > 0 for d in result.diffs)
 
 
@@ -142,10 +142,10 @@ def test_the_index_diffs_a_version_without_edges_as_trace_does(tmp_path):
         by_id = {a.id: a for a in reuters_articles()}
     except FileNotFoundError as error:
         pytest.skip(str(error))
-    articles = [by_id[f"reuters/{n}"] for n in (11828, 12481, 12510, 15435)]
+    articles = [by_id[f"reuters-{n}"] for n in (11828, 12481, 12510, 15435)]
     expected = {(d.a, d.b) for d in wiretrace.trace(articles, workers=1).diffs}
     with Index.open(tmp_path / "news.db") as index:
         list(index.add(articles))
-        story, diffs = index.story(index.story_of("reuters/12481").id)
+        story, diffs = index.story(index.story_of("reuters-12481").id)
     assert {(d.a, d.b) for d in diffs} == expected
-    assert ("reuters/12510", "reuters/12481") in expected
+    assert ("reuters-12510", "reuters-12481") in expected

@@ -27,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list, epilog: str
                     "named (told The Associated Press) and the normalised entities.  Prints a "
                     "table per article, or JSON lines with --json, or writes --out FILE.")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files or folders: .txt, .jsonl, .csv, .parquet")
+                   help="files or folders: .txt, .jsonl, .csv, .parquet, .sgm (Reuters SGML) "
+                        "or a tar archive of .sgm files")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per attribution (the rows of attributions.jsonl)")
     p.add_argument("--out", type=Path, metavar="FILE", default=None,

@@ -48,7 +48,8 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                     "an unusable title, outlet, url or date is left empty and listed in "
                     "warnings.jsonl (written when there is one).")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet")
+                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet, "
+                        ".sgm (Reuters SGML) or a tar archive of .sgm files")
     p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
                    help="folder for the result files (created if missing; files are replaced)")
     p.add_argument("--parquet", action="store_true",

@@ -62,35 +62,13 @@ def bbc_articles() -> list[Article]:
 
 
 def reuters_articles() -> list[Article]:
-    """The 19,043 Reuters-21578 items with a body; id ``reuters/NEWID``, outlet "Reuters".
+    """The 19,043 Reuters-21578 items with a body, read from the shared archive as
+    it ships by the SGML reader (:mod:`wiretrace.ingest.reuters_sgml`): id
+    ``reuters-NEWID``, outlet Reuters, ``published`` from ``<DATE>``."""
+    from wiretrace.ingest import read_articles
 
-    ``text`` is the ``<BODY>`` as filed (SGML entities unescaped, control characters
-    dropped), ``published`` parsed from ``<DATE>`` (``26-FEB-1987 15:01:01.79``).
-    """
-    import html
-    import re
-    from datetime import datetime
-
-    def field(name: str, item: str) -> str | None:
-        found = re.search(rf"<{name}>(.*?)</{name}>", item, re.S)
-        return html.unescape(found.group(1)) if found else None
-
-    articles = []
-    for path in sorted(unpack("reuters21578.tar.xz").rglob("reut2-*.sgm")):
-        sgml = path.read_bytes().decode("latin-1")
-        for item in re.findall(r"<REUTERS\b.*?</REUTERS>", sgml, re.S):
-            newid = re.search(r'NEWID="(\d+)"', item)
-            body = field("BODY", item)
-            body = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", body or "").rstrip()
-            if newid is None or not body.strip():
-                continue
-            title = " ".join((field("TITLE", item) or "").split()) or None
-            stamp = re.search(r"\d+-[A-Za-z]+-\d+ \d+:\d+:\d+", field("DATE", item) or "")
-            try:
-                published = datetime.strptime(stamp.group(), "%d-%b-%Y %H:%M:%S")
-            except (AttributeError, ValueError):
-                published = None
-            articles.append(Article(id=f"reuters/{newid.group(1)}", text=body, title=title,
-                                    outlet="Reuters", published=published,
-                                    read_from=f"{path.name}:NEWID={newid.group(1)}"))
+    archive = data_dir() / "reuters21578.tar.xz"
+    if not archive.exists():
+        raise FileNotFoundError(f"corpus archive not found: {archive}")
+    articles, _ = read_articles([archive])
     return articles

@@ -1,4 +1,5 @@
-"""Reading articles from disk: folders of ``.txt`` files, JSONL, CSV and Parquet.
+"""Reading articles from disk: folders of ``.txt`` files, JSONL, CSV, Parquet and
+the Reuters wire's SGML (``.sgm``, or a tar archive of it).
 
 Every input record becomes either an :class:`~wiretrace.model.Article` or a
 :class:`~wiretrace.model.Rejected` saying where it was and why it could not be used;
@@ -11,7 +12,8 @@ the later stages report points into it.
 
 This module is the public API: it walks folders, picks a reader by file type and
 rejects duplicate ids.  Each format has its own module (:mod:`.text_files`,
-:mod:`.jsonl`, :mod:`.csv_files`, :mod:`.parquet_files`); :mod:`.records` checks one
+:mod:`.jsonl`, :mod:`.csv_files`, :mod:`.parquet_files`, :mod:`.reuters_sgml`);
+:mod:`.records` checks one
 record's fields, :mod:`.decoding` turns bytes into text and :mod:`.csv_quoting` says
 which CSV rows broken quoting leaves in doubt.
 
@@ -51,6 +53,7 @@ from wiretrace.ingest.decoding import FileRejected
 from wiretrace.ingest.jsonl import read_jsonl
 from wiretrace.ingest.parquet_files import read_parquet
 from wiretrace.ingest.records import Accept, FieldNames, Options
+from wiretrace.ingest.reuters_sgml import is_archive, read_archive, read_sgml
 from wiretrace.ingest.text_files import read_txt
 from wiretrace.model import Article, FieldWarning, Rejected
 
@@ -58,8 +61,9 @@ __all__ = ["FieldNames", "iter_articles", "read_articles"]
 
 _Format = Callable[[str, Options, Accept], Iterator[Article | Rejected]]
 _READERS: dict[str, _Format] = {".txt": read_txt, ".jsonl": read_jsonl, ".ndjson": read_jsonl,
-                                ".csv": read_csv, ".parquet": read_parquet}
-_EXTENSIONS = ".txt, .jsonl, .ndjson, .csv or .parquet"
+                                ".csv": read_csv, ".parquet": read_parquet, ".sgm": read_sgml}
+_EXTENSIONS = (".txt, .jsonl, .ndjson, .csv, .parquet, .sgm (Reuters SGML) or a tar archive "
+               "of .sgm files")
 # FieldNames is frozen, so one shared default instance is safe; naming it here keeps
 # ruff's B008 (call in a default) quiet now that the class lives in another module.
 _DEFAULT_FIELDS = FieldNames()
@@ -124,15 +128,16 @@ class _Reader:
 
     def file(self, source: str) -> Iterator[Article | Rejected]:
         ext = os.path.splitext(source)[1].lower()
+        reader = read_archive if is_archive(source) else _READERS.get(ext)
         if not os.path.lexists(source):  # a link to nowhere is named as such when read
             yield Rejected(source, None, None, "no such file or folder")
-        elif ext not in _READERS:
+        elif reader is None:
             kind = f"'{ext}'" if ext else "without extension"
             yield Rejected(source, None, None,
                            f"unsupported file type {kind}: expected {_EXTENSIONS}")
         else:
             try:
-                yield from _READERS[ext](source, self.opts, self._accept)
+                yield from reader(source, self.opts, self._accept)
             except FileRejected as exc:
                 yield Rejected(source, None, None, str(exc))
             except OSError as exc:
