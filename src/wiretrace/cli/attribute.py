@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wiretrace.attribute import attribute_text
-from wiretrace.cli.common import add_input_options, plural, read_inputs, say
+from wiretrace.cli.common import INPUT_HELP, add_input_options, plural, read_inputs, say
 from wiretrace.model import Attribution
 from wiretrace.output.files import dumps, jsonl_writer
 
@@ -27,8 +27,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list, epilog: str
                     "named (told The Associated Press) and the normalised entities.  Prints a "
                     "table per article, or JSON lines with --json, or writes --out FILE.")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files or folders: .txt, .jsonl, .csv, .parquet, .sgm (Reuters SGML) "
-                        "or a tar archive of .sgm files")
+                   help=INPUT_HELP)
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per attribution (the rows of attributions.jsonl)")
     p.add_argument("--out", type=Path, metavar="FILE", default=None,

@@ -125,6 +125,11 @@ def field_names(args: argparse.Namespace) -> FieldNames:
     return FieldNames(**{name: getattr(args, f"{name}_field") for name in FIELDS})
 
 
+# what an INPUT argument may be, for every command that reads articles
+INPUT_HELP = ("files or folders: .txt (one article per file), .jsonl, .csv, .parquet, "
+              ".html/.htm (.gz) pages, .sgm (Reuters SGML) or a tar archive of .sgm files")
+
+
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 

@@ -70,8 +70,7 @@ def add_parser(subparsers: argparse._SubParsersAction,
                     f"{SHOWN_WARNINGS} on stderr, all in --warnings FILE).")
     p.add_argument("db", metavar="DB", help="index file (SQLite)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet, "
-                        ".sgm (Reuters SGML) or a tar archive of .sgm files")
+                   help=cli_common.INPUT_HELP)
     p.add_argument("--batch-size", type=cli_common.positive_int, default=5000, metavar="N",
                    help="articles per transaction (default: 5000); each batch is planned "
                         "while the one before is aligned")

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from wiretrace import __version__
 from wiretrace.cli.common import (
+    INPUT_HELP,
     Failure,
     add_input_options,
     add_param_options,
@@ -48,8 +49,7 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                     "an unusable title, outlet, url or date is left empty and listed in "
                     "warnings.jsonl (written when there is one).")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files or folders: .txt (one article per file), .jsonl, .csv, .parquet, "
-                        ".sgm (Reuters SGML) or a tar archive of .sgm files")
+                   help=INPUT_HELP)
     p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
                    help="folder for the result files (created if missing; files are replaced)")
     p.add_argument("--parquet", action="store_true",

@@ -37,10 +37,14 @@ def attributions_of(text: str, tokens: Tokens) -> list[Attribution]:
 
 
 def entity_key(entity: str) -> str:
-    """How two spellings of one name compare: case, possessives and punctuation
-    aside ("Shamrock Capital L.P" and "Shamrock Capital LP", "Moody's" and "Moody")."""
+    """How two spellings of one name compare: case, possessives, punctuation and
+    middle initials aside ("Shamrock Capital L.P" and "Shamrock Capital LP",
+    "Moody's" and "Moody", "Sonya A. Zoghlin" and "Sonya Zoghlin")."""
     plain = re.sub(r"[’']s\b", "", entity.casefold())
-    return " ".join(re.sub(r"[^\w\s-]", "", plain).split())
+    words = re.sub(r"[^\w\s-]", "", plain).split()
+    # middle initials and Jr/Sr: "James P. Kennedy Jr" is "James Kennedy"
+    kept = [w for w in words if len(w) > 1 and w not in ("jr", "sr")]
+    return " ".join(kept or words)
 
 
 def _credits(found: list[Attribution]) -> dict[str, Credit]:
