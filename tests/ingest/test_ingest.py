@@ -14,6 +14,10 @@ from wiretrace.ingest import FieldNames, iter_articles, read_articles
 from wiretrace.ingest.records import Options, to_article
 from wiretrace.model import Article, FieldWarning, Rejected
 
+# every kind of file the readers take, as the rejection of another kind lists them
+KINDS = (".txt, .jsonl, .ndjson, .csv, .parquet, .html/.htm (.gz), .warc/.arc (.gz), "
+         ".sgm (Reuters SGML) or a tar archive of .sgm files")
+
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "seeds"
 CUSTOM = FieldNames(id="doc_id", text="body", title="headline", outlet="source", url="link",
                     published="date")
@@ -53,8 +57,7 @@ def test_txt_folder_reads_files_in_name_order_keeping_text_exact(tmp_path: Path)
     assert a.title is None and a.published is None
     assert a.read_from == str(tmp_path / "a-story.txt")
     assert j.read_from == f"{tmp_path / 'more.jsonl'}:line 1"
-    assert rows(rejected) == [(None, None, "unsupported file type '.md': expected .txt, "
-                                           ".jsonl, .ndjson, .csv or .parquet")]
+    assert rows(rejected) == [(None, None, f"unsupported file type '.md': expected {KINDS}")]
     assert rejected[0].source == str(tmp_path / "notes.md")
 
 
@@ -129,9 +132,9 @@ def test_missing_path_and_unknown_extension_do_not_stop_the_run(tmp_path: Path) 
     assert [(r.source, r.location, r.reason) for r in rejected] == [
         (missing, None, "no such file or folder"),
         (str(tmp_path / "data.xml"), None,
-         "unsupported file type '.xml': expected .txt, .jsonl, .ndjson, .csv or .parquet"),
-        (str(tmp_path / "README"), None, "unsupported file type without extension: expected "
-                                         ".txt, .jsonl, .ndjson, .csv or .parquet"),
+         f"unsupported file type '.xml': expected {KINDS}"),
+        (str(tmp_path / "README"), None,
+         f"unsupported file type without extension: expected {KINDS}"),
     ]
 
 

@@ -127,7 +127,8 @@ def field_names(args: argparse.Namespace) -> FieldNames:
 
 # what an INPUT argument may be, for every command that reads articles
 INPUT_HELP = ("files or folders: .txt (one article per file), .jsonl, .csv, .parquet, "
-              ".html/.htm (.gz) pages, .sgm (Reuters SGML) or a tar archive of .sgm files")
+              ".html/.htm (.gz) pages, .warc/.arc (.gz) web archives, .sgm (Reuters SGML) "
+              "or a tar archive of .sgm files")
 
 
 def plural(n: int, word: str) -> str:

@@ -1,5 +1,6 @@
 """Reading articles from disk: folders of ``.txt`` files, JSONL, CSV, Parquet, web
-pages (their main text) and the Reuters wire's SGML (``.sgm``, or a tar archive).
+pages (their main text), web archives (WARC, ARC) and the Reuters wire's SGML
+(``.sgm``, or a tar archive).
 
 Every input record becomes either an :class:`~wiretrace.model.Article` or a
 :class:`~wiretrace.model.Rejected` saying where it was and why it could not be used;
@@ -13,7 +14,7 @@ the later stages report points into it.
 This module is the public API: it walks folders, picks a reader by file type and
 rejects duplicate ids.  Each format has its own module (:mod:`.text_files`,
 :mod:`.jsonl`, :mod:`.csv_files`, :mod:`.parquet_files`, :mod:`.html_pages`,
-:mod:`.reuters_sgml`);
+:mod:`.warc_files`, :mod:`.reuters_sgml`);
 :mod:`.records` checks one
 record's fields, :mod:`.decoding` turns bytes into text and :mod:`.csv_quoting` says
 which CSV rows broken quoting leaves in doubt.
@@ -57,6 +58,7 @@ from wiretrace.ingest.parquet_files import read_parquet
 from wiretrace.ingest.records import Accept, FieldNames, Options
 from wiretrace.ingest.reuters_sgml import is_archive, read_archive, read_sgml
 from wiretrace.ingest.text_files import read_txt
+from wiretrace.ingest.warc_files import is_warc, read_warc
 from wiretrace.model import Article, FieldWarning, Rejected
 
 __all__ = ["FieldNames", "iter_articles", "read_articles"]
@@ -64,8 +66,8 @@ __all__ = ["FieldNames", "iter_articles", "read_articles"]
 _Format = Callable[[str, Options, Accept], Iterator[Article | Rejected]]
 _READERS: dict[str, _Format] = {".txt": read_txt, ".jsonl": read_jsonl, ".ndjson": read_jsonl,
                                 ".csv": read_csv, ".parquet": read_parquet, ".sgm": read_sgml}
-_EXTENSIONS = (".txt, .jsonl, .ndjson, .csv, .parquet, .html/.htm (.gz), .sgm (Reuters SGML) "
-               "or a tar archive of .sgm files")
+_EXTENSIONS = (".txt, .jsonl, .ndjson, .csv, .parquet, .html/.htm (.gz), .warc/.arc (.gz), "
+               ".sgm (Reuters SGML) or a tar archive of .sgm files")
 # FieldNames is frozen, so one shared default instance is safe; naming it here keeps
 # ruff's B008 (call in a default) quiet now that the class lives in another module.
 _DEFAULT_FIELDS = FieldNames()
@@ -131,7 +133,7 @@ class _Reader:
     def file(self, source: str) -> Iterator[Article | Rejected]:
         ext = os.path.splitext(source)[1].lower()
         reader = read_archive if is_archive(source) else read_html if is_html(source) \
-            else _READERS.get(ext)
+            else read_warc if is_warc(source) else _READERS.get(ext)
         if not os.path.lexists(source):  # a link to nowhere is named as such when read
             yield Rejected(source, None, None, "no such file or folder")
         elif reader is None:

@@ -69,34 +69,42 @@ def _page_bytes(source: str, limit: int) -> bytes:
 
 def read_html(source: str, opts: Options, accept: Accept) -> Iterator[Article | Rejected]:
     """The page's article, or why there is none."""
+    rid = _page_id(source)
+    data = _page_bytes(source, max(MIN_PAGE_BYTES, MARKUP_FACTOR * opts.max_chars))
+    found = page_article(data, rid, source, None, opts)
+    yield found if isinstance(found, Rejected) else accept(found, source, None)
+
+
+def page_article(data: bytes, rid: str, source: str, location: str | None, opts: Options,
+                 url: str | None = None, fallback_date: str | None = None
+                 ) -> Article | Rejected:
+    """The article of one page's bytes (from a file or a WARC record), or why there is
+    none; ``url`` and ``fallback_date`` when the page's own metadata has none."""
     try:
         import trafilatura
     except ImportError:
         raise FileRejected("reading HTML needs trafilatura: pip install 'wiretrace[html]'"
                            ) from None
-    rid = _page_id(source)
-    data = _page_bytes(source, max(MIN_PAGE_BYTES, MARKUP_FACTOR * opts.max_chars))
     if is_binary(data[:65536]):
-        yield Rejected(source, None, rid, "binary content (NUL bytes), not a web page")
-        return
+        return Rejected(source, location, rid, "binary content (NUL bytes), not a web page")
     page = trafilatura.bare_extraction(data, **EXTRACTION)
     text = (page.text or "") if page is not None else ""
     if not text.strip():
-        yield Rejected(source, None, rid, "no article text found in the page (an index "
-                                          "page, an error page or an empty one?)")
-        return
+        return Rejected(source, location, rid, "no article text found in the page (an index "
+                                               "page, an error page or an empty one?)")
     problem = text_problem(text, opts.max_chars)
     if problem:
-        yield Rejected(source, None, rid, problem)
-        return
+        return Rejected(source, location, rid, problem)
     published = None
-    if page.date:
+    date = page.date or fallback_date
+    if date:
         try:
-            published = parse_published(page.date, opts.date_format)
+            published = parse_published(date, opts.date_format)
         except ValueError as exc:
             if opts.warnings is not None:
-                opts.warnings.append(FieldWarning(source, None, rid, "published",
-                                                  f"unreadable date {shown(page.date)}: {exc}"))
-    yield accept(Article(id=rid, text=text, title=page.title or None,
-                         outlet=page.sitename or page.hostname or None, url=page.url or None,
-                         published=published, read_from=source), source, None)
+                opts.warnings.append(FieldWarning(source, location, rid, "published",
+                                                  f"unreadable date {shown(date)}: {exc}"))
+    where = f"{source}:{location}" if location else source
+    return Article(id=rid, text=text, title=page.title or None,
+                   outlet=page.sitename or page.hostname or None, url=page.url or url,
+                   published=published, read_from=where)
