@@ -84,14 +84,14 @@ def credits_note(diff: Diff | None, role: str, base_credits: list[str],
         for change in diff.credits_changed:
             if change.kind == "credit_cut":
                 rows.append(f"<li><b>credit cut</b>: {escaped(change.a_entity)}'s credit is "
-                            f"gone, its words kept: “{escaped(change.b_text[:120])}”</li>")
+                            f"gone, its words kept: “{escaped(_short(change.b_text, 120))}”</li>")
             elif change.kind == "recredited":
                 rows.append(f"<li><b>recredited</b>: what the {escaped(role)} credits to "
                             f"{escaped(change.a_entity)} this version credits to "
                             f"{escaped(change.b_entity)}</li>")
             else:
-                rows.append(f"<li><b>quote altered</b>: “{escaped(change.a_text[:120])}” → "
-                            f"“{escaped(change.b_text[:120])}”</li>")
+                rows.append(f"<li><b>quote altered</b>: “{escaped(_short(change.a_text, 120))}”"
+                            f" → “{escaped(_short(change.b_text, 120))}”</li>")
     return f'<div class="note credits">Credits:<ul>{"".join(rows)}</ul></div>'
 
 
