@@ -77,3 +77,15 @@ def test_a_warc_that_is_plain_text_or_empty_is_a_clear_rejection(tmp_path):
     assert articles == []
     assert [r.source for r in rejected] == [str(plain)]
     assert "not a WARC or ARC file" in rejected[0].reason
+
+
+def test_the_http_headers_charset_decodes_a_page_that_declares_none(tmp_path):
+    body = ("<html><body><article><p>Le ministre a déclaré à la presse que le budget de "
+            "l'État serait voté en décembre, après un débat de trois jours à l'Assemblée "
+            "nationale, où l'opposition a promis de défendre ses amendements.</p>"
+            "</article></body></html>").encode("cp1252")
+    path = tmp_path / "fr.warc.gz"
+    path.write_bytes(record(None, "https://journal.example/budget", body,
+                            kind="text/html; charset=windows-1252"))
+    [article], rejected = read_articles([path])
+    assert rejected == [] and "déclaré à la presse" in article.text

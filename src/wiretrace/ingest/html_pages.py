@@ -75,7 +75,7 @@ def read_html(source: str, opts: Options, accept: Accept) -> Iterator[Article | 
     yield found if isinstance(found, Rejected) else accept(found, source, None)
 
 
-def page_article(data: bytes, rid: str, source: str, location: str | None, opts: Options,
+def page_article(data: bytes | str, rid: str, source: str, location: str | None, opts: Options,
                  url: str | None = None, fallback_date: str | None = None
                  ) -> Article | Rejected:
     """The article of one page's bytes (from a file or a WARC record), or why there is

@@ -2,7 +2,8 @@
 record by record (warcio), never loaded whole.
 
 Every ``response`` record with status 200 and an HTML (or plain-text) payload
-is an article: its main text extracted as for a page file
+is an article, decoded by the charset of its HTTP header when it names one
+(else the page's meta tag or detection), its main text extracted as for a page file
 (:func:`.html_pages.page_article`), id the record's ``WARC-Target-URI``,
 ``url`` the page's canonical one else that URI, ``published`` the page's date
 else the record's ``WARC-Date``.  Other response records (a redirect, a 404, an
@@ -109,9 +110,15 @@ def _article(record: object, source: str, location: str, opts: Options, limit: i
     if len(data) > limit:
         return Rejected(source, location, uri, f"huge payload: over {limit:,} bytes")
     date = record.rec_headers.get_header("WARC-Date")  # type: ignore[attr-defined]
-    if "html" in kind:
-        return page_article(data, uri, source, location, opts, url=uri, fallback_date=date)
     charset = CHARSET.search(kind)
+    if "html" in kind:
+        page: bytes | str = data
+        if charset:  # the HTTP header's charset first; else the page's meta tag or detection
+            try:
+                page = data.decode(charset.group(1))
+            except (LookupError, UnicodeDecodeError):
+                page = data
+        return page_article(page, uri, source, location, opts, url=uri, fallback_date=date)
     try:
         text = data.decode(charset.group(1) if charset else "utf-8")
     except (LookupError, UnicodeDecodeError) as exc:
