@@ -99,3 +99,16 @@ def test_real_pages_give_their_hand_checked_main_text():
     assert sum(scores) / len(scores) > 0.93  # 0.965 over all 181 (benchmarks/html_extraction.py)
     assert sum(a.title is not None for a in articles) >= 38
     assert sum(a.url is not None for a in articles) >= 30
+
+
+def test_mojibake_in_a_page_is_repaired_and_nothing_else_changed(tmp_path):
+    pytest.importorskip("ftfy")
+    page = ARTICLE_PAGE.replace("neighbourhood", "gÃ¼nlÃ¼k neighbourhood")
+    path = tmp_path / "mojibake.html"
+    path.write_text(page, encoding="utf-8")
+    [article], _ = read_articles([path])
+    assert "“We listened to every günlük neighbourhood,”" in article.text  # curly quotes kept
+    plain = tmp_path / "plain.txt"
+    plain.write_text("A plain text keeps gÃ¼nlÃ¼k as written.", encoding="utf-8")
+    [kept], _ = read_articles([plain])
+    assert "gÃ¼nlÃ¼k" in kept.text

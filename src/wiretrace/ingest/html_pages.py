@@ -14,6 +14,10 @@ Measured on the 181 real pages of the article-extraction benchmark
 comments (0.948).  trafilatura reads the page's charset (HTTP-less: the meta
 tag, else detection) itself.
 
+Mojibake in the extracted text (UTF-8 read as Latin-1 somewhere upstream,
+"gÃ¼nlÃ¼k") is repaired with ftfy, and only that: the repaired text is the
+article's text.  Plain formats (.txt, JSONL ...) are never repaired.
+
 A page with no extractable article (an index, an error page), a binary file,
 or one over the size bound (raw or decompressed) is a rejected record with
 the reason.  trafilatura is an optional dependency (``wiretrace[html]``).
@@ -26,6 +30,7 @@ import io
 import os
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 
 from wiretrace.ingest.dates import parse_published, shown
 from wiretrace.ingest.decoding import FileRejected, open_regular
@@ -39,6 +44,28 @@ MARKUP_FACTOR = 8
 MIN_PAGE_BYTES = 10 * 1024 * 1024
 # trafilatura's settings, chosen by measurement (module docstring)
 EXTRACTION = {"include_comments": False, "favor_precision": True, "with_metadata": True}
+
+
+def repaired(text: str) -> str:
+    """The text with mojibake undone ("gÃ¼nlÃ¼k" -> "günlük") by ftfy, when it is
+    installed, and nothing else changed: quotes stay curly, ligatures, widths, line
+    breaks and control characters as they are.  The repaired text is the article's
+    text, the one every offset points into."""
+    try:
+        import ftfy
+    except ImportError:
+        return text
+    return ftfy.fix_text(text, _mojibake_only())
+
+
+@lru_cache(maxsize=1)
+def _mojibake_only() -> object:
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        remove_control_chars=False, normalization=None, explain=False)
 
 
 def is_html(source: str) -> bool:
@@ -92,6 +119,7 @@ def page_article(data: bytes | str, rid: str, source: str, location: str | None,
     if not text.strip():
         return Rejected(source, location, rid, "no article text found in the page (an index "
                                                "page, an error page or an empty one?)")
+    text = repaired(text)
     problem = text_problem(text, opts.max_chars)
     if problem:
         return Rejected(source, location, rid, problem)
