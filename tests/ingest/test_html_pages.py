@@ -112,3 +112,27 @@ def test_mojibake_in_a_page_is_repaired_and_nothing_else_changed(tmp_path):
     plain.write_text("A plain text keeps gÃ¼nlÃ¼k as written.", encoding="utf-8")
     [kept], _ = read_articles([plain])
     assert "gÃ¼nlÃ¼k" in kept.text
+
+
+@pytest.mark.skipif(not PAGES.exists(), reason="shared HTML pages not found")
+def test_pages_of_one_site_share_furniture_not_stories():
+    """Eight sites have two pages each among the real ones: what the extractor keeps
+    of a site's furniture (bylines, promos, "Read more") must not join them."""
+    from urllib.parse import urlparse
+
+    import wiretrace
+
+    root = unpack("html-articles.tar.xz") / "article-extraction-benchmark"
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    by_site: dict[str, list[str]] = {}
+    for key, item in sorted(truth.items()):
+        by_site.setdefault(urlparse(item["url"]).netloc, []).append(key)
+    pairs = {site: keys for site, keys in by_site.items() if len(keys) == 2}
+    assert len(pairs) >= 8
+    paths = [root / "html" / f"{key}.html.gz" for keys in pairs.values() for key in keys]
+    articles, rejected = read_articles(paths)
+    assert rejected == []
+    result = wiretrace.trace(articles, workers=1, attribute=False)
+    for keys in pairs.values():
+        story = result.story_of(keys[0])
+        assert story is None or keys[1] not in story.members, keys
