@@ -89,3 +89,30 @@ def test_the_http_headers_charset_decodes_a_page_that_declares_none(tmp_path):
                             kind="text/html; charset=windows-1252"))
     [article], rejected = read_articles([path])
     assert rejected == [] and "déclaré à la presse" in article.text
+
+
+def arc_record(url: str, body: bytes, kind: str = "text/html") -> bytes:
+    return f"{url} 127.0.0.1 20050101120000 {kind} {len(body)}\n".encode() + body + b"\n"
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_an_arc_file_is_read_as_its_records(tmp_path, compressed):
+    page = (b"<html><body><article><p>" + b"The harbour authority said on Monday that the "
+            b"new pier would open in June, two months later than planned, because of storm "
+            b"damage to its foundations last winter. " * 3 + b"</p></article></body></html>")
+    described = b"1 0 Test\nURL IP-address Archive-date Content-type Archive-length\n"
+    data = (f"filedesc://test.arc 0.0.0.0 20050101120000 text/plain {len(described)}\n"
+            .encode() + described + b"\n"
+            + arc_record("http://harbour.example/pier",
+                         b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page)
+            + arc_record("http://harbour.example/logo.gif",
+                         b"HTTP/1.0 200 OK\r\nContent-Type: image/gif\r\n\r\nGIF89a",
+                         "image/gif"))
+    path = tmp_path / ("old.arc.gz" if compressed else "old.arc")
+    path.write_bytes(gzip.compress(data) if compressed else data)
+    [article], rejected = read_articles([path])
+    assert article.id == "http://harbour.example/pier"
+    assert article.text.startswith("The harbour authority said on Monday")
+    assert article.published is not None and article.published.year == 2005  # the ARC date
+    assert [r.reason for r in rejected] == [
+        "1 response records are not articles, skipped: 1 type image/gif"]
