@@ -190,7 +190,7 @@ def _diff_chunk(jobs: list[tuple[str, int, int]]) -> list[Diff]:
         if base not in bases:
             bases[base] = store.at(base)
         article_a, article_m = bases[base], store.at(member)
-        if state.member_credits is not None:  # found already (diff.credits filters the same)
+        if state.member_credits is not None:  # the stage found them: not tagged again
             for tokens, article in ((tokens_a, article_a), (tokens_m, article_m)):
                 if tokens.facts.attributions is None:
                     tokens.facts.attributions = state.member_credits.get(article.id, [])

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from wiretrace.attribute.assemble import attributions, kind_of, medium_after
-from wiretrace.attribute.entities import EntityResolver, is_credit, is_medium, outlet_of
+from wiretrace.attribute.assemble import attributions, make_attribution
+from wiretrace.attribute.entities import EntityResolver, is_credit, is_medium
 from wiretrace.attribute.features import tokenize
 from wiretrace.attribute.rules import rule_credits
 from wiretrace.attribute.tagger import spans_from_tags, tag
@@ -49,21 +49,9 @@ def attribute_text(text: str, article: str = "") -> list[Attribution]:
             item = replace(item, cue_end=item.cue_start + cut,
                            cue_text=text[item.cue_start:item.cue_start + cut])
         found.append(item)
-    for credit in credits:
-        source_text = text[credit.source[0]:credit.source[1]]
-        content = text[credit.content[0]:credit.content[1]] if credit.content else None
-        cue_text = text[credit.cue[0]:credit.cue[1]]
-        outlet = outlet_of(source_text)
-        medium = medium_after(text, *credit.cue)
-        found.append(Attribution(
-            article=article, source_start=credit.source[0], source_end=credit.source[1],
-            cue_start=credit.cue[0], cue_end=credit.cue[1],
-            content_start=credit.content[0] if credit.content else None,
-            content_end=credit.content[1] if credit.content else None,
-            kind=kind_of(cue_text, content, True), source_text=source_text,
-            source_entity=outlet, medium_entity=medium[0] if medium else None,
-            cue_text=cue_text, content_text=content, medium_start=medium[1] if medium else None,
-            medium_end=medium[2] if medium else None))
+    # a pattern's source reads as an outlet (rules.py), whether named or not
+    found += [make_attribution(article, text, c.source, c.cue, c.content, True)
+              for c in credits]
     return resolve_entities(text, found)
 
 

@@ -124,34 +124,43 @@ def medium_after(text: str, cue_start: int, cue_end: int) -> tuple[str, int, int
     return None
 
 
+CharSpan = tuple[int, int]
+
+
+def make_attribution(article: str, text: str, source: CharSpan | None, cue: CharSpan,
+                     content: CharSpan | None, source_is_medium: bool) -> Attribution:
+    """One attribution from its character spans: texts, kind and medium; the
+    entities are left for :func:`wiretrace.attribute.resolve_entities`, which reads
+    the whole text in order."""
+    source_text = text[source[0]:source[1]] if source else None
+    content_text = text[content[0]:content[1]] if content else None
+    cue_text = text[cue[0]:cue[1]]
+    medium = medium_after(text, *cue)
+    return Attribution(
+        article=article, source_start=source[0] if source else None,
+        source_end=source[1] if source else None, cue_start=cue[0], cue_end=cue[1],
+        content_start=content[0] if content else None,
+        content_end=content[1] if content else None,
+        kind=kind_of(cue_text, content_text, source_is_medium), source_text=source_text,
+        source_entity=None, medium_entity=medium[0] if medium else None, cue_text=cue_text,
+        content_text=content_text, medium_start=medium[1] if medium else None,
+        medium_end=medium[2] if medium else None)
+
+
 def attributions(article: str, tokens: Tokens, spans: list[TokenSpan]) -> list[Attribution]:
-    text = tokens.text
+    """The tagged spans of a text, tied into attributions."""
+    text, starts, ends = tokens.text, tokens.starts, tokens.ends
     found = []
     for source, cue, pieces in tie(tokens, spans):
-        cue_start, cue_end = int(tokens.starts[cue[1]]), int(tokens.ends[cue[2] - 1])
-        source_start = source_end = content_start = content_end = None
-        source_text = content_text = source_entity = None
-        if source is not None:
-            source_start = int(tokens.starts[source[1]])
-            source_end = int(tokens.ends[source[2] - 1])
-            source_text = text[source_start:source_end]
-            source_entity = outlet_of(source_text)
+        cue_span = (int(starts[cue[1]]), int(ends[cue[2] - 1]))
+        source_span = (int(starts[source[1]]), int(ends[source[2] - 1])) if source else None
         if pieces:
-            content_start = int(tokens.starts[min(p[1] for p in pieces)])
-            content_end = int(tokens.ends[max(p[2] for p in pieces) - 1])
+            content = (int(starts[min(p[1] for p in pieces)]),
+                       int(ends[max(p[2] for p in pieces) - 1]))
         else:
-            content_start, content_end = content_by_layout(tokens, cue, source) or (None, None)
-        if content_start is not None:
-            content_text = text[content_start:content_end]
-        source_is_medium = source_text is not None and outlet_of(source_text) is not None
-        medium = medium_after(text, cue_start, cue_end)
-        found.append(Attribution(
-            article=article, source_start=source_start, source_end=source_end,
-            cue_start=cue_start, cue_end=cue_end, content_start=content_start,
-            content_end=content_end,
-            kind=kind_of(text[cue_start:cue_end], content_text, source_is_medium),
-            source_text=source_text, source_entity=source_entity,
-            medium_entity=medium[0] if medium else None, cue_text=text[cue_start:cue_end],
-            content_text=content_text, medium_start=medium[1] if medium else None,
-            medium_end=medium[2] if medium else None))
+            content = content_by_layout(tokens, cue, source)
+        is_outlet = source_span is not None and \
+            outlet_of(text[source_span[0]:source_span[1]]) is not None
+        found.append(make_attribution(article, text, source_span, cue_span, content,
+                                      is_outlet))
     return found

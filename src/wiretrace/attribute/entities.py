@@ -88,7 +88,7 @@ TITLE = re.compile(r"(?:Gen|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Prof|Re
                    r"Lord|Lady|Sir|Dame|Investor|Analyst|Economist|Trader|Broker|Banker|"
                    r"Lawyer|Attorney|Official|Executive|Officer|Manager|Vice|Deputy|Leader|"
                    r"Head|Partner|Founder|Editor|Correspondent|Professor|Adviser|Advisor|"
-                   r"Counsel|Representative|Treasurer|Economist)\.?")
+                   r"Counsel|Representative|Treasurer)\.?")
 FULL_NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+\.?[ ]+)?[A-Z][a-z’'-]+(?:[ ]+[A-Z][a-z’'-]+)+")
 NAME_WORD = re.compile(r"[A-Z][\w’'.-]*")
 # the endings of plural roles, which open sentences capitalised: Forecasters,

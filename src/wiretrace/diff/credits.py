@@ -30,9 +30,11 @@ WORD = re.compile(r"\w+")
 
 
 def attributions_of(text: str, tokens: Tokens) -> list[Attribution]:
-    """The text's attributions, kept with its tokens (an origin meets every version)."""
+    """The text's credits (the attributions that credit someone: all a diff
+    compares), kept with its tokens, as an origin meets every version; a batch
+    run fills the slot from its attribution stage instead."""
     if tokens.facts.attributions is None:
-        tokens.facts.attributions = attribute_text(text)
+        tokens.facts.attributions = [a for a in attribute_text(text) if a.is_credit]
     return tokens.facts.attributions
 
 
@@ -147,13 +149,15 @@ def credit_changes(text_a: str, found_a: list[Attribution], text_b: str,
     dropped = [c for key, c in credits_a.items()
                if key not in b_keys and not _same_entity(key, b_keys)]
     changed: list[CreditChange] = []
-    scoped_b = [(item, _scope(item, text_b)) for item in found_b if item.credited]
+    # each b credit's scope, and where the passages put it in a: once, not per a credit
+    scoped_b = [(item, scope, _to_a(passages, *scope))
+                for item, scope in ((item, _scope(item, text_b))
+                                    for item in found_b if item.credited)]
     for item_a in (item for item in found_a if item.credited):
         scope_a = _scope(item_a, text_a)
         # b's credits over the text a credits to item_a's source
         over = []
-        for item_b, scope_b in scoped_b:
-            mapped = _to_a(passages, *scope_b)
+        for item_b, scope_b, mapped in scoped_b:
             shared = _overlap(mapped, *scope_a)
             if mapped and shared >= 0.5 * min(scope_a[1] - scope_a[0],
                                               scope_b[1] - scope_b[0]):

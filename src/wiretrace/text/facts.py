@@ -72,8 +72,9 @@ class TextFacts:
     capitals: np.ndarray | None = None
     names: dict[str, tuple[int, int, int]] | None = None
     vocabulary: set[int] | None = None
-    # diff/credits.py: who the text credits for what (attribute/), its
-    # article field left empty (a text may stand for several articles)
+    # diff/credits.py: the text's credits, its attributions that credit someone
+    # (attribute/), their article field left empty (a text may stand for
+    # several articles); a batch run fills it from its attribution stage
     attributions: list[Attribution] | None = None
 
 
