@@ -23,6 +23,8 @@ ARTICLE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta property="og:site_name" content="Springfield Gazette">
 <link rel="canonical" href="https://gazette.example/news/budget">
 <meta property="article:published_time" content="2023-08-05T10:00:00Z">
+<meta name="author" content="Jane Doe">
+<meta name="keywords" content="budget,council, parks">
 </head><body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
 <article><h1>Council approves the new budget</h1>
 <p>The city council approved the new budget on Tuesday by nine votes to two, after a debate
@@ -50,6 +52,8 @@ def test_a_page_gives_its_main_text_and_its_metadata(tmp_path):
     assert article.url == "https://gazette.example/news/budget"
     assert article.published is not None and article.published.date().isoformat() == \
         "2023-08-05"
+    assert article.author == "Jane Doe"
+    assert article.topics == ("budget", "council", "parks")
 
 
 def test_pages_built_to_break_it_are_rejected_records_and_nothing_else_is_lost(tmp_path):

@@ -964,3 +964,39 @@ def test_parquet_dates_and_fields_follow_the_rule(tmp_path: Path) -> None:
         ("feed.parquet", "row 4", "d", "published", "unreadable date '12'"),
         ("epoch.parquet", "row 2", "f", "published", "unreadable date 1691229600000"),
     ]
+
+
+# --- author, topics and places ------------------------------------------------------------
+
+
+def test_author_topics_and_places_in_every_format_and_bad_ones_cost_only_the_field(
+        tmp_path: Path) -> None:
+    """A list in JSONL and Parquet, one text with ';' between labels in CSV; a value
+    that is no list of labels is a warning and the article keeps the rest."""
+    write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "j1", "text": "One.", "author": "Ann Lee", "topics": ["earn", " ", "acq", "earn"],
+         "places": "usa; canada"},
+        {"id": "j2", "text": "Two.", "topics": {"not": "a list"}, "places": [1987, None],
+         "author": ["Ann", "Bo"]},
+    ])
+    (tmp_path / "b.csv").write_text("id,text,author,topics,places\n"
+                                    "c1,Three.,Bo Ek,grain;wheat,\n", encoding="utf-8")
+    pq.write_table(pa.table({"id": ["p1"], "text": ["Four."],
+                             "topics": pa.array([["crude", "nat-gas"]]),
+                             "places": pa.array([None], pa.list_(pa.string()))}),
+                   tmp_path / "c.parquet")
+    warnings: list[FieldWarning] = []
+    articles, rejected = read_articles([tmp_path], warnings=warnings)
+    assert rejected == []
+    got = {a.id: (a.author, a.topics, a.places) for a in articles}
+    assert got == {"j1": ("Ann Lee", ("earn", "acq"), ("usa", "canada")),
+                   "j2": (None, (), ("1987",)),
+                   "c1": ("Bo Ek", ("grain", "wheat"), ()),
+                   "p1": (None, ("crude", "nat-gas"), ())}
+    assert sorted((w.record_id, w.field) for w in warnings) == [("j2", "author"),
+                                                                ("j2", "topics")]
+    assert "where a list of labels was expected" in \
+        next(w.reason for w in warnings if w.field == "topics")
+    row = next(a for a in articles if a.id == "j1").to_dict()
+    assert (row["author"], row["topics"], row["places"]) == ("Ann Lee", ["earn", "acq"],
+                                                              ["usa", "canada"])

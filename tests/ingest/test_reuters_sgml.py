@@ -17,7 +17,9 @@ ARCHIVE = data_dir() / "reuters21578.tar.xz"
 SGML = (
     '<!DOCTYPE lewis SYSTEM "lewis.dtd">\n'
     '<REUTERS TOPICS="YES" NEWID="1">\n<DATE>26-FEB-1987 15:01:01.79</DATE>\n'
-    "<TOPICS><D>cocoa</D></TOPICS>\n<TEXT>&#2;\n<TITLE>BAHIA COCOA REVIEW</TITLE>\n"
+    "<TOPICS><D>cocoa</D><D>coffee</D></TOPICS>\n<PLACES><D>el-salvador</D><D>usa</D>"
+    "</PLACES>\n<PEOPLE></PEOPLE>\n<TEXT>&#2;\n<TITLE>BAHIA COCOA REVIEW</TITLE>\n"
+    "<AUTHOR>    By Janie Gabbett, Reuters</AUTHOR>\n"
     "<DATELINE>    SALVADOR, Feb 26 - </DATELINE><BODY>Showers continued throughout\n"
     "the week in the Bahia cocoa zone &lt;and> Comissária Smith said.\n Reuter\n&#3;"
     "</BODY></TEXT>\n</REUTERS>\n"
@@ -45,6 +47,9 @@ def test_an_sgml_file_gives_an_article_per_item_with_a_body(tmp_path):
     assert first.published is not None and first.published.isoformat() == \
         "1987-02-26T15:01:01.790000"
     assert first.read_from == f"{path}:NEWID=1"
+    assert (first.topics, first.places) == (("cocoa", "coffee"), ("el-salvador", "usa"))
+    assert first.author == "Janie Gabbett, Reuters"
+    assert (articles[1].author, articles[1].topics, articles[1].places) == (None, (), ())
     # the broken date costs the date, not the article
     assert articles[1].published is None
     assert [(w.record_id, w.field) for w in warnings] == [("reuters-3", "published")]

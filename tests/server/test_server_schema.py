@@ -14,6 +14,8 @@ Bounded: a fixed number of examples per operation and mode, and of sequences.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 import schemathesis
@@ -109,11 +111,23 @@ def test_the_description_says_what_this_server_does(server):
     spec = httpx.get(server.url + "/openapi.json", timeout=30).json()
     for path, ops in spec["paths"].items():
         for method, op in ops.items():
-            write = method == "post" and path.startswith("/api/articles")
+            write = method == "post" and path.startswith(("/api/articles", "/api/files"))
             assert ("security" in op) is write, (method, path)
             assert ("401" in op["responses"]) is write, (method, path)
     article = spec["components"]["schemas"]["ArticleIn"]["properties"]
-    assert (article["text"]["minLength"], article["text"]["pattern"]) == (1, r"\S")
+    # "not only whitespace" spelt as Python's str.isspace, which ECMA's \S is not
+    pattern = article["text"]["pattern"]
+    assert article["text"]["minLength"] == 1
+    for white in ("\x1c", "\x85", " \u3000\t"):
+        assert not re.search(pattern, white)
+    assert re.search(pattern, "\ufeff") and re.search(pattern, "  a ")
+    upload = spec["paths"]["/api/files"]["post"]
+    assert "application/octet-stream" in upload["requestBody"]["content"]
+    name = next(p for p in upload["parameters"] if p["name"] == "name")["schema"]["pattern"]
+    for good in ("feed.jsonl", "Crawl.WARC.gz", "reut2-000.sgm", "päge.HTM"):
+        assert re.fullmatch(name, good), good
+    for bad in ("feed.exe", ".hidden.jsonl", "a/b.jsonl", "feed.jsonl.bak", "x\x07.csv"):
+        assert not re.fullmatch(name, bad), bad
     assert "years 1000-2999" in article["published"]["description"]
     assert article["published"]["anyOf"][0]["pattern"].startswith("^(?:(?:(?:1[0-9]{3}|")
     assert "100,000 characters" in spec["paths"]["/api/query"]["post"]["description"]

@@ -154,3 +154,27 @@ def test_a_damaged_text_is_reported_without_quoting_it(small_index, seed_article
 def test_a_whole_index_checks_ok(small_index, capsys):
     assert main(["index", "check", str(small_index)]) == 0
     assert capsys.readouterr().out == f"{small_index}: ok\n"
+
+
+def test_an_index_made_before_the_meta_column_reads_and_gains_it(tmp_path, seed_articles):
+    """A file without ``docs.meta`` (author, topics, places) is not refused: read-only
+    it reads with those fields empty, writable it gains the column and keeps them."""
+    db = tmp_path / "old.db"
+    first, second = list(seed_articles)
+    with Index.open(db) as index:
+        index.add([first])
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE docs DROP COLUMN meta")
+    with read_only(db), Index.open(db, create=False) as index:
+        article = index.article(first.id)
+        assert article is not None and article.text == first.text
+        assert (article.author, article.topics) == (None, ())
+    with sqlite3.connect(db) as conn:
+        assert "meta" not in {row[1] for row in conn.execute("PRAGMA table_info(docs)")}
+    from dataclasses import replace
+    with Index.open(db, create=False) as index:
+        index.add([replace(second, author="Ann Lee", topics=("niger",), places=("ne", "fr"))])
+        added = index.article(second.id)
+        assert added is not None
+        assert (added.author, added.topics, added.places) == ("Ann Lee", ("niger",), ("ne", "fr"))
+        assert index.article(first.id).author is None

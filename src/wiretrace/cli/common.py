@@ -26,7 +26,9 @@ from wiretrace.model import Article, FieldWarning
 from wiretrace.params import TraceParams
 
 FIELDS = {"id": "id", "text": "text", "title": "title", "outlet": "outlet (publisher) name",
-          "url": "URL", "published": "publication date/time"}
+          "url": "URL", "published": "publication date/time", "author": "author (byline)",
+          "topics": "topics (a list, or one text with ';' between them)",
+          "places": "places (a list, or one text with ';' between them)"}
 
 
 class Failure(Exception):

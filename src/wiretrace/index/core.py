@@ -26,6 +26,7 @@ from wiretrace.index.postings import BANDS, SHINGLES, Postings
 from wiretrace.index.results import NEW_VERSION, AddResult, QueryResult, VersionInfo
 from wiretrace.index.schema import (
     IndexFileError,
+    add_meta_column,
     connect,
     file_bytes,
     initialise,
@@ -160,6 +161,7 @@ class Index:
                 if self._closed:
                     raise RuntimeError("the index is closed")
                 conn = connect(self.path)
+                add_meta_column(conn)
                 self._connections.append(conn)
             self._local.conn = conn
             # a server's short-lived threads must not leave their connections open

@@ -10,8 +10,10 @@ the last committed state).  Tables:
 * ``articles``: one row per article id: its position (``seq``, the order it
   was first added in, which plays the role of input order in a batch
   ``trace``), its current version's ``doc`` and the number of versions;
-* ``docs``: one row per version of an article: the text as given, metadata,
-  word count, whether it is the current (``live``) version;
+* ``docs``: one row per version of an article: the text as given, metadata
+  (author, topics and places as JSON in ``meta``, a column files made before
+  it gain when first opened for writing: :func:`add_meta_column`), word
+  count, whether it is the current (``live``) version;
 * ``runs``: sorted postings BLOBs (see :mod:`.postings`);
 * ``boilerplate``: shingles held by more than ``max_df`` current versions;
 * ``pairs``: two current versions with reused passages, ``a`` the one with
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL, version INTEGER NOT NULL,
     seq INTEGER NOT NULL, live INTEGER NOT NULL, text TEXT NOT NULL, text_hash BLOB NOT NULL,
     title TEXT, outlet TEXT, url TEXT, published TEXT, origin TEXT,
-    words INTEGER NOT NULL, added_at REAL NOT NULL, UNIQUE (article_id, version));
+    words INTEGER NOT NULL, added_at REAL NOT NULL, meta TEXT, UNIQUE (article_id, version));
 CREATE INDEX IF NOT EXISTS docs_dead ON docs (live) WHERE live = 0;
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level INTEGER NOT NULL,
@@ -98,6 +100,23 @@ def connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+def add_meta_column(conn: sqlite3.Connection) -> None:
+    """Give an index made before ``docs.meta`` existed that column (empty), so that
+    its articles read and new ones keep their author, topics and places.  Nothing
+    else changed, so such a file is not refused.  A file opened read-only cannot
+    gain it: this connection then reads ``docs`` through a temporary view that
+    adds it (a temporary view is this connection's alone, never written to the file)."""
+    columns = {row[1] for row in conn.execute("PRAGMA main.table_info(docs)")}
+    if not columns or "meta" in columns:
+        return
+    try:
+        with write_transaction(conn):
+            conn.execute("ALTER TABLE main.docs ADD COLUMN meta TEXT")
+    except sqlite3.OperationalError:  # read-only file or folder
+        conn.execute("CREATE TEMP VIEW IF NOT EXISTS docs AS SELECT *, NULL AS meta "
+                     "FROM main.docs")
+
+
 def params_to_json(params: TraceParams) -> str:
     return json.dumps(asdict(params), sort_keys=True)
 
@@ -132,6 +151,7 @@ def initialise(conn: sqlite3.Connection, path: str, params: TraceParams | None,
                         "inputs with 'wiretrace index add' into a new file")
                 raise IndexFileError(f"{path}: not a wiretrace index "
                                      f"(format {row.get('format')!r}, expected {FORMAT!r})")
+            add_meta_column(conn)
             stored = params_from_json(row["params"])
             if params is not None:
                 wanted = params if params.max_df is not None else \

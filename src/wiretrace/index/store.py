@@ -25,7 +25,7 @@ from wiretrace.model import (
 from wiretrace.stories.links import link_words
 
 DOC_COLUMNS = ("doc, article_id, version, seq, live, text, title, outlet, url, published, "
-               "origin, words, added_at")
+               "origin, words, added_at, meta")
 # SQLite's default limit on ``?`` parameters is 999 in old builds: stay below.
 CHUNK = 900
 
@@ -50,9 +50,12 @@ def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
 
 def doc_row(row: tuple) -> DocRow:
     doc, article_id, version, seq, live, text, title, outlet, url, published, origin, words, \
-        added_at = row
+        added_at, meta = row
+    extra = json.loads(meta) if meta else {}
     article = Article(article_id, text, title, outlet, url,
-                      datetime.fromisoformat(published) if published else None, origin)
+                      datetime.fromisoformat(published) if published else None, origin,
+                      extra.get("author"), tuple(extra.get("topics", ())),
+                      tuple(extra.get("places", ())))
     return DocRow(doc, article, version, seq, bool(live), words, added_at)
 
 
@@ -98,7 +101,16 @@ def article_values(doc: int, article: Article, version: int, seq: int, text_hash
     return (doc, article.id, version, seq, 1, article.text, text_hash, article.title,
             article.outlet, article.url,
             article.published.isoformat() if article.published else None, article.read_from,
-            words, added_at)
+            words, added_at, meta_json(article))
+
+
+def meta_json(article: Article) -> str | None:
+    """The ``docs.meta`` of an article: author, topics and places as JSON, those it
+    has only; None when it has none."""
+    extra = {name: value for name, value in (("author", article.author),
+                                            ("topics", list(article.topics)),
+                                            ("places", list(article.places))) if value}
+    return json.dumps(extra, ensure_ascii=False) if extra else None
 
 
 # A pair's passages as packed records: a tenth of the time of JSON both ways

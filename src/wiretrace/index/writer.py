@@ -245,7 +245,7 @@ def write_batch(conn: sqlite3.Connection, snap: Snapshot, plan: Plan,
     now = time.time()
     conn.executemany(
         "INSERT INTO docs (doc, article_id, version, seq, live, text, text_hash, title, outlet, "
-        "url, published, origin, words, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "url, published, origin, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [article_values(d.doc, d.article, versions[d.doc], d.seq, hashes[d.doc], d.words, now)
          for d in new])
     conn.executemany("UPDATE docs SET live = 0 WHERE doc = ?", [(k,) for k in plan.killed])

@@ -52,25 +52,36 @@ from collections.abc import Callable, Iterator, Sequence
 from wiretrace.ingest.csv_files import read_csv
 from wiretrace.ingest.dates import check_date_format
 from wiretrace.ingest.decoding import FileRejected
-from wiretrace.ingest.html_pages import is_html, read_html
+from wiretrace.ingest.html_pages import HTML_SUFFIXES, is_html, read_html
 from wiretrace.ingest.jsonl import read_jsonl
 from wiretrace.ingest.parquet_files import read_parquet
 from wiretrace.ingest.records import Accept, FieldNames, Options
-from wiretrace.ingest.reuters_sgml import is_archive, read_archive, read_sgml
+from wiretrace.ingest.reuters_sgml import ARCHIVE_SUFFIXES, is_archive, read_archive, read_sgml
 from wiretrace.ingest.text_files import read_txt
-from wiretrace.ingest.warc_files import is_warc, read_warc
+from wiretrace.ingest.warc_files import WARC_SUFFIXES, is_warc, read_warc
 from wiretrace.model import Article, FieldWarning, Rejected
 
-__all__ = ["FieldNames", "iter_articles", "read_articles"]
+__all__ = ["EXTENSIONS", "SUFFIXES", "FieldNames", "iter_articles", "read_articles",
+           "supported"]
 
 _Format = Callable[[str, Options, Accept], Iterator[Article | Rejected]]
 _READERS: dict[str, _Format] = {".txt": read_txt, ".jsonl": read_jsonl, ".ndjson": read_jsonl,
                                 ".csv": read_csv, ".parquet": read_parquet, ".sgm": read_sgml}
-_EXTENSIONS = (".txt, .jsonl, .ndjson, .csv, .parquet, .html/.htm (.gz), .warc/.arc (.gz), "
+EXTENSIONS = (".txt, .jsonl, .ndjson, .csv, .parquet, .html/.htm (.gz), .warc/.arc (.gz), "
                ".sgm (Reuters SGML) or a tar archive of .sgm files")
 # FieldNames is frozen, so one shared default instance is safe; naming it here keeps
 # ruff's B008 (call in a default) quiet now that the class lives in another module.
 _DEFAULT_FIELDS = FieldNames()
+
+
+# every file ending a reader takes, longest first
+SUFFIXES = tuple(sorted({*_READERS, *HTML_SUFFIXES, *WARC_SUFFIXES, *ARCHIVE_SUFFIXES},
+                        key=lambda s: (-len(s), s)))
+
+
+def supported(name: str) -> bool:
+    """Whether a file of this name has a reader (by its ending: :data:`EXTENSIONS`)."""
+    return name.lower().endswith(SUFFIXES)
 
 
 def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
@@ -139,7 +150,7 @@ class _Reader:
         elif reader is None:
             kind = f"'{ext}'" if ext else "without extension"
             yield Rejected(source, None, None,
-                           f"unsupported file type {kind}: expected {_EXTENSIONS}")
+                           f"unsupported file type {kind}: expected {EXTENSIONS}")
         else:
             try:
                 yield from reader(source, self.opts, self._accept)

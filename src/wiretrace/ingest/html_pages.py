@@ -3,9 +3,11 @@ its main text extracted from the page's furniture by trafilatura.
 
 The extracted text is the article's text: every offset wiretrace reports, and
 what ``articles.jsonl`` and the report show, refer to it.  The page's own
-metadata fills the other fields: ``title``, ``outlet`` (the site's name, else
-its host), ``url`` (the canonical one) and ``published`` (trafilatura's
-reading of the page's dates, through :mod:`.dates`).  The id is the file name
+metadata fills the other fields: ``title``, ``author`` (the byline),
+``outlet`` (the site's name, else its host), ``url`` (the canonical one),
+``published`` (trafilatura's reading of the page's dates, through
+:mod:`.dates`) and ``topics`` (the page's categories, then its tags; one
+comma-separated keywords string is split at its commas).  The id is the file name
 without its extension, as for ``.txt``.
 
 Measured on the 181 real pages of the article-extraction benchmark
@@ -135,4 +137,16 @@ def page_article(data: bytes | str, rid: str, source: str, location: str | None,
     where = f"{source}:{location}" if location else source
     return Article(id=rid, text=text, title=page.title or None,
                    outlet=page.sitename or page.hostname or None, url=page.url or url,
-                   published=published, read_from=where)
+                   published=published, read_from=where, author=page.author or None,
+                   topics=_page_topics(page.categories, page.tags))
+
+
+def _page_topics(categories: list[str] | None, tags: list[str] | None) -> tuple[str, ...]:
+    """A page's categories, then its tags, once each.  A page's keywords meta tag
+    arrives as one string with commas between them; a list of several labels
+    keeps its commas ("Trump, Donald J" is one tag)."""
+    found: list[str] = []
+    for group in (categories or [], tags or []):
+        items = group[0].split(",") if len(group) == 1 else group
+        found.extend(label.strip() for label in items if label and label.strip())
+    return tuple(dict.fromkeys(found))

@@ -3,10 +3,11 @@
 A record is a JSONL object, a CSV row or a Parquet row, already split into named
 fields by its format's reader.  Only its id and text can reject it (missing, wrong
 type, binary content, control characters, size).  The optional fields never cost an
-article: a title, outlet, url or publication date that cannot be used (wrong type,
-binary junk, undecodable bytes, an unreadable date: :mod:`.dates`) is left empty and
-reported as a :class:`~wiretrace.model.FieldWarning`.  Numbers given as a title,
-outlet or url are kept as text (``1984`` is a fine title), without a warning.
+article: a title, outlet, url, author, publication date, topics or places that cannot
+be used (wrong type, binary junk, undecodable bytes, an unreadable date:
+:mod:`.dates`) is left empty and reported as a :class:`~wiretrace.model.FieldWarning`.
+Numbers given as a title, outlet or url are kept as text (``1984`` is a fine title),
+without a warning.  Topics and places are lists of labels (:func:`labels`).
 Duplicate ids are not checked here: that needs every record of a call, which only
 the package's top-level reader sees.
 """
@@ -26,7 +27,9 @@ from wiretrace.model import Article, FieldWarning, Rejected
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"
 SURROGATE = re.compile(r"[\ud800-\udfff]")
-OPTIONAL = ("title", "outlet", "url", "published")  # the fields that never reject
+# the fields that never reject
+OPTIONAL = ("title", "outlet", "url", "published", "author", "topics", "places")
+LABELS = ("topics", "places")  # lists of labels; a string holds them separated by ";"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,9 @@ class FieldNames:
     outlet: str = "outlet"
     url: str = "url"
     published: str = "published"
+    author: str = "author"
+    topics: str = "topics"
+    places: str = "places"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,8 @@ Accept = Callable[[Article | Rejected, str, str | None], Article | Rejected]
 def field_names(fields: FieldNames) -> list[str]:
     """The distinct field names, id and text first."""
     return list(dict.fromkeys((fields.id, fields.text, fields.title, fields.outlet,
-                               fields.url, fields.published)))
+                               fields.url, fields.published, fields.author, fields.topics,
+                               fields.places)))
 
 
 def check_columns(columns: Sequence[str], fields: FieldNames) -> None:
@@ -111,7 +118,7 @@ def to_article(record: Mapping[str, Any], source: str, location: str,
             if isinstance(value, bytes):
                 value = _decoded(value, opts.encoding)
             values[name] = parse_published(value, opts.date_format) if name == "published" \
-                else _meta(value)
+                else labels(value) if name in LABELS else _meta(value)
         except UnreadableDate as exc:
             if opts.warnings is None:
                 return Rejected(source, location, rid,
@@ -121,7 +128,7 @@ def to_article(record: Mapping[str, Any], source: str, location: str,
             values[name] = None
         except ValueError as exc:
             found.append(FieldWarning(source, location, rid, name, str(exc)))
-            values[name] = None
+            values[name] = () if name in LABELS else None
     if opts.warnings is not None:
         opts.warnings.extend(found)
     return Article(id=rid, text=text, read_from=f"{source}:{location}", **values)
@@ -197,6 +204,30 @@ def _decoded(value: bytes, encoding: str) -> str:
         return value.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ValueError(undecodable(encoding, exc.start, value[exc.start])) from None
+
+
+def labels(value: Any) -> tuple[str, ...]:
+    """Topics or places as a tuple of labels: from a list (a JSON array, a Parquet
+    list column) or one string holding them separated by ``;`` (a CSV cell);
+    empty ones dropped, the order and the first of repeated ones kept.
+
+    Raises ValueError, saying why, for anything else (an object, a label that is
+    not text)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    items = value.split(";") if isinstance(value, str) else value
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, (list, tuple)) \
+            and not hasattr(items, "tolist"):
+        raise ValueError(f"{a_kind(value)} where a list of labels was expected: "
+                         f"{shown(value)}")
+    if hasattr(items, "tolist"):  # a numpy array from a Parquet list column
+        items = items.tolist()
+    found = []
+    for item in items:
+        label = _meta(item)
+        if label is not None:
+            found.append(label)
+    return tuple(dict.fromkeys(found))
 
 
 def _meta(value: Any) -> str | None:

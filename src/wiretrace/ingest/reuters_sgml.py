@@ -4,7 +4,9 @@ tar archive (``.tar``, ``.tar.gz``, ``.tgz``, ``.tar.xz``, as the collection shi
 One article per ``<REUTERS>`` item with a ``<BODY>``: id ``reuters-<NEWID>``,
 ``title`` from ``<TITLE>`` (white space folded), ``outlet`` Reuters,
 ``published`` from ``<DATE>`` (``26-FEB-1987 15:01:01.79``, trailing junk
-tolerated, by :mod:`.dates`), ``read_from`` ``file:NEWID=N``.  The text is
+tolerated, by :mod:`.dates`), ``topics`` and ``places`` from the ``<D>``
+entries of ``<TOPICS>`` and ``<PLACES>`` (``earn``, ``usa``), ``author``
+from ``<AUTHOR>`` (its "By" dropped), ``read_from`` ``file:NEWID=N``.  The text is
 the body as filed: SGML character references unescaped, the control
 characters the wire used as markers (``&#3;`` closing a body, ``&#5;`` ...)
 dropped, trailing white space cut; its lines are kept as wrapped.
@@ -38,6 +40,19 @@ ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2")
 ITEM = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
 NEWID = re.compile(r'NEWID="(\d+)"')
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+ENTRY = re.compile(r"<D>(.*?)</D>", re.S)
+
+
+def _entries(name: str, item: str) -> tuple[str, ...]:
+    """The ``<D>`` entries of a list field (``<TOPICS><D>earn</D></TOPICS>``)."""
+    found = _field(name, item)
+    return tuple(x.strip() for x in ENTRY.findall(found)) if found else ()
+
+
+def _author(item: str) -> str | None:
+    found = " ".join(CONTROL.sub(" ", _field("AUTHOR", item) or "").split())
+    found = re.sub(r"^by\s+", "", found, flags=re.I).rstrip(",").strip()
+    return found or None
 
 
 def _field(name: str, item: str) -> str | None:
@@ -77,7 +92,9 @@ def sgml_articles(data: bytes, source: str, opts: Options, accept: Accept
                         source, where, rid, "published",
                         f"unreadable date {shown(stamp)}: {exc}"))
         yield accept(Article(id=rid, text=body, title=title, outlet="Reuters",
-                             published=published, read_from=f"{source}:{where}"),
+                             published=published, read_from=f"{source}:{where}",
+                             author=_author(item), topics=_entries("TOPICS", item),
+                             places=_entries("PLACES", item)),
                      source, where)
     if no_body:
         listed = ", ".join(no_body[:10]) + (" ..." if len(no_body) > 10 else "")

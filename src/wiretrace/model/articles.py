@@ -18,6 +18,11 @@ class Article:
     url: str | None = None
     published: datetime | None = None
     read_from: str | None = None  # where it was read from: "file" or "file:line"
+    # the byline, and the subjects and places the source files it under (a page's
+    # categories and tags, the wire's <TOPICS> and <PLACES>): kept, never matched on
+    author: str | None = None
+    topics: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -28,6 +33,9 @@ class Article:
             "published": self.published.isoformat() if self.published else None,
             "chars": len(self.text),
             "read_from": self.read_from,
+            "author": self.author,
+            "topics": list(self.topics),
+            "places": list(self.places),
         }
 
 
@@ -46,13 +54,13 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class FieldWarning:
-    """An optional field (title, outlet, url, published) that could not be used: the
+    """An optional field (title, outlet, url, published, author, topics, places) that could not be used: the
     article was kept with that field empty (None), and this says where and why."""
 
     source: str  # file the record came from
     location: str | None  # line / row number, or None for a whole file
     record_id: str | None  # the article's id
-    field: str  # the article attribute left empty: "published", "title", "outlet", "url"
+    field: str  # the article attribute left empty: "published", "title", "author" ...
     reason: str
 
     def to_dict(self) -> dict:

@@ -34,7 +34,9 @@ from wiretrace.model import Article, Rejected
 _SCHEMA = pa.schema([("id", pa.large_string()), ("text", pa.large_string()),
                      ("title", pa.large_string()), ("outlet", pa.large_string()),
                      ("url", pa.large_string()), ("published", pa.large_string()),
-                     ("origin", pa.large_string())])
+                     ("origin", pa.large_string()), ("author", pa.large_string()),
+                     ("topics", pa.list_(pa.large_string())),
+                     ("places", pa.list_(pa.large_string()))])
 BATCH_ARTICLES = 8192  # articles per record batch: bounds what building holds in memory
 
 
@@ -161,12 +163,14 @@ def _article(values: list | tuple) -> Article:
     return Article(id=values[0], text=values[1], title=values[2], outlet=values[3],
                    url=values[4],
                    published=datetime.fromisoformat(published) if published else None,
-                   read_from=values[6])
+                   read_from=values[6], author=values[7], topics=tuple(values[8] or ()),
+                   places=tuple(values[9] or ()))
 
 
 def _row(article: Article) -> tuple:
     return (article.id, article.text, article.title, article.outlet, article.url,
-            article.published.isoformat() if article.published else None, article.read_from)
+            article.published.isoformat() if article.published else None, article.read_from,
+            article.author, list(article.topics), list(article.places))
 
 
 def as_store(articles: Iterable[Article] | Mapping[str, Article],

@@ -26,7 +26,8 @@ REASONS = {"400": "Malformed request, JSON body or Host header",
            "401": "Missing or wrong token", "403": "This server takes no writes (no token)",
            "404": "No such article, story or version",
            "413": "Body, article, query or batch over the server's limit",
-           "415": "The body is not application/json", "422": "Invalid fields",
+           "415": "The body is not of the type the operation takes (JSON, or a file's bytes "
+                  "of a kind wiretrace reads)", "422": "Invalid fields",
            "503": "The index file cannot be written: this server takes no adds"}
 
 
@@ -63,6 +64,10 @@ def _limits(path: str, settings: ServerSettings) -> str:
         return (f"  At most {settings.max_batch:,} articles, texts up to "
                 f"{settings.max_article_chars:,} characters, the body "
                 f"{settings.max_body_bytes:,} bytes (413 above).")
+    if path == "/api/files":
+        return (f"  The file may hold up to {settings.max_body_bytes:,} bytes, its texts up "
+                f"to {settings.max_article_chars:,} characters (413 above; a longer text is "
+                "a rejected record).")
     return ""
 
 

@@ -16,7 +16,7 @@ state a rule on proportions, so what it allows is taken.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BeforeValidator
@@ -30,9 +30,38 @@ from wiretrace.server.paths import ARTICLE_ID
 from wiretrace.server.security import require_read, require_write
 from wiretrace.server.service import IndexService
 from wiretrace.server.settings import ServerSettings
+from wiretrace.server.uploads import (
+    MAX_NAME_CHARS,
+    NAME_PATTERN,
+    UploadProblem,
+    check_name,
+    read_upload,
+)
 
 ERRORS = {code: {"model": s.ErrorOut} for code in (400, 401, 403, 404, 413, 415, 422)}
-router = APIRouter(prefix="/api", responses=ERRORS)
+
+
+async def known_query(request: Request) -> None:
+    """A query parameter the operation does not take is refused (422), as an unknown
+    field of a body is: ``?nme=feed.jsonl`` is a typo the client wants to hear about."""
+    route = request.scope.get("route")
+    taken = _query_names(route.dependant) if route is not None else set()
+    unknown = sorted(set(request.query_params) - taken)
+    if unknown:
+        problem = (f"unknown query parameter {', '.join(map(repr, unknown))}: this operation "
+                   f"takes {', '.join(map(repr, sorted(taken))) or 'none'}")
+        raise ApiError(422, problem, [{"where": f"query.{unknown[0]}", "problem": problem}])
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters an operation takes, its dependencies' included."""
+    found = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        found |= _query_names(sub)
+    return found
+
+
+router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(known_query)])
 reads = APIRouter(dependencies=[Depends(require_read)])
 writes = APIRouter(dependencies=[Depends(require_write)])
 ArticleId = Path(min_length=1, max_length=512,
@@ -86,7 +115,8 @@ def _article(item: s.ArticleIn | s.QueryIn, where: str, settings: ServerSettings
 
 def _text_problem(text: str) -> str | None:
     """Why the API refuses a text (the description's ``minLength`` 1 and ``pattern``
-    ``\\S``, Python's whitespace), or None; sizes are checked before."""
+    ``schemas.TEXT_PATTERN``: a character that is not Python's whitespace), or None;
+    sizes are checked before."""
     if not text:
         return "empty text"
     if text.isspace():
@@ -137,6 +167,40 @@ async def add_one(body: s.ArticleIn, request: Request) -> dict:
 async def add_batch(body: s.ArticleBatch, request: Request) -> dict:
     articles = _batch(body.articles, _settings(request))
     return {"results": await _service(request).add(articles)}
+
+
+FILE_BODY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@writes.post("/files", tags=["articles"], response_model=s.FileAddResponse,
+             summary="Add the articles of a file", openapi_extra=FILE_BODY,
+             description="Send a file's bytes (`Content-Type: application/octet-stream`) "
+                         "and its name: JSONL, CSV, Parquet, .txt, a web page (.html, "
+                         ".htm, .gz), a web archive (.warc, .arc, .gz), Reuters SGML "
+                         "(.sgm) or a tar archive of .sgm files, read as `wiretrace index "
+                         "add` reads the file.  Its articles are added in order, "
+                         "`max_batch` to a transaction; each bad record is listed in "
+                         "`rejected` with where and why, and the others are added.")
+async def add_file(request: Request,
+                   name: Annotated[str, Query(
+                       min_length=1, max_length=MAX_NAME_CHARS,
+                       json_schema_extra={"pattern": NAME_PATTERN},
+                       description="the file's name (feed.jsonl, crawl.warc.gz): no folder, "
+                                   "not hidden; its ending picks the reader")]) -> dict:
+    try:
+        name = check_name(name)
+    except UploadProblem as problem:
+        raise ApiError(problem.status, str(problem)) from None
+    settings, service = _settings(request), _service(request)
+    data = await request.body()
+    articles, rejected, warnings = await service.run(read_upload, data, name,
+                                                     settings.max_article_chars)
+    results: list[dict] = []
+    for k in range(0, len(articles), settings.max_batch):
+        results += await service.add(articles[k:k + settings.max_batch])
+    return {"file": name, "results": results, "rejected": [r.to_dict() for r in rejected],
+            "warnings": [w.to_dict() for w in warnings]}
 
 
 @reads.post("/query", tags=["articles"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import fields as dataclass_fields
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -45,11 +45,21 @@ PUBLISHED_PATTERN = (f"^(?:{_DATE}(?:[T ]{_TIME}{_ZONE}?)?"
 PUBLISHED_HELP = ("ISO 8601, a date of the years 1000-2999 with an optional time and zone "
                   "(2024-05-06, 2024-05-06T09:00:00Z, 2024-05-06 09:00+02:00), or epoch "
                   "seconds (1714986000)")
+# "Not only whitespace" as the description's pattern: a character that is not
+# whitespace by Python's str.isspace, the server's rule, spelt out.  A plain "\S"
+# reads differently in the ECMA regexes OpenAPI tools use (\x1c-\x1f and \x85
+# are not white space there), so a client's generator sent "\x1c" as valid text.
+TEXT_PATTERN = "[^" + "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace()) + "]"
 TEXT_HELP = ("the article text, kept exactly as sent: every offset points into it.  Not "
              "empty and not only whitespace (422); any other character is taken, control "
              "characters and NUL included (a JSON string is text: the file readers' test "
              "for binary content does not apply).  An unpaired surrogate escape "
              "(\"\\ud800\" alone) is not a character: 422")
+
+
+# a topic or place label: kept as given, never matched on
+Label = Annotated[str, Field(max_length=200)]
+LABELS_HELP = "labels the article is filed under (kept, shown, never matched on)"
 
 
 class _Strict(BaseModel):
@@ -65,12 +75,17 @@ class ArticleIn(_Strict):
     id: str = Field(min_length=1, max_length=512, pattern=ID_PATTERN,
                     examples=["reuters-2024-05-06-bridge"])
     text: str = Field(description=TEXT_HELP, examples=["Officials said on Monday..."],
-                      json_schema_extra={"minLength": 1, "pattern": r"\S"})
+                      json_schema_extra={"minLength": 1, "pattern": TEXT_PATTERN})
     title: str | None = Field(None, max_length=2000)
     outlet: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=4000)
     published: str | None = Field(None, max_length=64, pattern=PUBLISHED_PATTERN,
                                   description=PUBLISHED_HELP, examples=["2024-05-06T09:00:00Z"])
+    author: str | None = Field(None, max_length=500, description="the byline")
+    topics: list[Label] | None = Field(None, max_length=100, description=LABELS_HELP,
+                                       examples=[["earn", "acq"]])
+    places: list[Label] | None = Field(None, max_length=100, description=LABELS_HELP,
+                                       examples=[["usa"]])
 
 
 class ArticleBatch(_Strict):
@@ -84,7 +99,7 @@ class QueryIn(_Strict):
     """An article to check against the index without storing it."""
 
     text: str = Field(description=TEXT_HELP, json_schema_extra={"minLength": 1,
-                                                                "pattern": r"\S"})
+                                                                "pattern": TEXT_PATTERN})
     id: str = Field("(query)", min_length=1, max_length=512, pattern=ID_PATTERN)
     title: str | None = Field(None, max_length=2000)
     outlet: str | None = Field(None, max_length=500)
@@ -157,6 +172,9 @@ class ArticleOut(BaseModel):
     outlet: str | None
     url: str | None
     published: str | None
+    author: str | None = None
+    topics: list[str] = []
+    places: list[str] = []
     chars: int
     story: str | None
     text: str
@@ -250,6 +268,33 @@ class AddedOut(ReuseOut):
 
 class AddResponse(BaseModel):
     results: list[AddedOut]
+
+
+class RejectedOut(BaseModel):
+    """A record of the file that is no article, and why."""
+
+    source: str = Field(description="the file, as named in the request (an archive's "
+                                    "member after a colon)")
+    location: str | None = Field(description="line, row or record; null for the whole file")
+    record_id: str | None
+    reason: str
+
+
+class FieldWarningOut(BaseModel):
+    """An optional field left empty (an unreadable date ...); the article was added."""
+
+    source: str
+    location: str | None
+    record_id: str | None
+    field: str
+    reason: str
+
+
+class FileAddResponse(AddResponse):
+    file: str = Field(description="the file's name, as given")
+    rejected: list[RejectedOut] = Field(description="records that are no article, and why "
+                                                    "(what `wiretrace index add` reports)")
+    warnings: list[FieldWarningOut]
 
 
 class StoryDetailOut(StoryOut):

@@ -50,6 +50,8 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
+# paths whose body is a file's bytes, not JSON
+FILE_PATHS = {"/api/files"}
 
 
 def tokens_match(given: str, expected: str) -> bool:
@@ -161,16 +163,20 @@ class Guard:
             # the methods that are allowed, before any body check could say 415.
             await self._run(scope, receive, send)
             return
+        upload = path in FILE_PATHS
         if path.startswith("/api/"):
             ctype = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
-            if ctype != "application/json":
-                await _answer(send, 415, "the body must be JSON: send 'Content-Type: "
-                                         f"application/json' (got {ctype or 'none'!r})")
+            wanted = "application/octet-stream" if upload else "application/json"
+            if ctype != wanted:
+                what = "the file's bytes" if upload else "JSON"
+                await _answer(send, 415, f"the body must be {what}: send 'Content-Type: "
+                                         f"{wanted}' (got {ctype or 'none'!r})")
                 return
         body = await self._read_body(scope, receive, send)
         if body is None:
             return
-        if not body.strip() and path.startswith("/api/"):
+        # an empty file is a file (an empty JSONL holds no records), read as one
+        if not body.strip() and path.startswith("/api/") and not upload:
             await _answer(send, 400, "empty request body: send a JSON object")
             return
         await self._run(scope, _replay(body, receive), send)

@@ -254,7 +254,9 @@ class IndexService:
         current = version if version is not None else max(versions, default=1)
         return {"id": article.id, "version": current, "versions": versions,
                 "title": article.title, "outlet": article.outlet, "url": article.url,
-                "published": _iso(article), "chars": len(article.text),
+                "published": _iso(article), "author": article.author,
+                "topics": list(article.topics), "places": list(article.places),
+                "chars": len(article.text),
                 "story": story.id if story else None, "text": article.text}
 
     def _versions(self, article_id: str) -> list[int]:
