@@ -116,6 +116,44 @@ def test_mojibake_in_a_page_is_repaired_and_nothing_else_changed(tmp_path):
     plain.write_text("A plain text keeps gÃ¼nlÃ¼k as written.", encoding="utf-8")
     [kept], _ = read_articles([plain])
     assert "gÃ¼nlÃ¼k" in kept.text
+    # on request: every format repaired, or none
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "s1", "text": "Bugün gÃ¼nlÃ¼k “haber”."}) + "\n",
+                    encoding="utf-8")
+    [fixed], _ = read_articles([feed], mojibake="repair")
+    assert fixed.text == "Bugün günlük “haber”."
+    [as_is], _ = read_articles([path], mojibake="keep")
+    assert "gÃ¼nlÃ¼k" in as_is.text
+    with pytest.raises(ValueError, match="unknown mojibake mode"):
+        read_articles([feed], mojibake="fix")
+
+
+@pytest.mark.parametrize("encoding,declared,meta,text", [
+    # no label at all: detection among the web's legacy encodings
+    ("cp1251", None, None, "Министр заявил прессе, что бюджет будет принят в декабре "
+                           "после трёхдневных дебатов в парламенте страны."),
+    ("shift_jis", None, None, "政府は月曜日、新しい予算案を国会に提出したと発表した。"
+                              "野党は強く反対している。"),
+    ("gb18030", None, None, "政府周一宣布，新的预算案已提交议会。反对党表示强烈反对。"),
+    # a Latin-1 label read as browsers read it: Windows-1252, curly quotes and all
+    ("cp1252", None, "iso-8859-1", "Le ministre a déclaré “à la presse” que le budget serait "
+                                   "voté en décembre."),
+    # the HTTP header wins over a meta tag that lies
+    ("cp1253", "windows-1253", "utf-8", "Ο υπουργός δήλωσε ότι ο προϋπολογισμός θα "
+                                        "ψηφιστεί τον Δεκέμβριο."),
+    # a byte-order mark wins over everything
+    ("utf-16", "iso-8859-1", "iso-8859-1", "Der Minister erklärte, der Haushalt komme."),
+])
+def test_a_page_is_decoded_as_a_browser_would(encoding, declared, meta, text):
+    from wiretrace.ingest.charsets import decode_page
+
+    head = f'<meta charset="{meta}">' if meta else ""
+    page = f"<html><head>{head}</head><body><p>{text}</p></body></html>"
+    decoded = decode_page(page.encode(encoding), declared)
+    assert text in decoded.text, decoded
+    expected = "bom" if encoding == "utf-16" else "http" if declared else \
+        "meta" if meta else "detected"
+    assert decoded.how == expected
 
 
 @pytest.mark.skipif(not PAGES.exists(), reason="shared HTML pages not found")

@@ -60,7 +60,7 @@ def test_every_format_is_added_as_index_add_reads_it(server, tmp_path):
         + record(None, "https://gazette.example/logo.png", b"\x89PNG", kind="image/png")
     files = {"feed.jsonl": JSONL, "reut2-000.sgm": SGML.encode("latin-1"),
              "Crawl.WARC.GZ": warc, "budget.html": ARTICLE_PAGE.encode("utf-8"),
-             "note.txt": "A short note filed on its own.".encode("utf-8")}
+             "note.txt": b"A short note filed on its own."}
     for name, data in files.items():
         r = upload(server, name, data)
         assert r.status_code == 200, (name, r.text)

@@ -22,6 +22,7 @@ from rich.console import Console
 
 from wiretrace.ingest import FieldNames, read_articles
 from wiretrace.ingest.dates import check_date_format
+from wiretrace.ingest.mojibake import MODES, check_mode
 from wiretrace.model import Article, FieldWarning
 from wiretrace.params import TraceParams
 
@@ -68,6 +69,14 @@ def date_format(value: str) -> str:
     return value
 
 
+def mojibake_mode(value: str) -> str:
+    try:
+        check_mode(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
 def positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
@@ -105,6 +114,12 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--encoding", default="utf-8", type=encoding_name,
                        help="text encoding of .txt, JSONL and CSV inputs; a byte-order mark "
                             "in the file wins (default: utf-8)")
+    group.add_argument("--mojibake", choices=MODES, default="auto",
+                       type=mojibake_mode,
+                       help="repair mojibake such as 'gÃ¼nlÃ¼k' for 'günlük' (ftfy, nothing "
+                            "else changed; the repaired text is the text offsets point "
+                            "into): auto repairs web pages and archives only, repair every "
+                            "format, keep none (default: auto)")
     default = inspect.signature(read_articles).parameters["max_chars"].default
     group.add_argument("--max-chars", type=positive_int, metavar="N", default=default,
                        help=f"reject articles longer than N characters (default: {default})")
@@ -147,12 +162,13 @@ def check_inputs(paths: list[str]) -> None:
 
 def read_options(args: argparse.Namespace) -> dict:
     return {"fields": field_names(args), "encoding": args.encoding, "max_chars": args.max_chars,
-            "date_format": args.date_format}
+            "date_format": args.date_format, "mojibake": args.mojibake}
 
 
 # what a warning cost, per field, for the end-of-run line
 WARNED = {"published": "unreadable date", "title": "unusable title",
-           "outlet": "unusable outlet", "url": "unusable url"}
+           "outlet": "unusable outlet", "url": "unusable url", "author": "unusable author",
+           "topics": "unusable topics", "places": "unusable places"}
 
 
 def warnings_line(warnings: Sequence[FieldWarning], where: str) -> str:

@@ -21,6 +21,8 @@ which CSV rows broken quoting leaves in doubt.
 
 Conventions:
 
+* Mojibake ("gÃ¼nlÃ¼k") is repaired in web pages and archives, not in plain formats,
+  unless the caller says otherwise (:mod:`.mojibake`); the repaired text is the text.
 * Encoding is ``encoding`` (UTF-8 by default) unless the data starts with a UTF-8,
   UTF-16 or UTF-32 byte-order mark, which wins.  Undecodable bytes reject the record
   (or ``.txt`` file), naming the byte offset.
@@ -48,12 +50,14 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from wiretrace.ingest.csv_files import read_csv
 from wiretrace.ingest.dates import check_date_format
 from wiretrace.ingest.decoding import FileRejected
 from wiretrace.ingest.html_pages import HTML_SUFFIXES, is_html, read_html
 from wiretrace.ingest.jsonl import read_jsonl
+from wiretrace.ingest.mojibake import check_mode, repaired, repairs
 from wiretrace.ingest.parquet_files import read_parquet
 from wiretrace.ingest.records import Accept, FieldNames, Options
 from wiretrace.ingest.reuters_sgml import ARCHIVE_SUFFIXES, is_archive, read_archive, read_sgml
@@ -87,7 +91,7 @@ def supported(name: str) -> bool:
 def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
                   max_chars: int = 2_000_000, encoding: str = "utf-8",
                   date_format: str | None = None, warnings: list[FieldWarning] | None = None,
-                  ) -> tuple[list[Article], list[Rejected]]:
+                  mojibake: str = "auto") -> tuple[list[Article], list[Rejected]]:
     """Read every article under ``paths`` (files or folders).
 
     Returns the accepted articles and the rejected records, each in input order.
@@ -96,10 +100,13 @@ def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
     ``published`` before the automatic readers; a format that cannot give a full
     date raises ValueError.  An optional field that cannot be used is left empty;
     ``warnings``, when given, receives a :class:`FieldWarning` for each.
+    ``mojibake`` says which texts are repaired (:mod:`.mojibake`: ``auto``, web pages
+    and archives only; ``repair``, all; ``keep``, none).
     """
     articles: list[Article] = []
     rejected: list[Rejected] = []
-    for item in iter_articles(paths, fields, max_chars, encoding, date_format, warnings):
+    for item in iter_articles(paths, fields, max_chars, encoding, date_format, warnings,
+                              mojibake):
         (articles if isinstance(item, Article) else rejected).append(item)
     return articles, rejected
 
@@ -107,7 +114,7 @@ def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
 def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
                   max_chars: int = 2_000_000, encoding: str = "utf-8",
                   date_format: str | None = None, warnings: list[FieldWarning] | None = None,
-                  ) -> Iterator[Article | Rejected]:
+                  mojibake: str = "auto") -> Iterator[Article | Rejected]:
     """Like :func:`read_articles`, but yields articles and rejections one by one, in
     input order, so a big input never has to fit in memory at once.  An article's
     warnings are in ``warnings`` by the time it is yielded."""
@@ -116,7 +123,8 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
         check_date_format(date_format)  # so is a date format that cannot give a date
     if isinstance(paths, (str, bytes, os.PathLike)):  # one path, not a sequence of characters
         paths = [paths]
-    reader = _Reader(Options(fields, max_chars, encoding, date_format, []), warnings)
+    check_mode(mojibake)  # and so is an unknown mode, or one needing ftfy without it
+    reader = _Reader(Options(fields, max_chars, encoding, date_format, []), warnings, mojibake)
     for given in paths:
         source = os.fsdecode(given)
         if not os.path.isdir(source):
@@ -136,8 +144,11 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
 class _Reader:
     """Reads files of every format, remembering the ids accepted so far."""
 
-    def __init__(self, opts: Options, warnings: list[FieldWarning] | None) -> None:
+    def __init__(self, opts: Options, warnings: list[FieldWarning] | None,
+                 mojibake: str = "auto") -> None:
         self.opts = opts  # its warnings list holds those of the record just checked
+        self.mojibake = mojibake
+        self.repair = False  # whether the texts of the file being read are repaired
         self.warnings = warnings  # the caller's: those of the accepted articles
         self.seen: dict[str, str] = {}  # id -> origin of the article that claimed it
 
@@ -145,6 +156,7 @@ class _Reader:
         ext = os.path.splitext(source)[1].lower()
         reader = read_archive if is_archive(source) else read_html if is_html(source) \
             else read_warc if is_warc(source) else _READERS.get(ext)
+        self.repair = repairs(self.mojibake, web=reader in (read_html, read_warc))
         if not os.path.lexists(source):  # a link to nowhere is named as such when read
             yield Rejected(source, None, None, "no such file or folder")
         elif reader is None:
@@ -178,6 +190,10 @@ class _Reader:
             self.seen[item.id] = item.read_from or source
             if pending and self.warnings is not None:
                 self.warnings.extend(pending)
+            if self.repair:
+                fixed = repaired(item.text)
+                if fixed != item.text:
+                    item = replace(item, text=fixed)
             return item
         finally:
             if pending:

@@ -13,12 +13,12 @@ without its extension, as for ``.txt``.
 Measured on the 181 real pages of the article-extraction benchmark
 (BENCHMARKS.md): comments left out and precision favoured give word F1 0.965
 (macro) / 0.983 (micro) against the hand-checked main text; the defaults keep
-comments (0.948).  trafilatura reads the page's charset (HTTP-less: the meta
-tag, else detection) itself.
+comments (0.948).
 
-Mojibake in the extracted text (UTF-8 read as Latin-1 somewhere upstream,
-"gÃ¼nlÃ¼k") is repaired with ftfy, and only that: the repaired text is the
-article's text.  Plain formats (.txt, JSONL ...) are never repaired.
+The page's bytes are decoded by :mod:`.charsets` (a byte-order mark, the
+HTTP header's charset, the meta tag, UTF-8, detection).  Mojibake in the
+extracted text (UTF-8 read as Latin-1 somewhere upstream, "gÃ¼nlÃ¼k") is
+repaired by default, as the package's reader decides (:mod:`.mojibake`).
 
 A page with no extractable article (an index, an error page), a binary file,
 or one over the size bound (raw or decompressed) is a rejected record with
@@ -32,8 +32,8 @@ import io
 import os
 import zlib
 from collections.abc import Iterator
-from functools import lru_cache
 
+from wiretrace.ingest.charsets import decode_page
 from wiretrace.ingest.dates import parse_published, shown
 from wiretrace.ingest.decoding import FileRejected, open_regular
 from wiretrace.ingest.records import Accept, Options, is_binary, text_problem
@@ -46,28 +46,6 @@ MARKUP_FACTOR = 8
 MIN_PAGE_BYTES = 10 * 1024 * 1024
 # trafilatura's settings, chosen by measurement (module docstring)
 EXTRACTION = {"include_comments": False, "favor_precision": True, "with_metadata": True}
-
-
-def repaired(text: str) -> str:
-    """The text with mojibake undone ("gÃ¼nlÃ¼k" -> "günlük") by ftfy, when it is
-    installed, and nothing else changed: quotes stay curly, ligatures, widths, line
-    breaks and control characters as they are.  The repaired text is the article's
-    text, the one every offset points into."""
-    try:
-        import ftfy
-    except ImportError:
-        return text
-    return ftfy.fix_text(text, _mojibake_only())
-
-
-@lru_cache(maxsize=1)
-def _mojibake_only() -> object:
-    import ftfy
-
-    return ftfy.TextFixerConfig(
-        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-        remove_control_chars=False, normalization=None, explain=False)
 
 
 def is_html(source: str) -> bool:
@@ -114,6 +92,8 @@ def page_article(data: bytes | str, rid: str, source: str, location: str | None,
     except ImportError:
         raise FileRejected("reading HTML needs trafilatura: pip install 'wiretrace[html]'"
                            ) from None
+    if isinstance(data, bytes):
+        data = decode_page(data).text
     if is_binary(data[:65536]):
         return Rejected(source, location, rid, "binary content (NUL bytes), not a web page")
     page = trafilatura.bare_extraction(data, **EXTRACTION)
@@ -121,7 +101,6 @@ def page_article(data: bytes | str, rid: str, source: str, location: str | None,
     if not text.strip():
         return Rejected(source, location, rid, "no article text found in the page (an index "
                                                "page, an error page or an empty one?)")
-    text = repaired(text)
     problem = text_problem(text, opts.max_chars)
     if problem:
         return Rejected(source, location, rid, problem)

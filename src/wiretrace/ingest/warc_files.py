@@ -3,7 +3,8 @@ record by record (warcio), never loaded whole.
 
 Every ``response`` record with status 200 and an HTML (or plain-text) payload
 is an article, decoded by the charset of its HTTP header when it names one
-(else the page's meta tag or detection), its main text extracted as for a page file
+(else the page's meta tag or detection: :mod:`.charsets`), its main text extracted as
+for a page file
 (:func:`.html_pages.page_article`), id the record's ``WARC-Target-URI``,
 ``url`` the page's canonical one else that URI, ``published`` the page's date
 else the record's ``WARC-Date``.  Other response records (a redirect, a 404, an
@@ -32,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from wiretrace.ingest.charsets import decode_page
 from wiretrace.ingest.decoding import FileRejected, open_regular
 from wiretrace.ingest.html_pages import MARKUP_FACTOR, MIN_PAGE_BYTES, page_article
 from wiretrace.ingest.records import Accept, Options, text_problem
@@ -111,13 +113,8 @@ def _article(record: object, source: str, location: str, opts: Options, limit: i
         return Rejected(source, location, uri, f"huge payload: over {limit:,} bytes")
     date = record.rec_headers.get_header("WARC-Date")  # type: ignore[attr-defined]
     charset = CHARSET.search(kind)
-    if "html" in kind:
-        page: bytes | str = data
-        if charset:  # the HTTP header's charset first; else the page's meta tag or detection
-            try:
-                page = data.decode(charset.group(1))
-            except (LookupError, UnicodeDecodeError):
-                page = data
+    if "html" in kind:  # the HTTP header's charset first (.charsets)
+        page = decode_page(data, charset.group(1) if charset else None).text
         return page_article(page, uri, source, location, opts, url=uri, fallback_date=date)
     try:
         text = data.decode(charset.group(1) if charset else "utf-8")

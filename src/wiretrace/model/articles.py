@@ -54,8 +54,9 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class FieldWarning:
-    """An optional field (title, outlet, url, published, author, topics, places) that could not be used: the
-    article was kept with that field empty (None), and this says where and why."""
+    """An optional field (title, outlet, url, published, author, topics, places) that
+    could not be used: the article was kept with that field empty (None, or no
+    labels), and this says where and why."""
 
     source: str  # file the record came from
     location: str | None  # line / row number, or None for a whole file
