@@ -116,3 +116,22 @@ def test_an_arc_file_is_read_as_its_records(tmp_path, compressed):
     assert article.published is not None and article.published.year == 2005  # the ARC date
     assert [r.reason for r in rejected] == [
         "1 response records are not articles, skipped: 1 type image/gif"]
+
+
+def test_two_captures_of_one_url_are_two_articles_by_record_id(tmp_path):
+    page = (b"<html><body><article><p>The council approved the new budget on Tuesday by nine "
+            b"votes to two, after a debate that lasted most of the evening.</p><p>The mayor "
+            b"said spending on parks would rise by four percent next year.</p></article>"
+            b"</body></html>")
+    path = tmp_path / "twice.warc.gz"
+    uri = "https://gazette.example/budget"
+    path.write_bytes(record(None, uri, page) + record(None, uri, page.replace(b"four", b"five")))
+    by_uri, rejected = read_articles([path])
+    assert [a.id for a in by_uri] == [uri]
+    assert [r.reason.split(",")[0] for r in rejected] == [f"duplicate id {uri!r}"]
+    by_record, rejected = read_articles([path], warc_id="record")
+    assert rejected == [] and len(by_record) == 2
+    assert all(a.id.startswith("<urn:uuid:") and a.url == uri for a in by_record)
+    assert "five percent" in by_record[1].text
+    with pytest.raises(ValueError, match="unknown warc_id"):
+        read_articles([path], warc_id="digest")

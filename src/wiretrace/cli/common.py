@@ -23,6 +23,7 @@ from rich.console import Console
 from wiretrace.ingest import FieldNames, read_articles
 from wiretrace.ingest.dates import check_date_format
 from wiretrace.ingest.mojibake import MODES, check_mode
+from wiretrace.ingest.warc_files import WARC_IDS
 from wiretrace.model import Article, FieldWarning
 from wiretrace.params import TraceParams
 
@@ -120,6 +121,10 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
                             "else changed; the repaired text is the text offsets point "
                             "into): auto repairs web pages and archives only, repair every "
                             "format, keep none (default: auto)")
+    group.add_argument("--warc-id", choices=WARC_IDS, default="uri",
+                       help="a web archive record's article id: uri, its WARC-Target-URI, "
+                            "or record, its WARC-Record-ID (two captures of one URL are "
+                            "then two articles, not a duplicate id) (default: uri)")
     default = inspect.signature(read_articles).parameters["max_chars"].default
     group.add_argument("--max-chars", type=positive_int, metavar="N", default=default,
                        help=f"reject articles longer than N characters (default: {default})")
@@ -162,7 +167,8 @@ def check_inputs(paths: list[str]) -> None:
 
 def read_options(args: argparse.Namespace) -> dict:
     return {"fields": field_names(args), "encoding": args.encoding, "max_chars": args.max_chars,
-            "date_format": args.date_format, "mojibake": args.mojibake}
+            "date_format": args.date_format, "mojibake": args.mojibake,
+            "warc_id": args.warc_id}
 
 
 # what a warning cost, per field, for the end-of-run line

@@ -62,7 +62,7 @@ from wiretrace.ingest.parquet_files import read_parquet
 from wiretrace.ingest.records import Accept, FieldNames, Options
 from wiretrace.ingest.reuters_sgml import ARCHIVE_SUFFIXES, is_archive, read_archive, read_sgml
 from wiretrace.ingest.text_files import read_txt
-from wiretrace.ingest.warc_files import WARC_SUFFIXES, is_warc, read_warc
+from wiretrace.ingest.warc_files import WARC_IDS, WARC_SUFFIXES, is_warc, read_warc
 from wiretrace.model import Article, FieldWarning, Rejected
 
 __all__ = ["EXTENSIONS", "SUFFIXES", "FieldNames", "iter_articles", "read_articles",
@@ -91,7 +91,8 @@ def supported(name: str) -> bool:
 def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
                   max_chars: int = 2_000_000, encoding: str = "utf-8",
                   date_format: str | None = None, warnings: list[FieldWarning] | None = None,
-                  mojibake: str = "auto") -> tuple[list[Article], list[Rejected]]:
+                  mojibake: str = "auto", warc_id: str = "uri",
+                  ) -> tuple[list[Article], list[Rejected]]:
     """Read every article under ``paths`` (files or folders).
 
     Returns the accepted articles and the rejected records, each in input order.
@@ -101,12 +102,13 @@ def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
     date raises ValueError.  An optional field that cannot be used is left empty;
     ``warnings``, when given, receives a :class:`FieldWarning` for each.
     ``mojibake`` says which texts are repaired (:mod:`.mojibake`: ``auto``, web pages
-    and archives only; ``repair``, all; ``keep``, none).
+    and archives only; ``repair``, all; ``keep``, none); ``warc_id`` what a web
+    archive record's id is (``uri``, its target URI, or ``record``, its record id).
     """
     articles: list[Article] = []
     rejected: list[Rejected] = []
     for item in iter_articles(paths, fields, max_chars, encoding, date_format, warnings,
-                              mojibake):
+                              mojibake, warc_id):
         (articles if isinstance(item, Article) else rejected).append(item)
     return articles, rejected
 
@@ -114,7 +116,8 @@ def read_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
 def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFAULT_FIELDS,
                   max_chars: int = 2_000_000, encoding: str = "utf-8",
                   date_format: str | None = None, warnings: list[FieldWarning] | None = None,
-                  mojibake: str = "auto") -> Iterator[Article | Rejected]:
+                  mojibake: str = "auto", warc_id: str = "uri",
+                  ) -> Iterator[Article | Rejected]:
     """Like :func:`read_articles`, but yields articles and rejections one by one, in
     input order, so a big input never has to fit in memory at once.  An article's
     warnings are in ``warnings`` by the time it is yielded."""
@@ -124,7 +127,10 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
     if isinstance(paths, (str, bytes, os.PathLike)):  # one path, not a sequence of characters
         paths = [paths]
     check_mode(mojibake)  # and so is an unknown mode, or one needing ftfy without it
-    reader = _Reader(Options(fields, max_chars, encoding, date_format, []), warnings, mojibake)
+    if warc_id not in WARC_IDS:
+        raise ValueError(f"unknown warc_id {warc_id!r}: expected one of {', '.join(WARC_IDS)}")
+    reader = _Reader(Options(fields, max_chars, encoding, date_format, [], warc_id), warnings,
+                     mojibake)
     for given in paths:
         source = os.fsdecode(given)
         if not os.path.isdir(source):

@@ -59,6 +59,9 @@ class Options:
     # one to tell, so an unreadable date rejects the record instead (the HTTP API
     # answers 422, and its client can resend).
     warnings: list[FieldWarning] | None = None
+    # a web archive record's id: "uri" (its WARC-Target-URI) or "record" (its
+    # WARC-Record-ID, which tells apart two captures of one URL)
+    warc_id: str = "uri"
 
 
 # Given a checked article (or a rejection, passed through) with its source file and

@@ -2,14 +2,15 @@
 record by record (warcio), never loaded whole.
 
 Every ``response`` record with status 200 and an HTML (or plain-text) payload
-is an article, decoded by the charset of its HTTP header when it names one
-(else the page's meta tag or detection: :mod:`.charsets`), its main text extracted as
-for a page file
-(:func:`.html_pages.page_article`), id the record's ``WARC-Target-URI``,
-``url`` the page's canonical one else that URI, ``published`` the page's date
-else the record's ``WARC-Date``.  Other response records (a redirect, a 404, an
-image) are no articles: they are counted, by reason, in one line per file, not
-rejected one by one; request, metadata and warcinfo records are passed over.
+is an article: id its ``WARC-Target-URI`` (or, with ``--warc-id record``, its
+``WARC-Record-ID``, which tells two captures of one URL apart); decoded by the
+charset of its HTTP header when it names one, else the page's meta tag or
+detection (:mod:`.charsets`); its main text extracted as for a page file
+(:func:`.html_pages.page_article`); ``url`` the page's canonical one, else the
+target URI; ``published`` the page's date, else the record's ``WARC-Date``.
+Other response records (a redirect, a 404, an image) are no articles: they
+are counted, by reason, in one line per file, not rejected one by one;
+request, metadata and warcinfo records are passed over.
 
 A compressed file is read one gzip member (one record) at a time: a corrupt
 or truncated member is a rejected record, and reading goes on at the next
@@ -40,6 +41,7 @@ from wiretrace.ingest.records import Accept, Options, text_problem
 from wiretrace.model import Article, Rejected
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+WARC_IDS = ("uri", "record")  # what a record's article id is (Options.warc_id)
 GZIP_MEMBER = b"\x1f\x8b\x08"
 CHARSET = re.compile(r"charset=([\w.-]+)", re.I)
 SCAN_CHUNK = 1 << 20
@@ -99,7 +101,10 @@ def _article(record: object, source: str, location: str, opts: Options, limit: i
     if record.rec_type != "response" or record.http_headers is None:  # type: ignore[attr-defined]
         return None
     headers = record.http_headers  # type: ignore[attr-defined]
-    uri = record.rec_headers.get_header("WARC-Target-URI") or location  # type: ignore
+    target = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
+    uri = target or location
+    if opts.warc_id == "record":
+        uri = record.rec_headers.get_header("WARC-Record-ID") or uri  # type: ignore
     status = (headers.get_statuscode() or "").strip()
     kind = (headers.get_header("Content-Type") or "").lower()
     if status != "200":
@@ -115,7 +120,8 @@ def _article(record: object, source: str, location: str, opts: Options, limit: i
     charset = CHARSET.search(kind)
     if "html" in kind:  # the HTTP header's charset first (.charsets)
         page = decode_page(data, charset.group(1) if charset else None).text
-        return page_article(page, uri, source, location, opts, url=uri, fallback_date=date)
+        return page_article(page, uri, source, location, opts, url=target,
+                            fallback_date=date)
     try:
         text = data.decode(charset.group(1) if charset else "utf-8")
     except (LookupError, UnicodeDecodeError) as exc:
@@ -123,7 +129,7 @@ def _article(record: object, source: str, location: str, opts: Options, limit: i
     problem = text_problem(text, opts.max_chars)
     if problem:
         return Rejected(source, location, uri, problem)
-    return Article(id=uri, text=text, url=uri, read_from=f"{source}:{location}")
+    return Article(id=uri, text=text, url=target, read_from=f"{source}:{location}")
 
 
 def _emit(record: object, source: str, where: str, opts: Options, limit: int,
