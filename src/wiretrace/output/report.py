@@ -1,6 +1,8 @@
 """A self-contained HTML report of a trace, for the journalist who reads it.
 
-The page lists the stories (largest first); for each story it shows every
+The page lists the stories in a table that can be searched, filtered and
+sorted (largest first); a story opens below it (:mod:`.report_script` draws it
+from the packed data of :mod:`.report_data`).  For each story it shows every
 version other than the origin side by side with the text it was diffed
 against (the origin, or the version's main source when the origin is not
 among its sources: ``stories.diff_base``; a base dated after the version is
@@ -38,13 +40,15 @@ from wiretrace.model import (
 )
 from wiretrace.output.credits_view import outlets_panel, pair_credits, story_graph
 from wiretrace.output.markup import Span, escaped, marked_up, span
-from wiretrace.output.report_style import CSS, JS, LEGEND
+from wiretrace.output.report_data import diffs_by_story, packed, story_key, story_row
+from wiretrace.output.report_script import APP_JS, BROWSER_CSS, STORY_BROWSER
+from wiretrace.output.report_style import CSS, LEGEND
 from wiretrace.stories.build import diff_base
 
 __all__ = ["render_report", "write_report"]
 
 def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def _when(dt: datetime | None) -> str:
@@ -101,6 +105,15 @@ def _pair_passages(by_pair: Callable[[], dict[tuple[str, str], list[Passage]]],
     found = [p for p in candidates if p.a == base and p.b == version]
     found += [p.swapped() for p in candidates if p.a == version and p.b == base]
     return sorted(found, key=lambda p: (p.a_start, p.b_start))
+
+
+def _story_title(result: TraceResult, story: Story) -> str:
+    """What a story is called: its origin's title, else a member's, else its origin's id."""
+    origin = result.articles.get(story.origin)
+    if origin is not None and origin.title:
+        return origin.title
+    titles = (getattr(result.articles.get(m), "title", None) for m in story.members)
+    return next((t for t in titles if t), None) or story.origin
 
 
 def _head_label(role: str) -> str:
@@ -280,10 +293,14 @@ class _Renderer:
         graph = story_graph(self.provenance.get(story.id), [story.origin, *versions])
         edges = ""
         if story.edges:
+            strongest = sorted(story.edges, key=lambda e: (-e.shared_chars, e.source, e.target))
             rows = "".join(f"<tr><td>{escaped(e.source)}</td><td>{escaped(e.target)}</td>"
                            f"<td>{e.target_share:.0%}</td><td>{e.source_share:.0%}</td>"
-                           f"<td>{e.shared_chars}</td></tr>" for e in story.edges)
-            edges = ("<details><summary>How the text travelled</summary><table><tr>"
+                           f"<td>{e.shared_chars:,}</td></tr>"
+                           for e in strongest[:MAX_EDGES])
+            cut = (f" ({MAX_EDGES} most shared of {len(strongest):,}; stories.jsonl has all)"
+                   if len(strongest) > MAX_EDGES else "")
+            edges = (f"<details><summary>How the text travelled{cut}</summary><table><tr>"
                      "<th>from</th><th>to</th><th>share of target</th><th>share of source</th>"
                      f"<th>shared chars</th></tr>{rows}</table></details>")
         pairs = "".join(self.pair(story, v) for v in versions[:MAX_VERSIONS])
@@ -296,16 +313,19 @@ class _Renderer:
                       f"<th>diffed against</th><th>what changed</th></tr>{rows}</table>"
                       "</details>")
         return (f'<section class="story" id="{_anchor(index, story.id)}">'
-                f"<h2>Story {escaped(story.id)}</h2>"
-                f"<p class=\"meta\">{_n(len(story.members), 'article')}"
+                f"<h2>{escaped(_story_title(r, story))}</h2>"
+                f"<p class=\"meta\">{escaped(story.id)} · {_n(len(story.members), 'article')}"
                 f" · {_origin_note(r, story)}</p>"
                 f"{self.timeline(story)}{graph}{edges}{pairs}</section>")
 
 
-# A page a browser opens quickly: the largest stories, the first versions of
-# each side by side (the others one line each), long lists cut.
-MAX_STORIES = 200
+# Stories are drawn when opened (report_data, report_script), so the page opens
+# fast at any size; the packed markup of the largest MAX_STORIES is embedded
+# (a real archive's 1,706 stories pack into 3.9 MB), each with its first
+# versions side by side (the others one line each) and its most shared edges.
+MAX_STORIES = 5000
 MAX_VERSIONS = 12
+MAX_EDGES = 50
 MAX_LISTED = 2000
 
 
@@ -313,20 +333,22 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
                   max_stories: int = MAX_STORIES) -> str:
     """The whole report as one self-contained HTML page.
 
-    The ``max_stories`` largest stories are shown, the first ``MAX_VERSIONS``
-    versions of each side by side and the others one line each (a page with
-    every story of a million articles would not open); all of them are in
-    ``stories.jsonl`` and ``diffs.jsonl``.
+    Every story is a row of the stories table, which can be searched, filtered
+    and sorted; a story's section (its versions side by side with what each
+    changed) is drawn when the reader opens it.  The ``max_stories`` largest
+    are in the page, the first ``MAX_VERSIONS`` versions of each side by side
+    and the others one line each; all of them are in ``stories.jsonl`` and
+    ``diffs.jsonl``.
     """
     r = _Renderer(result)
-    stories = sorted(result.stories, key=lambda s: (-len(s.members), s.id))
+    stories = sorted(result.stories, key=lambda s: (-len(s.members), story_key(s.id)))
     shown_note = ""
     if len(stories) > max_stories:
         shown_note = (f'<p class="meta">The {max_stories:,} largest of {len(stories):,} stories '
-                      "are shown; stories.jsonl lists them all.</p>")
+                      "are in this page; stories.jsonl lists them all.</p>")
         stories = stories[:max_stories]
     reused = _reuse_count(result)
-    counts = "".join(f'<div class="count"><b>{n}</b>{label if n == 1 else plural}</div>'
+    counts = "".join(f'<div class="count"><b>{n:,}</b>{label if n == 1 else plural}</div>'
                      for n, label, plural in (
         (len(result.articles), "article", "articles"), (len(result.stories), "story", "stories"),
         (reused, "reused passage", "reused passages"),
@@ -336,6 +358,7 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
     legend = "".join(f"<span>{swatch}{' – ' + note if note else ''}</span>"
                      for swatch, note in LEGEND)
     body: list[str] = []
+    data = ""
     if not result.articles:
         body.append('<div class="panel"><p class="empty">Nothing to show: '
                     "no articles were read.</p></div>")
@@ -343,15 +366,14 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
         body.append('<div class="panel"><p class="empty">No stories found: '
                     "no two articles share enough text.</p></div>")
     else:
-        items = "".join(
-            f'<li><a href="#{_anchor(i, s.id)}">Story {escaped(s.id)}</a> – '
-            f'{_n(len(s.members), "article")}'
-            f" · {_origin_note(result, s)}</li>" for i, s in enumerate(stories, 1))
-        body.append(f'<nav class="panel"><h2>Stories, largest first</h2>{shown_note}'
-                    f'<ol class="stories">{items}</ol></nav>')
+        diffs = diffs_by_story(result)
+        rows = [story_row(result, s, _story_title(result, s), _anchor(i, s.id), r.story(i, s),
+                          diffs.get(s.id, [])) for i, s in enumerate(stories, 1)]
+        data = (f'<script id="report-data" type="application/octet-stream">{packed(rows)}'
+                "</script>")
         body.append(f'<div class="legend">{legend}</div>')
+        body.append(STORY_BROWSER.replace("<h2>Stories</h2>", f"<h2>Stories</h2>{shown_note}"))
         body.append(outlets_panel(result, stories, MAX_LISTED))
-        body.extend(r.story(i, s) for i, s in enumerate(stories, 1))
     in_story = {m for s in result.stories for m in s.members}
     alone = [a for a in result.articles.values() if a.id not in in_story][:MAX_LISTED]
     if alone and stories:
@@ -363,23 +385,24 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
                     f"{_n(len(result.articles) - len(in_story), 'article')} in no story{cut}"
                     f"</summary><ul>{items}</ul></details>")
     if result.rejected:
-        rows = "".join(f"<tr><td>{escaped(x.source)}</td><td>{escaped(x.location or '')}</td>"
-                       f"<td>{escaped(x.record_id or '')}</td><td>{escaped(x.reason)}</td></tr>"
-                       for x in result.rejected[:MAX_LISTED])
+        rows_html = "".join(
+            f"<tr><td>{escaped(x.source)}</td><td>{escaped(x.location or '')}</td>"
+            f"<td>{escaped(x.record_id or '')}</td><td>{escaped(x.reason)}</td></tr>"
+            for x in result.rejected[:MAX_LISTED])
         body.append(f'<details class="panel" id="rejected"><summary>'
                     f"{_n(len(result.rejected), 'rejected record')}</summary><table><tr>"
                     "<th>source</th><th>location</th><th>record</th><th>reason</th></tr>"
-                    f"{rows}</table></details>")
+                    f"{rows_html}</table></details>")
     csp = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
            "img-src data:")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escaped(title)}</title><style>{CSS}</style></head><body><main>"
+            f"<title>{escaped(title)}</title><style>{CSS}{BROWSER_CSS}</style></head><body><main>"
             f'<header><h1>{escaped(title)}</h1><p class="meta">Where each story\'s text came from '
             f'and what each version changed.</p><div class="counts">{counts}</div></header>'
             f'{"".join(body)}<p class="meta">Generated by wiretrace.</p></main>'
-            f"<script>{JS}</script></body></html>\n")
+            f"{data}<script>{APP_JS}</script></body></html>\n")
 
 
 def _reuse_count(result: TraceResult) -> int:

@@ -1,5 +1,5 @@
-"""The look of the HTML report (:mod:`wiretrace.output.report`): its style sheet, its
-one script (linking the two halves of a passage) and the legend of its marks."""
+"""The look of the HTML report (:mod:`wiretrace.output.report`): its style sheet and
+the legend of its marks (its script is :mod:`.report_script`)."""
 
 CSS = """
 :root{--ink:#1d232b;--muted:#5d6673;--line:#dde1e6;--bg:#f6f7f9;--reused:#fde68a;
@@ -55,24 +55,6 @@ th,td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertic
 .tl-dot{position:absolute;top:3px;width:10px;height:10px;margin-left:-5px;border-radius:50%;
 background:var(--moved)}.tl-dot.origin{background:#b45309}
 details summary{cursor:pointer;font-weight:600}
-"""
-
-JS = """
-(function(){
- function marks(m){return document.querySelectorAll(
-  'mark.reused[data-passage="'+m.getAttribute('data-passage')+'"]');}
- function find(e){return e.target.closest?e.target.closest('mark.reused'):null;}
- document.addEventListener('mouseover',function(e){var m=find(e);
-  if(m)marks(m).forEach(function(x){x.classList.add('linked');});});
- document.addEventListener('mouseout',function(e){var m=find(e);
-  if(m)marks(m).forEach(function(x){x.classList.remove('linked');});});
- document.addEventListener('click',function(e){var m=find(e);if(!m)return;
-  var on=!m.classList.contains('pinned');
-  document.querySelectorAll('mark.pinned').forEach(function(x){x.classList.remove('pinned');});
-  if(!on)return;var side=m.closest('.side');
-  marks(m).forEach(function(x){x.classList.add('pinned');
-   if(x.closest('.side')!==side)x.scrollIntoView({block:'nearest'});});});
-})();
 """
 
 LEGEND = (
