@@ -27,14 +27,19 @@ COMMON = ["--quiet", "--debug", "--help"]
 OPTIONS = {
     "trace": ["--out", "--parquet", "--no-report", "--no-attributions", *INPUT_OPTIONS,
               *PARAM_OPTIONS, *COMMON],
-    "compare": ["--json", "--pairs", "--out", *INPUT_OPTIONS, *PARAM_OPTIONS, *COMMON],
+    "compare": ["--json", "--pairs", "--out", "--passages", "--html", *INPUT_OPTIONS,
+                "--anchor-ngram", "--max-gap", "--min-passage-words", "--sentence-similarity",
+                *COMMON],
 }
+# what finds pairs across a corpus or groups stories does nothing for two texts
+CORPUS_ONLY = ["--seed-ngram", "--max-df", "--min-shared-seeds", "--lsh-threshold",
+               "--num-perm", "--story-min-share", "--close-in-time-days", "--story-cohesion"]
 
 
-def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
+def run(*args: str | Path, cwd: Path | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "160", **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
-    env["COLUMNS"] = "160"
     env.pop("FORCE_COLOR", None)
     return subprocess.run([sys.executable, "-m", "wiretrace", *map(str, args)], cwd=cwd,
                           env=env, capture_output=True, text=True, encoding="utf-8",
@@ -56,6 +61,8 @@ def test_help_lists_and_explains_every_option(command):
     assert proc.returncode == 0, proc.stderr
     for option in OPTIONS[command]:
         assert option in proc.stdout, option
+    if command == "compare":
+        assert not [o for o in CORPUS_ONLY if o in proc.stdout]
     sub = _subparsers()[command]
     for action in sub._actions:
         assert action.help, f"{command} {action.option_strings or action.dest} has no help"
@@ -271,11 +278,25 @@ def test_trace_keeps_articles_with_unreadable_dates_and_lists_them(tmp_path):
 
 
 @needs_seeds
-def test_compare_seeds_side_by_side(tmp_path):
-    proc = run("compare", SEED_A, SEED_B)
+def test_compare_seeds_shows_what_changed_in_a_screen(tmp_path):
+    proc = run("compare", SEED_A, SEED_B, "--html", tmp_path / "pair.html", env={"COLUMNS": "100"})
     assert proc.returncode == 0, proc.stderr
-    assert "niger-wagner-a" in proc.stdout and "niger-wagner-b" in proc.stdout
-    assert "Reused passages" in proc.stdout
+    out = proc.stdout
+    assert "niger-wagner-a" in out and "niger-wagner-b" in out
+    assert len(out.splitlines()) < 60  # the seed pair at 100 columns
+    assert "Added (2 paragraphs)" in out and "Dropped (1 paragraph, 3 headings)" in out
+    assert "headings: Sunday deadline · 'New Libya' · Waving Russian flags" in out
+    assert "+ Some residents rejected the junta’s claims." in out
+    # each word edit in its context, in B's words
+    assert "Niger [+Republic]’s new military junta" in out
+    assert "[spokeswoman → spokesperson] Anne-Claire Legendre" in " ".join(out.split())
+    assert "B credits Vanguard, VOA; A does not" in out
+    assert "Spelling variants (5): Mohamed/Mohammed, Bazoum/Bozoum" in out
+    html = (tmp_path / "pair.html").read_text(encoding="utf-8")
+    assert "niger-wagner-b against niger-wagner-a" in html and "report-data" in html
+
+    full = run("compare", SEED_A, SEED_B, "--passages").stdout
+    assert "Reused passages (5)" in full and "Reworded words (20 in 6 passages)" in full
 
     proc = run("compare", SEED_A, SEED_B, "--json")
     assert proc.returncode == 0, proc.stderr
@@ -295,8 +316,8 @@ def test_compare_prints_changed_facts_before_reworded_words(tmp_path):
     proc = run("compare", tmp_path / "a.txt", tmp_path / "b.txt")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "Changed facts (2)" in out and "changed fact" in out  # the table and the legend
-    facts = out[out.index("Changed facts (2)"):out.index("Reworded words")]
+    assert "Changed facts (2)" in out
+    facts = out[out.index("Changed facts (2)"):out.index("Reworded")]
     assert "opposite" in facts and "increase" in facts and "decrease" in facts
     assert "number" in facts and "1,500" in facts and "1,100" in facts
     assert "changes 2 facts: increase -> decrease; 1,500 -> 1,100" in out
@@ -317,7 +338,7 @@ def test_compare_says_which_passages_are_template_matches_and_why(tmp_path):
     proc = run("compare", tmp_path / "a.txt", tmp_path / "b.txt")
     assert proc.returncode == 0, proc.stderr
     out = " ".join(proc.stdout.split())
-    assert "Matched passages (1: 0 reused, 1 set aside)" in out
+    assert "in 0 reused passages (1 template match set aside)" in out
     assert "The passage is set aside, not reuse" in out
     assert "#1 template:" in out and "the texts report other figures: 0.75, 66.50 / 0.25, " \
         "65.50" in out
@@ -397,3 +418,15 @@ def test_attribute_lists_credits_as_a_table_or_json_and_reports_bad_input(tmp_pa
     assert "attribution" in done.stderr and out.exists()
     missing = run("attribute", tmp_path / "nowhere.txt")
     assert missing.returncode == 1 and "input not found" in missing.stderr
+
+
+def test_compare_of_unrelated_texts_says_no_shared_text(tmp_path):
+    (tmp_path / "a.txt").write_text("The weather was fine on Monday in the hills above the "
+                                    "town, and farmers cut hay.\n\nRain is due on Friday.",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("A parliament committee voted on a new budget for schools "
+                                    "and roads.\n\nThe vote was close.", encoding="utf-8")
+    proc = run("compare", tmp_path / "a.txt", tmp_path / "b.txt")
+    assert proc.returncode == 0, proc.stderr
+    assert "No shared text" in proc.stdout
+    assert "Dropped" not in proc.stdout and "Added" not in proc.stdout

@@ -84,9 +84,14 @@ def positive_int(value: str) -> int:
     return int(value)
 
 
-def add_param_options(parser: argparse.ArgumentParser) -> None:
+def add_param_options(parser: argparse.ArgumentParser,
+                      only: Sequence[str] | None = None) -> None:
+    """An option for each of :class:`TraceParams` (those in ``only``, when given: a
+    command offers only the parameters that act on what it does)."""
     group = parser.add_argument_group("trace parameters (see wiretrace.TraceParams)")
     for f in dataclasses.fields(TraceParams):
+        if only is not None and f.name not in only:
+            continue
         knob, default = TraceParams.knob(f.name), f.default
         if knob.auto:
             conv, metavar, default = int_or_auto, "N|auto", "auto" if default is None else default

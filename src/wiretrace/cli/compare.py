@@ -25,9 +25,11 @@ from wiretrace.cli.common import (
     say,
 )
 from wiretrace.ingest import read_articles
-from wiretrace.model import Article
+from wiretrace.model import Article, Diff, Story, TraceResult
+from wiretrace.output.compare_view import render_diff, render_passages
 from wiretrace.output.files import dumps, passage_row, write_jsonl
-from wiretrace.output.terminal import StageProgress, render_diff, summary_table
+from wiretrace.output.report import write_report
+from wiretrace.output.terminal import StageProgress, summary_table
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import align_articles, compare
 from wiretrace.text.cache import TextCache
@@ -35,6 +37,11 @@ from wiretrace.text.tokens import Tokens
 
 # Source files ``compare --pairs`` keeps read and tokenised (sources recur across pairs).
 SOURCES_KEPT = 256
+# The parameters that act on one pair: how it is aligned and diffed (the others
+# find candidate pairs across a corpus and group stories).
+PAIR_PARAMS = ("anchor_ngram", "max_gap", "min_passage_words", "min_passage_chars",
+               "sentence_similarity", "max_sentence_gap", "min_reworded_chars",
+               "spelling_min_similarity")
 
 
 class Skipped(Exception):
@@ -52,6 +59,12 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                     "facts (figures, negations, opposites, modal verbs, names), spelling "
                     "variants and a summary.  With --pairs, align every pair listed in a "
                     "file and stream the passages to --out as JSONL.")
+    p.add_argument("--passages", action="store_true",
+                   help="show every reused passage side by side with its marks, and each "
+                        "change in full (the default shows only what changed)")
+    p.add_argument("--html", type=Path, metavar="FILE",
+                   help="also write the pair as an HTML report (side by side and changes "
+                        "only), as trace's report shows a story")
     p.add_argument("articles", nargs="*", metavar="FILE",
                    help="A and B: the two articles to compare (not with --pairs)")
     p.add_argument("--json", action="store_true",
@@ -63,7 +76,7 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                    help="with --pairs: JSONL file for the passages (one per line: a, a_start, "
                         "a_end, b, b_start, b_end, score, matched_words, a_text, b_text)")
     add_input_options(p)
-    add_param_options(p)
+    add_param_options(p, PAIR_PARAMS)
     p.set_defaults(func=cmd_compare, parser=p)
     return p
 
@@ -112,9 +125,27 @@ def cmd_compare(args: argparse.Namespace, out: Console, err: Console) -> int:
         doc = diff.to_dict()
         doc["passages"] = [passage_row(p, articles) for p in diff.passages]
         sys.stdout.write(dumps(doc, indent=2) + "\n")
+    elif args.passages:
+        render_passages(out, diff, articles)
     else:
         render_diff(out, diff, articles)
+    if args.html is not None:
+        written = write_report(pair_result(a, b, diff), args.html,
+                               title=f"{b.id} against {a.id}")
+        if not args.json:
+            say(out, f"Report: {written}")
     return 0
+
+
+def pair_result(a: Article, b: Article, diff: Diff) -> TraceResult:
+    """Two compared articles as a run's result, so that the report shows them as it
+    shows a story: B against A, with the credits of each."""
+    from wiretrace.attribute import attribute_text
+
+    story = Story("compared", [a.id, b.id], a.id, "given as A")
+    diff = dataclasses.replace(diff, story=story.id)
+    return TraceResult({a.id: a, b.id: b}, list(diff.passages), [story], [diff], [],
+                       attributions=attribute_text(a.text, a.id) + attribute_text(b.text, b.id))
 
 
 def compare_pairs(args: argparse.Namespace, params: TraceParams, out: Console,
