@@ -125,7 +125,7 @@ def test_summary_counts_facts_first():
     text_b = SENTENCE.replace("1,500", "1,100").replace("increase", "decrease")
     summary = _diff(SENTENCE, text_b).summary
     assert summary == ("100% of b is shared with a; changes 2 facts: 1,500 -> 1,100; "
-                       "increase -> decrease; rewords 1 passage")
+                       "increase -> decrease; rewords 1 paragraph")
 
 
 def test_figure_in_a_paragraph_aligned_nowhere_is_a_fact():
@@ -179,7 +179,7 @@ def test_passages_in_another_order_are_moved(seed_articles):
     # the paragraph brought up is what moved, not the four (more text) it jumped over
     assert len(moved) == 1 and moved[0].a_text == paragraphs[5]
     assert moved[0].b_text == moved[0].a_text
-    assert diff.changed_facts == [] and "moves 1 passage" in diff.summary
+    assert diff.changed_facts == [] and "moves 1 paragraph" in diff.summary
 
 
 def test_texts_sharing_nothing_say_so_plainly():

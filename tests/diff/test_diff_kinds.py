@@ -105,7 +105,7 @@ def test_new_paragraph_is_added():
     # "three" is a figure, but in text a never had: no changed fact
     assert diff.changed_facts == [] and diff.spelling_variants == []
     # the new paragraph credits someone a never did (its spokesman): the summary says so
-    assert diff.summary == "83% of b is shared with a; adds 1 passage; credits Red Cross, " \
+    assert diff.summary == "83% of b is shared with a; adds 1 paragraph; credits Red Cross, " \
         "not credited in a"
 
 
@@ -118,7 +118,7 @@ def test_paragraph_left_out_is_dropped():
     _assert_offsets(diff, FLOOD_TEXT, text_b)
     # its figure (40 million) went with it: a dropped figure is no changed fact
     assert diff.changed_facts == [] and diff.spelling_variants == []
-    assert diff.summary == "100% of b is shared with a; drops 1 passage"
+    assert diff.summary == "100% of b is shared with a; drops 1 paragraph"
 
 
 # ------------------------------------------------------------ reworded
@@ -137,7 +137,7 @@ def test_words_replaced_inside_a_passage_are_reworded():
     assert first.a_start == first.b_start == FLOOD_TEXT.index("heavy")
     _assert_offsets(diff, FLOOD_TEXT, text_b)
     assert diff.changed_facts == [] and diff.spelling_variants == []
-    assert diff.summary == "100% of b is shared with a; rewords 1 passage"
+    assert diff.summary == "100% of b is shared with a; rewords 1 paragraph"
 
 
 def test_sentence_rewritten_around_a_reused_clause_is_reworded_not_added():
@@ -165,7 +165,7 @@ def test_sentence_rewritten_around_a_reused_clause_is_reworded_not_added():
         (w.op, w.a_text, w.b_text) for w in ending.word_changes]
     _assert_offsets(diff, text_a, text_b)
     assert diff.changed_facts == [] and diff.spelling_variants == []
-    assert diff.summary == "63% of b is shared with a; rewords 2 passages"
+    assert diff.summary == "63% of b is shared with a; rewords 2 paragraphs"
 
 
 # ------------------------------------------------------------ moved
@@ -183,7 +183,7 @@ def test_paragraph_taken_to_the_end_is_moved():
     assert len(diff.passages) == 3
     _assert_offsets(diff, FLOOD_TEXT, text_b)
     assert diff.changed_facts == [] and diff.spelling_variants == []
-    assert diff.summary == "99% of b is shared with a; moves 1 passage"
+    assert diff.summary == "99% of b is shared with a; moves 1 paragraph"
 
 
 def test_moved_and_edited_paragraphs_are_told_apart():
@@ -200,7 +200,7 @@ def test_moved_and_edited_paragraphs_are_told_apart():
     _assert_offsets(diff, NIGER_TEXT, text_b)
     # "next month" -> "in June" names no figure on a's side: no changed fact
     assert diff.changed_facts == []
-    assert diff.summary == "99% of b is shared with a; rewords 1 passage; moves 1 passage"
+    assert diff.summary == "99% of b is shared with a; rewords 1 paragraph; moves 1 paragraph"
 
 
 def test_last_paragraph_brought_to_the_top_is_the_one_moved():
@@ -227,7 +227,7 @@ def test_british_and_american_spelling_is_a_variant_not_a_fact():
     assert variant.similarity == 0.875
     _assert_offsets(diff, NIGER_TEXT, text_b)
     assert diff.changed_facts == []
-    assert diff.summary == ("100% of b is shared with a; rewords 1 passage; "
+    assert diff.summary == ("100% of b is shared with a; rewords 1 paragraph; "
                             "1 spelling variant (finalise/finalize)")
 
 
@@ -243,7 +243,7 @@ def test_transliterated_name_is_one_variant_not_a_fact():
     assert variant.a_start == variant.b_start == NIGER_TEXT.index("Bazoum")
     _assert_offsets(diff, NIGER_TEXT, text_b)
     assert diff.changed_facts == []
-    assert diff.summary == ("100% of b is shared with a; rewords 1 passage; "
+    assert diff.summary == ("100% of b is shared with a; rewords 1 paragraph; "
                             "1 spelling variant (Bazoum/Bozoum)")
 
 
@@ -261,7 +261,7 @@ def test_name_in_an_added_paragraph_spelled_like_a_name_of_a_is_a_variant():
     assert added.b_start <= variant.b_start < variant.b_end <= added.b_end
     _assert_offsets(diff, NIGER_TEXT, text_b)
     assert diff.changed_facts == []
-    assert diff.summary == ("81% of b is shared with a; adds 1 passage; "
+    assert diff.summary == ("81% of b is shared with a; adds 1 paragraph; "
                             "1 spelling variant (Bazoum/Bozoum)")
 
 
@@ -306,7 +306,8 @@ def test_each_changed_fact_has_its_kind_and_offsets(text_a, old, new, kind, a_te
     assert diff.spelling_variants == []
     shown = (f'"{b_text}" added' if not a_text else f'"{a_text}" removed' if not b_text
              else f"{a_text} -> {b_text}")
-    assert diff.summary == f"100% of b is shared with a; changes 1 fact: {shown}; rewords 1 passage"
+    assert diff.summary == \
+        f"100% of b is shared with a; changes 1 fact: {shown}; rewords 1 paragraph"
 
 
 def test_negation_added_has_an_empty_span_on_a_where_it_goes():
@@ -339,7 +340,7 @@ def test_similar_looking_surname_is_another_person_not_a_spelling():
     _assert_offsets(diff, text_a, text_b)
     # and the person credited is another: the credits say so too
     assert diff.summary == ("100% of b is shared with a; changes 2 facts: Hansen -> Jansen; "
-                            "Hansen -> Jansen; rewords 1 passage; credits Erik Jansen, not "
+                            "Hansen -> Jansen; rewords 1 paragraph; credits Erik Jansen, not "
                             "credited in a; no longer credits Erik Hansen")
 
 
@@ -352,7 +353,7 @@ def test_spelling_and_fact_in_one_version_are_kept_apart():
     assert [(v.a_form, v.b_form) for v in diff.spelling_variants] == [("Bazoum", "Bozoum")]
     _assert_offsets(diff, NIGER_TEXT, text_b)
     assert diff.summary == ("100% of b is shared with a; changes 1 fact: Chad -> Mali; "
-                            "rewords 1 passage; 1 spelling variant (Bazoum/Bozoum)")
+                            "rewords 1 paragraph; 1 spelling variant (Bazoum/Bozoum)")
 
 
 # ------------------------------------------------------------ another language
@@ -378,4 +379,4 @@ def test_figure_changed_in_a_french_text_is_a_fact():
     _assert_offsets(diff, FRENCH, text_b)
     assert diff.spelling_variants == []
     assert diff.summary == ("100% of b is shared with a; changes 1 fact: 250 -> 300; "
-                            "rewords 1 passage")
+                            "rewords 1 paragraph")

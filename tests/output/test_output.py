@@ -42,7 +42,7 @@ def _result() -> TraceResult:
                 changes=[Change("dropped", 0, 36, None, None, A_TEXT[:36], "", [wc]),
                          Change("added", None, None, 45, 82, "", B_TEXT[45:])],
                 spelling_variants=[SpellingVariant("Bazoum", "Bozoum", 13, 19, 56, 62, 0.83)],
-                summary="B drops 1 passage and adds 1.", passages=[passage])
+                summary="B drops 1 paragraph and adds 1.", passages=[passage])
     rejected = [Rejected("broken.txt", None, "broken", "binary content (NUL bytes)"),
                 Rejected("feed.jsonl", "line 4", None, "malformed JSON: Expecting value")]
     return TraceResult({"a": a, "b": b, "c": c}, [passage], [story], [diff], rejected,

@@ -24,6 +24,8 @@ def _as_article(item: Article | str, default_id: str) -> Article:
     return item if isinstance(item, Article) else Article(id=default_id, text=str(item))
 
 
-def compare(a: Article | str, b: Article | str, params: TraceParams | None = None) -> Diff:
-    """Reused passages and changes between two texts or articles."""
-    return diff_articles(_as_article(a, "a"), _as_article(b, "b"), params)
+def compare(a: Article | str, b: Article | str, params: TraceParams | None = None, *,
+            a_id: str = "a", b_id: str = "b") -> Diff:
+    """Reused passages and changes between two texts or articles: what ``b`` changed
+    against ``a``.  Texts are named ``a_id`` and ``b_id`` (articles keep their ids)."""
+    return diff_articles(_as_article(a, a_id), _as_article(b, b_id), params)

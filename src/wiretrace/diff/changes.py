@@ -23,6 +23,7 @@ Given the aligned passages between versions ``a`` (usually the origin) and
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from rapidfuzz.distance import Levenshtein
@@ -294,6 +295,16 @@ def diff_versions(article_a: Article, tokens_a: Tokens, article_b: Article, toke
 # What summarize says of two texts with no passage between them: no version
 # of one another, whatever put them side by side.
 NO_SHARED_TEXT = "no shared text"
+# A paragraph of at most this many words that ends no sentence is a heading
+# ("Sunday deadline", "'New Libya'"): counted apart from the paragraphs of news.
+HEADING_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?:;…][\"'”’»)\]]*\s*$")
+
+
+def is_heading(text: str) -> bool:
+    """A short line that ends no sentence: a subheading, not a paragraph of news."""
+    words = text.split()
+    return 0 < len(words) <= HEADING_WORDS and not _SENTENCE_END.search(text)
 
 
 def summarize(diff: Diff) -> str:
@@ -307,12 +318,15 @@ def summarize(diff: Diff) -> str:
         shown = "; ".join(describe(f) for f in diff.changed_facts[:3])
         more = f"; and {count - 3} more" if count > 3 else ""
         parts.append(f"changes {count} fact{'s' if count != 1 else ''}: {shown}{more}")
-    counts = {kind: len(diff.changes_of(kind)) for kind in ("added", "dropped", "reworded",
-                                                            "moved")}
     nouns = {"added": "adds", "dropped": "drops", "reworded": "rewords", "moved": "moves"}
-    for kind, count in counts.items():
-        if count:
-            parts.append(f"{nouns[kind]} {count} passage{'s' if count != 1 else ''}")
+    for kind, verb in nouns.items():
+        texts = [c.b_text if kind == "added" else c.a_text for c in diff.changes_of(kind)]
+        headings = sum(1 for t in texts if is_heading(t)) if kind in ("added", "dropped") else 0
+        paragraphs = len(texts) - headings
+        said = [f"{n} {noun}{'s' if n != 1 else ''}"
+                for n, noun in ((paragraphs, "paragraph"), (headings, "heading")) if n]
+        if said:
+            parts.append(f"{verb} {' and '.join(said)}")
     if diff.credits_added:
         parts.append(describe_credits(diff.credits_added, diff.a))
     if diff.credits_dropped:

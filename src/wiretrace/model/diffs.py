@@ -118,6 +118,11 @@ class Diff:
     def changes_of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
 
+    def _repr_html_(self) -> str:  # a notebook's display: what b changed
+        from wiretrace.output.notebook import diff_html
+
+        return diff_html(self)
+
     def to_dict(self) -> dict:
         return {
             "story": self.story,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from wiretrace.model.articles import Article, FieldWarning, Rejected
 from wiretrace.model.attributions import Attribution, OutletCredit, Provenance
@@ -27,6 +28,26 @@ class TraceResult:
     attributions: list[Attribution] | None = None
     provenance: list[Provenance] | None = None  # one per story, in the stories' order
     outlets: list[OutletCredit] | None = None  # which outlet takes from which, and credits it
+
+    def _repr_html_(self) -> str:  # a notebook's display: counts, largest stories
+        from wiretrace.output.notebook import result_html
+
+        return result_html(self)
+
+    def to_arrow(self) -> dict[str, Any]:
+        """The run's tables as pyarrow tables (:func:`wiretrace.output.notebook.result_tables`)."""
+        from wiretrace.output.notebook import result_tables
+
+        return result_tables(self)
+
+    def to_pandas(self) -> dict[str, Any]:
+        """The run's tables as pandas DataFrames (needs pandas: ``wiretrace[notebook]``)."""
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise ImportError("to_pandas needs pandas: pip install 'wiretrace[notebook]'"
+                              ) from None
+        return {name: table.to_pandas() for name, table in self.to_arrow().items()}
 
     def attributions_of(self, article_id: str) -> list[Attribution]:
         return [a for a in self.attributions or [] if a.article == article_id]

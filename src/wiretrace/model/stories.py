@@ -38,6 +38,11 @@ class Story:
     origin_reason: str  # "earliest published" or "least explained by others"
     edges: list[DerivationEdge] = field(default_factory=list)
 
+    def _repr_html_(self) -> str:  # a notebook's display
+        from wiretrace.output.notebook import story_html
+
+        return story_html(self)
+
     def to_dict(self) -> dict:
         return {
             "story": self.id,

@@ -22,22 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wiretrace.diff.changes import is_heading
 from wiretrace.model import Change, Diff, WordChange
 
 # Words of context either side of a run of edits; edits closer than
 # JOIN_CHARS in the new version share one line.
 CONTEXT_WORDS = 4
 JOIN_CHARS = 40
-# A paragraph of at most this many words that does not end a sentence is a
-# heading ("Sunday deadline", "'New Libya'"), counted apart from paragraphs.
-HEADING_WORDS = 8
-_SENTENCE_END = re.compile(r"[.!?:;…][\"'”’»)\]]*\s*$")
-
-
-def is_heading(text: str) -> bool:
-    """A short line that ends no sentence: a subheading, not a paragraph of news."""
-    words = text.split()
-    return 0 < len(words) <= HEADING_WORDS and not _SENTENCE_END.search(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,3 +144,68 @@ def change_list(diff: Diff, b_text: str) -> ChangeList:
 
 def counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def changes_html(changes: ChangeList, role: str) -> str:
+    """The changes view as the report and the web page show it: one block per kind,
+    each change once, word edits inline in their context (``role`` names the
+    text the version is compared with: origin, source, later copy)."""
+    from wiretrace.output.markup import escaped
+
+    if not changes.shares_text:
+        return ('<div class="changes"><p class="note">No shared text: this is not a version '
+                f"of the {escaped(role)}.</p></div>")
+    if changes.empty:
+        return '<div class="changes"><p class="note">No changes: the same text.</p></div>'
+    blocks = []
+    if changes.facts:
+        items = "".join(f'<li><b>{escaped(kind)}</b> <span class="fact">'
+                        f'{escaped(old or "(nothing)")}</span> → <span class="fact">'
+                        f'{escaped(new or "(nothing)")}</span></li>'
+                        for kind, old, new in changes.facts)
+        blocks.append(f"<h4>Changed facts ({len(changes.facts)})</h4><ul>{items}</ul>")
+    for title, texts, headings, tag in (
+            ("Added", changes.added, changes.added_headings, "ins"),
+            ("Dropped", changes.dropped, changes.dropped_headings, "del")):
+        if not texts and not headings:
+            continue
+        cls = "added" if tag == "ins" else "dropped"
+        what = ", ".join(x for x in (counted(len(texts), "paragraph") if texts else "",
+                                     counted(len(headings), "heading") if headings else "")
+                         if x)
+        items = "".join(f'<li><{tag} class="{cls}">{escaped(t)}</{tag}></li>' for t in texts)
+        if headings:
+            items += ('<li class="headings">headings: ' + " · ".join(
+                f'<{tag} class="{cls}">{escaped(h)}</{tag}>' for h in headings) + "</li>")
+        blocks.append(f"<h4>{title} ({what})</h4><ul>{items}</ul>")
+    if changes.edits:
+        lines = "".join(f"<li>{_edit_html(line)}</li>" for line in changes.edits)
+        blocks.append(f"<h4>Reworded ({counted(changes.reworded, 'paragraph')}, "
+                      f"{counted(changes.word_edits, 'word edit')})</h4>"
+                      f'<ul class="edits">{lines}</ul>')
+    if changes.moved:
+        items = "".join(f'<li><span class="moved">{escaped(t)}</span></li>'
+                        for t in changes.moved)
+        blocks.append(f"<h4>Moved ({counted(len(changes.moved), 'paragraph')})</h4>"
+                      f"<ul>{items}</ul>")
+    if changes.variants:
+        pairs = ", ".join(f'<span class="variant">{escaped(x)}</span>/<span class="variant">'
+                          f"{escaped(y)}</span>" for x, y in changes.variants)
+        blocks.append(f"<h4>Spelling variants ({len(changes.variants)})</h4><p>{pairs}</p>")
+    return f'<div class="changes">{"".join(blocks)}</div>'
+
+
+def _edit_html(line: EditLine) -> str:
+    from wiretrace.output.markup import escaped
+
+    out = []
+    for part in line.parts:
+        if not isinstance(part, Edit):
+            out.append(f'<span class="ctx">{escaped(part)}</span>')
+            continue
+        fact = " fact" if part.fact else ""
+        if part.old:
+            out.append(f'<del class="was{fact}">{escaped(part.old)}</del>')
+        if part.new:
+            out.append(f'<ins class="now{fact}">{escaped(part.new)}</ins>')
+    return "".join(out)

@@ -308,7 +308,9 @@ def _schemas() -> dict[str, Any]:
         "articles": pa.schema([
             ("id", pa.string()), ("title", pa.string()), ("outlet", pa.string()),
             ("url", pa.string()), ("published", pa.string()), ("chars", pa.int64()),
-            ("read_from", pa.string()), ("story", pa.string()), ("shared", pa.float64())]),
+            ("read_from", pa.string()), ("author", pa.string()),
+            ("topics", pa.list_(pa.string())), ("places", pa.list_(pa.string())),
+            ("story", pa.string()), ("shared", pa.float64())]),
         "passages": pa.schema([(f.name, getattr(pa, f.arrow)()) for f in PASSAGE_FIELDS]),
         "stories": pa.schema([
             ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),

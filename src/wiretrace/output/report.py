@@ -38,6 +38,7 @@ from wiretrace.model import (
     TraceResult,
     passages_by_pair,
 )
+from wiretrace.output.changes_view import change_list, changes_html
 from wiretrace.output.credits_view import outlets_panel, pair_credits, story_graph
 from wiretrace.output.markup import Span, escaped, marked_up, span
 from wiretrace.output.report_data import diffs_by_story, packed, story_key, story_row
@@ -240,7 +241,7 @@ class _Renderer:
             items = "".join(f"<li>“{escaped(v.a_form)}” in the {role} → "
                             f"“{escaped(v.b_form)}” here</li>"
                             for v in variants)
-            var_html = f'<div class="note">Spelling variants:<ul>{items}</ul></div>'
+            var_html = f'<div class="note variants">Spelling variants:<ul>{items}</ul></div>'
         # the left side keeps its class "side-origin" whichever text it shows
         return (f'<article class="pair" data-origin="{escaped(story.origin)}" '
                 f'data-base="{escaped(base)}" data-version="{escaped(version)}">'
@@ -250,7 +251,8 @@ class _Renderer:
                 f'<div class="text">{marked_up(a.text, a_spans)}</div></div>'
                 f'<div class="side side-version" data-side="version">'
                 f'{_article_head(b, "Version")}<div class="text">{marked_up(b.text, b_spans)}'
-                f"</div></div></div>{fact_html}{credit_html}{var_html}</article>")
+                f"</div></div></div>{fact_html}{credit_html}{var_html}"
+                f"{changes_html(change_list(diff, b.text), role) if diff else ''}</article>")
 
     def timeline(self, story: Story) -> str:
         arts = [self.r.articles[m] for m in story.members if m in self.r.articles]
@@ -315,7 +317,7 @@ class _Renderer:
         return (f'<section class="story" id="{_anchor(index, story.id)}">'
                 f"<h2>{escaped(_story_title(r, story))}</h2>"
                 f"<p class=\"meta\">{escaped(story.id)} · {_n(len(story.members), 'article')}"
-                f" · {_origin_note(r, story)}</p>"
+                f" · {_origin_note(r, story)}</p>{VIEW_SWITCH}"
                 f"{self.timeline(story)}{graph}{edges}{pairs}</section>")
 
 
@@ -324,6 +326,11 @@ class _Renderer:
 # (a real archive's 1,706 stories pack into 3.9 MB), each with its first
 # versions side by side (the others one line each) and its most shared edges.
 MAX_STORIES = 5000
+# each version side by side with its base, or only what it changed
+VIEW_SWITCH = ('<div class="view-switch" role="group" aria-label="View">'
+               '<button type="button" data-view="sides" aria-pressed="true">Side by side</button>'
+               '<button type="button" data-view="changes" aria-pressed="false">Changes only'
+               "</button></div>")
 MAX_VERSIONS = 12
 MAX_EDGES = 50
 MAX_LISTED = 2000

@@ -89,9 +89,16 @@ APP_JS = r"""
     (state.desc ? 'descending' : 'ascending') : 'none'); });
  }
 
+ function showView(){
+  var changes = $('story-view').classList.contains('changes-only');
+  document.querySelectorAll('[data-view]').forEach(function(b){
+   b.setAttribute('aria-pressed', String((b.dataset.view === 'changes') === changes)); });
+ }
+
  function open(r, scroll){
   var view = $('story-view');
   view.innerHTML = r.html;  // made and escaped by wiretrace.output.report
+  showView();
   if (location.hash !== '#' + r.anchor) history.replaceState(null, '', '#' + r.anchor);
   document.querySelectorAll('#story-rows tr.open').forEach(function(t){
    t.classList.remove('open'); });
@@ -123,6 +130,10 @@ APP_JS = r"""
     var k = th.dataset.sort;
     state.desc = state.sort === k ? !state.desc : k !== 'title' && k !== 'first';
     state.sort = k; draw(); }); });
+  $('story-view').addEventListener('click', function(e){
+   var b = e.target.closest('[data-view]'); if (!b) return;
+   $('story-view').classList.toggle('changes-only', b.dataset.view === 'changes');
+   showView(); });
   window.addEventListener('hashchange', function(){
    var r = byAnchor(location.hash); if (r) open(r, true); });
  }
@@ -220,4 +231,20 @@ white-space:nowrap}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .st-title{font-weight:600}
 #story-more{margin:8px 0 0}
+.view-switch{display:inline-flex;margin:6px 0 10px;border:1px solid var(--line);
+border-radius:8px;overflow:hidden}
+.view-switch button{border:0;background:#fff;padding:5px 12px;cursor:pointer;font:inherit;
+font-size:13px}
+.view-switch button[aria-pressed=true]{background:var(--ink);color:#fff}
+.pair .changes{display:none}
+.changes-only .pair .changes{display:block}
+.changes-only .pair .cols,.changes-only .pair .facts,.changes-only .pair .variants{display:none}
+.changes h4{margin:10px 0 4px;font-size:14px}
+.changes ul{margin:0 0 6px;padding-left:20px}.changes li{margin:3px 0}
+.changes ins,.changes del{text-decoration:none;border-radius:2px;padding:0 1px}
+.changes del.was{background:var(--dropped);text-decoration:line-through;margin-right:3px}
+.changes ins.now{background:var(--added);margin-right:2px}
+.changes .was.fact,.changes .now.fact{background:var(--fact);color:#fff}
+.changes .ctx{color:var(--muted)}
+.changes .headings{color:var(--muted)}
 """
