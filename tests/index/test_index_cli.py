@@ -63,13 +63,19 @@ def test_add_query_stats_on_the_seeds(tmp_path, seeds_dir):
     table = wt("index", "stats", db)
     assert table.returncode == 0 and b"bytes per article" in table.stdout
 
-    query = wt("index", "query", db, seeds_dir / "niger-wagner-b.txt")
+    query = wt("index", "query", db, seeds_dir / "niger-wagner-b.txt", "--json")
     assert query.returncode == 0, query.stderr
     doc = json.loads(query.stdout)
     assert doc["status"] == "unchanged" and doc["sources"] == ["niger-wagner-a"]
+    assert doc["source_shares"]["niger-wagner-a"] == pytest.approx(0.87, abs=0.01)
     assert all(p["a_text"] and p["b_text"] for p in doc["passages"])
+    # for a person: the source with its share, the passages, the story it is in
+    shown = wt("index", "query", db, seeds_dir / "niger-wagner-b.txt").stdout.decode()
+    assert "Sources (1), most shared first" in shown and "87%" in shown
+    assert "Passages (5)" in shown and "Would join: story-1 (2 articles" in shown
     text = (seeds_dir / "niger-wagner-a.txt").read_bytes()
-    piped = json.loads(wt("index", "query", db, "-", "--id", "new-one", stdin=text).stdout)
+    piped = json.loads(wt("index", "query", db, "-", "--id", "new-one", "--json",
+                          stdin=text).stdout)
     assert piped["status"] == "new" and piped["article_id"] == "new-one"
     assert piped["sources"][0] == "niger-wagner-a" and piped["stories"][0]["size"] == 2
 
@@ -151,14 +157,14 @@ def test_query_bad_input(tmp_path, seeds_dir, run):
     assert run("index", "add", db, seeds_dir, "-q")[0] == 0
     for data, why in ((b"", "empty"), (b"\x00\x01\x02\xff" * 300, "binary"),
                       ("caf\xe9".encode("latin-1"), "utf-8")):
-        code, out, err = run("index", "query", db, "-", stdin=data)
+        code, out, err = run("index", "query", db, "-", "--json", stdin=data)
         assert code == 1 and out == "" and why in err.lower()
     assert run("index", "query", db, "-", "--id", "../etc", stdin=b"text")[0] == 1
     assert run("index", "query", db, tmp_path / "missing.txt")[0] == 1
     lines = tmp_path / "two.jsonl"
     lines.write_text('{"id": "x", "text": "one article"}\n{"id": "y", "text": "another"}\n'
                      '{"broken\n')
-    code, out, err = run("index", "query", db, lines)
+    code, out, err = run("index", "query", db, lines, "--json")
     assert code == 0
     assert [json.loads(line)["article_id"] for line in out.splitlines()] == ["x", "y"]
     assert "line 3" in err

@@ -33,6 +33,7 @@ from wiretrace.index.schema import FORMAT, IndexFileError
 from wiretrace.ingest import iter_articles, read_articles
 from wiretrace.model import Article, FieldWarning, Rejected
 from wiretrace.output.files import dumps, jsonl_writer, passage_row
+from wiretrace.output.query_view import print_query, source_shares
 from wiretrace.output.terminal import StageProgress, summary_table
 from wiretrace.runtime.workers import default_workers
 
@@ -88,17 +89,19 @@ def add_parser(subparsers: argparse._SubParsersAction,
 
     p = sub.add_parser(
         "query", parents=parents, epilog=EPILOG,
-        help="what an article reuses from the index (JSON), without adding it",
-        description="Check ARTICLE against the index without storing it: print JSON with the "
-                    "reused passages (a = the article, b = an indexed one, with both texts), "
-                    "the articles it reuses text from and the stories it would join.  A file "
-                    "holding several articles gives one JSON object per line.")
+        help="what an article reuses from the index, without adding it",
+        description="Check ARTICLE against the index without storing it: the articles it "
+                    "reuses text from, with the share of it each explains, its reused "
+                    "passages and the story it would join.  --json prints JSON instead (the "
+                    "passages with both texts; a file holding several articles gives one "
+                    "JSON object per line).")
     p.add_argument("db", metavar="DB", help="index file (must exist)")
     p.add_argument("article", metavar="ARTICLE",
                    help="a file (.txt, .jsonl, .csv, .parquet) or '-' for one plain-text "
                         "article on stdin")
     p.add_argument("--id", default="stdin", metavar="ID",
                    help="id of the article read from stdin (default: stdin)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     cli_common.add_input_options(p)
     p.set_defaults(func=_sqlite_errors(cmd_query), parser=p)
 
@@ -290,7 +293,7 @@ def cmd_add(args: argparse.Namespace, out: Console, err: Console) -> int:
         ("passages found", passages, None),
         ("articles in the index", stats["articles"], None),
         ("stories in the index", stats["stories"], None),
-        ("index size", f"{stats['file_bytes'] / 1e6:.1f} MB", None),
+        ("index size", size_text(stats["file_bytes"]), None),
         ("wall time", f"{wall:.1f} s", None),
         ("articles/s", f"{total / wall:.0f}" if wall > 0 else "-", None)]))
     if rejected:
@@ -344,7 +347,11 @@ def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:
             for p in result.passages:
                 if p.b not in known:
                     known[p.b] = index.article(p.b)
+            if not args.json:
+                print_query(out, article, result, known)
+                continue
             doc = result.to_dict()
+            doc["source_shares"] = source_shares(result, article)
             doc["passages"] = [passage_row(p, known) for p in result.passages]
             # who the article and each matched version credit (attribute/)
             doc["credits"] = credited_entities(attribute_text(article.text))
@@ -355,6 +362,11 @@ def cmd_query(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def size_text(n: int) -> str:
+    """A size on disk as every command writes it: ``14.3 MB (14,282,752 bytes)``."""
+    return f"{n / 1e6:.1f} MB ({n:,} bytes)"
+
+
 def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
     with _open(args.db, create=False) as index:
         stats = index.stats()
@@ -362,7 +374,9 @@ def cmd_stats(args: argparse.Namespace, out: Console, err: Console) -> int:
         sys.stdout.write(dumps(stats, indent=2) + "\n")
         return 0
     params = stats.pop("params")
-    rows = [(k.replace("_", " "), v if v is not None else "-", None) for k, v in stats.items()]
+    # the size as index add says it, in one form
+    rows = [("index size", size_text(v), None) if k == "file_bytes" else
+            (k.replace("_", " "), v if v is not None else "-", None) for k, v in stats.items()]
     out.print(summary_table(f"wiretrace index {args.db}", rows))
     cli_common.say(out, "parameters: " + ", ".join(f"{k}={v}" for k, v in params.items()))
     return 0
