@@ -58,7 +58,7 @@ def _jsonl(path):
 def test_write_outputs_writes_every_table(tmp_path):
     written = write_outputs(_result(), tmp_path / "out", extra={"wall_seconds": 1.5})
     names = {"articles.jsonl", "passages.jsonl", "stories.jsonl", "diffs.jsonl",
-             "rejected.jsonl", "summary.json"}
+             "rejected.jsonl", "outlets.jsonl", "summary.json"}
     assert set(written) == names
     assert {p.name for p in (tmp_path / "out").iterdir()} == names  # no temp files left
 

@@ -206,6 +206,21 @@ def test_report_in_chromium(browser, tmp_path: Path) -> None:
         "SECTION story"
     assert page.text_content("#story-1-s1 h2") == "Bridge to reopen"
     assert page.locator(".tl-dot").count() == 3
+    # who took from whom, drawn from the story's edges
+    nodes = page.eval_on_selector_all("#story-1-s1 svg.derivation g",
+                                      "els => els.map(e => e.dataset.node)")
+    assert sorted(nodes) == ["blog-3", "paper-2", "wire-1"]
+    arrows = page.eval_on_selector_all("#story-1-s1 svg.derivation line",
+                                       "els => els.map(e => [e.dataset.source, e.dataset.target])")
+    assert arrows == [["wire-1", "paper-2"]]
+    # the changes view: only what changed, every change of the diff listed
+    page.click('[data-view="changes"]')
+    assert not page.is_visible(f"{pair} .cols") and page.is_visible(f"{pair} .changes")
+    listed = page.inner_text(f"{pair} .changes")
+    assert ADDED in listed and DROPPED in listed and "Added (1 paragraph)" in listed
+    assert page.inner_text(f"{pair} .changes .edits") .count("thanked") == 1
+    page.click('[data-view="sides"]')
+    assert page.is_visible(f"{pair} .cols")
     assert "other-4" in page.text_content("#unstoried")
     assert "no text field" in page.text_content("#rejected")
 

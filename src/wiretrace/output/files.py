@@ -16,6 +16,7 @@ Files written by :func:`write_outputs` (one JSON object per line):
                      (the passage text on each side): ``model.PASSAGE_FIELDS``
 ``stories.jsonl``    ``Story.to_dict()``
 ``diffs.jsonl``      ``Diff.to_dict()``
+``outlets.jsonl``    which outlet took text from which: edges, characters, credited
 ``attributions.jsonl`` ``Attribution.to_dict()``: who each article credits for
                      what (when the run looked for attributions)
 ``provenance.jsonl`` ``Provenance.to_dict()``: per story, who told whom and who
@@ -285,6 +286,21 @@ def shared_shares(result: TraceResult) -> dict[str, float]:
             for k, (article_id, length) in enumerate(zip(ids, lengths, strict=True))}
 
 
+def outlet_rows(result: TraceResult) -> Iterator[dict]:
+    """``outlets.jsonl``: which outlet took text from which (``outlet``,
+    ``source_outlet``, ``edges``, ``chars``) and, when the run looked for credits,
+    in how many of those edges the taking article credits the source outlet
+    (``credited``; null for an outlet's own re-sends, or when not looked for)."""
+    from wiretrace.output.pictures import outlet_flows
+
+    credited = {(o.outlet, o.source_outlet): o.credited for o in result.outlets or []}
+    for flow in outlet_flows(result.stories, result.articles):
+        row = flow.to_dict()
+        row["credited"] = credited.get((flow.outlet, flow.source_outlet), 0) \
+            if result.outlets is not None and flow.outlet != flow.source_outlet else None
+        yield row
+
+
 def article_rows(result: TraceResult) -> Iterator[dict]:
     """``Article.to_dict()`` + ``story`` (id or None) + ``shared`` (0-1)."""
     story_of = {m: s.id for s in result.stories for m in s.members}
@@ -399,6 +415,7 @@ def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool
         jsonl("attributions.jsonl", (a.to_dict() for a in result.attributions))
     else:  # a previous run's file would describe other input
         (out / "attributions.jsonl").unlink(missing_ok=True)
+    jsonl("outlets.jsonl", outlet_rows(result))
     if result.provenance is not None:
         jsonl("provenance.jsonl", (p.to_dict() for p in result.provenance))
     else:

@@ -90,7 +90,13 @@ def result_tables(result: TraceResult) -> dict[str, Any]:
     ``attributions`` and ``outlets`` when the run looked for credits."""
     import pyarrow as pa
 
-    from wiretrace.output.files import _schemas, _table, article_rows, passage_rows
+    from wiretrace.output.files import (
+        _schemas,
+        _table,
+        article_rows,
+        outlet_rows,
+        passage_rows,
+    )
 
     schemas = _schemas()
     tables = {
@@ -109,6 +115,7 @@ def result_tables(result: TraceResult) -> dict[str, Any]:
             {"story": d.story, "a": d.a, "b": d.b, **f.to_dict()}
             for d in result.diffs for f in d.changed_facts]),
     }
+    tables["outlet_flows"] = pa.Table.from_pylist(list(outlet_rows(result)))
     if result.attributions is not None:
         tables["attributions"] = pa.Table.from_pylist([a.to_dict() for a in result.attributions])
     if result.outlets is not None:

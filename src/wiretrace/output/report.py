@@ -24,16 +24,12 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
-
 from wiretrace.diff.changes import NO_SHARED_TEXT
 from wiretrace.model import (
-    KIND_CODE,
     Article,
     Attribution,
     Diff,
     Passage,
-    PassageTable,
     Story,
     TraceResult,
     passages_by_pair,
@@ -41,7 +37,14 @@ from wiretrace.model import (
 from wiretrace.output.changes_view import change_list, changes_html
 from wiretrace.output.credits_view import outlets_panel, pair_credits, story_graph
 from wiretrace.output.markup import Span, escaped, marked_up, span
+from wiretrace.output.pictures import member_timeline, story_pictures
 from wiretrace.output.report_data import diffs_by_story, packed, story_key, story_row
+from wiretrace.output.report_panels import (
+    count_cards,
+    pictures_panel,
+    rejected_panel,
+    unstoried_panel,
+)
 from wiretrace.output.report_script import APP_JS, BROWSER_CSS, STORY_BROWSER
 from wiretrace.output.report_style import CSS, LEGEND
 from wiretrace.stories.build import diff_base
@@ -254,26 +257,6 @@ class _Renderer:
                 f"</div></div></div>{fact_html}{credit_html}{var_html}"
                 f"{changes_html(change_list(diff, b.text), role) if diff else ''}</article>")
 
-    def timeline(self, story: Story) -> str:
-        arts = [self.r.articles[m] for m in story.members if m in self.r.articles]
-        dated = sorted((x for x in arts if x.published), key=lambda x: _stamp(x.published))
-        if not dated:
-            return '<p class="note">No publication dates, so no timeline.</p>'
-        t0, t1 = _stamp(dated[0].published), _stamp(dated[-1].published)
-        rows = []
-        for x in dated:
-            pct = 50.0 if t1 == t0 else 100.0 * (_stamp(x.published) - t0) / (t1 - t0)
-            cls = "tl-dot origin" if x.id == story.origin else "tl-dot"
-            label = escaped(x.id) + (f" · {escaped(x.outlet)}" if x.outlet else "")
-            if x.id == story.origin:
-                label += " (first in input order)" if _origin_unsure(story) else " (origin)"
-            rows.append(f'<div class="tl-row"><span>{escaped(_when(x.published))}</span>'
-                        f'<span class="tl-track"><span class="{cls}" style="left:{pct:.1f}%">'
-                        f"</span></span><span>{label}</span></div>")
-        undated = len(arts) - len(dated)
-        note = f'<p class="note">{undated} undated.</p>' if undated else ""
-        return f'<div class="timeline" role="list">{"".join(rows)}</div>{note}'
-
     def version_row(self, story: Story, version: str) -> str:
         """One line for a version not shown side by side: its base and diff summary."""
         diff = self.diffs.get((story.id, version)) or self.diffs.get((None, version))
@@ -318,7 +301,9 @@ class _Renderer:
                 f"<h2>{escaped(_story_title(r, story))}</h2>"
                 f"<p class=\"meta\">{escaped(story.id)} · {_n(len(story.members), 'article')}"
                 f" · {_origin_note(r, story)}</p>{VIEW_SWITCH}"
-                f"{self.timeline(story)}{graph}{edges}{pairs}</section>")
+                f"{member_timeline(story, r.articles)}{story_pictures(story, r.articles)}{graph}"
+                f"{edges}{pairs}"
+                "</section>")
 
 
 # Stories are drawn when opened (report_data, report_script), so the page opens
@@ -354,14 +339,7 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
         shown_note = (f'<p class="meta">The {max_stories:,} largest of {len(stories):,} stories '
                       "are in this page; stories.jsonl lists them all.</p>")
         stories = stories[:max_stories]
-    reused = _reuse_count(result)
-    counts = "".join(f'<div class="count"><b>{n:,}</b>{label if n == 1 else plural}</div>'
-                     for n, label, plural in (
-        (len(result.articles), "article", "articles"), (len(result.stories), "story", "stories"),
-        (reused, "reused passage", "reused passages"),
-        (len(result.passages) - reused, "template match set aside",
-         "template matches set aside"),
-        (len(result.rejected), "rejected record", "rejected records")))
+    counts = count_cards(result)
     legend = "".join(f"<span>{swatch}{' – ' + note if note else ''}</span>"
                      for swatch, note in LEGEND)
     body: list[str] = []
@@ -379,27 +357,12 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
         data = (f'<script id="report-data" type="application/octet-stream">{packed(rows)}'
                 "</script>")
         body.append(f'<div class="legend">{legend}</div>')
+        body.append(pictures_panel(result, stories))
         body.append(STORY_BROWSER.replace("<h2>Stories</h2>", f"<h2>Stories</h2>{shown_note}"))
         body.append(outlets_panel(result, stories, MAX_LISTED))
-    in_story = {m for s in result.stories for m in s.members}
-    alone = [a for a in result.articles.values() if a.id not in in_story][:MAX_LISTED]
-    if alone and stories:
-        items = "".join(f"<li><b>{escaped(a.id)}</b>"
-                          f"{' – ' + escaped(a.title) if a.title else ''}</li>"
-                        for a in alone)
-        cut = f" (the first {MAX_LISTED:,} listed)" if len(alone) == MAX_LISTED else ""
-        body.append(f'<details class="panel" id="unstoried"><summary>'
-                    f"{_n(len(result.articles) - len(in_story), 'article')} in no story{cut}"
-                    f"</summary><ul>{items}</ul></details>")
-    if result.rejected:
-        rows_html = "".join(
-            f"<tr><td>{escaped(x.source)}</td><td>{escaped(x.location or '')}</td>"
-            f"<td>{escaped(x.record_id or '')}</td><td>{escaped(x.reason)}</td></tr>"
-            for x in result.rejected[:MAX_LISTED])
-        body.append(f'<details class="panel" id="rejected"><summary>'
-                    f"{_n(len(result.rejected), 'rejected record')}</summary><table><tr>"
-                    "<th>source</th><th>location</th><th>record</th><th>reason</th></tr>"
-                    f"{rows_html}</table></details>")
+    if stories:
+        body.append(unstoried_panel(result, MAX_LISTED))
+    body.append(rejected_panel(result, MAX_LISTED))
     csp = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
            "img-src data:")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -410,14 +373,6 @@ def render_report(result: TraceResult, title: str = "wiretrace report",
             f'and what each version changed.</p><div class="counts">{counts}</div></header>'
             f'{"".join(body)}<p class="meta">Generated by wiretrace.</p></main>'
             f"{data}<script>{APP_JS}</script></body></html>\n")
-
-
-def _reuse_count(result: TraceResult) -> int:
-    """Passages of kind ``reuse`` (the others are template matches or boilerplate)."""
-    passages = result.passages
-    if isinstance(passages, PassageTable):
-        return int(np.count_nonzero(passages.rows["kind"] == KIND_CODE["reuse"]))
-    return sum(1 for p in passages if p.kind == "reuse")
 
 
 def write_report(result: TraceResult, path: str | os.PathLike,

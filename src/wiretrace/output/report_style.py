@@ -55,6 +55,16 @@ th,td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertic
 .tl-dot{position:absolute;top:3px;width:10px;height:10px;margin-left:-5px;border-radius:50%;
 background:var(--moved)}.tl-dot.origin{background:#b45309}
 details summary{cursor:pointer;font-weight:600}
+svg.derivation rect{fill:#eef6ff;stroke:#1d4ed8}svg.derivation .origin rect{fill:#fff7ed;
+stroke:#b45309}svg.derivation text,svg.outlet-timeline text,svg.outlet-matrix text,
+svg.shares text{font:12px system-ui,sans-serif;fill:#1d232b}
+svg.derivation line{stroke:#64748b;stroke-opacity:.8}svg.derivation marker path{fill:#64748b}
+svg.outlet-timeline line.lane{stroke:#dde1e6}svg.outlet-timeline .dot{fill:#2563eb}
+svg.outlet-timeline .dot.origin{fill:#b45309}svg.outlet-timeline .tick{fill:#5d6673}
+svg.outlet-matrix rect{fill:#b45309}svg.shares rect{fill:#2563eb}
+svg .axis{fill:#5d6673}
+.figures{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+figure{margin:8px 0}figcaption{font-size:13px;color:var(--muted);margin-bottom:6px}
 """
 
 LEGEND = (
