@@ -152,8 +152,31 @@ def test_pasted_article_shows_its_sources_side_by_side(page, server, seed_articl
     for source in expected["sources"]:
         page.click(f"#check-sources button[data-id='{source['id']}']")
         page.wait_for_selector(f"#check-compare .pane h3 >> text={source['title']}")
-        assert_highlights(page, "#check-compare",
-                          [p for p in expected["passages"] if p["b"] == source["id"]])
+        page.wait_for_selector("#check-changes li")
+        # the source on the left, the pasted text on the right, as a version against its
+        # base: the same passages as the API's comparison, and what the text changed
+        diff = api(server, "POST", "/api/compare", json={"text": text, "source": source["id"]})
+        diff = diff["diff"]
+        for i, p in enumerate(diff["passages"]):
+            p["index"] = i
+        assert_highlights(page, "#check-compare", diff["passages"])
+        added = [c for c in diff["changes"] if c["kind"] == "added"]
+        assert page.locator("#check-compare [data-side=b] mark.added").count() >= len(added)
+        words = sum(len(c["word_changes"]) for c in diff["changes"])
+        if words:
+            assert page.locator("#check-compare mark.word").count() > 0
+            assert page.locator("#check-changes li.reworded").count() > 0
+    # against niger-wagner-a, the seed pair's changes are marked and listed
+    page.click("#check-sources button[data-id='niger-wagner-a']")
+    first = next(s for s in expected["sources"] if s["id"] == "niger-wagner-a")
+    page.wait_for_selector(f"#check-compare .pane h3 >> text={first['title'] or first['id']}")
+    page.wait_for_selector("#check-changes li.reworded")
+    listed = page.inner_text("#check-changes")
+    diff = api(server, "POST", "/api/compare", json={"text": text, "source": "niger-wagner-a"})
+    words = [w for c in diff["diff"]["changes"] for w in c["word_changes"]]
+    assert words and all(w["b_text"] in listed and w["a_text"] in listed for w in words)
+    assert "added paragraph Vanguard" in listed and "Nigerian Legislature" in listed
+    assert page.locator("#check-compare [data-side=b] mark.variant").count() >= 1
     # hovering a passage lights up its other side
     page.hover("#check-compare [data-side=a] mark.reused")
     assert page.locator("#check-compare [data-side=b] mark.active").count() > 0
@@ -168,7 +191,12 @@ def test_stories_and_their_versions_with_diffs(page, server, tmp_path):
     rows = page.eval_on_selector_all("#story-table tbody tr", "rs => rs.map(r => r.dataset.story)")
     assert rows == [s["story"] for s in listed]
     story_id = next(s["story"] for s in listed if "niger-wagner-b" in s["members"])
-    page.click(f"#story-table a >> text={story_id}")
+    # each row names its story by its origin's title, its id beside it
+    row = page.locator(f"#story-table tbody tr[data-story='{story_id}']")
+    title = next(s for s in listed if s["story"] == story_id)["title"]
+    assert row.locator("a").text_content() == (title or story_id)
+    assert story_id in row.text_content()
+    row.locator("a").click()
     page.wait_for_selector("#story-compare mark.reused")
     story = api(server, "GET", f"/api/stories/{story_id}")
     members = page.eval_on_selector_all("#story-members button", "bs => bs.map(b => b.dataset.id)")
@@ -292,11 +320,16 @@ def test_search_and_article_view_render_data_as_text(page, server):
     page.click("#search-results a")
     page.wait_for_selector("#article-compare mark.reused")
     assert page.text_content("#article-title") == EVIL_TITLE
-    rows = api(server, "GET", "/api/articles/wire-emoji/passages")["passages"]
-    for i, p in enumerate(rows):
-        p["index"] = i
     chosen = page.get_attribute("#article-sources button.chosen", "data-id")
-    assert_highlights(page, "#article-compare", [p for p in rows if p["b"] == chosen])
+    assert chosen in {p["b"] for p in
+                      api(server, "GET", "/api/articles/wire-emoji/passages")["passages"]}
+    # the source on the left, this article on the right: what it changed against it
+    text = api(server, "GET", "/api/articles/wire-emoji")["text"]
+    diff = api(server, "POST", "/api/compare", json={"text": text, "source": chosen})["diff"]
+    for i, p in enumerate(diff["passages"]):
+        p["index"] = i
+    page.wait_for_selector("#article-changes li")
+    assert_highlights(page, "#article-compare", diff["passages"])
 
 
 def test_api_docs_load_from_this_server_only(page, server, tmp_path):
@@ -336,8 +369,12 @@ def test_article_view_says_the_share_and_opens_ids_ending_like_a_route(page, ser
         # new title came with the pane cleared, so these are this article's)
         page.wait_for_function("""() => ['a', 'b'].every(side => document.querySelector(
             `#article-compare [data-side=${side}] mark`))""")
-        for i, p in enumerate(rows):
+        # the source on the left, this article on the right, as the API compares them
+        diff = api(server, "POST", "/api/compare",
+                   json={"text": article["text"], "source": other["id"]})["diff"]
+        page.wait_for_selector("#article-changes li")
+        for i, p in enumerate(diff["passages"]):
             p["index"] = i
-        assert_highlights(page, "#article-compare", rows)
+        assert_highlights(page, "#article-compare", diff["passages"])
     page.click("#article-compare a >> text=open this article")  # the source, by its own id
     expect(page.locator("#article-title")).to_have_text(original["id"])

@@ -54,7 +54,7 @@ def _errors(kind: str, op: dict, protected: bool, settings: ServerSettings) -> s
 
 
 def _limits(path: str, settings: ServerSettings) -> str:
-    if path == "/api/query":
+    if path in ("/api/query", "/api/compare"):
         return (f"  The text may hold up to {settings.max_query_chars:,} characters (413 "
                 "above).")
     if path == "/api/articles":

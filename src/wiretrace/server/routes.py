@@ -212,6 +212,19 @@ async def query(body: s.QueryIn, request: Request) -> dict:
     return await _service(request).run(_service(request).query, article)
 
 
+@reads.post("/compare", tags=["articles"], response_model=s.CompareOut,
+            summary="What a text changed against an indexed article",
+            description="The diff of the text (b) against the indexed article `source` (a), "
+                        "as a version's diff against its base: reused passages, added, "
+                        "dropped and reworded paragraphs, changed facts, spelling variants.  "
+                        "Nothing is stored.")
+async def compare_text(body: s.CompareIn, request: Request) -> dict:
+    article = _article(body, "body", _settings(request), query=True)
+    service = _service(request)
+    return _found(await service.run(service.compare, article, body.source),
+                  f"article {body.source!r}")
+
+
 @reads.get(f"/articles/{ARTICLE_ID}/passages", tags=["articles"],
            response_model=s.PassageListOut,
            summary="An article's reused passages")

@@ -195,6 +195,7 @@ class StoryOut(BaseModel):
     origin: str
     origin_reason: str
     edges: list[EdgeOut]
+    title: str | None = Field(None, description="the origin's title (in story lists)")
 
 
 class ArticleStoryOut(BaseModel):
@@ -329,6 +330,19 @@ class VersionOut(BaseModel):
 class VersionListOut(BaseModel):
     id: str
     versions: list[VersionOut]
+
+
+class CompareIn(QueryIn):
+    """A text to compare with one indexed article, without storing it."""
+
+    source: str = Field(min_length=1, max_length=512, pattern=ID_PATTERN,
+                        description="the indexed article to compare the text with (its id)")
+
+
+class CompareOut(BaseModel):
+    source: str
+    diff: DiffOut = Field(description="the text (b) against the indexed article (a): "
+                                      "passages, changes, changed facts, spelling variants")
 
 
 class VersionDiffOut(BaseModel):

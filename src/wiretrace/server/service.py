@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from wiretrace.align.evidence import passage_evidence
 from wiretrace.attribute import attribute_text, credited_entities
+from wiretrace.diff.articles import diff_articles
 from wiretrace.index import Index
 from wiretrace.index.results import ADDED, NEW_VERSION, UNCHANGED, AddResult
 from wiretrace.model import Article, Diff, Passage, Story
@@ -215,6 +216,10 @@ class IndexService:
         before = self._index.article(article_id, version - 1)
         after = self._index.article(article_id, version)
         row = diff.to_dict()
+        # both sides have the article's id: say which version is which
+        row["summary"] = diff.summary.replace(
+            f" of {article_id} is shared with {article_id}",
+            f" of version {version} is shared with version {version - 1}", 1)
         row["passages"] = []
         if before is not None and after is not None:
             for p in diff.passages:
@@ -318,8 +323,25 @@ class IndexService:
     def stories(self, limit: int, offset: int) -> dict:
         stories: list[Story] = self._index.stories(limit=limit, offset=offset)
         total = self._index.stats().get("stories")
+        cache: dict[str, Article | None] = {}
+        rows = []
+        for story in stories:  # each titled by its origin, as the report names it
+            origin = self._text_of(story.origin, cache)
+            rows.append({**story.to_dict(), "title": origin.title if origin else None})
         return {"total": total if isinstance(total, int) else None, "limit": limit,
-                "offset": offset, "stories": [s.to_dict() for s in stories]}
+                "offset": offset, "stories": rows}
+
+    def compare(self, article: Article, source_id: str) -> dict | None:
+        """What ``article`` (not stored) changed against the indexed ``source_id``:
+        the diff a version gets against its base; ``None`` for no such article."""
+        source = self._index.article(source_id)
+        if source is None:
+            return None
+        diff = diff_articles(source, article, self._index.params)
+        row = diff.to_dict()
+        row["passages"] = self._passage_rows(source, diff.passages,
+                                             {source.id: source, article.id: article})
+        return {"source": source_id, "diff": row}
 
     def search(self, text: str, limit: int) -> list[dict]:
         hits = []

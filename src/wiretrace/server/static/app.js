@@ -19,7 +19,13 @@ async function api(method, path, body) {
   let data = null;
   try { data = await resp.json(); } catch (e) { data = null; }
   if (!resp.ok) {
-    const msg = data && data.error ? data.error : `${resp.status} ${resp.statusText}`;
+    const plain = {
+      401: token() ? "The token is wrong: check the one entered at the top right."
+        : "This needs the server's token: enter it in the token box at the top right.",
+      403: "This server takes no additions: it was started without a token.",
+      503: "This server's index cannot be written to: it takes no additions now." };
+    const msg = plain[resp.status] ||
+      (data && data.error ? data.error : `${resp.status} ${resp.statusText}`);
     const err = new Error(msg);
     err.status = resp.status;
     throw err;
@@ -115,6 +121,7 @@ function showReuse(result, text, title, where) {
   const list = $(`${where}-sources`);
   list.replaceChildren();
   $(`${where}-compare`).replaceChildren();
+  $(`${where}-changes`).replaceChildren();
   for (const src of result.sources) {
     const button = el("button", { type: "button", class: "source", "data-id": src.id,
       onclick: () => showSource(result, text, title, src, where) },
@@ -127,18 +134,29 @@ function showReuse(result, text, title, where) {
   if (result.sources.length) showSource(result, text, title, result.sources[0], where);
 }
 
+// A click made while an earlier one is still fetching wins, as in showVersion.
+let sourceShown = 0;
 async function showSource(result, text, title, src, where) {
+  const call = ++sourceShown;
   showError(null);
+  $(`${where}-changes`).replaceChildren();
   document.querySelectorAll(`#${where}-sources button`).forEach((b) =>
     b.classList.toggle("chosen", b.dataset.id === src.id));
   try {
-    const other = await api("GET", articlePath(src.id));
-    const passages = result.passages.filter((p) => p.b === src.id);
+    const [other, compared] = await Promise.all([api("GET", articlePath(src.id)),
+      api("POST", "/api/compare", { text, source: src.id })]);
+    if (call !== sourceShown) return;
+    // the text against the source: passages, additions, drops, word edits, facts
+    const diff = compared.diff;
+    const changes = changeSpans(diff);
     const box = $(`${where}-compare`);
-    sideBySide(box, { title, text, meta: `${pct(src.share)} shared with the article on the right` },
-      { title: other.title || other.id, text: other.text, meta: metaLine(other) }, passages);
-    const open = el("a", { href: `#article/${encodeURIComponent(other.id)}` }, "open this article");
-    box.lastChild.querySelector(".meta").append(" · ", open);
+    sideBySide(box, { title: other.title || other.id, text: other.text, meta: metaLine(other) },
+      { title, text, meta: `${pct(src.share)} of this text is shared with the article on the left` },
+      diff.passages, changes);
+    listChanges($(`${where}-changes`), diff, text);
+    box.firstChild.querySelector(".meta").append(" · ",
+      el("a", { href: `#article/${encodeURIComponent(other.id)}` }, "open this article"));
+    return;
   } catch (err) { showError(err); }
 }
 
@@ -150,9 +168,10 @@ async function loadStories(more) {
   try {
     const out = await api("GET", `/api/stories?limit=50&offset=${state.storyOffset}`);
     for (const s of out.stories) {
-      const link = el("a", { href: `#story/${encodeURIComponent(s.story)}` }, s.story);
+      const link = el("a", { href: `#story/${encodeURIComponent(s.story)}` }, s.title || s.story);
       $("story-table").tBodies[0].append(el("tr", { "data-story": s.story },
-        el("td", {}, link), el("td", {}, String(s.size)), el("td", {}, s.origin),
+        el("td", {}, link, " ", el("span", { class: "meta" }, s.story)),
+        el("td", {}, s.size.toLocaleString()), el("td", {}, s.origin),
         el("td", {}, s.origin_reason)));
     }
     state.storyOffset += out.stories.length;
@@ -240,36 +259,7 @@ async function showVersion(story, byId, memberId) {
       return;
     }
     const changes = changeSpans(diff);
-    for (const f of diff.changed_facts || []) {  // first: what a reader must not miss
-      changesList.append(el("li", { class: "fact", "data-kind": f.kind },
-        el("strong", {}, `${f.kind} changed`), " ", describeFact(f)));
-    }
-    // credits next: who this version credits that its base does not, and back
-    for (const c of diff.credits_added || []) {
-      changesList.append(el("li", { class: "credit credit-new" },
-        el("strong", {}, "credit added"), " ", c.text || c.entity));
-    }
-    for (const c of diff.credits_dropped || []) {
-      changesList.append(el("li", { class: "credit credit-gone" },
-        el("strong", {}, "credit dropped"), " ", c.entity));
-    }
-    for (const c of diff.credits_changed || []) {
-      const what = { credit_cut: "credit cut", recredited: "recredited",
-        quote_altered: "quote altered" }[c.kind] || c.kind;
-      const detail = c.kind === "credit_cut" ? `${c.a_entity}: the words kept, the credit gone`
-        : c.kind === "recredited" ? `${c.a_entity} → ${c.b_entity}`
-        : `${c.a_text} → ${c.b_text}`;
-      changesList.append(el("li", { class: "credit credit-changed" },
-        el("strong", {}, what), " ", detail));
-    }
-    for (const c of diff.changes) {
-      changesList.append(el("li", { class: c.kind }, el("strong", {}, c.kind), " ",
-        c.kind === "added" ? c.b_text : c.a_text));
-    }
-    for (const v of diff.spelling_variants || []) {
-      changesList.append(el("li", { class: "variant" }, el("strong", {}, "spelling"), " ",
-        `${v.a_form} → ${v.b_form}`));
-    }
+    listChanges(changesList, diff, b.text);  // facts first: what a reader must not miss
     sideBySide($("story-compare"),
       { title: `${a.title || a.id} (${baseRole(story, byId, diff)})`,
         text: a.text, meta: metaLine(a) },
@@ -335,6 +325,7 @@ async function showHistory(article) {
   const before = await api("GET", `${articlePath(article.id)}?version=${out.against}`);
   $("history-title").textContent = `Version ${out.version} against version ${out.against}`;
   $("history-summary").textContent = summaryLine(out.diff);
+  listChanges($("history-changes"), out.diff, article.text);
   const changes = changeSpans(out.diff);
   sideBySide($("history-compare"),
     { title: `version ${out.against}`, text: before.text, meta: "" },

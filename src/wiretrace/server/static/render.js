@@ -110,6 +110,10 @@ function changeSpans(diff) {
       changes.b.push({ start: w.b_start, end: w.b_end, cls: "word", title: `${w.op}: ${w.a_text}` });
     }
   }
+  for (const v of diff.spelling_variants || []) {
+    changes.a.push({ start: v.a_start, end: v.a_end, cls: "variant", title: `spelling: ${v.b_form}` });
+    changes.b.push({ start: v.b_start, end: v.b_end, cls: "variant", title: `spelling: ${v.a_form}` });
+  }
   for (const f of diff.changed_facts || []) {
     const title = `${f.kind} changed: ${f.a_text || "(nothing)"} → ${f.b_text || "(nothing)"}`;
     changes.a.push({ start: f.a_start, end: f.a_end, cls: "fact", title });
@@ -117,6 +121,89 @@ function changeSpans(diff) {
   }
   diff.passages.forEach((p, i) => { p.index = i; });
   return changes;
+}
+
+// ------------------------------------------------------------ what changed
+// The changes view, as the report and `compare` show it (output/changes_view.py):
+// each change once, word edits inline with a few words of context, headings
+// (short lines that end no sentence) counted apart from paragraphs.
+
+const CONTEXT_WORDS = 4, JOIN_CHARS = 40;
+
+function isHeading(text) {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  return words.length > 0 && words.length <= 8 && !/[.!?:;…]["'”’»)\]]*\s*$/.test(text);
+}
+
+// Code-point slice of a text (API offsets count code points).
+function cpSlice(text, start, end) { return Array.from(text).slice(start, end).join(""); }
+
+function flat(s) { return s.replace(/\s*\n\s*/g, " "); }
+
+// Each run of word edits of a reworded paragraph, with its context, in b's words.
+function editLines(diff, bText) {
+  const lines = [];
+  for (const c of diff.changes) {
+    if (c.kind !== "reworded" || c.b_start === null || !(c.word_changes || []).length) continue;
+    const edits = [...c.word_changes].sort((x, y) => x.b_start - y.b_start);
+    const groups = [];
+    for (const w of edits) {
+      const last = groups.length ? groups[groups.length - 1] : null;
+      if (last && w.b_start - last[last.length - 1].b_end <= JOIN_CHARS) last.push(w);
+      else groups.push([w]);
+    }
+    for (const g of groups) {
+      const before = cpSlice(bText, c.b_start, g[0].b_start).split(" ");
+      const after = cpSlice(bText, g[g.length - 1].b_end, c.b_end).split(" ");
+      const parts = [(before.length > CONTEXT_WORDS + 1 ? "… " : "") +
+        flat(before.slice(-CONTEXT_WORDS - 1).join(" "))];
+      g.forEach((w, k) => {
+        if (k) parts.push(flat(cpSlice(bText, g[k - 1].b_end, w.b_start)));
+        parts.push({ old: w.a_text, now: w.b_text });
+      });
+      parts.push(flat(after.slice(0, CONTEXT_WORDS + 1).join(" ")) +
+        (after.length > CONTEXT_WORDS + 1 ? " …" : ""));
+      lines.push({ at: g[0].b_start, parts });
+    }
+  }
+  return lines.sort((x, y) => x.at - y.at);
+}
+
+function counted(n, one, many) { return `${n.toLocaleString()} ${n === 1 ? one : (many || one + "s")}`; }
+
+// The changes of `diff` into the list `ul`: facts, credits, added and dropped
+// paragraphs (headings apart), rewordings in context, moves, spelling variants.
+function listChanges(ul, diff, bText) {
+  ul.replaceChildren();
+  const item = (cls, head, ...rest) => ul.append(el("li", { class: cls }, el("strong", {}, head), " ", ...rest));
+  for (const f of diff.changed_facts || []) item("fact", `${f.kind} changed`, describeFact(f));
+  for (const c of diff.credits_added || []) item("credit credit-new", "credit added", c.text || c.entity);
+  for (const c of diff.credits_dropped || []) item("credit credit-gone", "credit dropped", c.entity);
+  for (const c of diff.credits_changed || []) {
+    const what = { credit_cut: "credit cut", recredited: "recredited",
+      quote_altered: "quote altered" }[c.kind] || c.kind;
+    item("credit credit-changed", what, c.kind === "credit_cut"
+      ? `${c.a_entity}: the words kept, the credit gone`
+      : c.kind === "recredited" ? `${c.a_entity} → ${c.b_entity}` : `${c.a_text} → ${c.b_text}`);
+  }
+  for (const kind of ["added", "dropped"]) {
+    const texts = diff.changes.filter((c) => c.kind === kind)
+      .map((c) => (kind === "added" ? c.b_text : c.a_text).trim()).filter(Boolean);
+    const heads = texts.filter(isHeading);
+    for (const t of texts.filter((t) => !isHeading(t))) item(kind, `${kind} paragraph`, t);
+    if (heads.length) item(kind, `${kind} ${counted(heads.length, "heading")}`, heads.join(" · "));
+  }
+  for (const line of editLines(diff, bText)) {
+    const li = el("li", { class: "reworded" }, el("strong", {}, "reworded"), " ");
+    for (const part of line.parts) {
+      if (typeof part === "string") { li.append(el("span", { class: "ctx" }, part)); continue; }
+      if (part.old) li.append(el("del", { class: "was" }, part.old));
+      if (part.now) li.append(el("ins", { class: "now" }, part.now));
+    }
+    ul.append(li);
+  }
+  for (const c of diff.changes.filter((c) => c.kind === "moved")) item("moved", "moved", c.b_text);
+  for (const v of diff.spelling_variants || []) item("variant", "spelling", `${v.a_form} → ${v.b_form}`);
 }
 
 // A changed fact in words: "1,500 → 1,100", "“not” added".
