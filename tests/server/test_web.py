@@ -284,7 +284,9 @@ def test_upload_add_with_token_and_see_the_version_history(page, server, tmp_pat
     page.check("#check-add")
     page.click("#check-go")  # no token yet: refused, with the reason shown
     page.wait_for_selector("#error:not([hidden])")
-    assert "token" in page.text_content("#error")
+    # said to a person, not to an API client
+    assert page.text_content("#error") == ("This needs the server's token: enter it in the "
+                                           "token box at the top right.")
     assert httpx.get(server.url + "/api/articles/council-vote").status_code == 404
 
     page.fill("#token", TOKEN)
