@@ -73,6 +73,12 @@ def test_the_outlet_matrix_and_outlets_jsonl_hold_the_same_flows():
     cells = {(r.get("data-outlet"), r.get("data-source")): int(r.get("data-chars"))
              for r in root.iter(f"{SVG}rect")}
     assert cells == {(f.outlet, f.source_outlet): f.chars for f in flows}
+    credited = parsed(matrix_svg(flows, credited={("Paper", "Wire"): 1}))
+    titles = {(r.get("data-outlet"), r.get("data-source")): r.find(f"{SVG}title").text
+              for r in credited.iter(f"{SVG}rect")}
+    assert titles[("Paper", "Wire")].endswith("in 1 edge, crediting it in 1")
+    assert titles[("Blog", "Paper")].endswith("in 1 edge, crediting it in 0")
+    assert titles[("Wire", "Wire")].endswith("in 1 edge")  # its own re-sends: no credit asked
     result = TraceResult(ARTICLES, [], [STORY], [], [])
     rows = list(outlet_rows(result))
     assert [(r["outlet"], r["source_outlet"], r["chars"], r["credited"]) for r in rows] == [

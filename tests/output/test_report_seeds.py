@@ -82,3 +82,50 @@ def test_seed_report_marks_credits_and_draws_who_told_whom(browser, seed_run, se
     rows = [json.loads(line) for line in
             (seed_run / "provenance.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["story"] for r in rows] == ["story-1"]
+
+
+def test_seed_changes_view_fits_a_screen_and_lists_every_change(browser, seed_run, tmp_path):
+    """Changes only: the seed pair's changes on one 1400 x 2000 screen, each change of
+    diffs.jsonl there (paragraphs added and dropped, every word edit, every variant)."""
+    diff = json.loads((seed_run / "diffs.jsonl").read_text(encoding="utf-8"))
+    page = browser.new_page(viewport={"width": 1400, "height": 2000})
+    page.goto((seed_run / "report.html").resolve().as_uri())
+    page.wait_for_selector("body[data-ready='1']", state="attached")
+    page.click('[data-view="changes"]')
+    box = page.eval_on_selector(".pair", "e => e.getBoundingClientRect().height")
+    assert box <= 2000
+    listed = page.inner_text(".pair .changes")
+    for change in diff["changes"]:
+        if change["kind"] == "added":
+            assert change["b_text"].strip() in listed
+        elif change["kind"] == "dropped":
+            assert change["a_text"].strip() in listed
+        for word in change["word_changes"]:
+            assert word["a_text"] in listed and word["b_text"] in listed
+    for variant in diff["spelling_variants"]:
+        assert variant["a_form"] in listed and variant["b_form"] in listed
+    assert "Dropped (1 paragraph, 3 headings)" in listed
+    page.eval_on_selector(".pair", "e => e.scrollIntoView()")
+    page.screenshot(path=str(tmp_path / "seed-changes.png"))
+    page.close()
+
+
+def test_compare_html_is_the_pair_as_a_report(browser, seeds_dir, tmp_path):
+    out = tmp_path / "pair.html"
+    done = subprocess.run([sys.executable, "-m", "wiretrace", "compare",
+                           str(seeds_dir / "niger-wagner-a.txt"),
+                           str(seeds_dir / "niger-wagner-b.txt"), "--html", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(out.resolve().as_uri())
+    page.wait_for_selector("body[data-ready='1']", state="attached")
+    assert page.title() == "niger-wagner-b against niger-wagner-a"
+    assert page.locator(".pair").count() == 1
+    assert page.get_attribute(".pair", "data-version") == "niger-wagner-b"
+    assert page.locator(".pair .side-origin mark.reused").count() >= 5
+    assert "Vanguard" in page.inner_text(".pair .side-version ins.added")
+    page.click('[data-view="changes"]')
+    assert "Added (2 paragraphs)" in page.inner_text(".pair .changes")
+    page.screenshot(path=str(tmp_path / "compare-html.png"), full_page=True)
+    page.close()

@@ -332,6 +332,9 @@ def _schemas() -> dict[str, Any]:
             ("story", pa.string()), ("members", pa.list_(pa.string())), ("size", pa.int64()),
             ("origin", pa.string()), ("origin_reason", pa.string()),
             ("edges", pa.list_(edge))]),
+        "outlets": pa.schema([
+            ("outlet", pa.string()), ("source_outlet", pa.string()), ("edges", pa.int64()),
+            ("chars", pa.int64()), ("credited", pa.int64())]),
     }
 
 
@@ -352,7 +355,8 @@ def _table(rows: list[dict], known: Any) -> Any:
 
 
 def write_parquet(rows: list[dict], path: str | os.PathLike, table: str) -> None:
-    """Write rows of ``table`` ("articles", "passages" or "stories") as Parquet, atomically."""
+    """Write rows of ``table`` ("articles", "passages", "stories" or "outlets") as Parquet,
+    atomically."""
     import pyarrow.parquet as pq
 
     data = _table(rows, _schemas()[table])
@@ -427,7 +431,8 @@ def write_outputs(result: TraceResult, out_dir: str | os.PathLike, parquet: bool
         (out / "warnings.jsonl").unlink(missing_ok=True)
     if parquet:
         tables = {"articles": articles, "passages": list(passage_rows(result)),
-                  "stories": [s.to_dict() for s in result.stories]}
+                  "stories": [s.to_dict() for s in result.stories],
+                  "outlets": list(outlet_rows(result))}
         for table, rows in tables.items():
             path = out / f"{table}.parquet"
             write_parquet(rows, path, table)

@@ -160,10 +160,13 @@ def outlet_flows(stories: list[Story], articles: Mapping[str, Article]) -> list[
             for (t, s), n in sorted(chars.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def matrix_svg(flows: list[OutletFlow], most: int = 20) -> str:
+def matrix_svg(flows: list[OutletFlow], most: int = 20,
+               credited: Mapping[tuple[str, str], int] | None = None) -> str:
     """The outlet x outlet matrix: a row per taking outlet, a column per source
     outlet, each cell shaded by the characters taken (hover: edges and characters).
-    The ``most`` outlets that take or give the most characters are drawn."""
+    The ``most`` outlets that take or give the most characters are drawn;
+    ``credited`` (by taker and source outlet: edges whose taker credits the
+    source) is said in each cell's title when the run looked for credits."""
     if not flows:
         return ""
     weight: Counter[str] = Counter()
@@ -195,9 +198,16 @@ def matrix_svg(flows: list[OutletFlow], most: int = 20) -> str:
                          f'data-chars="{flow.chars}" data-edges="{flow.edges}"><title>'
                          f"{escaped(taker)} took {flow.chars:,} characters from "
                          f"{escaped(giver)} in {flow.edges:,} "
-                         f"{'edge' if flow.edges == 1 else 'edges'}</title></rect>")
+                         f"{'edge' if flow.edges == 1 else 'edges'}"
+                         f"{_credited(credited, taker, giver)}</title></rect>")
     parts.append('<text x="4" y="14" class="axis">rows take from columns</text></svg>')
     return "".join(parts)
+
+
+def _credited(credited: Mapping[tuple[str, str], int] | None, taker: str, giver: str) -> str:
+    if credited is None or taker == giver:
+        return ""
+    return f", crediting it in {credited.get((taker, giver), 0):,}"
 
 
 def shares_svg(stories: list[Story], bins: int = 10) -> str:

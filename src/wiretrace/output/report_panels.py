@@ -32,7 +32,9 @@ def count_cards(result: TraceResult) -> str:
 
 def pictures_panel(result: TraceResult, stories: list[Story]) -> str:
     """Which outlet takes from which, and how much of a version its source explains."""
-    matrix = matrix_svg(outlet_flows(result.stories, result.articles))
+    credited = None if result.outlets is None else \
+        {(o.outlet, o.source_outlet): o.credited for o in result.outlets}
+    matrix = matrix_svg(outlet_flows(result.stories, result.articles), credited=credited)
     shares = shares_svg(result.stories)
     if not matrix and not shares:
         return ""
