@@ -16,7 +16,7 @@ import inspect
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
@@ -62,20 +62,21 @@ def encoding_name(value: str) -> str:
     return value
 
 
-def date_format(value: str) -> str:
-    try:
-        check_date_format(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
+def checked_by(check: Callable[[str], object]) -> Callable[[str], str]:
+    """An argparse type from a check that raises ValueError: the value as given, or
+    the check's message as the usage error."""
+    def convert(value: str) -> str:
+        try:
+            check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
+
+    return convert
 
 
-def mojibake_mode(value: str) -> str:
-    try:
-        check_mode(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
+date_format = checked_by(check_date_format)
+mojibake_mode = checked_by(check_mode)
 
 
 def positive_int(value: str) -> int:

@@ -99,14 +99,22 @@ def _print_set_aside(console: Console, passages: list[Passage], a_text: str,
     console.print()
 
 
-def _print_credits(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
-    """Who each side credits, and what b did to a's credits."""
+def _credited_by_side(diff: Diff, articles: Mapping[str, Article]
+                      ) -> tuple[list[str], list[str]] | None:
+    """The entities A credits and those B credits, each once in text order; None when
+    a text is missing."""
     a, b = articles.get(diff.a), articles.get(diff.b)
     if a is None or b is None:
-        return
-    sides = [list(dict.fromkeys(e for item in attribute_text(x.text) for e in item.credited))
-             for x in (a, b)]
-    if not sides[0] and not sides[1]:
+        return None
+    side_a, side_b = (list(dict.fromkeys(e for item in attribute_text(x.text)
+                                         for e in item.credited)) for x in (a, b))
+    return side_a, side_b
+
+
+def _print_credits(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
+    """Who each side credits, and what b did to a's credits."""
+    sides = _credited_by_side(diff, articles)
+    if sides is None or not sides[0] and not sides[1]:
         return
     table = Table(title="Credits", expand=True)
     table.add_column("credited", no_wrap=True)
@@ -221,11 +229,9 @@ def render_diff(console: Console, diff: Diff, articles: Mapping[str, Article]) -
 
 def _credit_lines(console: Console, diff: Diff, articles: Mapping[str, Article]) -> None:
     """Who only one side credits, and what B did to A's credits, in a line each."""
-    a, b = articles.get(diff.a), articles.get(diff.b)
-    if a is None or b is None:
+    sides = _credited_by_side(diff, articles)
+    if sides is None:
         return
-    sides = [list(dict.fromkeys(e for item in attribute_text(x.text) for e in item.credited))
-             for x in (a, b)]
     only_b = [e for e in sides[1] if e not in sides[0]]
     only_a = [e for e in sides[0] if e not in sides[1]]
     lines = []
