@@ -53,3 +53,12 @@ def test_a_run_shows_its_stories_and_gives_its_tables():
     assert articles.loc["paper", "story"] == articles.loc["wire", "story"] == "story-1"
     assert articles.loc["other", "story"] is None
     assert list(frames["diffs"]["added"]) == [1]
+
+
+def test_a_long_rewritten_stretch_is_shown_by_its_ends():
+    from wiretrace.output.changes_view import one_line, shortened
+
+    assert shortened("a few words\n  kept") == "a few words kept"
+    long = " ".join(f"w{k}" for k in range(40))
+    assert shortened(long) == ("w0 w1 w2 w3 w4 w5 w6 w7 w8 … (26 words) … w35 w36 w37 w38 w39")
+    assert one_line("Vanguard\u00a0reports\n    that") == "Vanguard\u00a0reports that"

@@ -127,3 +127,23 @@ def bbc_texts() -> list[str]:
     if not (data_dir() / "bbc-news.tar.xz").exists():
         pytest.skip("BBC archive not found")
     return [a.text for a in bbc_articles()]
+
+
+def test_paragraphs_of_hard_wrapped_wire_copy_are_its_indented_paragraphs():
+    """The wire wraps its copy at a fixed width and indents each paragraph: lines are
+    joined into the paragraphs they wrap; one paragraph a line stays one a line."""
+    from wiretrace.text.tokens import paragraph_spans
+
+    wire = ("Cominco Ltd said it was\nin the second round of two-week-old negotiations with "
+            "about\n3,200 unionized workers at its Trail and Kimberley, British\nColumbia "
+            "zinc-lead operations.\n    The existing two-year contracts expire April 30. The"
+            "\nworkers are represented by the United Steelworkers of America.\n Reuter")
+    found = [wire[s:e] for s, e in paragraph_spans(wire)]
+    assert [p.split()[:3] for p in found] == [["Cominco", "Ltd", "said"],
+                                               ["The", "existing", "two-year"], ["Reuter"]]
+    assert found[0].endswith("zinc-lead operations.")
+    # one paragraph a line, a headline over its first paragraph, blank lines: as before
+    lines = ("Niger junta asks Wagner for help\nNiger's new military junta has asked for help "
+             "from the Russian mercenary group Wagner.\nThe request came during a visit.\n\n"
+             "Some residents rejected the junta's claims.")
+    assert len(paragraph_spans(lines)) == 4

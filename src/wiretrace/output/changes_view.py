@@ -29,6 +29,9 @@ from wiretrace.model import Change, Diff, WordChange
 # JOIN_CHARS in the new version share one line.
 CONTEXT_WORDS = 4
 JOIN_CHARS = 40
+# A side of an edit longer than this many words is shown by its first and last
+# words around the count (a rewritten stretch, not a word edit to read whole).
+EDIT_WORDS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,22 +109,42 @@ def _edit_lines(change: Change, b_text: str, fact_spans: list[tuple[int, int]]
             if k:
                 parts.append(b_text[group[k - 1].b_end:w.b_start])
             fact = any(s < max(w.b_end, w.b_start + 1) and e > w.b_start for s, e in fact_spans)
-            parts.append(Edit(w.a_text, w.b_text, fact))
+            parts.append(Edit(shortened(w.a_text), shortened(w.b_text), fact))
         parts.append(_context_after(b_text, group[-1].b_end, change.b_end))
         lines.append(EditLine(tuple(_flat(p) for p in parts if p != ""), group[0].b_start))
     return lines
 
 
+def shortened(text: str, most: int = EDIT_WORDS) -> str:
+    """``text`` on one line, and when longer than ``most`` words, its first and last
+    words around how many were left out."""
+    words = text.split()
+    if len(words) <= most:
+        return one_line(text)
+    head, tail = words[:most // 2 + 2], words[-(most // 2 - 2):]
+    return f"{' '.join(head)} … ({len(words) - len(head) - len(tail):,} words) … " \
+           f"{' '.join(tail)}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks (and the indents around them) as single spaces;
+    other characters, no-break spaces included, as they are."""
+    return _BREAKS.sub(" ", text).strip()
+
+
+_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+
+
 def _flat(part: str | Edit) -> str | Edit:
     """Context on one line: line and paragraph breaks as single spaces."""
-    return part if isinstance(part, Edit) else re.sub(r"\s*\n\s*", " ", part)
+    return part if isinstance(part, Edit) else _BREAKS.sub(" ", part)
 
 
 def change_list(diff: Diff, b_text: str) -> ChangeList:
     """The changes of ``diff`` (b against a), listed; ``b_text`` is b's text, where
     the context of each word edit comes from."""
     def paragraphs(kind: str, side: str) -> tuple[list[str], list[str]]:
-        texts = [getattr(c, f"{side}_text").strip() for c in diff.changes if c.kind == kind]
+        texts = [one_line(getattr(c, f"{side}_text")) for c in diff.changes if c.kind == kind]
         return ([t for t in texts if t and not is_heading(t)],
                 [t for t in texts if t and is_heading(t)])
 
@@ -134,7 +157,7 @@ def change_list(diff: Diff, b_text: str) -> ChangeList:
     return ChangeList(
         added=added, dropped=dropped, added_headings=added_headings,
         dropped_headings=dropped_headings,
-        moved=[c.b_text.strip() for c in diff.changes_of("moved") if c.b_text.strip()],
+        moved=[one_line(c.b_text) for c in diff.changes_of("moved") if c.b_text.strip()],
         reworded=sum(1 for c in reworded if c.word_changes), edits=edits,
         word_edits=sum(len(c.word_changes) for c in reworded),
         facts=[(f.kind, f.a_text, f.b_text) for f in diff.changed_facts],

@@ -286,20 +286,45 @@ def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the non-blank lines/paragraphs of ``text``.
+    """Character spans of the paragraphs of ``text``, trimmed of spaces.
 
-    A paragraph is a run of text between line breaks, trimmed of spaces;
-    news copy uses one line per paragraph, so a single newline separates them.
+    News copy mostly puts one paragraph on a line, so a line break separates
+    paragraphs; but the wire hard-wraps its copy at a fixed width and marks a
+    paragraph by indenting its first line (Reuters: "...operations.\n    The
+    existing ...").  A single line break is a wrap, and the lines one
+    paragraph, when the line before it ends no sentence and is long (at least
+    :data:`WRAPPED_LINE_MIN` characters: the rule the sentence splitter reads
+    wrapped lines by) or the next line goes on in lower case ("Cominco Ltd
+    said it was\nin the second round ..."), and the next line is not
+    indented.  A blank line always separates paragraphs.
     """
-    spans = []
+    lines = []
     for match in re.finditer(r"[^\r\n]+", text):
         start, end = match.span()
         segment = match.group()
         lead = len(segment) - len(segment.lstrip())
         trail = len(segment) - len(segment.rstrip())
         if end - trail > start + lead:
-            spans.append((start + lead, end - trail))
+            lines.append((start, start + lead, end - trail))
+    spans: list[tuple[int, int]] = []
+    for k, (line_start, start, end) in enumerate(lines):
+        if spans and k and _wrapped(text, lines[k - 1], line_start, start):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
     return spans
+
+
+def _wrapped(text: str, before: tuple[int, int, int], line_start: int, start: int) -> bool:
+    """Whether the line at ``line_start`` (its text at ``start``) goes on the paragraph
+    of the line ``before``: one line break between them, no indent, and a long line
+    before that ends no sentence."""
+    _, prev_start, prev_end = before
+    gap = text[prev_end:line_start]
+    return (gap.count("\n") + gap.count("\r") - gap.count("\r\n") == 1
+            and start == line_start
+            and (prev_end - prev_start >= WRAPPED_LINE_MIN or text[start].islower())
+            and not text[prev_start:prev_end].endswith(_LINE_END_PUNCT))
 
 
 # A sentence ends at . ! ? (with closing quotes/brackets) before a space, or

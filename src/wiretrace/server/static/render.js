@@ -140,6 +140,14 @@ function cpSlice(text, start, end) { return Array.from(text).slice(start, end).j
 
 function flat(s) { return s.replace(/\s*\n\s*/g, " "); }
 
+// One side of an edit on one line; a long one by its first and last words.
+function shortened(text) {
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words.length <= 14) return words.join(" ");
+  const head = words.slice(0, 9), tail = words.slice(-5);
+  return `${head.join(" ")} … (${words.length - 14} words) … ${tail.join(" ")}`;
+}
+
 // Each run of word edits of a reworded paragraph, with its context, in b's words.
 function editLines(diff, bText) {
   const lines = [];
@@ -159,7 +167,7 @@ function editLines(diff, bText) {
         flat(before.slice(-CONTEXT_WORDS - 1).join(" "))];
       g.forEach((w, k) => {
         if (k) parts.push(flat(cpSlice(bText, g[k - 1].b_end, w.b_start)));
-        parts.push({ old: w.a_text, now: w.b_text });
+        parts.push({ old: shortened(w.a_text), now: shortened(w.b_text) });
       });
       parts.push(flat(after.slice(0, CONTEXT_WORDS + 1).join(" ")) +
         (after.length > CONTEXT_WORDS + 1 ? " …" : ""));
@@ -188,7 +196,7 @@ function listChanges(ul, diff, bText) {
   }
   for (const kind of ["added", "dropped"]) {
     const texts = diff.changes.filter((c) => c.kind === kind)
-      .map((c) => (kind === "added" ? c.b_text : c.a_text).trim()).filter(Boolean);
+      .map((c) => flat((kind === "added" ? c.b_text : c.a_text).trim())).filter(Boolean);
     const heads = texts.filter(isHeading);
     for (const t of texts.filter((t) => !isHeading(t))) item(kind, `${kind} paragraph`, t);
     if (heads.length) item(kind, `${kind} ${counted(heads.length, "heading")}`, heads.join(" · "));
