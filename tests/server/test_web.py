@@ -9,6 +9,7 @@ page, which its Content-Security-Policy forbids.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote
 
@@ -380,3 +381,33 @@ def test_article_view_says_the_share_and_opens_ids_ending_like_a_route(page, ser
         assert_highlights(page, "#article-compare", diff["passages"])
     page.click("#article-compare a >> text=open this article")  # the source, by its own id
     expect(page.locator("#article-title")).to_have_text(original["id"])
+
+
+def test_a_whole_file_is_added_from_the_page(page, server, tmp_path):
+    """Any format the readers take, through POST /api/files: what was added, and every
+    rejected record with where and why."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "file-1", "text": "A council in the north voted on "
+                                "Monday to close two libraries and a pool next spring."})
+                    + "\nnot json\n", encoding="utf-8")
+    page.set_input_files("#add-file", str(feed))
+    page.click("#add-file-go")  # no token yet
+    page.wait_for_selector("#error:not([hidden])")
+    assert "enter it in the token box" in page.text_content("#error")
+    page.fill("#token", TOKEN)
+    page.click("#add-file-go")
+    page.wait_for_selector("#file-result .summary")
+    assert page.text_content("#file-result .summary") == (
+        "feed.jsonl: 1 article read, 1 added or changed, 1 record rejected, 0 fields left empty.")
+    assert "feed.jsonl, line 2: malformed JSON" in page.text_content("#file-result .rejected")
+    assert api(server, "GET", "/api/articles/file-1")["id"] == "file-1"
+
+
+def test_changes_only_hides_the_texts(page, server, seed_articles):
+    _, b = seed_articles
+    page.fill("#check-text", b.text + "\n\nA closing line the paper added today.")
+    page.click("#check-go")
+    page.wait_for_selector("#check-changes li.added")
+    assert page.is_visible("#check-compare")
+    page.check("#changes-only")
+    assert not page.is_visible("#check-compare") and page.is_visible("#check-changes")

@@ -160,6 +160,41 @@ async function showSource(result, text, title, src, where) {
   } catch (err) { showError(err); }
 }
 
+// A file of any format the readers take, added as `wiretrace index add` adds it.
+async function addFile(ev) {
+  ev.preventDefault();
+  showError(null);
+  const file = $("add-file").files[0];
+  const box = $("file-result");
+  box.replaceChildren();
+  if (!file) { showError(new Error("choose a file to add")); return; }
+  $("add-file-go").disabled = true;
+  try {
+    const headers = { Accept: "application/json", "Content-Type": "application/octet-stream" };
+    if (token()) headers.Authorization = `Bearer ${token()}`;
+    const resp = await fetch(`/api/files?name=${encodeURIComponent(file.name)}`,
+      { method: "POST", headers, body: await file.arrayBuffer() });
+    const data = await resp.json().catch(() => null);
+    if (!resp.ok) {
+      const err = new Error(resp.status === 401 ? "This needs the server's token: enter it " +
+        "in the token box at the top right." : (data && data.error) || `${resp.status}`);
+      throw err;
+    }
+    const added = data.results.filter((r) => r.status !== "unchanged").length;
+    box.append(el("p", { class: "summary" }, `${file.name}: ${counted(data.results.length,
+      "article")} read, ${counted(added, "added or changed", "added or changed")}, ` +
+      `${counted(data.rejected.length, "record")} rejected, ` +
+      `${counted(data.warnings.length, "field")} left empty.`));
+    const list = el("ul", { class: "rejected" });
+    for (const r of data.rejected.slice(0, 50)) {
+      list.append(el("li", {}, `${[r.source, r.location].filter(Boolean).join(", ")}: ` +
+        `${r.record_id ? r.record_id + ": " : ""}${r.reason}`));
+    }
+    if (data.rejected.length) box.append(list);
+    refreshStats();
+  } catch (err) { showError(err); } finally { $("add-file-go").disabled = false; }
+}
+
 // ----------------------------------------------------------- stories view
 
 async function loadStories(more) {
@@ -389,6 +424,9 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("check-form").addEventListener("submit", check);
   $("check-file").addEventListener("change", readUpload);
+  $("file-form").addEventListener("submit", addFile);
+  $("changes-only").addEventListener("change", () => {
+    document.body.classList.toggle("changes-only", $("changes-only").checked); });
   $("search-form").addEventListener("submit", search);
   $("story-more").addEventListener("click", () => loadStories(true));
   $("token-form").addEventListener("submit", (ev) => ev.preventDefault());

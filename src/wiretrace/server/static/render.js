@@ -143,7 +143,7 @@ function flat(s) { return s.replace(/\s*\n\s*/g, " "); }
 // One side of an edit on one line; a long one by its first and last words.
 function shortened(text) {
   const words = text.split(/\s+/).filter(Boolean);
-  if (words.length <= 14) return words.join(" ");
+  if (words.length <= 14) return flat(text).trim();
   const head = words.slice(0, 9), tail = words.slice(-5);
   return `${head.join(" ")} … (${words.length - 14} words) … ${tail.join(" ")}`;
 }
@@ -212,6 +212,10 @@ function listChanges(ul, diff, bText) {
   }
   for (const c of diff.changes.filter((c) => c.kind === "moved")) item("moved", "moved", c.b_text);
   for (const v of diff.spelling_variants || []) item("variant", "spelling", `${v.a_form} → ${v.b_form}`);
+  if (!ul.children.length) {
+    ul.append(el("li", { class: "none" }, diff.summary === NO_SHARED_TEXT
+      ? "No shared text: this is not a version of it." : "No changes: the same text."));
+  }
 }
 
 // A changed fact in words: "1,500 → 1,100", "“not” added".
