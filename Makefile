@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # Folders ruff checks (benchmarks/ may not exist yet in a fresh clone).
 LINT_DIRS := $(wildcard src tests benchmarks)
 
-.PHONY: venv demo test lint chromium clean distclean
+.PHONY: venv demo test lint chromium java clean distclean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,16 @@ chromium:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-test: $(VENV)/.installed-test chromium
+# Spark's tests need a Java runtime (Spark 4 runs on Java 17 or later).
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "installing a Java runtime with apt-get"; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+
+test: $(VENV)/.installed-test chromium java
 	$(BIN)/ruff check $(LINT_DIRS)
 	$(BIN)/python -m pytest -q
 

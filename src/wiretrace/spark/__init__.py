@@ -1,0 +1,30 @@
+"""wiretrace on Apache Spark: the same stages as the local run, driven over a cluster.
+
+``trace(spark, articles)`` takes a DataFrame of articles (``id``, ``text`` and
+the optional ``title``, ``outlet``, ``url``, ``published`` as ISO 8601 text)
+and runs:
+
+1. **numbering**: input order, as the local run reads it (a later article with
+   an id already taken is left out and counted, as a duplicate id is rejected);
+2. **fingerprint** on the executors (:func:`.stages.fingerprints`: the stage
+   function ``fingerprint.fingerprint`` over Arrow batches);
+3. **candidates** as distributed joins: n-gram postings grouped by n-gram,
+   those held by more than ``max_df`` articles set aside as boilerplate (they
+   come to the driver, to mask the texts as the local run does), pairs sharing
+   ``min_shared_seeds`` of the others; LSH band keys grouped by key;
+4. **alignment** per candidate pair on the executors (:func:`.stages.alignments`:
+   ``align.align_tokens``), pairs partitioned by their first article so that a
+   worker tokenises each article about once;
+5. **stories** on the driver, from the passages and the articles' facts
+   (``stories.build_stories``, what the index does too): the link graph is
+   small next to the texts.
+
+The result (:class:`SparkTrace`) holds the passages as a DataFrame and the
+stories; ``to_result()`` gives the local run's :class:`~wiretrace.model.TraceResult`
+(with the articles collected to the driver) for the report and the output files.
+The per-version diffs and attributions are not made here yet.
+"""
+
+from wiretrace.spark.driver import SparkTrace, trace
+
+__all__ = ["SparkTrace", "trace"]

@@ -1,0 +1,112 @@
+"""The Spark driver: the stages of :mod:`wiretrace.spark` as DataFrame steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from wiretrace.model import PASSAGE_DTYPE, Article, PassageTable, Story, TraceResult
+from wiretrace.params import TraceParams
+from wiretrace.spark.stages import FINGERPRINT_SCHEMA, PASSAGE_SCHEMA, alignments, fingerprints
+from wiretrace.stories.build import ArticleFacts, build_stories
+
+ARTICLE_COLUMNS = ("id", "text", "title", "outlet", "url", "published")
+ARTICLE_SCHEMA = ", ".join(f"{c} string" for c in ARTICLE_COLUMNS)
+
+
+@dataclass
+class SparkTrace:
+    """What a Spark run found: the numbered articles and the passages as DataFrames
+    (articles by ``number``, input order), the stories, and the counts."""
+
+    articles: Any  # DataFrame: number, id, text, title, outlet, url, published
+    passages: Any  # DataFrame: the local run's PassageTable columns
+    stories: list[Story]
+    stats: dict
+
+    def to_result(self) -> TraceResult:
+        """The run as the local one returns it, the articles collected to the driver
+        (for the report and the output files; a large run writes its DataFrames)."""
+        rows = self.articles.orderBy("number").collect()
+        articles = {r["id"]: Article(r["id"], r["text"], r["title"], r["outlet"], r["url"],
+                                     datetime.fromisoformat(r["published"])
+                                     if r["published"] else None)
+                    for r in rows}
+        return TraceResult(articles, passage_table(self.passages, [r["id"] for r in rows]),
+                           self.stories, [], [], dict(self.stats))
+
+
+def passage_table(passages: Any, ids: list[str]) -> PassageTable:
+    """The passages DataFrame on the driver, in the local run's order: by pair, and
+    within a pair in the order the aligner gave them (by position in ``a``)."""
+    table = passages.toPandas() if passages.count() else None
+    rows = np.zeros(0 if table is None else len(table), dtype=PASSAGE_DTYPE)
+    if table is not None:
+        for name in PASSAGE_DTYPE.names:
+            rows[name] = table[name].to_numpy()
+        rows = rows[np.lexsort((rows["b_start"], rows["a_start"], rows["b"], rows["a"]))]
+    return PassageTable(rows, ids)
+
+
+def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> SparkTrace:
+    """Passages and stories of the ``articles`` DataFrame (see :mod:`wiretrace.spark`)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    params = params or TraceParams()
+    given = articles.select(*[F.col(c) if c in articles.columns else F.lit(None).cast("string")
+                              .alias(c) for c in ARTICLE_COLUMNS])
+    # input order, then the first article of each id (a later one is a duplicate id)
+    ordered = spark.createDataFrame(given.rdd.zipWithIndex().map(lambda row: (*row[0], row[1])),
+                                    f"{ARTICLE_SCHEMA}, order long")
+    first = Window.partitionBy("id").orderBy("order")
+    kept = ordered.withColumn("nth", F.row_number().over(first)).filter("nth = 1").drop("nth")
+    duplicates = ordered.count() - kept.count()
+    numbered = spark.createDataFrame(
+        kept.orderBy("order").rdd.zipWithIndex()
+        .map(lambda row: (row[1], *row[0][:len(ARTICLE_COLUMNS)])),
+        f"number long, {ARTICLE_SCHEMA}").cache()
+    n = numbered.count()
+
+    found = numbered.select("number", "text").mapInArrow(fingerprints(params),
+                                                         FINGERPRINT_SCHEMA).cache()
+    max_df = params.effective_max_df(n)
+    postings = found.select("number", F.explode("shingles").alias("shingle"))
+    held = postings.groupBy("shingle").agg(F.count("*").alias("df"))
+    boilerplate = np.sort(np.array([r["shingle"] for r in held.filter(F.col("df") > max_df)
+                                    .select("shingle").collect()], dtype=np.int64)
+                          .view(np.uint64))
+    seeds = postings.join(held.filter(F.col("df") <= max_df).select("shingle"), "shingle")
+    seed_pairs = seeds.alias("x").join(seeds.alias("y"), "shingle") \
+        .filter(F.col("x.number") < F.col("y.number")) \
+        .groupBy(F.col("x.number").alias("i"), F.col("y.number").alias("j")).count() \
+        .filter(F.col("count") >= params.min_shared_seeds).select("i", "j")
+    bands = found.select("number", F.explode("bands").alias("band"))
+    band_pairs = bands.alias("x").join(bands.alias("y"), "band") \
+        .filter(F.col("x.number") < F.col("y.number")) \
+        .select(F.col("x.number").alias("i"), F.col("y.number").alias("j"))
+    pairs = seed_pairs.union(band_pairs).distinct()
+
+    texts = numbered.select("number", "text")
+    jobs = pairs.join(texts.withColumnRenamed("number", "i").withColumnRenamed("text", "text_i"),
+                      "i") \
+        .join(texts.withColumnRenamed("number", "j").withColumnRenamed("text", "text_j"), "j") \
+        .select("i", "text_i", "j", "text_j").repartition("i").sortWithinPartitions("i", "j")
+    passages = jobs.mapInArrow(alignments(params, boilerplate), PASSAGE_SCHEMA).cache()
+
+    facts_rows = numbered.select("number", "id", "published").join(
+        found.select("number", "words", "chars"), "number").orderBy("number").collect()
+    ids = [r["id"] for r in facts_rows]
+    facts = ArticleFacts(ids, np.array([r["chars"] for r in facts_rows], dtype=np.int64),
+                         [datetime.fromisoformat(r["published"]).isoformat()
+                          if r["published"] else None for r in facts_rows])
+    table = passage_table(passages, ids)
+    stories = build_stories(facts, table, params,
+                            np.array([r["words"] for r in facts_rows], dtype=np.int64))
+    stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": pairs.count(),
+             "boilerplate_ngrams": len(boilerplate), "passages": len(table),
+             "stories": len(stories)}
+    return SparkTrace(numbered, passages, stories, stats)

@@ -1,0 +1,103 @@
+"""The per-partition work of the Spark driver: each function takes an iterator of
+Arrow record batches (``DataFrame.mapInArrow``) and calls the same stage
+functions as the local run, so that both give the same answers.
+
+They run in the executors' Python workers.  The compiled kernels are numba's,
+cached on disk by the first process that compiles them (``runtime.compiled``),
+so a worker compiles once, not once per task; what a function needs from the
+driver (the parameters, the boilerplate shingles) comes in its closure, which
+Spark ships once per task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from wiretrace.align import align_tokens
+from wiretrace.candidates.lsh import boilerplate_mask
+from wiretrace.fingerprint.batch import fingerprint
+from wiretrace.model import KIND_CODE, PASSAGE_DTYPE
+from wiretrace.params import TraceParams
+from wiretrace.text.tokens import Tokens, tokenize
+
+FINGERPRINT_SCHEMA = ("number long, words long, chars long, digest binary, "
+                      "shingles array<long>, bands array<long>")
+
+
+def _spark_type(kind: np.dtype) -> str:
+    if kind.kind in "iu":
+        return "int" if kind.itemsize <= 4 else "long"
+    return "double"
+
+
+PASSAGE_SCHEMA = ", ".join(f"{name} {_spark_type(kind)}"
+                           for name, (kind, _) in PASSAGE_DTYPE.fields.items())
+# the same columns as Arrow types: a batch must hold exactly the declared ones
+PASSAGE_ARROW = pa.schema([(name, {"int": pa.int32(), "long": pa.int64(),
+                                   "double": pa.float64()}[_spark_type(kind)])
+                           for name, (kind, _) in PASSAGE_DTYPE.fields.items()])
+# Tokens of the articles a worker aligned last: pairs come sorted by their first
+# article, so each article is tokenised about once per partition.
+TOKENS_KEPT = 512
+
+
+def fingerprints(params: TraceParams) -> Callable[[Iterator[pa.RecordBatch]],
+                                                   Iterator[pa.RecordBatch]]:
+    """Per article (``number``, ``text``): its words, characters, a digest of its
+    text, its distinct shingles and (when it has enough words to have shingles) its
+    LSH band keys, all 64-bit values as signed longs, as Spark holds them."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            numbers = batch.column("number").to_numpy(zero_copy_only=False)
+            texts = batch.column("text").to_pylist()
+            found = fingerprint(texts, params, bands=True)
+            assert found.bands is not None
+            shingles = [found.shingles_of(k).view(np.int64).tolist() for k in range(len(texts))]
+            bands = [found.bands[k].view(np.int64).tolist()
+                     if found.words[k] >= params.seed_ngram else [] for k in range(len(texts))]
+            yield pa.RecordBatch.from_pydict({
+                "number": numbers.astype(np.int64), "words": found.words.astype(np.int64),
+                "chars": [len(t) for t in texts],
+                "digest": [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest()
+                           for t in texts],
+                "shingles": shingles, "bands": bands})
+    return run
+
+
+def alignments(params: TraceParams, boilerplate: np.ndarray
+               ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Per candidate pair (``i``, ``text_i``, ``j``, ``text_j``, ``i < j``): its passages,
+    as rows of the local run's ``PassageTable``."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        kept: dict[int, tuple[Tokens, np.ndarray | None]] = {}
+
+        def prepared(number: int, text: str) -> tuple[Tokens, np.ndarray | None]:
+            if number not in kept:
+                if len(kept) >= TOKENS_KEPT:
+                    kept.pop(next(iter(kept)))
+                tokens = tokenize(text)
+                kept[number] = (tokens, boilerplate_mask(tokens.hashes, params.seed_ngram,
+                                                         boilerplate))
+            return kept[number]
+
+        for batch in batches:
+            rows = []
+            for i, text_i, j, text_j in zip(*(batch.column(c).to_pylist()
+                                              for c in ("i", "text_i", "j", "text_j")),
+                                            strict=True):
+                tokens_i, mask_i = prepared(i, text_i)
+                tokens_j, mask_j = prepared(j, text_j)
+                for s in align_tokens(text_i, tokens_i, text_j, tokens_j, params, mask_i,
+                                      mask_j):
+                    rows.append((i, j, s.a_start, s.a_end, s.b_start, s.b_end, s.score,
+                                 s.matched_words, KIND_CODE[s.kind], s.slots_kept,
+                                 s.slots_changed))
+            table = np.array(rows, dtype=PASSAGE_DTYPE)
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(table[f.name]).cast(f.type) for f in PASSAGE_ARROW],
+                schema=PASSAGE_ARROW)
+    return run
