@@ -57,6 +57,8 @@ def same_answers(spark, articles: list[Article]) -> tuple[int, int]:
                                     for e in s.edges))) for s in stories)
 
     assert passages(result) == passages(local)
+    # each version against the same base, with the same changes, summary and all
+    assert [d.to_dict() for d in result.diffs] == [d.to_dict() for d in local.diffs]
     assert stories(found.stories) == stories(local.stories)  # ids may be numbered otherwise
     assert found.stats["candidate_pairs"] == local.stats["candidate_pairs"]
     assert found.stats["boilerplate_ngrams"] == local.stats["boilerplate_ngrams"]

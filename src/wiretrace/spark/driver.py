@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,8 +11,15 @@ import numpy as np
 
 from wiretrace.model import PASSAGE_DTYPE, Article, PassageTable, Story, TraceResult
 from wiretrace.params import TraceParams
-from wiretrace.spark.stages import FINGERPRINT_SCHEMA, PASSAGE_SCHEMA, alignments, fingerprints
-from wiretrace.stories.build import ArticleFacts, build_stories
+from wiretrace.spark.stages import (
+    DIFF_SCHEMA,
+    FINGERPRINT_SCHEMA,
+    PASSAGE_SCHEMA,
+    alignments,
+    fingerprints,
+)
+from wiretrace.spark.stages import diffs as diff_stage
+from wiretrace.stories.build import ArticleFacts, build_stories, diff_bases, sharing_base
 
 ARTICLE_COLUMNS = ("id", "text", "title", "outlet", "url", "published")
 ARTICLE_SCHEMA = ", ".join(f"{c} string" for c in ARTICLE_COLUMNS)
@@ -25,6 +33,7 @@ class SparkTrace:
     articles: Any  # DataFrame: number, id, text, title, outlet, url, published
     passages: Any  # DataFrame: the local run's PassageTable columns
     stories: list[Story]
+    diffs: Any  # DataFrame: job (the local run's order), story, a, b, diff (JSON), pickled
     stats: dict
 
     def to_result(self) -> TraceResult:
@@ -35,8 +44,10 @@ class SparkTrace:
                                      datetime.fromisoformat(r["published"])
                                      if r["published"] else None)
                     for r in rows}
+        diffs = [pickle.loads(r["pickled"])
+                 for r in self.diffs.select("job", "pickled").orderBy("job").collect()]
         return TraceResult(articles, passage_table(self.passages, [r["id"] for r in rows]),
-                           self.stories, [], [], dict(self.stats))
+                           self.stories, diffs, [], dict(self.stats))
 
 
 def passage_table(passages: Any, ids: list[str]) -> PassageTable:
@@ -106,7 +117,42 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
     table = passage_table(passages, ids)
     stories = build_stories(facts, table, params,
                             np.array([r["words"] for r in facts_rows], dtype=np.int64))
+    diffs = _diff_stories(spark, numbered, table, stories, params, boilerplate)
     stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": pairs.count(),
              "boilerplate_ngrams": len(boilerplate), "passages": len(table),
-             "stories": len(stories)}
-    return SparkTrace(numbered, passages, stories, stats)
+             "stories": len(stories), "diffs": diffs.count()}
+    return SparkTrace(numbered, passages, stories, diffs, stats)
+
+
+def _diff_stories(spark: Any, numbered: Any, table: PassageTable, stories: list[Story],
+                  params: TraceParams, boilerplate: np.ndarray) -> Any:
+    """Each version against its base (``stories.diff_bases``, ``sharing_base``: chosen
+    on the driver, as the local run chooses them), diffed on the executors with the
+    pair's passages; a story's versions in one partition, so its articles are
+    tokenised there once."""
+    number = {article_id: k for k, article_id in enumerate(table.ids)}
+    table.prepare_pair_lookup()
+
+    def reuse_words(a: str, b: str) -> int:
+        return sum(p.matched_words for p in table.of_pair(number[a], number[b])
+                   if p.kind == "reuse")
+
+    jobs = []
+    for story in stories:
+        bases = diff_bases(story)
+        for member in story.members:
+            if member != story.origin:
+                base = sharing_base(story, member, bases[member], reuse_words)
+                jobs.append((len(jobs), story.id, base, member,
+                             pickle.dumps(table.of_pair(number[base], number[member]))))
+    todo = spark.createDataFrame(jobs, "job long, story string, base string, member string, "
+                                       "between binary")
+    fields = [c for c in ARTICLE_COLUMNS]
+    side_a = numbered.select(*[numbered[c].alias(f"a_{c}") for c in fields])
+    side_m = numbered.select(*[numbered[c].alias(f"m_{c}") for c in fields])
+    todo = todo.join(side_a, todo["base"] == side_a["a_id"]) \
+        .join(side_m, todo["member"] == side_m["m_id"]) \
+        .select("job", "story", "between", *[f"a_{c}" for c in fields],
+                *[f"m_{c}" for c in fields]) \
+        .repartition("story").sortWithinPartitions("story", "job")
+    return todo.mapInArrow(diff_stage(params, boilerplate), DIFF_SCHEMA).cache()

@@ -12,15 +12,20 @@ Spark ships once per task.
 from __future__ import annotations
 
 import hashlib
+import json
+import pickle
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
 
 from wiretrace.align import align_tokens
+from wiretrace.align.articles import align_articles
 from wiretrace.candidates.lsh import boilerplate_mask
+from wiretrace.diff.changes import diff_versions
 from wiretrace.fingerprint.batch import fingerprint
-from wiretrace.model import KIND_CODE, PASSAGE_DTYPE
+from wiretrace.model import KIND_CODE, PASSAGE_DTYPE, Article
 from wiretrace.params import TraceParams
 from wiretrace.text.tokens import Tokens, tokenize
 
@@ -100,4 +105,55 @@ def alignments(params: TraceParams, boilerplate: np.ndarray
             yield pa.RecordBatch.from_arrays(
                 [pa.array(table[f.name]).cast(f.type) for f in PASSAGE_ARROW],
                 schema=PASSAGE_ARROW)
+    return run
+
+
+DIFF_SCHEMA = "job long, story string, a string, b string, diff string, pickled binary"
+_ARTICLE_FIELDS = ("id", "text", "title", "outlet", "url", "published")
+
+
+def _article(row: dict, side: str) -> Article:
+    published = row[f"{side}_published"]
+    return Article(*(row[f"{side}_{name}"] for name in _ARTICLE_FIELDS[:5]),
+                   published=datetime.fromisoformat(published) if published else None)
+
+
+def diffs(params: TraceParams, boilerplate: np.ndarray, credits: bool = False
+          ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Per story version (``job``, ``story``, the base's and the version's article
+    fields as ``a_*`` and ``m_*``, ``between``: the pickled passages of the pair):
+    its diff against its base (``diff.diff_versions``), as JSON (``Diff.to_dict()``)
+    and pickled (for the driver's :class:`~wiretrace.model.TraceResult`)."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        tokens_of: dict[str, Tokens] = {}
+
+        def tokens(article: Article) -> Tokens:
+            if article.id not in tokens_of:
+                if len(tokens_of) >= TOKENS_KEPT:
+                    tokens_of.pop(next(iter(tokens_of)))
+                tokens_of[article.id] = tokenize(article.text)
+            return tokens_of[article.id]
+
+        for batch in batches:
+            out: dict[str, list] = {"job": [], "story": [], "a": [], "b": [], "diff": [],
+                                    "pickled": []}
+            for row in batch.to_pylist():
+                base, member = _article(row, "a"), _article(row, "m")
+                tokens_a, tokens_m = tokens(base), tokens(member)
+                between = pickle.loads(row["between"])
+                if not between:  # a version with no edge, diffed against its base: align
+                    between = align_articles(
+                        base, tokens_a, member, tokens_m, params,
+                        boilerplate_mask(tokens_a.hashes, params.seed_ngram, boilerplate),
+                        boilerplate_mask(tokens_m.hashes, params.seed_ngram, boilerplate))
+                diff = diff_versions(base, tokens_a, member, tokens_m, between, params,
+                                     row["story"], credits)
+                for key, value in (("job", row["job"]), ("story", row["story"]),
+                                   ("a", diff.a), ("b", diff.b),
+                                   ("diff", json.dumps(diff.to_dict(), ensure_ascii=False)),
+                                   ("pickled", pickle.dumps(diff))):
+                    out[key].append(value)
+            yield pa.RecordBatch.from_pydict(out, schema=pa.schema([
+                ("job", pa.int64()), ("story", pa.string()), ("a", pa.string()),
+                ("b", pa.string()), ("diff", pa.string()), ("pickled", pa.binary())]))
     return run
