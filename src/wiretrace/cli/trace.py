@@ -27,9 +27,10 @@ from wiretrace.cli.common import (
     warnings_line,
 )
 from wiretrace.ingest import iter_articles
-from wiretrace.model import Article, FieldWarning
+from wiretrace.model import Article, FieldWarning, TraceResult
 from wiretrace.output.files import jsonl_writer, write_jsonl, write_outputs
 from wiretrace.output.terminal import StageProgress, summary_table
+from wiretrace.params import TraceParams
 from wiretrace.pipeline import trace
 from wiretrace.runtime.article_store import ArticleStore
 
@@ -62,6 +63,14 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
     p.add_argument("--workers", type=positive_int, metavar="N", default=None,
                    help="processes for the per-article and per-pair work (default: one per "
                         "core); the results do not depend on it")
+    p.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local: this machine's cores (the default); spark: the same stages "
+                        "on Apache Spark at --master (pip install 'wiretrace[spark]'; the "
+                        "inputs are read here, the version diffs made there; no "
+                        "attributions yet)")
+    p.add_argument("--master", default="local[2]", metavar="URL",
+                   help="with --engine spark: the Spark master (local[N], spark://host:7077, "
+                        "yarn ...; default: local[2])")
     p.add_argument("--temp-dir", type=Path, metavar="DIR", default=None,
                    help="where the articles are kept (a memory-mapped file) and the seed index "
                         "spills while it is built (default: the system's temporary folder; "
@@ -70,6 +79,24 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
     add_param_options(p)
     p.set_defaults(func=cmd_trace, parser=p)
     return p
+
+
+def _on_spark(articles: ArticleStore, params: TraceParams, master: str, rejected: list,
+              warnings: list[FieldWarning]) -> TraceResult:
+    """The run on Spark (``wiretrace.spark``), with the reading's rejections and
+    warnings carried into its result as the local run carries them."""
+    try:
+        from wiretrace.spark.driver import trace_articles
+    except ImportError:
+        raise Failure("--engine spark needs pyspark: pip install 'wiretrace[spark]'") from None
+    result = trace_articles(list(articles.values()), params, master)
+    # the articles as read (where from, author, topics ...), in the same order
+    assert list(result.articles) == articles.ids
+    result.articles = articles
+    result.rejected = list(rejected) + list(articles.duplicates)
+    result.warnings = list(warnings)
+    result.stats["rejected"] = len(result.rejected)
+    return result
 
 
 def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -110,13 +137,18 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         # diffs go to their file as they are made; the result keeps those the
         # report shows
-        attribute = not args.no_attributions
-        with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
-                jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
-            result = trace(articles, params=params, rejected=rejected, progress=progress,
-                           workers=args.workers, diff_sink=write_diff, keep_diffs=MAX_STORIES,
-                           temp_dir=args.temp_dir, warnings=warnings, attribute=attribute,
-                           attribution_sink=write_attribution if attribute else None)
+        attribute = not args.no_attributions and args.engine == "local"
+        diffs_written = args.engine == "local"
+        if args.engine == "spark":
+            result = _on_spark(articles, params, args.master, rejected, warnings)
+        else:
+            with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
+                    jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
+                result = trace(articles, params=params, rejected=rejected, progress=progress,
+                               workers=args.workers, diff_sink=write_diff,
+                               keep_diffs=MAX_STORIES, temp_dir=args.temp_dir,
+                               warnings=warnings, attribute=attribute,
+                               attribution_sink=write_attribution if attribute else None)
         if not attribute:
             (args.out / "attributions.jsonl").unlink(missing_ok=True)
         progress("write", 0, 1)
@@ -124,7 +156,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
                  "params": dataclasses.asdict(params),
                  "wall_seconds": round(time.perf_counter() - started, 3)}
         written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
-                                diffs_written=True, workers=result.stats["workers"],
+                                diffs_written=diffs_written, workers=result.stats["workers"],
                                 attributions_written=attribute)
         if not args.no_report:
             from wiretrace.output.report import write_report

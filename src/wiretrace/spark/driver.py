@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from wiretrace.model import PASSAGE_DTYPE, Article, PassageTable, Story, TraceResult
+from wiretrace.model import KIND_CODE, PASSAGE_DTYPE, Article, PassageTable, Story, TraceResult
 from wiretrace.params import TraceParams
 from wiretrace.spark.stages import (
     DIFF_SCHEMA,
@@ -120,7 +120,8 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
     diffs = _diff_stories(spark, numbered, table, stories, params, boilerplate)
     stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": pairs.count(),
              "boilerplate_ngrams": len(boilerplate), "passages": len(table),
-             "stories": len(stories), "diffs": diffs.count()}
+             "reuse_passages": int(np.count_nonzero(table.rows["kind"] == KIND_CODE["reuse"])),
+             "stories": len(stories), "diffs": diffs.count(), "workers": 1}
     return SparkTrace(numbered, passages, stories, diffs, stats)
 
 
@@ -156,3 +157,28 @@ def _diff_stories(spark: Any, numbered: Any, table: PassageTable, stories: list[
                 *[f"m_{c}" for c in fields]) \
         .repartition("story").sortWithinPartitions("story", "job")
     return todo.mapInArrow(diff_stage(params, boilerplate), DIFF_SCHEMA).cache()
+
+
+def trace_articles(articles: list[Article], params: TraceParams, master: str) -> TraceResult:
+    """``wiretrace trace --engine spark``: the articles (read on the driver, by the
+    same readers and rules as the local run) traced on Spark at ``master``, and the
+    result on the driver for the output files and the report."""
+    import os
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    # the executors must run a Python that has wiretrace: this one, unless told
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    running = SparkSession.getActiveSession()  # a caller's session is used, and left running
+    spark = running or (SparkSession.builder.master(master).appName("wiretrace")
+                        .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    try:
+        frame = spark.createDataFrame(
+            [(a.id, a.text, a.title, a.outlet, a.url,
+              a.published.isoformat() if a.published else None) for a in articles],
+            ARTICLE_SCHEMA)
+        return trace(spark, frame, params).to_result()
+    finally:
+        if running is None:
+            spark.stop()
