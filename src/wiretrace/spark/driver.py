@@ -23,6 +23,17 @@ from wiretrace.stories.build import ArticleFacts, build_stories, diff_bases, sha
 
 ARTICLE_COLUMNS = ("id", "text", "title", "outlet", "url", "published")
 ARTICLE_SCHEMA = ", ".join(f"{c} string" for c in ARTICLE_COLUMNS)
+# Work per task: Spark's default of 200 shuffle partitions made 200 Python tasks of
+# a few pairs each on a 10,000-article corpus (35 of its 89 s); a partition per
+# this many pairs (or story versions), at least one per core, keeps each task's
+# tokens warm and the tasks few.
+PAIRS_PER_PARTITION = 20_000
+DIFFS_PER_PARTITION = 5_000
+
+
+def _partitions(spark: Any, items: int, per_partition: int) -> int:
+    cores = max(1, spark.sparkContext.defaultParallelism)
+    return max(cores, -(-items // per_partition))
 
 
 @dataclass
@@ -99,13 +110,18 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
     band_pairs = bands.alias("x").join(bands.alias("y"), "band") \
         .filter(F.col("x.number") < F.col("y.number")) \
         .select(F.col("x.number").alias("i"), F.col("y.number").alias("j"))
-    pairs = seed_pairs.union(band_pairs).distinct()
+    pairs = seed_pairs.union(band_pairs).distinct().cache()
+    n_pairs = pairs.count()
 
-    texts = numbered.select("number", "text")
+    # the texts are the largest table: joined by shuffle, never broadcast (Spark's
+    # estimate of a cached table can be small enough to broadcast a corpus's texts)
+    texts = numbered.select("number", "text").hint("merge")
     jobs = pairs.join(texts.withColumnRenamed("number", "i").withColumnRenamed("text", "text_i"),
                       "i") \
         .join(texts.withColumnRenamed("number", "j").withColumnRenamed("text", "text_j"), "j") \
-        .select("i", "text_i", "j", "text_j").repartition("i").sortWithinPartitions("i", "j")
+        .select("i", "text_i", "j", "text_j") \
+        .repartition(_partitions(spark, n_pairs, PAIRS_PER_PARTITION), "i") \
+        .sortWithinPartitions("i", "j")
     passages = jobs.mapInArrow(alignments(params, boilerplate), PASSAGE_SCHEMA).cache()
 
     facts_rows = numbered.select("number", "id", "published").join(
@@ -118,7 +134,7 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
     stories = build_stories(facts, table, params,
                             np.array([r["words"] for r in facts_rows], dtype=np.int64))
     diffs = _diff_stories(spark, numbered, table, stories, params, boilerplate)
-    stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": pairs.count(),
+    stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": n_pairs,
              "boilerplate_ngrams": len(boilerplate), "passages": len(table),
              "reuse_passages": int(np.count_nonzero(table.rows["kind"] == KIND_CODE["reuse"])),
              "stories": len(stories), "diffs": diffs.count(), "workers": 1}
@@ -149,13 +165,14 @@ def _diff_stories(spark: Any, numbered: Any, table: PassageTable, stories: list[
     todo = spark.createDataFrame(jobs, "job long, story string, base string, member string, "
                                        "between binary")
     fields = [c for c in ARTICLE_COLUMNS]
-    side_a = numbered.select(*[numbered[c].alias(f"a_{c}") for c in fields])
-    side_m = numbered.select(*[numbered[c].alias(f"m_{c}") for c in fields])
+    side_a = numbered.select(*[numbered[c].alias(f"a_{c}") for c in fields]).hint("merge")
+    side_m = numbered.select(*[numbered[c].alias(f"m_{c}") for c in fields]).hint("merge")
     todo = todo.join(side_a, todo["base"] == side_a["a_id"]) \
         .join(side_m, todo["member"] == side_m["m_id"]) \
         .select("job", "story", "between", *[f"a_{c}" for c in fields],
                 *[f"m_{c}" for c in fields]) \
-        .repartition("story").sortWithinPartitions("story", "job")
+        .repartition(_partitions(spark, len(jobs), DIFFS_PER_PARTITION), "story") \
+        .sortWithinPartitions("story", "job")
     return todo.mapInArrow(diff_stage(params, boilerplate), DIFF_SCHEMA).cache()
 
 
