@@ -64,17 +64,36 @@ class SparkTrace:
 def passage_table(passages: Any, ids: list[str]) -> PassageTable:
     """The passages DataFrame on the driver, in the local run's order: by pair, and
     within a pair in the order the aligner gave them (by position in ``a``)."""
-    table = passages.toPandas() if passages.count() else None
-    rows = np.zeros(0 if table is None else len(table), dtype=PASSAGE_DTYPE)
-    if table is not None:
-        for name in PASSAGE_DTYPE.names:
-            rows[name] = table[name].to_numpy()
-        rows = rows[np.lexsort((rows["b_start"], rows["a_start"], rows["b"], rows["a"]))]
+    table = passages.toPandas()
+    rows = np.zeros(len(table), dtype=PASSAGE_DTYPE)
+    for name in PASSAGE_DTYPE.names:
+        rows[name] = table[name].to_numpy()
+    rows = rows[np.lexsort((rows["b_start"], rows["a_start"], rows["b"], rows["a"]))]
     return PassageTable(rows, ids)
 
 
+# Adaptive execution may coalesce the shuffle partitions of a plan that reads a
+# cached table: without it every join after a cache ran Spark's 200 partitions
+# (200 Python tasks of a few pairs each).  Set for the run, then restored.
+RUN_CONF = {"spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true"}
+
+
 def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> SparkTrace:
-    """Passages and stories of the ``articles`` DataFrame (see :mod:`wiretrace.spark`)."""
+    """Passages, stories and diffs of the ``articles`` DataFrame (see :mod:`wiretrace.spark`)."""
+    before = {key: spark.conf.get(key, None) for key in RUN_CONF}
+    for key, value in RUN_CONF.items():
+        spark.conf.set(key, value)
+    try:
+        return _trace(spark, articles, params)
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
+
+
+def _trace(spark: Any, articles: Any, params: TraceParams | None) -> SparkTrace:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -86,12 +105,12 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
                                     f"{ARTICLE_SCHEMA}, order long")
     first = Window.partitionBy("id").orderBy("order")
     kept = ordered.withColumn("nth", F.row_number().over(first)).filter("nth = 1").drop("nth")
-    duplicates = ordered.count() - kept.count()
     numbered = spark.createDataFrame(
         kept.orderBy("order").rdd.zipWithIndex()
         .map(lambda row: (row[1], *row[0][:len(ARTICLE_COLUMNS)])),
         f"number long, {ARTICLE_SCHEMA}").cache()
     n = numbered.count()
+    duplicates = ordered.count() - n
 
     found = numbered.select("number", "text").mapInArrow(fingerprints(params),
                                                          FINGERPRINT_SCHEMA).cache()
@@ -110,19 +129,34 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
     band_pairs = bands.alias("x").join(bands.alias("y"), "band") \
         .filter(F.col("x.number") < F.col("y.number")) \
         .select(F.col("x.number").alias("i"), F.col("y.number").alias("j"))
-    pairs = seed_pairs.union(band_pairs).distinct().cache()
+    pairs = seed_pairs.union(band_pairs).distinct()
+    # each distinct pair of texts aligned once, as the first articles carrying them
+    # (the local run's rule: copies share their alignment), given to every pair
+    same = found.select("number", F.min("number").over(Window.partitionBy("digest"))
+                        .alias("first"))
+    pairs = pairs.join(same.withColumnRenamed("number", "i").withColumnRenamed("first", "si"),
+                       "i") \
+        .join(same.withColumnRenamed("number", "j").withColumnRenamed("first", "sj"), "j") \
+        .cache()
     n_pairs = pairs.count()
+    text_pairs = pairs.select("si", "sj").distinct()
 
     # the texts are the largest table: joined by shuffle, never broadcast (Spark's
     # estimate of a cached table can be small enough to broadcast a corpus's texts)
     texts = numbered.select("number", "text").hint("merge")
-    jobs = pairs.join(texts.withColumnRenamed("number", "i").withColumnRenamed("text", "text_i"),
-                      "i") \
-        .join(texts.withColumnRenamed("number", "j").withColumnRenamed("text", "text_j"), "j") \
-        .select("i", "text_i", "j", "text_j") \
+    jobs = text_pairs.join(texts.withColumnRenamed("number", "si")
+                           .withColumnRenamed("text", "text_i"), "si") \
+        .join(texts.withColumnRenamed("number", "sj").withColumnRenamed("text", "text_j"), "sj") \
+        .select(F.col("si").alias("i"), "text_i", F.col("sj").alias("j"), "text_j") \
         .repartition(_partitions(spark, n_pairs, PAIRS_PER_PARTITION), "i") \
         .sortWithinPartitions("i", "j")
-    passages = jobs.mapInArrow(alignments(params, boilerplate), PASSAGE_SCHEMA).cache()
+    aligned = jobs.mapInArrow(alignments(params, boilerplate), PASSAGE_SCHEMA)
+    # back to every pair of articles carrying the two texts
+    columns = [c for c in PASSAGE_DTYPE.names if c not in ("a", "b")]
+    passages = aligned.withColumnRenamed("a", "si").withColumnRenamed("b", "sj") \
+        .join(pairs, ["si", "sj"]) \
+        .select(F.col("i").cast("int").alias("a"), F.col("j").cast("int").alias("b"),
+                *columns).cache()
 
     facts_rows = numbered.select("number", "id", "published").join(
         found.select("number", "words", "chars"), "number").orderBy("number").collect()
@@ -137,7 +171,8 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
     stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": n_pairs,
              "boilerplate_ngrams": len(boilerplate), "passages": len(table),
              "reuse_passages": int(np.count_nonzero(table.rows["kind"] == KIND_CODE["reuse"])),
-             "stories": len(stories), "diffs": diffs.count(), "workers": 1}
+             "stories": len(stories), "diffs": sum(len(s.members) - 1 for s in stories),
+             "workers": 1}
     return SparkTrace(numbered, passages, stories, diffs, stats)
 
 
