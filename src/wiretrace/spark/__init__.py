@@ -12,17 +12,20 @@ and runs:
    those held by more than ``max_df`` articles set aside as boilerplate (they
    come to the driver, to mask the texts as the local run does), pairs sharing
    ``min_shared_seeds`` of the others; LSH band keys grouped by key;
-4. **alignment** per candidate pair on the executors (:func:`.stages.alignments`:
-   ``align.align_tokens``), pairs partitioned by their first article so that a
+4. **alignment** on the executors (:func:`.stages.alignments`:
+   ``align.align_tokens``), each distinct pair of texts once (copies share it,
+   as in the local run), pairs partitioned by their first article so that a
    worker tokenises each article about once;
 5. **stories** on the driver, from the passages and the articles' facts
    (``stories.build_stories``, what the index does too): the link graph is
-   small next to the texts.
+   small next to the texts; each version's base is chosen there too;
+6. **diffs** on the executors (:func:`.stages.diffs`: ``diff.diff_versions``),
+   a story's versions in one partition.
 
-The result (:class:`SparkTrace`) holds the passages as a DataFrame and the
-stories; ``to_result()`` gives the local run's :class:`~wiretrace.model.TraceResult`
-(with the articles collected to the driver) for the report and the output files.
-The per-version diffs and attributions are not made here yet.
+The result (:class:`SparkTrace`) holds the passages and the diffs as
+DataFrames and the stories; ``to_result()`` gives the local run's
+:class:`~wiretrace.model.TraceResult` (the articles collected to the driver)
+for the report and the output files.  Attributions are not made here yet.
 """
 
 from wiretrace.spark.driver import SparkTrace, trace
