@@ -401,6 +401,10 @@ def test_a_whole_file_is_added_from_the_page(page, server, tmp_path):
         "feed.jsonl: 1 article read, 1 added or changed, 1 record rejected, 0 fields left empty.")
     assert "feed.jsonl, line 2: malformed JSON" in page.text_content("#file-result .rejected")
     assert api(server, "GET", "/api/articles/file-1")["id"] == "file-1"
+    stats = api(server, "GET", "/api/stats")
+    expect(page.locator("#stats")).to_have_text(
+        f"{stats['articles']:,} articles · {stats['stories']:,} "
+        f"{'story' if stats['stories'] == 1 else 'stories'}")
 
 
 def test_changes_only_hides_the_texts(page, server, seed_articles):

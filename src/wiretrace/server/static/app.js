@@ -60,8 +60,8 @@ async function refreshStats() {
   try {
     const s = await api("GET", "/api/stats");
     const parts = [];
-    if (s.articles !== undefined) parts.push(`${s.articles.toLocaleString()} articles`);
-    if (s.stories !== undefined) parts.push(`${s.stories.toLocaleString()} stories`);
+    if (s.articles !== undefined) parts.push(counted(s.articles, "article"));
+    if (s.stories !== undefined) parts.push(counted(s.stories, "story", "stories"));
     $("stats").textContent = parts.join(" · ");
   } catch (e) { $("stats").textContent = ""; }
 }
