@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from wiretrace.diff.changes import is_heading
 from wiretrace.model import Change, Diff, WordChange
+from wiretrace.output.markup import escaped
 
 # Words of context either side of a run of edits; edits closer than
 # JOIN_CHARS in the new version share one line.
@@ -173,8 +174,6 @@ def changes_html(changes: ChangeList, role: str) -> str:
     """The changes view as the report and the web page show it: one block per kind,
     each change once, word edits inline in their context (``role`` names the
     text the version is compared with: origin, source, later copy)."""
-    from wiretrace.output.markup import escaped
-
     if not changes.shares_text:
         return ('<div class="changes"><p class="note">No shared text: this is not a version '
                 f"of the {escaped(role)}.</p></div>")
@@ -219,8 +218,6 @@ def changes_html(changes: ChangeList, role: str) -> str:
 
 
 def _edit_html(line: EditLine) -> str:
-    from wiretrace.output.markup import escaped
-
     out = []
     for part in line.parts:
         if not isinstance(part, Edit):

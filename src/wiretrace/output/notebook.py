@@ -110,7 +110,7 @@ def result_tables(result: TraceResult) -> dict[str, Any]:
              "changed_facts": len(d.changed_facts),
              "spelling_variants": len(d.spelling_variants),
              "credits_added": len(d.credits_added), "credits_dropped": len(d.credits_dropped)}
-            for d in result.diffs], schema=_DIFF_SCHEMA()),
+            for d in result.diffs], schema=_diff_schema()),
         "changed_facts": pa.Table.from_pylist([
             {"story": d.story, "a": d.a, "b": d.b, **f.to_dict()}
             for d in result.diffs for f in d.changed_facts]),
@@ -123,7 +123,8 @@ def result_tables(result: TraceResult) -> dict[str, Any]:
     return tables
 
 
-def _DIFF_SCHEMA() -> Any:  # noqa: N802 - a schema, built when pyarrow is imported
+def _diff_schema() -> Any:
+    """The ``diffs`` table's columns (built when pyarrow is imported)."""
     import pyarrow as pa
 
     counts = [(k, pa.int64()) for k in ("added", "dropped", "reworded", "moved",

@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from wiretrace.model import Article, Story
 from wiretrace.output.markup import escaped
+from wiretrace.stories.links import as_utc
 
 MAX_NODES = 40  # a derivation graph larger than this is left to the table
 BOX_W, BOX_H, GAP_X, GAP_Y = 150, 24, 70, 10
@@ -98,11 +99,7 @@ def outlet_timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
     if len(dated) < 2 or len({outlet for _, outlet, _ in dated}) < 2:
         return ""
 
-    def utc(moment):  # naive times are taken as UTC, as the stories' time rule does
-        return moment.astimezone(timezone.utc) if moment.tzinfo else \
-            moment.replace(tzinfo=timezone.utc)
-
-    stamps = [utc(d).timestamp() for d, _, _ in dated]
+    stamps = [as_utc(d).timestamp() for d, _, _ in dated]
     t0, t1 = min(stamps), max(stamps)
     lanes = sorted({o for _, o, _ in dated})
     left, right, lane_h = 150, 620, 22
@@ -120,11 +117,12 @@ def outlet_timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
         cls = "dot origin" if member == story.origin else "dot"
         parts.append(f'<circle class="{cls}" cx="{x:.1f}" cy="{y}" r="5" '
                      f'data-member="{escaped(member)}"><title>{escaped(member)}, '
-                     f"{escaped(outlet)}, {utc(moment):%Y-%m-%d %H:%M} UTC</title></circle>")
+                     f"{escaped(outlet)}, {as_utc(moment):%Y-%m-%d %H:%M} UTC</title></circle>")
     first, last = min(dated)[0], max(dated)[0]
-    parts.append(f'<text x="{left}" y="{height - 4}" class="tick">{utc(first):%Y-%m-%d %H:%M}'
-                 f'</text><text x="{right}" y="{height - 4}" class="tick" text-anchor="end">'
-                 f"{utc(last):%Y-%m-%d %H:%M}</text></svg>")
+    parts.append(f'<text x="{left}" y="{height - 4}" class="tick">'
+                 f"{as_utc(first):%Y-%m-%d %H:%M}</text><text x=\"{right}\" "
+                 f'y="{height - 4}" class="tick" text-anchor="end">'
+                 f"{as_utc(last):%Y-%m-%d %H:%M}</text></svg>")
     return "".join(parts)
 
 
@@ -239,21 +237,27 @@ def shares_svg(stories: list[Story], bins: int = 10) -> str:
     return "".join(parts)
 
 
-def _stamp(moment: datetime) -> float:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+def stamp(moment: datetime) -> float:
+    """Seconds since the epoch, a naive time taken as UTC (:func:`as_utc`)."""
+    return as_utc(moment).timestamp()
+
+
+def origin_guessed(story: Story) -> bool:
+    """Whether nothing but the input order made this story's origin."""
+    return story.origin_reason.startswith(("no evidence", "input order"))
 
 
 def member_timeline(story: Story, articles: Mapping[str, Article]) -> str:
     """A row per dated member on one time axis (HTML, no SVG: the labels wrap)."""
     arts = [articles[m] for m in story.members if m in articles]
-    dated = sorted((x for x in arts if x.published), key=lambda x: _stamp(x.published))
+    dated = sorted((x for x in arts if x.published), key=lambda x: stamp(x.published))
     if not dated:
         return '<p class="note">No publication dates, so no timeline.</p>'
-    t0, t1 = _stamp(dated[0].published), _stamp(dated[-1].published)
-    guessed = story.origin_reason.startswith(("no evidence", "input order"))
+    t0, t1 = stamp(dated[0].published), stamp(dated[-1].published)
+    guessed = origin_guessed(story)
     rows = []
     for x in dated:
-        pct = 50.0 if t1 == t0 else 100.0 * (_stamp(x.published) - t0) / (t1 - t0)
+        pct = 50.0 if t1 == t0 else 100.0 * (stamp(x.published) - t0) / (t1 - t0)
         cls = "tl-dot origin" if x.id == story.origin else "tl-dot"
         label = escaped(x.id) + (f" · {escaped(x.outlet)}" if x.outlet else "")
         if x.id == story.origin:

@@ -21,7 +21,7 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from wiretrace.diff.changes import NO_SHARED_TEXT
@@ -37,7 +37,7 @@ from wiretrace.model import (
 from wiretrace.output.changes_view import change_list, changes_html
 from wiretrace.output.credits_view import outlets_panel, pair_credits, story_graph
 from wiretrace.output.markup import Span, escaped, marked_up, span
-from wiretrace.output.pictures import member_timeline, story_pictures
+from wiretrace.output.pictures import member_timeline, origin_guessed, stamp, story_pictures
 from wiretrace.output.report_data import diffs_by_story, packed, story_key, story_row
 from wiretrace.output.report_panels import (
     count_cards,
@@ -59,10 +59,6 @@ def _when(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M") if dt else "undated"
 
 
-def _stamp(dt: datetime) -> float:
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
-
-
 def _name(result: TraceResult, article_id: str) -> str:
     art = result.articles.get(article_id)
     label = f"<b>{escaped(article_id)}</b>"
@@ -75,14 +71,9 @@ def _anchor(index: int, story_id: str) -> str:
     return f"story-{index}-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(story_id))[:40]
 
 
-def _origin_unsure(story: Story) -> bool:
-    """Whether nothing but the input order made this story's origin."""
-    return story.origin_reason.startswith(("no evidence", "input order"))
-
-
 def _origin_note(result: TraceResult, story: Story) -> str:
     """The origin as the page states it: plainly a guess when only input order chose it."""
-    if _origin_unsure(story):
+    if origin_guessed(story):
         return (f"origin: first in input order, {_name(result, story.origin)}; no evidence "
                 f'which came first <span class="meta">({escaped(story.origin_reason)})</span>')
     return f"origin {_name(result, story.origin)} ({escaped(story.origin_reason)})"
@@ -91,10 +82,10 @@ def _origin_note(result: TraceResult, story: Story) -> str:
 def _role(story: Story, base: Article | None, version: Article | None) -> str:
     """What the text a version is compared with is to it."""
     if base is not None and version is not None and base.published and version.published \
-            and _stamp(base.published) > _stamp(version.published):
+            and stamp(base.published) > stamp(version.published):
         return "later copy"  # published after the version: it cannot be its source
     if base is not None and base.id == story.origin:
-        return "first in input order" if _origin_unsure(story) else "origin"
+        return "first in input order" if origin_guessed(story) else "origin"
     return "source"
 
 
@@ -272,7 +263,7 @@ class _Renderer:
         versions = [m for m in dict.fromkeys(story.members) if m != story.origin]
         def when(m: str) -> float:
             art = r.articles.get(m)
-            return _stamp(art.published) if art and art.published else float("inf")
+            return stamp(art.published) if art and art.published else float("inf")
 
         versions.sort(key=when)
         graph = story_graph(self.provenance.get(story.id), [story.origin, *versions])

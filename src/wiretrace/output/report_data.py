@@ -20,9 +20,9 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 
 from wiretrace.model import Diff, Story, TraceResult
+from wiretrace.stories.links import as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +43,6 @@ class StoryRow:
     html: str
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc) if moment.tzinfo else \
-        moment.replace(tzinfo=timezone.utc)
-
-
 def story_key(story_id: str) -> tuple:
     """Story ids in the order a reader counts them: story-2 before story-10."""
     return tuple(int(part) if part.isdigit() else part
@@ -57,7 +52,7 @@ def story_key(story_id: str) -> tuple:
 def story_row(result: TraceResult, story: Story, title: str, anchor: str, html: str,
               diffs: list[Diff]) -> StoryRow:
     arts = [result.articles[m] for m in story.members if m in result.articles]
-    dated = sorted(_utc(a.published) for a in arts if a.published)
+    dated = sorted(as_utc(a.published) for a in arts if a.published)
     when = [d.strftime("%Y-%m-%d %H:%M") for d in (dated[:1] + dated[-1:])] if dated else []
     shared = sum(d.b_shared for d in diffs) / len(diffs) if diffs else 0.0
     outlets = sorted({a.outlet for a in arts if a.outlet})

@@ -37,13 +37,18 @@ def _operations(router: APIRouter, prefix: str = "/api") -> set[tuple[str, str]]
             if isinstance(route, APIRoute) for method in route.methods}
 
 
-def _errors(kind: str, op: dict, protected: bool, settings: ServerSettings) -> set[str]:
+# operations whose body names an indexed article (an unknown one is a 404)
+BODY_NAMES_ARTICLE = {"/api/compare"}
+
+
+def _errors(kind: str, path: str, op: dict, protected: bool,
+            settings: ServerSettings) -> set[str]:
     """The error statuses an operation of this server can answer (besides 405)."""
     codes = {"400"}
     if op.get("parameters") or "requestBody" in op:
         codes.add("422")
     if any(p.get("in") == "path" for p in op.get("parameters", [])) or \
-            op.get("operationId", "").startswith("compare_text"):  # names an article in its body
+            path in BODY_NAMES_ARTICLE:
         codes.add("404")
     if "requestBody" in op:
         codes |= {"413", "415"}
@@ -86,7 +91,7 @@ def describe_server(schema: dict[str, Any], settings: ServerSettings,
                 op.pop("security", None)
             if not path.startswith("/api/"):
                 continue
-            codes = _errors(kind, op, protected, settings)
+            codes = _errors(kind, path, op, protected, settings)
             responses = op.setdefault("responses", {})
             for code in [c for c in responses if c[0] in "45" and c not in codes]:
                 del responses[code]

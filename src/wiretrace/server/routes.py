@@ -45,7 +45,10 @@ async def known_query(request: Request) -> None:
     """A query parameter the operation does not take is refused (422), as an unknown
     field of a body is: ``?nme=feed.jsonl`` is a typo the client wants to hear about."""
     route = request.scope.get("route")
-    taken = _query_names(route.dependant) if route is not None else set()
+    taken = getattr(route, "wiretrace_query_names", None) if route is not None else frozenset()
+    if taken is None:  # once per route: its parameters are fixed when the app is built
+        taken = frozenset(_query_names(route.dependant))
+        route.wiretrace_query_names = taken
     unknown = sorted(set(request.query_params) - taken)
     if unknown:
         problem = (f"unknown query parameter {', '.join(map(repr, unknown))}: this operation "

@@ -43,16 +43,20 @@ from wiretrace.model import KIND_CODE, Passage
 from wiretrace.params import TraceParams
 
 
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a time without a UTC offset is taken as UTC, so that times
+    compare as instants (every view and rule of wiretrace reads times so)."""
+    return moment.astimezone(timezone.utc) if moment.tzinfo else \
+        moment.replace(tzinfo=timezone.utc)
+
+
 def epoch_seconds(published: Sequence[str | None]) -> np.ndarray:
-    """Seconds since the epoch of each ``isoformat()`` time (NaN when unknown); a
-    time without a UTC offset is taken as UTC, so that times compare as instants."""
+    """Seconds since the epoch of each ``isoformat()`` time (NaN when unknown),
+    read by :func:`as_utc`."""
     out = np.full(len(published), np.nan)
     for k, value in enumerate(published):
         if value:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            out[k] = moment.timestamp()
+            out[k] = as_utc(datetime.fromisoformat(value)).timestamp()
     return out
 
 

@@ -9,12 +9,14 @@ const state = { storyOffset: 0 };  // how many stories the list shows
 
 function token() { return $("token").value.trim(); }
 
-async function api(method, path, body) {
+// `body` is sent as JSON, or as it is when its `type` is given (a file's bytes).
+async function api(method, path, body, type) {
   const headers = { Accept: "application/json" };
   if (token()) headers.Authorization = `Bearer ${token()}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body !== undefined) headers["Content-Type"] = type || "application/json";
   const resp = await fetch(path, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers,
+    body: body === undefined ? undefined : type ? body : JSON.stringify(body),
   });
   let data = null;
   try { data = await resp.json(); } catch (e) { data = null; }
@@ -170,16 +172,8 @@ async function addFile(ev) {
   if (!file) { showError(new Error("choose a file to add")); return; }
   $("add-file-go").disabled = true;
   try {
-    const headers = { Accept: "application/json", "Content-Type": "application/octet-stream" };
-    if (token()) headers.Authorization = `Bearer ${token()}`;
-    const resp = await fetch(`/api/files?name=${encodeURIComponent(file.name)}`,
-      { method: "POST", headers, body: await file.arrayBuffer() });
-    const data = await resp.json().catch(() => null);
-    if (!resp.ok) {
-      const err = new Error(resp.status === 401 ? "This needs the server's token: enter it " +
-        "in the token box at the top right." : (data && data.error) || `${resp.status}`);
-      throw err;
-    }
+    const data = await api("POST", `/api/files?name=${encodeURIComponent(file.name)}`,
+      await file.arrayBuffer(), "application/octet-stream");
     const added = data.results.filter((r) => r.status !== "unchanged").length;
     box.append(el("p", { class: "summary" }, `${file.name}: ${counted(data.results.length,
       "article")} read, ${counted(added, "added or changed", "added or changed")}, ` +
