@@ -3,16 +3,20 @@ run, on the Java the machine has; the same passages, stories, origins and edges.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import wiretrace
-from wiretrace.evaluate.corpora import bbc_articles
+from wiretrace.evaluate.corpora import bbc_articles, reuters_articles
 from wiretrace.model import Article
 
+ROOT = Path(__file__).resolve().parents[2]
 pyspark = pytest.importorskip("pyspark")
 pytestmark = pytest.mark.skipif(shutil.which("java") is None and not os.environ.get("CI"),
                                 reason="no java for Spark (make test installs it)")
@@ -38,12 +42,17 @@ def frame(spark, articles: list[Article]):
         "id string, text string, title string, outlet string, url string, published string")
 
 
-def same_answers(spark, articles: list[Article]) -> tuple[int, int]:
-    """Passages, stories, origins and edges of both runs compared; their counts."""
+def same_answers(spark, articles: list[Article], attribute: bool = False) -> tuple[int, int]:
+    """Passages, stories, origins, edges, diffs (and with ``attribute`` the
+    attributions and provenance) of both runs compared; their counts."""
     from wiretrace.spark import trace
 
-    local = wiretrace.trace(articles, attribute=False, workers=1)
-    found = trace(spark, frame(spark, articles))
+    local = wiretrace.trace(articles, attribute=attribute, workers=1)
+    found = trace(spark, frame(spark, articles), attribute=attribute)
+    return compared(local, found)
+
+
+def compared(local, found) -> tuple[int, int]:
     result = found.to_result()
 
     def passages(r):
@@ -60,13 +69,20 @@ def same_answers(spark, articles: list[Article]) -> tuple[int, int]:
     # each version against the same base, with the same changes, summary and all
     assert [d.to_dict() for d in result.diffs] == [d.to_dict() for d in local.diffs]
     assert stories(found.stories) == stories(local.stories)  # ids may be numbered otherwise
-    assert found.stats["candidate_pairs"] == local.stats["candidate_pairs"]
-    assert found.stats["boilerplate_ngrams"] == local.stats["boilerplate_ngrams"]
+    for key in ("articles", "candidate_pairs", "boilerplate_ngrams", "aligned_pairs",
+                "passages", "reuse_passages", "stories", "articles_in_stories", "diffs",
+                "attributions"):
+        assert found.stats[key] == local.stats[key], key
+    if local.attributions is not None:
+        assert result.attributions == local.attributions
+        assert [p.to_dict() for p in result.provenance] == \
+            [p.to_dict() for p in local.provenance]
+        assert result.outlets == local.outlets
     return len(local.passages), len(local.stories)
 
 
-def test_the_seed_pair_gives_the_local_answers(spark, seed_articles):
-    assert same_answers(spark, list(seed_articles)) == (5, 1)
+def test_the_seed_pair_gives_the_local_answers_credits_included(spark, seed_articles):
+    assert same_answers(spark, list(seed_articles), attribute=True) == (5, 1)
 
 
 def test_the_bbc_corpus_gives_the_local_answers(spark):
@@ -75,27 +91,101 @@ def test_the_bbc_corpus_gives_the_local_answers(spark):
     assert passages > 700 and stories > 200
 
 
+def test_the_real_archive_gives_the_local_answers(spark):
+    """All of Reuters-21578 with its dates and BBC: the templates, the time rule
+    and the stories that do not chain, on Spark as locally."""
+    articles = list(reuters_articles()) + list(bbc_articles())
+    passages, stories = same_answers(spark, articles)
+    assert len(articles) > 21_000 and stories > 1_500
+
+
+def test_a_generated_corpus_read_by_the_executors_gives_the_local_answers(spark, tmp_path):
+    """10,000 generated articles as a Parquet dataset (part files, as Spark jobs
+    write them, and a _SUCCESS marker), read by the executors' tasks."""
+    import pyarrow.parquet as pq
+
+    from wiretrace.spark import trace_files
+
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"),
+                          "--articles", "10000", "--out", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    table = pq.read_table(tmp_path / "articles.parquet")
+    parts = tmp_path / "dataset"
+    parts.mkdir()
+    for k in range(4):
+        pq.write_table(table.slice(k * 2_500, 2_500), parts / f"part-{k:05d}.parquet")
+    (parts / "_SUCCESS").write_bytes(b"")
+    local = wiretrace.trace(wiretrace.read_articles([parts])[0], attribute=False)
+    found = trace_files(spark, [str(parts)], attribute=False)
+    assert found.rejected == [] and found.stats["articles"] == 10_000
+    passages, stories = compared(local, found)
+    assert passages > 10_000 and stories > 1_000
+
+
 def test_a_duplicate_id_is_left_out_as_the_local_run_rejects_it(spark, seed_articles):
     from wiretrace.spark import trace
 
     a, b = seed_articles
-    found = trace(spark, frame(spark, [a, b, Article(a.id, "Another text entirely.")]))
-    assert found.stats["duplicates"] == 1 and found.stats["articles"] == 2
+    found = trace(spark, frame(spark, [a, b, Article(a.id, "Another text entirely.")]),
+                  attribute=False)
+    assert found.stats["articles"] == 2 and found.stats["rejected"] == 1
+    assert [r.reason for r in found.rejected] == [f"duplicate id {a.id!r}, first seen at <api>"]
     assert [len(s.members) for s in found.stories] == [2]
 
 
 def test_trace_engine_spark_writes_the_local_files(spark, seeds_dir, tmp_path):
-    """``wiretrace trace --engine spark``: the same result files as the local run
-    (without attributions, which the Spark driver does not make yet)."""
+    """``wiretrace trace --engine spark``: the same result files as the local run,
+    attributions and provenance included; ``--parquet`` writes datasets."""
+    import pyarrow.parquet as pq
+
     from wiretrace.cli.main import main
 
     assert main(["trace", str(seeds_dir), "--out", str(tmp_path / "spark"), "--engine",
-                 "spark", "--quiet"]) == 0
-    assert main(["trace", str(seeds_dir), "--out", str(tmp_path / "local"),
-                 "--no-attributions", "--quiet"]) == 0
+                 "spark", "--parquet", "--quiet"]) == 0
+    assert main(["trace", str(seeds_dir), "--out", str(tmp_path / "local"), "--quiet"]) == 0
     for name in ("articles.jsonl", "passages.jsonl", "stories.jsonl", "diffs.jsonl",
-                 "outlets.jsonl", "rejected.jsonl"):
+                 "outlets.jsonl", "rejected.jsonl", "attributions.jsonl", "provenance.jsonl"):
         assert (tmp_path / "spark" / name).read_bytes() == \
             (tmp_path / "local" / name).read_bytes(), name
     assert (tmp_path / "spark" / "report.html").stat().st_size > 10_000
-    assert not (tmp_path / "spark" / "attributions.jsonl").exists()
+    passages = pq.read_table(tmp_path / "spark" / "passages.parquet")
+    assert passages.num_rows == 5 and set(passages.column("a_id").to_pylist()) == {
+        "niger-wagner-a"}
+    diffs = pq.read_table(tmp_path / "spark" / "diffs.parquet").to_pylist()
+    assert [json.loads(d["diff"])["b"] for d in diffs] == ["niger-wagner-b"]
+    assert pq.read_table(tmp_path / "spark" / "attributions.parquet").num_rows > 10
+
+
+def test_bad_input_is_rejected_and_reported_as_locally(spark, seeds_dir, tmp_path):
+    """Each file read by an executor's task with the local readers: a broken
+    line, a record without text, an unreadable date, a binary file, an id
+    taken in another file, an empty file, a folder's _SUCCESS marker."""
+    from wiretrace.cli.main import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    a, b = (p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt")))
+    (inputs / "1.jsonl").write_text(
+        json.dumps({"id": "a", "text": a, "published": "26-FEB-1987 15:01:01.79"}) + "\n"
+        + "{not json\n" + json.dumps({"id": "x"}) + "\n"
+        + json.dumps({"id": "b", "text": b, "published": "the day after"}) + "\n",
+        encoding="utf-8")
+    (inputs / "2.jsonl").write_text(json.dumps({"id": "a", "text": b, "published": "never"})
+                                    + "\n", encoding="utf-8")
+    (inputs / "3.csv").write_bytes(b"")
+    (inputs / "4.parquet").write_bytes(bytes(range(256)) * 4)
+    (inputs / "_SUCCESS").write_bytes(b"")
+    for engine in ("spark", "local"):
+        assert main(["trace", str(inputs), str(tmp_path / "missing"), "--out",
+                     str(tmp_path / engine), "--engine", engine, "--no-attributions",
+                     "--quiet"]) == 0
+    for name in ("rejected.jsonl", "warnings.jsonl", "articles.jsonl", "stories.jsonl",
+                 "diffs.jsonl"):
+        assert (tmp_path / "spark" / name).read_bytes() == \
+            (tmp_path / "local" / name).read_bytes(), name
+    reasons = [json.loads(line)["reason"] for line in
+               (tmp_path / "spark" / "rejected.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(reasons) == 5 and any("duplicate id 'a'" in r for r in reasons), reasons
+    warned = (tmp_path / "spark" / "warnings.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(warned) == 1 and "the day after" in warned[0]  # not the duplicate's "never"

@@ -54,7 +54,10 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
     p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
                    help="folder for the result files (created if missing; files are replaced)")
     p.add_argument("--parquet", action="store_true",
-                   help="also write articles.parquet, passages.parquet and stories.parquet")
+                   help="also write articles.parquet, passages.parquet, stories.parquet and "
+                        "outlets.parquet (with --engine spark: articles, passages, stories, "
+                        "diffs and attributions as Parquet datasets, a folder each, written "
+                        "by the executors)")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
     p.add_argument("--no-attributions", action="store_true",
                    help="do not look for who each article credits (attributions.jsonl and "
@@ -66,8 +69,7 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
     p.add_argument("--engine", choices=("local", "spark"), default="local",
                    help="local: this machine's cores (the default); spark: the same stages "
                         "on Apache Spark at --master (pip install 'wiretrace[spark]'; the "
-                        "inputs are read here, the version diffs made there; no "
-                        "attributions yet)")
+                        "inputs are read by its executors, a file per task)")
     p.add_argument("--master", default="local[2]", metavar="URL",
                    help="with --engine spark: the Spark master (local[N], spark://host:7077, "
                         "yarn ...; default: local[2])")
@@ -81,22 +83,82 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
     return p
 
 
-def _on_spark(articles: ArticleStore, params: TraceParams, master: str, rejected: list,
-              warnings: list[FieldWarning]) -> TraceResult:
-    """The run on Spark (``wiretrace.spark``), with the reading's rejections and
-    warnings carried into its result as the local run carries them."""
+def _on_spark(args: argparse.Namespace, params: TraceParams, attribute: bool,
+              progress: StageProgress) -> TraceResult:
+    """The run on Spark (``wiretrace.spark``): the inputs read on the executors by
+    the same readers, the stages there, and the result brought back for the same
+    files and report as the local run's (diffs and attributions streamed to their
+    files); with ``--parquet``, the large tables as Parquet datasets written by
+    the executors instead of the driver."""
     try:
-        from wiretrace.spark.driver import trace_articles
+        from wiretrace.spark.driver import spark_session, trace_files
     except ImportError:
         raise Failure("--engine spark needs pyspark: pip install 'wiretrace[spark]'") from None
-    result = trace_articles(list(articles.values()), params, master)
-    # the articles as read (where from, author, topics ...), in the same order
-    assert list(result.articles) == articles.ids
-    result.articles = articles
-    result.rejected = list(rejected) + list(articles.duplicates)
-    result.warnings = list(warnings)
-    result.stats["rejected"] = len(result.rejected)
-    return result
+    from wiretrace.output.report import MAX_STORIES
+
+    spark, made_here = spark_session(args.master)
+    try:
+        progress("read", 0, 0)
+        found = trace_files(spark, args.inputs, read_options(args), params, attribute)
+        if found.stats["articles"] == 0:
+            write_jsonl(found.rejected, args.out / "rejected.jsonl")
+            if found.rejected:
+                raise Failure(f"no readable article in the input; "
+                              f"{plural(len(found.rejected), 'record')} rejected, see "
+                              f"{args.out / 'rejected.jsonl'}")
+            raise Failure("no article found in the input")
+        if args.parquet:
+            found.write_parquet(str(args.out))
+        with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
+                jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
+            return found.to_result(MAX_STORIES, args.temp_dir, write_diff,
+                                   write_attribution if attribute else None)
+    finally:
+        if made_here:
+            spark.stop()
+
+
+def _on_this_machine(args: argparse.Namespace, params: TraceParams, attribute: bool,
+                     progress: StageProgress) -> tuple[TraceResult, list[FieldWarning]]:
+    """The local run: the inputs read here into the run's article store, the
+    stages on this machine's cores, diffs and attributions streamed to their files."""
+    progress("read", 0, 0)
+    rejected: list = []
+    warnings: list[FieldWarning] = []
+
+    def accepted() -> Iterator[Article]:
+        """Articles as they are read (into the run's store), rejections and field
+        warnings aside."""
+        count = 0
+        for item in iter_articles(args.inputs, **read_options(args), warnings=warnings):
+            if isinstance(item, Article):
+                count += 1
+                if count % 10_000 == 0:
+                    progress("read", count, 0)
+                yield item
+            else:
+                rejected.append(item)
+
+    articles = ArticleStore.build(accepted(), args.temp_dir)
+    progress("read", len(articles), len(articles))
+    rejected_file = args.out / "rejected.jsonl"
+    if not articles:
+        write_jsonl(rejected, rejected_file)
+        if rejected:
+            raise Failure(f"no readable article in the input; "
+                          f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
+        raise Failure("no article found in the input")
+    from wiretrace.output.report import MAX_STORIES
+
+    # diffs go to their file as they are made; the result keeps those the report shows
+    with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
+            jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
+        result = trace(articles, params=params, rejected=rejected, progress=progress,
+                       workers=args.workers, diff_sink=write_diff,
+                       keep_diffs=MAX_STORIES, temp_dir=args.temp_dir,
+                       warnings=warnings, attribute=attribute,
+                       attribution_sink=write_attribution if attribute else None)
+    return result, warnings
 
 
 def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -107,56 +169,21 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise Failure(f"--out {args.out} exists and is not a folder")
     args.out.mkdir(parents=True, exist_ok=True)
     with StageProgress(err, enabled=not args.quiet) as progress:
-        progress("read", 0, 0)
-        rejected: list = []
-        warnings: list[FieldWarning] = []
-
-        def accepted() -> Iterator[Article]:
-            """Articles as they are read (into the run's store), rejections and field
-            warnings aside."""
-            count = 0
-            for item in iter_articles(args.inputs, **read_options(args), warnings=warnings):
-                if isinstance(item, Article):
-                    count += 1
-                    if count % 10_000 == 0:
-                        progress("read", count, 0)
-                    yield item
-                else:
-                    rejected.append(item)
-
-        articles = ArticleStore.build(accepted(), args.temp_dir)
-        progress("read", len(articles), len(articles))
-        rejected_file = args.out / "rejected.jsonl"
-        if not articles:
-            write_jsonl(rejected, rejected_file)
-            if rejected:
-                raise Failure(f"no readable article in the input; "
-                              f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
-            raise Failure("no article found in the input")
-        from wiretrace.output.report import MAX_STORIES
-
-        # diffs go to their file as they are made; the result keeps those the
-        # report shows
-        attribute = not args.no_attributions and args.engine == "local"
-        diffs_written = args.engine == "local"
+        attribute = not args.no_attributions
         if args.engine == "spark":
-            result = _on_spark(articles, params, args.master, rejected, warnings)
+            result = _on_spark(args, params, attribute, progress)
+            warnings = result.warnings
         else:
-            with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
-                    jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
-                result = trace(articles, params=params, rejected=rejected, progress=progress,
-                               workers=args.workers, diff_sink=write_diff,
-                               keep_diffs=MAX_STORIES, temp_dir=args.temp_dir,
-                               warnings=warnings, attribute=attribute,
-                               attribution_sink=write_attribution if attribute else None)
+            result, warnings = _on_this_machine(args, params, attribute, progress)
         if not attribute:
             (args.out / "attributions.jsonl").unlink(missing_ok=True)
         progress("write", 0, 1)
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),
                  "wall_seconds": round(time.perf_counter() - started, 3)}
-        written = write_outputs(result, args.out, parquet=args.parquet, extra=extra,
-                                diffs_written=diffs_written, workers=result.stats["workers"],
+        written = write_outputs(result, args.out, parquet=args.parquet and args.engine == "local",
+                                extra=extra, diffs_written=True,
+                                workers=result.stats["workers"] if args.engine == "local" else 1,
                                 attributions_written=attribute)
         if not args.no_report:
             from wiretrace.output.report import write_report
@@ -186,7 +213,7 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
                   f"origin {largest.origin}" + (f"; {diff.summary}" if diff else ""))
     if n_rej:
         say(out, f"{plural(n_rej, 'input record')} rejected and skipped; "
-                  f"see {rejected_file} for where and why.", "yellow")
+                  f"see {args.out / 'rejected.jsonl'} for where and why.", "yellow")
     if warnings:
         say(out, warnings_line(warnings, str(args.out / "warnings.jsonl")), "yellow")
     say(out, f"Results written to {args.out}{os.sep}")

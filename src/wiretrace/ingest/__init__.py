@@ -65,8 +65,8 @@ from wiretrace.ingest.text_files import read_txt
 from wiretrace.ingest.warc_files import WARC_IDS, WARC_SUFFIXES, is_warc, read_warc
 from wiretrace.model import Article, FieldWarning, Rejected
 
-__all__ = ["EXTENSIONS", "SUFFIXES", "FieldNames", "iter_articles", "read_articles",
-           "supported"]
+__all__ = ["EXTENSIONS", "SUFFIXES", "FieldNames", "input_files", "iter_articles",
+           "read_articles", "supported"]
 
 _Format = Callable[[str, Options, Accept], Iterator[Article | Rejected]]
 _READERS: dict[str, _Format] = {".txt": read_txt, ".jsonl": read_jsonl, ".ndjson": read_jsonl,
@@ -131,10 +131,21 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
         raise ValueError(f"unknown warc_id {warc_id!r}: expected one of {', '.join(WARC_IDS)}")
     reader = _Reader(Options(fields, max_chars, encoding, date_format, [], warc_id), warnings,
                      mojibake)
+    for item in input_files(paths):
+        if isinstance(item, Rejected):
+            yield item
+        else:
+            yield from reader.file(item)
+
+
+def input_files(paths: Sequence[str | os.PathLike]) -> Iterator[str | Rejected]:
+    """The files ``paths`` name, in the order they are read: each path given, a
+    folder's files by name (not sub-folders, not names starting with ``.`` or
+    ``_``); a folder that cannot be listed is a rejection."""
     for given in paths:
         source = os.fsdecode(given)
         if not os.path.isdir(source):
-            yield from reader.file(source)
+            yield source
             continue
         try:
             names = sorted(os.listdir(source))
@@ -143,8 +154,10 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
             continue
         for name in names:
             path = os.path.join(source, name)
-            if not name.startswith(".") and not os.path.isdir(path):
-                yield from reader.file(path)
+            # hidden files, and the markers Spark and Hadoop leave beside their
+            # part files (_SUCCESS, _committed_...), are no input
+            if not name.startswith((".", "_")) and not os.path.isdir(path):
+                yield path
 
 
 class _Reader:

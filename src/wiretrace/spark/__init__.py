@@ -28,6 +28,7 @@ DataFrames and the stories; ``to_result()`` gives the local run's
 for the report and the output files.  Attributions are not made here yet.
 """
 
-from wiretrace.spark.driver import SparkTrace, trace
+from wiretrace.spark.driver import trace, trace_files
+from wiretrace.spark.result import SparkTrace
 
-__all__ = ["SparkTrace", "trace"]
+__all__ = ["SparkTrace", "trace", "trace_files"]

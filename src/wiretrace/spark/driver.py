@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import os
 import pickle
-from dataclasses import dataclass
+import sys
+import time
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from wiretrace.model import KIND_CODE, PASSAGE_DTYPE, Article, PassageTable, Story, TraceResult
+from wiretrace.attribute.provenance import appearance_order, outlet_credits, story_provenance
+from wiretrace.model import (
+    KIND_CODE,
+    PASSAGE_DTYPE,
+    Attribution,
+    OutletCredit,
+    PassageTable,
+    Provenance,
+    Rejected,
+    Story,
+)
 from wiretrace.params import TraceParams
+from wiretrace.spark.result import SparkTrace, passage_table
 from wiretrace.spark.stages import (
+    ATTRIBUTION_SCHEMA,
     DIFF_SCHEMA,
     FINGERPRINT_SCHEMA,
     PASSAGE_SCHEMA,
     alignments,
+    attribution_of,
+    attributions,
     fingerprints,
 )
 from wiretrace.spark.stages import diffs as diff_stage
 from wiretrace.stories.build import ArticleFacts, build_stories, diff_bases, sharing_base
 
-ARTICLE_COLUMNS = ("id", "text", "title", "outlet", "url", "published")
-ARTICLE_SCHEMA = ", ".join(f"{c} string" for c in ARTICLE_COLUMNS)
+ARTICLE_TYPES = {"id": "string", "text": "string", "title": "string", "outlet": "string",
+                 "url": "string", "published": "string", "read_from": "string",
+                 "author": "string", "topics": "array<string>", "places": "array<string>"}
+ARTICLE_COLUMNS = tuple(ARTICLE_TYPES)
+ARTICLE_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ARTICLE_TYPES.items())
 # Work per task: Spark's default of 200 shuffle partitions made 200 Python tasks of
 # a few pairs each on a 10,000-article corpus (35 of its 89 s); a partition per
 # this many pairs (or story versions), at least one per core, keeps each task's
@@ -36,55 +56,32 @@ def _partitions(spark: Any, items: int, per_partition: int) -> int:
     return max(cores, -(-items // per_partition))
 
 
-@dataclass
-class SparkTrace:
-    """What a Spark run found: the numbered articles and the passages as DataFrames
-    (articles by ``number``, input order), the stories, and the counts."""
-
-    articles: Any  # DataFrame: number, id, text, title, outlet, url, published
-    passages: Any  # DataFrame: the local run's PassageTable columns
-    stories: list[Story]
-    diffs: Any  # DataFrame: job (the local run's order), story, a, b, diff (JSON), pickled
-    stats: dict
-
-    def to_result(self) -> TraceResult:
-        """The run as the local one returns it, the articles collected to the driver
-        (for the report and the output files; a large run writes its DataFrames)."""
-        rows = self.articles.orderBy("number").collect()
-        articles = {r["id"]: Article(r["id"], r["text"], r["title"], r["outlet"], r["url"],
-                                     datetime.fromisoformat(r["published"])
-                                     if r["published"] else None)
-                    for r in rows}
-        diffs = [pickle.loads(r["pickled"])
-                 for r in self.diffs.select("job", "pickled").orderBy("job").collect()]
-        return TraceResult(articles, passage_table(self.passages, [r["id"] for r in rows]),
-                           self.stories, diffs, [], dict(self.stats))
-
-
-def passage_table(passages: Any, ids: list[str]) -> PassageTable:
-    """The passages DataFrame on the driver, in the local run's order: by pair, and
-    within a pair in the order the aligner gave them (by position in ``a``)."""
-    table = passages.toPandas()
-    rows = np.zeros(len(table), dtype=PASSAGE_DTYPE)
-    for name in PASSAGE_DTYPE.names:
-        rows[name] = table[name].to_numpy()
-    rows = rows[np.lexsort((rows["b_start"], rows["a_start"], rows["b"], rows["a"]))]
-    return PassageTable(rows, ids)
-
-
 # Adaptive execution may coalesce the shuffle partitions of a plan that reads a
 # cached table: without it every join after a cache ran Spark's 200 partitions
 # (200 Python tasks of a few pairs each).  Set for the run, then restored.
 RUN_CONF = {"spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true"}
 
 
-def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> SparkTrace:
-    """Passages, stories and diffs of the ``articles`` DataFrame (see :mod:`wiretrace.spark`)."""
+def trace(spark: Any, articles: Any, params: TraceParams | None = None,
+          attribute: bool = True) -> SparkTrace:
+    """Passages, stories, diffs and (with ``attribute``, as the local run's
+    default) attributions of the ``articles`` DataFrame (see :mod:`wiretrace.spark`)."""
+    return _traced(spark, articles, None, params or TraceParams(), attribute)[0]
+
+
+def _traced(spark: Any, articles: Any, files: list[str] | None, params: TraceParams,
+            attribute: bool) -> tuple[SparkTrace, list[tuple[int, int, Rejected]]]:
     before = {key: spark.conf.get(key, None) for key in RUN_CONF}
     for key, value in RUN_CONF.items():
         spark.conf.set(key, value)
     try:
-        return _trace(spark, articles, params)
+        started = time.perf_counter()
+        numbered, duplicates = number_articles(spark, articles, files)
+        found = _trace(spark, numbered, params, attribute)
+        found.rejected = [rejected for _, _, rejected in duplicates]
+        found.stats["rejected"] = len(duplicates)
+        found.stats["seconds"] = round(time.perf_counter() - started, 3)
+        return found, duplicates
     finally:
         for key, value in before.items():
             if value is None:
@@ -93,24 +90,53 @@ def trace(spark: Any, articles: Any, params: TraceParams | None = None) -> Spark
                 spark.conf.set(key, value)
 
 
-def _trace(spark: Any, articles: Any, params: TraceParams | None) -> SparkTrace:
+def number_articles(spark: Any, articles: Any, files: list[str] | None = None
+                    ) -> tuple[Any, list[tuple[int, int, Rejected]]]:
+    """The articles numbered in input order (``number``, then ARTICLE_COLUMNS;
+    cached), and a rejection for each later article of an id already taken, with
+    its place (file, record).
+
+    Input order is ``(file, record)`` when the DataFrame has them (read by
+    :mod:`.reading`; ``files`` names them), else the DataFrame's own order."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    params = params or TraceParams()
-    given = articles.select(*[F.col(c) if c in articles.columns else F.lit(None).cast("string")
-                              .alias(c) for c in ARTICLE_COLUMNS])
-    # input order, then the first article of each id (a later one is a duplicate id)
-    ordered = spark.createDataFrame(given.rdd.zipWithIndex().map(lambda row: (*row[0], row[1])),
-                                    f"{ARTICLE_SCHEMA}, order long")
-    first = Window.partitionBy("id").orderBy("order")
-    kept = ordered.withColumn("nth", F.row_number().over(first)).filter("nth = 1").drop("nth")
+    def column(name: str) -> Any:
+        if name in articles.columns:
+            return F.col(name)
+        return F.lit(None).cast(ARTICLE_TYPES[name]).alias(name)
+
+    if "file" in articles.columns and "record" in articles.columns:
+        ordered = articles.select(*map(column, ARTICLE_COLUMNS), "file", "record")
+    else:  # the DataFrame's order: a file and record each, from its place
+        given = articles.select(*map(column, ARTICLE_COLUMNS))
+        ordered = spark.createDataFrame(
+            given.rdd.zipWithIndex().map(lambda row: (*row[0], 0, row[1])),
+            f"{ARTICLE_SCHEMA}, file long, record long")
+    by_id = Window.partitionBy("id").orderBy("file", "record")
+    ranked = ordered.withColumn("nth", F.row_number().over(by_id)) \
+        .withColumn("first_from", F.first("read_from").over(by_id)).cache()
     numbered = spark.createDataFrame(
-        kept.orderBy("order").rdd.zipWithIndex()
+        ranked.filter("nth = 1").orderBy("file", "record").rdd.zipWithIndex()
         .map(lambda row: (row[1], *row[0][:len(ARTICLE_COLUMNS)])),
         f"number long, {ARTICLE_SCHEMA}").cache()
+    duplicates = []
+    for r in ranked.filter("nth > 1").orderBy("file", "record").collect():
+        source = files[r["file"]] if files else "<api>"
+        where = r["read_from"] or source
+        location = where[len(source) + 1:] if where.startswith(f"{source}:") else None
+        duplicates.append((r["file"], r["record"], Rejected(
+            source, location, r["id"], f"duplicate id {r['id']!r}, first seen at "
+                                       f"{r['first_from'] or source}")))
+    ranked.unpersist()
+    return numbered, duplicates
+
+
+def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> SparkTrace:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
     n = numbered.count()
-    duplicates = ordered.count() - n
 
     found = numbered.select("number", "text").mapInArrow(fingerprints(params),
                                                          FINGERPRINT_SCHEMA).cache()
@@ -120,7 +146,11 @@ def _trace(spark: Any, articles: Any, params: TraceParams | None) -> SparkTrace:
     boilerplate = np.sort(np.array([r["shingle"] for r in held.filter(F.col("df") > max_df)
                                     .select("shingle").collect()], dtype=np.int64)
                           .view(np.uint64))
-    seeds = postings.join(held.filter(F.col("df") <= max_df).select("shingle"), "shingle")
+    # boilerplate n-grams left out before the postings are grouped by n-gram: a
+    # paragraph in a fifth of the corpus would make one task of its postings
+    common = spark.createDataFrame([(int(v),) for v in boilerplate.view(np.int64)],
+                                   "shingle long")
+    seeds = postings.join(F.broadcast(common), "shingle", "left_anti")
     seed_pairs = seeds.alias("x").join(seeds.alias("y"), "shingle") \
         .filter(F.col("x.number") < F.col("y.number")) \
         .groupBy(F.col("x.number").alias("i"), F.col("y.number").alias("j")).count() \
@@ -158,26 +188,83 @@ def _trace(spark: Any, articles: Any, params: TraceParams | None) -> SparkTrace:
         .select(F.col("i").cast("int").alias("a"), F.col("j").cast("int").alias("b"),
                 *columns).cache()
 
-    facts_rows = numbered.select("number", "id", "published").join(
+    facts_rows = numbered.select("number", "id", "published", "outlet").join(
         found.select("number", "words", "chars"), "number").orderBy("number").collect()
     ids = [r["id"] for r in facts_rows]
     facts = ArticleFacts(ids, np.array([r["chars"] for r in facts_rows], dtype=np.int64),
                          [datetime.fromisoformat(r["published"]).isoformat()
                           if r["published"] else None for r in facts_rows])
     table = passage_table(passages, ids)
+    check_link_graph(len(table))
     stories = build_stories(facts, table, params,
                             np.array([r["words"] for r in facts_rows], dtype=np.int64))
-    diffs = _diff_stories(spark, numbered, table, stories, params, boilerplate)
-    stats = {"articles": n, "duplicates": duplicates, "candidate_pairs": n_pairs,
-             "boilerplate_ngrams": len(boilerplate), "passages": len(table),
+    credits = Credits(None, 0, None, None, None)
+    if attribute:
+        credits = _credits(spark, numbered, stories, facts_rows)
+    diffs = _diff_stories(spark, numbered, table, stories, params, boilerplate,
+                          credits.of_members)
+    aligned_pairs = len(np.unique(table.rows["a"].astype(np.int64) * max(n, 1)
+                                  + table.rows["b"]))
+    stats = {"articles": n, "rejected": 0, "candidate_pairs": n_pairs,
+             "boilerplate_ngrams": len(boilerplate), "aligned_pairs": aligned_pairs,
+             "passages": len(table),
              "reuse_passages": int(np.count_nonzero(table.rows["kind"] == KIND_CODE["reuse"])),
-             "stories": len(stories), "diffs": sum(len(s.members) - 1 for s in stories),
-             "workers": 1}
-    return SparkTrace(numbered, passages, stories, diffs, stats)
+             "stories": len(stories), "articles_in_stories": sum(len(s.members) for s in stories),
+             "diffs": sum(len(s.members) - 1 for s in stories), "attributions": credits.found,
+             "workers": spark.sparkContext.defaultParallelism, "seconds": 0.0}
+    return SparkTrace(numbered, passages, stories, diffs, stats, credits.table,
+                      credits.provenance, credits.outlets)
+
+
+# The passages come to the driver, where the stories are made (what the index
+# does too): 40 bytes a passage, so 100 million passages (a 25-million-article
+# archive at the generated corpora's rate) are 4 GB.  Past this the driver is
+# the wrong place, and the run says so rather than dying of memory.
+MAX_DRIVER_PASSAGES = 100_000_000
+
+
+def check_link_graph(passages: int) -> None:
+    if passages > MAX_DRIVER_PASSAGES:
+        raise MemoryError(f"{passages:,} passages are too many to make stories on the driver "
+                          f"(at most {MAX_DRIVER_PASSAGES:,}): split the corpus by time")
+
+
+class Credits(NamedTuple):
+    """What the attribution stage found: every attribution (a DataFrame), how many,
+    the story members' credits (for the diffs), provenance and outlet credits."""
+
+    table: Any
+    found: int
+    of_members: dict[str, list[Attribution]] | None
+    provenance: list[Provenance] | None
+    outlets: list[OutletCredit] | None
+
+
+def _credits(spark: Any, numbered: Any, stories: list[Story], facts_rows: list) -> Credits:
+    """Every article's attributions on the executors; the credits of the story
+    members to the driver, where each story's provenance is read (as locally)."""
+    table = numbered.select("number", "id", "text").mapInArrow(attributions(),
+                                                                ATTRIBUTION_SCHEMA).cache()
+    found = table.count()
+    number = {r["id"]: r["number"] for r in facts_rows}
+    in_story = sorted({number[m] for s in stories for m in s.members})
+    members = spark.createDataFrame([(k,) for k in in_story], "number long")
+    of_members: dict[str, list[Attribution]] = {}
+    for row in table.filter("is_credit").join(members, "number").orderBy("number", "nth") \
+            .collect():
+        of_members.setdefault(row["article"], []).append(attribution_of(row))
+    published = {r["id"]: datetime.fromisoformat(r["published"]) if r["published"] else None
+                 for r in facts_rows}
+    outlet = {r["id"]: r["outlet"] for r in facts_rows}
+    provenance = [story_provenance(s, appearance_order(s, [published[m] for m in s.members]),
+                                   of_members) for s in stories]
+    return Credits(table, found, of_members, provenance,
+                   outlet_credits(stories, outlet.get, of_members))
 
 
 def _diff_stories(spark: Any, numbered: Any, table: PassageTable, stories: list[Story],
-                  params: TraceParams, boilerplate: np.ndarray) -> Any:
+                  params: TraceParams, boilerplate: np.ndarray,
+                  credits: dict[str, list[Attribution]] | None) -> Any:
     """Each version against its base (``stories.diff_bases``, ``sharing_base``: chosen
     on the driver, as the local run chooses them), diffed on the executors with the
     pair's passages; a story's versions in one partition, so its articles are
@@ -196,41 +283,56 @@ def _diff_stories(spark: Any, numbered: Any, table: PassageTable, stories: list[
             if member != story.origin:
                 base = sharing_base(story, member, bases[member], reuse_words)
                 jobs.append((len(jobs), story.id, base, member,
-                             pickle.dumps(table.of_pair(number[base], number[member]))))
+                             pickle.dumps(table.of_pair(number[base], number[member])),
+                             None if credits is None else pickle.dumps(credits.get(base, [])),
+                             None if credits is None else pickle.dumps(credits.get(member, []))))
     todo = spark.createDataFrame(jobs, "job long, story string, base string, member string, "
-                                       "between binary")
+                                       "between binary, a_credits binary, m_credits binary")
     fields = [c for c in ARTICLE_COLUMNS]
     side_a = numbered.select(*[numbered[c].alias(f"a_{c}") for c in fields]).hint("merge")
     side_m = numbered.select(*[numbered[c].alias(f"m_{c}") for c in fields]).hint("merge")
     todo = todo.join(side_a, todo["base"] == side_a["a_id"]) \
         .join(side_m, todo["member"] == side_m["m_id"]) \
-        .select("job", "story", "between", *[f"a_{c}" for c in fields],
+        .select("job", "story", "between", "a_credits", "m_credits",
+                *[f"a_{c}" for c in fields],
                 *[f"m_{c}" for c in fields]) \
         .repartition(_partitions(spark, len(jobs), DIFFS_PER_PARTITION), "story") \
         .sortWithinPartitions("story", "job")
-    return todo.mapInArrow(diff_stage(params, boilerplate), DIFF_SCHEMA).cache()
+    return todo.mapInArrow(diff_stage(params, boilerplate, credits is not None),
+                           DIFF_SCHEMA).cache()
 
 
-def trace_articles(articles: list[Article], params: TraceParams, master: str) -> TraceResult:
-    """``wiretrace trace --engine spark``: the articles (read on the driver, by the
-    same readers and rules as the local run) traced on Spark at ``master``, and the
-    result on the driver for the output files and the report."""
-    import os
-    import sys
+def trace_files(spark: Any, paths: Sequence[str | os.PathLike], options: dict | None = None,
+                params: TraceParams | None = None, attribute: bool = True) -> SparkTrace:
+    """The files or folders ``paths`` read on the executors by wiretrace's readers
+    (:mod:`.reading`; ``options``: ``iter_articles``' keywords) and traced: the
+    rejections and field warnings of the reading are the result's, as locally."""
+    from wiretrace.spark.reading import problems, read_inputs
 
+    params = params or TraceParams()
+    rows, unlisted, files = read_inputs(spark, paths, options or {})
+    found, duplicates = _traced(spark, rows.filter("kind = 'article'"), files, params,
+                                attribute)
+    # a field warning of an article left out as a later copy of an id is no warning
+    dropped = {(file, record) for file, record, _ in duplicates}
+    found.warnings = [w for file, record, w in problems(rows, "warning")
+                      if (file, record) not in dropped]
+    # in reading order, as the local run lists them
+    read = sorted(problems(rows, "rejected") + duplicates, key=lambda p: (p[0], p[1]))
+    found.rejected = unlisted + [rejected for _, _, rejected in read]
+    found.stats["rejected"] = len(found.rejected)
+    rows.unpersist()
+    return found
+
+
+def spark_session(master: str) -> tuple[Any, bool]:
+    """The running session, or a new one at ``master``; whether it was made here.
+    The executors run this Python (it has wiretrace) unless PYSPARK_PYTHON says."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    # the executors must run a Python that has wiretrace: this one, unless told
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     running = SparkSession.getActiveSession()  # a caller's session is used, and left running
-    spark = running or (SparkSession.builder.master(master).appName("wiretrace")
-                        .config("spark.ui.showConsoleProgress", "false").getOrCreate())
-    try:
-        frame = spark.createDataFrame(
-            [(a.id, a.text, a.title, a.outlet, a.url,
-              a.published.isoformat() if a.published else None) for a in articles],
-            ARTICLE_SCHEMA)
-        return trace(spark, frame, params).to_result()
-    finally:
-        if running is None:
-            spark.stop()
+    if running is not None:
+        return running, False
+    return (SparkSession.builder.master(master).appName("wiretrace")
+            .config("spark.ui.showConsoleProgress", "false").getOrCreate()), True

@@ -11,21 +11,25 @@ Spark ships once per task.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
+import typing
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from wiretrace.align import align_tokens
 from wiretrace.align.articles import align_articles
+from wiretrace.attribute import attribute_text
 from wiretrace.candidates.lsh import boilerplate_mask
 from wiretrace.diff.changes import diff_versions
 from wiretrace.fingerprint.batch import fingerprint
-from wiretrace.model import KIND_CODE, PASSAGE_DTYPE, Article
+from wiretrace.model import KIND_CODE, PASSAGE_DTYPE, Article, Attribution
 from wiretrace.params import TraceParams
 from wiretrace.text.tokens import Tokens, tokenize
 
@@ -108,6 +112,46 @@ def alignments(params: TraceParams, boilerplate: np.ndarray
     return run
 
 
+def _attribution_type(hint: Any) -> str:
+    if hint is bool:
+        return "boolean"
+    return "long" if int in typing.get_args(hint) or hint is int else "string"
+
+
+_ATTRIBUTION_HINTS = typing.get_type_hints(Attribution)
+# ``number`` (the article's) first, then the fields of ``Attribution.to_dict()``
+ATTRIBUTION_SCHEMA = "number long, nth long, " + ", ".join(
+    f"{f.name} {_attribution_type(_ATTRIBUTION_HINTS[f.name])}"
+    for f in dataclasses.fields(Attribution))
+_ATTRIBUTION_ARROW = pa.schema(
+    [("number", pa.int64()), ("nth", pa.int64())]
+    + [(f.name, {"boolean": pa.bool_(), "long": pa.int64(), "string": pa.string()}[
+        _attribution_type(_ATTRIBUTION_HINTS[f.name])]) for f in dataclasses.fields(Attribution)])
+
+
+def attributions() -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Per article (``number``, ``id``, ``text``): who it credits for what
+    (``attribute.attribute_text``, the local run's stage function), a row each,
+    ``nth`` in the article's order."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            rows: dict[str, list] = {name: [] for name in _ATTRIBUTION_ARROW.names}
+            for number, article, text in zip(*(batch.column(c).to_pylist()
+                                               for c in ("number", "id", "text")), strict=True):
+                for nth, found in enumerate(attribute_text(text, article)):
+                    rows["number"].append(number)
+                    rows["nth"].append(nth)
+                    for name, value in found.to_dict().items():
+                        rows[name].append(value)
+            yield pa.RecordBatch.from_pydict(rows, schema=_ATTRIBUTION_ARROW)
+    return run
+
+
+def attribution_of(row: Any) -> Attribution:
+    """An ``ATTRIBUTION_SCHEMA`` row (a Spark ``Row`` or a dict) as an Attribution."""
+    return Attribution(**{f.name: row[f.name] for f in dataclasses.fields(Attribution)})
+
+
 DIFF_SCHEMA = "job long, story string, a string, b string, diff string, pickled binary"
 _ARTICLE_FIELDS = ("id", "text", "title", "outlet", "url", "published")
 
@@ -121,9 +165,11 @@ def _article(row: dict, side: str) -> Article:
 def diffs(params: TraceParams, boilerplate: np.ndarray, credits: bool = False
           ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """Per story version (``job``, ``story``, the base's and the version's article
-    fields as ``a_*`` and ``m_*``, ``between``: the pickled passages of the pair):
-    its diff against its base (``diff.diff_versions``), as JSON (``Diff.to_dict()``)
-    and pickled (for the driver's :class:`~wiretrace.model.TraceResult`)."""
+    fields as ``a_*`` and ``m_*``, ``between``: the pickled passages of the pair;
+    with ``credits``, ``a_credits`` and ``m_credits``: each side's pickled credits,
+    found by the attribution stage): its diff against its base
+    (``diff.diff_versions``), as JSON (``Diff.to_dict()``) and pickled (for the
+    driver's :class:`~wiretrace.model.TraceResult`)."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         tokens_of: dict[str, Tokens] = {}
 
@@ -140,6 +186,10 @@ def diffs(params: TraceParams, boilerplate: np.ndarray, credits: bool = False
             for row in batch.to_pylist():
                 base, member = _article(row, "a"), _article(row, "m")
                 tokens_a, tokens_m = tokens(base), tokens(member)
+                if credits:  # the stage found them: not tagged again, as locally
+                    for side, side_tokens in (("a", tokens_a), ("m", tokens_m)):
+                        if side_tokens.facts.attributions is None:
+                            side_tokens.facts.attributions = pickle.loads(row[f"{side}_credits"])
                 between = pickle.loads(row["between"])
                 if not between:  # a version with no edge, diffed against its base: align
                     between = align_articles(
