@@ -58,8 +58,13 @@ def _partitions(spark: Any, items: int, per_partition: int) -> int:
 
 # Adaptive execution may coalesce the shuffle partitions of a plan that reads a
 # cached table: without it every join after a cache ran Spark's 200 partitions
-# (200 Python tasks of a few pairs each).  Set for the run, then restored.
-RUN_CONF = {"spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true"}
+# (200 Python tasks of a few pairs each).  No join is broadcast on Spark's own
+# estimate: the estimate of a cached table of the archive's 21,268 articles was
+# small enough to broadcast and then filled a 1 GB driver ("Not enough memory to
+# build and broadcast the table"); the one small table (the boilerplate n-grams)
+# is broadcast by name.  Set for the run, then restored.
+RUN_CONF = {"spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
+            "spark.sql.autoBroadcastJoinThreshold": "-1"}
 
 
 def trace(spark: Any, articles: Any, params: TraceParams | None = None,
