@@ -170,3 +170,22 @@ def test_a_first_run_says_it_is_compiling_and_a_later_one_does_not(tmp_path):
     assert runs[1].stdout.strip() == "[]"
     # the first run left its stamp beside the cache it filled
     assert list((tmp_path / "numba").glob("wiretrace-kernels-*"))
+
+
+def test_a_story_republished_by_many_outlets_aligns_each_with_its_earliest(seed_articles):
+    """230 outlets re-publish one story, each with a line of its own: each version
+    is aligned with at most ``max_earlier_candidates`` earlier ones (the earliest),
+    not with every other version, and all are still one story; the index adds
+    them by the same rule."""
+    text = seed_articles[0].text
+    versions = [Article(f"v{k:03d}", f"{text}\n\nPublished by outlet number {k} of many, "
+                                     f"with its own closing line {k * 7919}.",
+                        outlet=f"outlet-{k}") for k in range(230)]
+    params = wiretrace.TraceParams(max_earlier_candidates=50)
+    result = wiretrace.trace(versions, params=params, attribute=False, workers=2)
+    earlier: dict[str, set[str]] = {}
+    for p in result.passages:
+        earlier.setdefault(p.b, set()).add(p.a)
+    assert max(len(found) for found in earlier.values()) == 50
+    assert earlier["v229"] == {f"v{k:03d}" for k in range(50)}
+    assert [len(s.members) for s in result.stories] == [230]

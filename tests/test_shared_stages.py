@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import wiretrace
-from wiretrace.candidates.lsh import band_keys, lsh_bands
+from wiretrace.candidates.lsh import band_keys, earliest_candidates, lsh_bands
 from wiretrace.fingerprint.batch import fingerprint
 from wiretrace.fingerprint.keys import DOC_BITS, VALUE_BITS, pack
 from wiretrace.fingerprint.minhash import minhash_flat, shingles
@@ -187,6 +187,32 @@ def test_pair_groups_and_chunks_keep_connected_groups_whole():
         for g in pair_groups(chunk).tolist():
             assert seen.setdefault(g, k) == k  # no group in two chunks
     assert deal_groups([], 3) == [[], [], []]
+
+
+def test_a_group_larger_than_a_chunk_is_cut_at_a_change_of_first_article():
+    """The versions of a story re-published many times are one connected group;
+    it is cut so that several workers align it, each cut where the first
+    article changes, and nothing is lost or repeated."""
+    pairs = np.array([(i, j) for j in range(120) for i in range(j)], dtype=np.int64)
+    chunks = group_chunks(pairs, 20, max_size=1_000)
+    assert len(chunks) > 5 and all(len(c) < 2_000 for c in chunks)
+    assert sorted(map(tuple, np.concatenate(chunks).tolist())) == \
+        sorted(map(tuple, pairs.tolist()))
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert before[-1, 0] != after[0, 0]  # one first article's pairs stay together
+
+
+def test_each_article_is_aligned_with_its_earliest_earlier_candidates():
+    """``earliest_candidates`` against its definition: a pair (i, j) is kept when i
+    is among the ``most`` smallest articles j pairs with below it."""
+    rng = np.random.default_rng(3)
+    pairs = np.unique(np.sort(rng.integers(0, 60, (1_500, 2)), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    for most in (1, 5, 20, 1_000):
+        kept = earliest_candidates(pairs, most)
+        expected = [(i, j) for i, j in pairs.tolist()
+                    if sorted(a for a, b in pairs.tolist() if b == j).index(i) < most]
+        assert kept.tolist() == [list(p) for p in expected]
 
 
 def _deal_by_definition(pairs: list[tuple[int, int]], workers: int

@@ -85,6 +85,12 @@ class TraceParams:
         0.7, "approximate Jaccard similarity at which MinHash LSH proposes whole-document "
         "near-duplicates (catches copies of stories so popular their n-grams exceed "
         "max_df).", float, 0.0, high=1.0, low_open=True)
+    max_earlier_candidates: int = _knob(
+        200, "an article is aligned with at most this many earlier articles among its "
+        "candidates, the earliest (in input order): a story re-published by 5,000 outlets "
+        "would otherwise align every pair of its versions (12.5 million pairs); its versions "
+        "still meet the story's first ones.  200 is above every article of the real archive "
+        "(at most 127) and of the generated corpus of 100,000 (at most 150).", int, 1)
     num_perm: int = _knob(128, "MinHash permutations.", int, 1)
     anchor_ngram: int = _knob(3, "words per exact match used to anchor an alignment.", int, 1)
     max_gap: int = _knob(

@@ -33,7 +33,7 @@ import numpy as np
 from wiretrace.align import align_tokens
 from wiretrace.align.articles import align_articles
 from wiretrace.attribute.batch import Attributions, attribute_store
-from wiretrace.candidates.lsh import boilerplate_mask, lsh_pairs
+from wiretrace.candidates.lsh import boilerplate_mask, earliest_candidates, lsh_pairs
 from wiretrace.candidates.seed_index import SeedIndex
 from wiretrace.diff.articles import compare, diff_articles
 from wiretrace.diff.changes import diff_versions
@@ -94,7 +94,8 @@ def candidate_pairs(seeds: SeedIndex, signatures: np.ndarray, non_empty: np.ndar
         extra = np.array(sorted(near_duplicates), dtype=np.int64).reshape(-1, 2)
         left, right = np.concatenate([left, extra[:, 0]]), np.concatenate([right, extra[:, 1]])
     keys = np.unique(left.astype(np.int64) * max(1, n_articles) + right)
-    return np.stack([keys // max(1, n_articles), keys % max(1, n_articles)], axis=1), boilerplate
+    pairs = np.stack([keys // max(1, n_articles), keys % max(1, n_articles)], axis=1)
+    return earliest_candidates(pairs, params.max_earlier_candidates), boilerplate
 
 
 @dataclass

@@ -436,3 +436,20 @@ def test_an_index_keeps_its_parameters(tmp_path):
 def test_add_rejects_what_is_not_an_article(tmp_path):
     with Index.open(tmp_path / "a.db") as index, pytest.raises(TypeError):
         index.add(["just a string"])
+
+
+def test_a_story_republished_many_times_is_indexed_as_traced(tmp_path, seed_articles):
+    """230 copies of one story, each with a line of its own, added in batches:
+    each aligned with its 50 earliest earlier copies (``max_earlier_candidates``),
+    the same passages and the one story the batch run finds."""
+    text = seed_articles[0].text
+    versions = [Article(f"v{k:03d}", f"{text}\n\nPublished by outlet number {k} of many, "
+                                     f"with its own closing line {k * 7919}.")
+                for k in range(230)]
+    params = TraceParams(max_earlier_candidates=50)
+    result = wiretrace.trace(versions, params=params, attribute=False, workers=1)
+    assert [len(s.members) for s in result.stories] == [230]
+    with Index.open(tmp_path / "copies.db", params) as index:
+        for k in range(0, len(versions), 60):
+            index.add(versions[k:k + 60])
+        _same_as_trace(index, versions, result)

@@ -42,13 +42,14 @@ def frame(spark, articles: list[Article]):
         "id string, text string, title string, outlet string, url string, published string")
 
 
-def same_answers(spark, articles: list[Article], attribute: bool = False) -> tuple[int, int]:
+def same_answers(spark, articles: list[Article], attribute: bool = False,
+                 params: wiretrace.TraceParams | None = None) -> tuple[int, int]:
     """Passages, stories, origins, edges, diffs (and with ``attribute`` the
     attributions and provenance) of both runs compared; their counts."""
     from wiretrace.spark import trace
 
-    local = wiretrace.trace(articles, attribute=attribute, workers=1)
-    found = trace(spark, frame(spark, articles), attribute=attribute)
+    local = wiretrace.trace(articles, attribute=attribute, workers=1, params=params)
+    found = trace(spark, frame(spark, articles), params, attribute=attribute)
     return compared(local, found)
 
 
@@ -121,6 +122,17 @@ def test_a_generated_corpus_read_by_the_executors_gives_the_local_answers(spark,
     assert found.rejected == [] and found.stats["articles"] == 10_000
     passages, stories = compared(local, found)
     assert passages > 10_000 and stories > 1_000
+
+
+def test_a_story_republished_many_times_aligns_each_with_its_earliest(spark, seed_articles):
+    """Each of 120 copies aligned with its 20 earliest earlier ones, on Spark as
+    locally: one story."""
+    text = seed_articles[0].text
+    versions = [Article(f"v{k:03d}", f"{text}\n\nPublished by outlet number {k} of many, "
+                                     f"with its own closing line {k * 7919}.")
+                for k in range(120)]
+    params = wiretrace.TraceParams(max_earlier_candidates=20)
+    assert same_answers(spark, versions, params=params)[1] == 1
 
 
 def test_a_duplicate_id_is_left_out_as_the_local_run_rejects_it(spark, seed_articles):

@@ -124,3 +124,24 @@ def lsh_pairs(signatures: np.ndarray, threshold: float,
         return set()
     pair_keys = np.unique(pair_keys)
     return set(zip((pair_keys // n_docs).tolist(), (pair_keys % n_docs).tolist(), strict=True))
+
+
+def earliest_candidates(pairs: np.ndarray, most: int) -> np.ndarray:
+    """The pairs ``(i, j)``, ``i < j`` (a ``(k, 2)`` array sorted by ``i`` then ``j``)
+    in which ``i`` is among the ``most`` smallest partners ``j`` has below it: each
+    article is aligned with at most ``most`` earlier articles, the earliest.  The
+    kept pairs keep their order.  (A rule each article's pairs decide alone, so the
+    index applies it as articles arrive.)"""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(pairs) <= most:
+        return pairs
+    by_later = np.lexsort((pairs[:, 0], pairs[:, 1]))
+    later = pairs[by_later, 1]
+    starts = np.flatnonzero(np.r_[True, later[1:] != later[:-1]])
+    rank = np.arange(len(later)) - np.repeat(starts, np.diff(np.r_[starts, len(later)]))
+    if rank.max() < most:
+        return pairs
+    keep = np.zeros(len(pairs), dtype=bool)
+    keep[by_later[rank < most]] = True
+    return pairs[keep]
+

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wiretrace.candidates.lsh import boilerplate_mask
+from wiretrace.candidates.lsh import boilerplate_mask, earliest_candidates
 from wiretrace.fingerprint.batch import fingerprint as fingerprint_texts
 from wiretrace.fingerprint.keys import DOC_SHIFT
 from wiretrace.index.postings import BANDS, MAX_DOCS, SHINGLES, Lookup, Postings
@@ -223,7 +223,11 @@ def candidate_pairs(view: Postings, work: list[Doc], boilerplate: np.ndarray,
     if banded:
         keys = _pairs_from(view, BANDS, banded, [d.bands for d in banded], in_work, None, None, 1)
         chosen.update(keys.tolist())
-    return {(k >> 24, k & (MAX_DOCS - 1)) for k in chosen}
+    found = np.array(sorted(chosen), dtype=np.int64)
+    pairs = np.stack([found >> 24, found & (MAX_DOCS - 1)], axis=1)
+    # each new doc aligned with at most so many earlier docs (the batch run's rule)
+    kept = earliest_candidates(pairs, params.max_earlier_candidates)
+    return set(zip(kept[:, 0].tolist(), kept[:, 1].tolist(), strict=True))
 
 
 # --------------------------------------------------------------------------- alignment

@@ -164,7 +164,11 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
     band_pairs = bands.alias("x").join(bands.alias("y"), "band") \
         .filter(F.col("x.number") < F.col("y.number")) \
         .select(F.col("x.number").alias("i"), F.col("y.number").alias("j"))
-    pairs = seed_pairs.union(band_pairs).distinct()
+    # each article aligned with its earliest max_earlier_candidates earlier ones
+    earliest = Window.partitionBy("j").orderBy("i")
+    pairs = seed_pairs.union(band_pairs).distinct() \
+        .withColumn("rank", F.row_number().over(earliest)) \
+        .filter(F.col("rank") <= params.max_earlier_candidates).drop("rank")
     # each distinct pair of texts aligned once, as the first articles carrying them
     # (the local run's rule: copies share their alignment), given to every pair
     same = found.select("number", F.min("number").over(Window.partitionBy("digest"))

@@ -174,7 +174,8 @@ def build_stories(articles: Mapping[str, Article] | ArticleFacts, passages: Sequ
                              seconds[y], params, words.unchanged)
     linked = strength >= params.story_min_share
     labels = connected_components(n, x[linked], y[linked])
-    labels = split_chains(labels, x[linked], y[linked], strength[linked], params.story_cohesion)
+    labels = split_chains(labels, x[linked], y[linked], strength[linked], params.story_cohesion,
+                          params.max_earlier_candidates)
     # a story has two members at least: an article cut off alone joins none
     in_story = np.bincount(labels, minlength=n)[labels] >= 2
     # each passage inside one story, grouped by story
