@@ -189,17 +189,17 @@ def test_pair_groups_and_chunks_keep_connected_groups_whole():
     assert deal_groups([], 3) == [[], [], []]
 
 
-def test_a_group_larger_than_a_chunk_is_cut_at_a_change_of_first_article():
+def test_a_group_larger_than_a_chunk_is_cut_at_a_change_of_later_article():
     """The versions of a story re-published many times are one connected group;
-    it is cut so that several workers align it, each cut where the first
-    article changes, and nothing is lost or repeated."""
+    it is cut so that several workers align it, ordered and cut by the later
+    article of each pair, and nothing is lost or repeated."""
     pairs = np.array([(i, j) for j in range(120) for i in range(j)], dtype=np.int64)
     chunks = group_chunks(pairs, 20, max_size=1_000)
     assert len(chunks) > 5 and all(len(c) < 2_000 for c in chunks)
     assert sorted(map(tuple, np.concatenate(chunks).tolist())) == \
         sorted(map(tuple, pairs.tolist()))
     for before, after in zip(chunks, chunks[1:], strict=False):
-        assert before[-1, 0] != after[0, 0]  # one first article's pairs stay together
+        assert before[-1, 1] != after[0, 1]  # one later article's pairs stay together
 
 
 def test_each_article_is_aligned_with_its_earliest_earlier_candidates():

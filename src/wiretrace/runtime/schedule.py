@@ -63,10 +63,14 @@ def pair_groups(pairs: np.ndarray) -> np.ndarray:
     return nodes[component_roots(len(nodes), slots[:, 0], slots[:, 1])[slots[:, 0]]]
 
 
-# A connected group of more pairs than this is cut (by its first article) into
-# chunks of about this many: the versions of a story re-published thousands of
-# times made one chunk of a million pairs, which one worker aligned while the
-# others waited.
+# A connected group of more pairs than this is cut into chunks of about this
+# many: the versions of a story re-published thousands of times made one chunk
+# of millions of pairs, which one worker aligned while the others waited.  Such
+# a group is cut by its later article, its pairs ordered by it: each version
+# then meets its earlier partners (the same few hundred earliest versions, see
+# ``max_earlier_candidates``) one after another, and every text stays in a
+# worker's token cache, where ordered by the earlier article each version came
+# round again once per partner, long after the cache had dropped it.
 MAX_GROUP_CHUNK = 20_000
 
 
@@ -74,7 +78,9 @@ def group_chunks(pairs: np.ndarray, min_size: int,
                  max_size: int = MAX_GROUP_CHUNK) -> list[np.ndarray]:
     """``pairs`` sorted by connected group, then by their two ends, and cut into
     chunks of at least ``min_size`` pairs (the last may be smaller), a group
-    never split between two unless it has more than ``max_size`` pairs."""
+    never split between two unless it has more than ``max_size`` pairs; such a
+    group is ordered by later article and cut where it changes, about every
+    ``max_size`` pairs."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     group = pair_groups(pairs)
     order = np.lexsort((pairs[:, 1], pairs[:, 0], group))
@@ -83,12 +89,14 @@ def group_chunks(pairs: np.ndarray, min_size: int,
     bounds = np.r_[0, starts, len(pairs)]
     cuts = [starts]
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if end - begin > max_size:  # at a change of first article, about every max_size
-            firsts = pairs[begin:end, 0]
-            changes = np.flatnonzero(firsts[1:] != firsts[:-1]) + 1 + begin
-            every = np.searchsorted(changes, np.arange(begin + max_size, end, max_size))
-            cuts.append(np.unique(changes[np.minimum(every, len(changes) - 1)])
-                        if len(changes) else np.empty(0, np.int64))
+        if end - begin > max_size:
+            inside = pairs[begin:end]
+            pairs[begin:end] = inside[np.lexsort((inside[:, 0], inside[:, 1]))]
+            later = pairs[begin:end, 1]
+            changes = np.flatnonzero(later[1:] != later[:-1]) + 1 + begin
+            if len(changes):
+                every = np.searchsorted(changes, np.arange(begin + max_size, end, max_size))
+                cuts.append(np.unique(changes[np.minimum(every, len(changes) - 1)]))
     starts = np.unique(np.concatenate(cuts)).astype(np.int64)
     return chunks_at(pairs, starts.tolist(), min_size)  # type: ignore[return-value]
 

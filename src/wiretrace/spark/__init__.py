@@ -11,21 +11,29 @@ and runs:
 3. **candidates** as distributed joins: n-gram postings grouped by n-gram,
    those held by more than ``max_df`` articles set aside as boilerplate (they
    come to the driver, to mask the texts as the local run does), pairs sharing
-   ``min_shared_seeds`` of the others; LSH band keys grouped by key;
+   ``min_shared_seeds`` of the others; LSH band keys grouped by key; each
+   article paired with its ``max_earlier_candidates`` earliest earlier ones;
 4. **alignment** on the executors (:func:`.stages.alignments`:
    ``align.align_tokens``), each distinct pair of texts once (copies share it,
-   as in the local run), pairs partitioned by their first article so that a
-   worker tokenises each article about once;
+   as in the local run), pairs partitioned and sorted by their later article
+   so that a worker tokenises each article about once (a version meets its
+   earlier partners one after another: a story re-published thousands of
+   times spreads over every partition, its first versions kept in the
+   worker's tokens);
 5. **stories** on the driver, from the passages and the articles' facts
    (``stories.build_stories``, what the index does too): the link graph is
    small next to the texts; each version's base is chosen there too;
+   **attributions** on the executors (``attribute.attribute_text``), the
+   story members' credits brought to the driver for the provenance graphs;
 6. **diffs** on the executors (:func:`.stages.diffs`: ``diff.diff_versions``),
    a story's versions in one partition.
 
 The result (:class:`SparkTrace`) holds the passages and the diffs as
 DataFrames and the stories; ``to_result()`` gives the local run's
 :class:`~wiretrace.model.TraceResult` (the articles collected to the driver)
-for the report and the output files.  Attributions are not made here yet.
+for the report and the output files; ``write_parquet`` writes the tables as
+Parquet datasets from the executors.  ``trace_files`` reads input files on the
+executors (:mod:`.reading`) and traces them.
 """
 
 from wiretrace.spark.driver import trace, trace_files

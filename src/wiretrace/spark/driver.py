@@ -187,8 +187,8 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
                            .withColumnRenamed("text", "text_i"), "si") \
         .join(texts.withColumnRenamed("number", "sj").withColumnRenamed("text", "text_j"), "sj") \
         .select(F.col("si").alias("i"), "text_i", F.col("sj").alias("j"), "text_j") \
-        .repartition(_partitions(spark, n_pairs, PAIRS_PER_PARTITION), "i") \
-        .sortWithinPartitions("i", "j")
+        .repartition(_partitions(spark, n_pairs, PAIRS_PER_PARTITION), "j") \
+        .sortWithinPartitions("j", "i")
     aligned = jobs.mapInArrow(alignments(params, boilerplate), PASSAGE_SCHEMA)
     # back to every pair of articles carrying the two texts
     columns = [c for c in PASSAGE_DTYPE.names if c not in ("a", "b")]

@@ -49,7 +49,7 @@ PASSAGE_SCHEMA = ", ".join(f"{name} {_spark_type(kind)}"
 PASSAGE_ARROW = pa.schema([(name, {"int": pa.int32(), "long": pa.int64(),
                                    "double": pa.float64()}[_spark_type(kind)])
                            for name, (kind, _) in PASSAGE_DTYPE.fields.items()])
-# Tokens of the articles a worker aligned last: pairs come sorted by their first
+# Tokens of the articles a worker aligned last: pairs come sorted by their later
 # article, so each article is tokenised about once per partition.
 TOKENS_KEPT = 512
 
