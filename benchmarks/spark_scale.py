@@ -176,6 +176,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="4g",
+                        help="spark.driver.memory: the JVM's heap (with local[N] it holds the "
+                             "executors' caches too); default %(default)s")
     parser.add_argument("--archive", action="store_true",
                         help="the real Reuters + BBC archive instead of generated corpora")
     parser.add_argument("--corpus", type=Path, nargs="+", metavar="PATH",
@@ -197,12 +200,13 @@ def main() -> None:
 
     import wiretrace
     from wiretrace.spark import trace as spark_trace
+    from wiretrace.spark.driver import step
 
     log_dir = tempfile.mkdtemp(prefix="wiretrace-spark-events-")
     spark = (SparkSession.builder.master(args.master).appName("wiretrace-bench")
              .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.driver.memory", "4g")
+             .config("spark.driver.memory", args.driver_memory)
              .config("spark.eventLog.enabled", "true").config("spark.eventLog.dir", log_dir)
              .config("spark.eventLog.compress", "false")
              .getOrCreate())
@@ -254,6 +258,7 @@ def main() -> None:
         found = spark_trace(spark, frame, attribute=False)  # as the local run
         if args.no_collect:
             result = None
+            step(spark, "diffs")
             found.diffs.count()  # a lazy DataFrame: made (and cached) on the executors
         else:
             result = found.to_result()

@@ -51,6 +51,14 @@ PAIRS_PER_PARTITION = 20_000
 DIFFS_PER_PARTITION = 5_000
 
 
+def step(spark: Any, name: str | None) -> None:
+    """Name the Spark jobs that follow after the step they compute (``wiretrace:
+    align``), in Spark's UI and event log, where the stages would otherwise be
+    named after a line of pyspark; ``None`` clears it."""
+    for key in ("callSite.short", "callSite.long"):
+        spark.sparkContext.setLocalProperty(key, None if name is None else f"wiretrace: {name}")
+
+
 def _partitions(spark: Any, items: int, per_partition: int) -> int:
     cores = max(1, spark.sparkContext.defaultParallelism)
     return max(cores, -(-items // per_partition))
@@ -81,6 +89,7 @@ def _traced(spark: Any, articles: Any, files: list[str] | None, params: TracePar
         spark.conf.set(key, value)
     try:
         started = time.perf_counter()
+        step(spark, "number the articles")
         numbered, duplicates = number_articles(spark, articles, files)
         found = _trace(spark, numbered, params, attribute)
         found.rejected = [rejected for _, _, rejected in duplicates]
@@ -88,6 +97,7 @@ def _traced(spark: Any, articles: Any, files: list[str] | None, params: TracePar
         found.stats["seconds"] = round(time.perf_counter() - started, 3)
         return found, duplicates
     finally:
+        step(spark, None)
         for key, value in before.items():
             if value is None:
                 spark.conf.unset(key)
@@ -142,6 +152,7 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
     from pyspark.sql import functions as F
 
     n = numbered.count()
+    step(spark, "fingerprint, boilerplate n-grams")
 
     found = numbered.select("number", "text").mapInArrow(fingerprints(params),
                                                          FINGERPRINT_SCHEMA).cache()
@@ -177,6 +188,7 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
                        "i") \
         .join(same.withColumnRenamed("number", "j").withColumnRenamed("first", "sj"), "j") \
         .cache()
+    step(spark, "candidate pairs")
     n_pairs = pairs.count()
     text_pairs = pairs.select("si", "sj").distinct()
 
@@ -197,12 +209,14 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
         .select(F.col("i").cast("int").alias("a"), F.col("j").cast("int").alias("b"),
                 *columns).cache()
 
+    step(spark, "article facts to the driver")
     facts_rows = numbered.select("number", "id", "published", "outlet").join(
         found.select("number", "words", "chars"), "number").orderBy("number").collect()
     ids = [r["id"] for r in facts_rows]
     facts = ArticleFacts(ids, np.array([r["chars"] for r in facts_rows], dtype=np.int64),
                          [datetime.fromisoformat(r["published"]).isoformat()
                           if r["published"] else None for r in facts_rows])
+    step(spark, "align, passages to the driver")
     table = passage_table(passages, ids)
     check_link_graph(len(table))
     stories = build_stories(facts, table, params,
@@ -252,12 +266,14 @@ class Credits(NamedTuple):
 def _credits(spark: Any, numbered: Any, stories: list[Story], facts_rows: list) -> Credits:
     """Every article's attributions on the executors; the credits of the story
     members to the driver, where each story's provenance is read (as locally)."""
+    step(spark, "attributions")
     table = numbered.select("number", "id", "text").mapInArrow(attributions(),
                                                                 ATTRIBUTION_SCHEMA).cache()
     found = table.count()
     number = {r["id"]: r["number"] for r in facts_rows}
     in_story = sorted({number[m] for s in stories for m in s.members})
     members = spark.createDataFrame([(k,) for k in in_story], "number long")
+    step(spark, "story members' credits to the driver")
     of_members: dict[str, list[Attribution]] = {}
     for row in table.filter("is_credit").join(members, "number").orderBy("number", "nth") \
             .collect():
@@ -319,6 +335,7 @@ def trace_files(spark: Any, paths: Sequence[str | os.PathLike], options: dict | 
     from wiretrace.spark.reading import problems, read_inputs
 
     params = params or TraceParams()
+    step(spark, "read the input files")
     rows, unlisted, files = read_inputs(spark, paths, options or {})
     found, duplicates = _traced(spark, rows.filter("kind = 'article'"), files, params,
                                 attribute)

@@ -56,12 +56,17 @@ class SparkTrace:
         partition at a time; every diff and attribution goes to its sink when one
         is given, and kept are all, or those of the ``keep_stories`` largest
         stories (what the local run's ``keep_diffs`` keeps)."""
+        from wiretrace.spark.driver import step
+
+        spark = self.articles.sparkSession
+        step(spark, "articles to the driver")
         ordered = self.articles.orderBy("number").toLocalIterator()
         store = ArticleStore.build((article_of(r) for r in ordered), temp_dir)
         kept = None if keep_stories is None else self.stories[:keep_stories]
         kept_ids = None if kept is None else {s.id for s in kept}
         kept_members = None if kept is None else {m for s in kept for m in s.members}
         diffs = []
+        step(spark, "diffs")
         for row in self.diffs.select("job", "story", "pickled").orderBy("job").toLocalIterator():
             if diff_sink is not None or kept_ids is None or row["story"] in kept_ids:
                 diff = pickle.loads(row["pickled"])
@@ -72,13 +77,17 @@ class SparkTrace:
         attributions = None
         if self.attributions is not None:
             attributions = []
+            step(spark, "attributions to the driver")
             for row in self.attributions.orderBy("number", "nth").toLocalIterator():
                 found = attribution_of(row)
                 if attribution_sink is not None:
                     attribution_sink(found)
                 if kept_members is None or found.article in kept_members:
                     attributions.append(found)
-        return TraceResult(store, passage_table(self.passages, store.ids), self.stories, diffs,
+        step(spark, "passages to the driver")
+        table = passage_table(self.passages, store.ids)
+        step(spark, None)
+        return TraceResult(store, table, self.stories, diffs,
                            list(self.rejected), dict(self.stats), list(self.warnings),
                            attributions, self.provenance, self.outlets)
 
@@ -90,6 +99,9 @@ class SparkTrace:
         the driver."""
         from pyspark.sql import functions as F
 
+        from wiretrace.spark.driver import step
+
+        step(self.articles.sparkSession, "write the Parquet datasets")
         ids = self.articles.select("number", "id")
         self.articles.withColumn("chars", F.length("text")).drop("text") \
             .write.mode("overwrite").parquet(f"{folder}/articles.parquet")
@@ -106,6 +118,7 @@ class SparkTrace:
                               "story string, members array<string>, size long, origin string, "
                               "origin_reason string") \
             .write.mode("overwrite").parquet(f"{folder}/stories.parquet")
+        step(spark, None)
 
 
 def article_of(row: Any) -> Article:
