@@ -147,14 +147,15 @@ def test_a_duplicate_id_is_left_out_as_the_local_run_rejects_it(spark, seed_arti
 
 
 def test_trace_engine_spark_writes_the_local_files(spark, seeds_dir, tmp_path):
-    """``wiretrace trace --engine spark``: the same result files as the local run,
-    attributions and provenance included; ``--parquet`` writes datasets."""
+    """``wiretrace trace --engine spark --jsonl``: the same result files as the local
+    run, attributions and provenance included, beside the Parquet datasets; without
+    ``--jsonl`` and the report, the datasets and the counts only."""
     import pyarrow.parquet as pq
 
     from wiretrace.cli.main import main
 
     assert main(["trace", str(seeds_dir), "--out", str(tmp_path / "spark"), "--engine",
-                 "spark", "--parquet", "--quiet"]) == 0
+                 "spark", "--jsonl", "--quiet"]) == 0
     assert main(["trace", str(seeds_dir), "--out", str(tmp_path / "local"), "--quiet"]) == 0
     for name in ("articles.jsonl", "passages.jsonl", "stories.jsonl", "diffs.jsonl",
                  "outlets.jsonl", "rejected.jsonl", "attributions.jsonl", "provenance.jsonl"):
@@ -167,6 +168,14 @@ def test_trace_engine_spark_writes_the_local_files(spark, seeds_dir, tmp_path):
     diffs = pq.read_table(tmp_path / "spark" / "diffs.parquet").to_pylist()
     assert [json.loads(d["diff"])["b"] for d in diffs] == ["niger-wagner-b"]
     assert pq.read_table(tmp_path / "spark" / "attributions.parquet").num_rows > 10
+    assert main(["trace", str(seeds_dir), "--out", str(tmp_path / "datasets"), "--engine",
+                 "spark", "--no-report", "--quiet"]) == 0
+    written = sorted(p.name for p in (tmp_path / "datasets").iterdir())
+    assert written == ["articles.parquet", "attributions.parquet", "diffs.parquet",
+                       "passages.parquet", "rejected.jsonl", "stories.parquet", "summary.json"]
+    summary = json.loads((tmp_path / "datasets" / "summary.json").read_text(encoding="utf-8"))
+    local = json.loads((tmp_path / "local" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == local["counts"] and summary["outlets"] == local["outlets"]
 
 
 def test_bad_input_is_rejected_and_reported_as_locally(spark, seeds_dir, tmp_path):
@@ -191,7 +200,7 @@ def test_bad_input_is_rejected_and_reported_as_locally(spark, seeds_dir, tmp_pat
     for engine in ("spark", "local"):
         assert main(["trace", str(inputs), str(tmp_path / "missing"), "--out",
                      str(tmp_path / engine), "--engine", engine, "--no-attributions",
-                     "--quiet"]) == 0
+                     "--jsonl", "--quiet"]) == 0
     for name in ("rejected.jsonl", "warnings.jsonl", "articles.jsonl", "stories.jsonl",
                  "diffs.jsonl"):
         assert (tmp_path / "spark" / name).read_bytes() == \

@@ -28,7 +28,7 @@ from wiretrace.cli.common import (
 )
 from wiretrace.ingest import iter_articles
 from wiretrace.model import Article, FieldWarning, TraceResult
-from wiretrace.output.files import jsonl_writer, write_jsonl, write_outputs
+from wiretrace.output.files import jsonl_writer, write_json, write_jsonl, write_outputs
 from wiretrace.output.terminal import StageProgress, summary_table
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import trace
@@ -45,7 +45,8 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                     "version against its story's origin and write into --out: articles.jsonl, "
                     "passages.jsonl, stories.jsonl, diffs.jsonl, attributions.jsonl, "
                     "rejected.jsonl, "
-                    "summary.json, report.html (and *.parquet with --parquet).  Records "
+                    "summary.json, report.html (and *.parquet with --parquet; with --engine "
+                    "spark Parquet datasets, and the JSONL files with --jsonl).  Records "
                     "without a usable id or text are skipped and listed in rejected.jsonl; "
                     "an unusable title, outlet, url or date is left empty and listed in "
                     "warnings.jsonl (written when there is one).")
@@ -55,9 +56,12 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
                    help="folder for the result files (created if missing; files are replaced)")
     p.add_argument("--parquet", action="store_true",
                    help="also write articles.parquet, passages.parquet, stories.parquet and "
-                        "outlets.parquet (with --engine spark: articles, passages, stories, "
-                        "diffs and attributions as Parquet datasets, a folder each, written "
-                        "by the executors)")
+                        "outlets.parquet (--engine spark always writes articles, passages, "
+                        "stories, diffs and attributions as Parquet datasets, a folder each, "
+                        "from the executors)")
+    p.add_argument("--jsonl", action="store_true",
+                   help="with --engine spark: also write the local run's JSONL files, "
+                        "brought to this machine (the local engine always writes them)")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
     p.add_argument("--no-attributions", action="store_true",
                    help="do not look for who each article credits (attributions.jsonl and "
@@ -86,10 +90,10 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser],
 def _on_spark(args: argparse.Namespace, params: TraceParams, attribute: bool,
               progress: StageProgress) -> TraceResult:
     """The run on Spark (``wiretrace.spark``): the inputs read on the executors by
-    the same readers, the stages there, and the result brought back for the same
-    files and report as the local run's (diffs and attributions streamed to their
-    files); with ``--parquet``, the large tables as Parquet datasets written by
-    the executors instead of the driver."""
+    the same readers, the stages there, the tables written as Parquet datasets by
+    the executors.  The result comes to this machine for the report and, with
+    ``--jsonl``, the local run's files (diffs and attributions streamed to theirs);
+    with neither, only the stories and counts do."""
     try:
         from wiretrace.spark.driver import spark_session, trace_files
     except ImportError:
@@ -107,8 +111,12 @@ def _on_spark(args: argparse.Namespace, params: TraceParams, attribute: bool,
                               f"{plural(len(found.rejected), 'record')} rejected, see "
                               f"{args.out / 'rejected.jsonl'}")
             raise Failure("no article found in the input")
-        if args.parquet:
-            found.write_parquet(str(args.out))
+        found.write_parquet(str(args.out))
+        if not args.jsonl:
+            if args.no_report:
+                return TraceResult({}, [], found.stories, [], found.rejected, found.stats,
+                                   found.warnings, None, found.provenance, found.outlets)
+            return found.to_result(MAX_STORIES, args.temp_dir)
         with jsonl_writer(args.out / "diffs.jsonl") as write_diff, \
                 jsonl_writer(args.out / "attributions.jsonl") as write_attribution:
             return found.to_result(MAX_STORIES, args.temp_dir, write_diff,
@@ -116,6 +124,26 @@ def _on_spark(args: argparse.Namespace, params: TraceParams, attribute: bool,
     finally:
         if made_here:
             spark.stop()
+
+
+def _counts_and_problems(result: TraceResult, out_dir: Path, extra: dict) -> dict[str, Path]:
+    """What the driver writes beside Spark's datasets: ``rejected.jsonl``,
+    ``warnings.jsonl`` (when there are some) and ``summary.json``, the counts
+    taken from the run's stats (the articles and passages stayed on Spark)."""
+    stats = result.stats
+    write_jsonl(result.rejected, out_dir / "rejected.jsonl")
+    if result.warnings:
+        write_jsonl(result.warnings, out_dir / "warnings.jsonl")
+    else:
+        (out_dir / "warnings.jsonl").unlink(missing_ok=True)
+    doc = {"counts": {"articles": stats["articles"], "rejected": len(result.rejected),
+                      "passages": stats["passages"], "stories": stats["stories"],
+                      "diffs": stats["diffs"]},
+           "stats": {**stats, "warnings": len(result.warnings)}, **extra}
+    if result.outlets is not None:
+        doc["outlets"] = [o.to_dict() for o in result.outlets]
+    write_json(doc, out_dir / "summary.json")
+    return {name: out_dir / name for name in ("rejected.jsonl", "summary.json")}
 
 
 def _on_this_machine(args: argparse.Namespace, params: TraceParams, attribute: bool,
@@ -181,10 +209,14 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
         extra = {"version": __version__, "inputs": list(args.inputs),
                  "params": dataclasses.asdict(params),
                  "wall_seconds": round(time.perf_counter() - started, 3)}
-        written = write_outputs(result, args.out, parquet=args.parquet and args.engine == "local",
-                                extra=extra, diffs_written=True,
-                                workers=result.stats["workers"] if args.engine == "local" else 1,
-                                attributions_written=attribute)
+        if args.engine == "local" or args.jsonl:
+            written = write_outputs(result, args.out,
+                                    parquet=args.parquet and args.engine == "local", extra=extra,
+                                    diffs_written=True,
+                                    workers=result.stats["workers"] if args.engine == "local"
+                                    else 1, attributions_written=attribute)
+        else:
+            written = _counts_and_problems(result, args.out, extra)
         if not args.no_report:
             from wiretrace.output.report import write_report
 
@@ -194,13 +226,13 @@ def cmd_trace(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     n_rej, pairs = len(result.rejected), (result.stats or {}).get("candidate_pairs")
     out.print(summary_table("wiretrace trace", [
-        ("articles read", len(result.articles), None),
+        ("articles read", result.stats["articles"], None),
         ("rejected", n_rej, "yellow" if n_rej else None),
         ("field warnings", len(warnings), "yellow" if warnings else None),
         ("candidate pairs", pairs if isinstance(pairs, int) else "-", None),
         ("reused passages", (result.stats or {}).get("reuse_passages", "-"), None),
-        ("template matches set aside", len(result.passages)
-         - (result.stats or {}).get("reuse_passages", len(result.passages)), None),
+        ("template matches set aside", result.stats["passages"]
+         - result.stats["reuse_passages"], None),
         ("stories", len(result.stories), None),
         ("attributions", (result.stats or {}).get("attributions", 0) if attribute else "off",
          None),
