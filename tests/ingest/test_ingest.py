@@ -43,6 +43,9 @@ def test_txt_folder_reads_files_in_name_order_keeping_text_exact(tmp_path: Path)
     (tmp_path / "b-story.txt").write_bytes(b"Second\r\nline two\r\n")
     (tmp_path / "a-story.txt").write_bytes(b"  First story.\n\n")
     (tmp_path / ".hidden.txt").write_bytes(b"not read")
+    (tmp_path / "_SUCCESS").write_bytes(b"")  # a Spark job's marker: not read, no rejection
+    (tmp_path / "_committed_123").write_bytes(b"{}")
+    (tmp_path / "_draft.txt").write_bytes(b"read: a reader takes it")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "c.txt").write_bytes(b"not read either")
     write_jsonl(tmp_path / "more.jsonl", [{"id": "j1", "text": "from jsonl"}])
@@ -50,8 +53,8 @@ def test_txt_folder_reads_files_in_name_order_keeping_text_exact(tmp_path: Path)
 
     articles, rejected = read_articles([str(tmp_path)])
 
-    assert [a.id for a in articles] == ["a-story", "b-story", "j1"]
-    a, b, j = articles
+    assert [a.id for a in articles] == ["_draft", "a-story", "b-story", "j1"]
+    a, b, j = articles[1:]
     assert a.text == "  First story.\n\n"  # not stripped
     assert b.text == "Second\r\nline two\r\n"  # line endings kept
     assert a.title is None and a.published is None

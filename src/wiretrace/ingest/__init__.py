@@ -140,8 +140,8 @@ def iter_articles(paths: Sequence[str | os.PathLike], fields: FieldNames = _DEFA
 
 def input_files(paths: Sequence[str | os.PathLike]) -> Iterator[str | Rejected]:
     """The files ``paths`` name, in the order they are read: each path given, a
-    folder's files by name (not sub-folders, not names starting with ``.`` or
-    ``_``); a folder that cannot be listed is a rejection."""
+    folder's files by name (not sub-folders, hidden files, or markers such as
+    ``_SUCCESS``); a folder that cannot be listed is a rejection."""
     for given in paths:
         source = os.fsdecode(given)
         if not os.path.isdir(source):
@@ -155,8 +155,10 @@ def input_files(paths: Sequence[str | os.PathLike]) -> Iterator[str | Rejected]:
         for name in names:
             path = os.path.join(source, name)
             # hidden files, and the markers Spark and Hadoop leave beside their
-            # part files (_SUCCESS, _committed_...), are no input
-            if not name.startswith((".", "_")) and not os.path.isdir(path):
+            # part files (_SUCCESS, _committed_...: "_" and no reader's ending),
+            # are no input; "_draft.txt" is
+            marker = name.startswith("_") and not supported(name)
+            if not name.startswith(".") and not marker and not os.path.isdir(path):
                 yield path
 
 
