@@ -139,10 +139,16 @@ def test_a_duplicate_id_is_left_out_as_the_local_run_rejects_it(spark, seed_arti
     from wiretrace.spark import trace
 
     a, b = seed_articles
-    found = trace(spark, frame(spark, [a, b, Article(a.id, "Another text entirely.")]),
-                  attribute=False)
-    assert found.stats["articles"] == 2 and found.stats["rejected"] == 1
-    assert [r.reason for r in found.rejected] == [f"duplicate id {a.id!r}, first seen at <api>"]
+    rows = [a, Article(" ", "A text without an id."), b, Article("blank", "   "),
+            Article(a.id, "Another text entirely.")]
+    given = frame(spark, rows).union(spark.createDataFrame(
+        [("no-text", None, None, None, None, None)],
+        "id string, text string, title string, outlet string, url string, published string"))
+    found = trace(spark, given, attribute=False)
+    assert found.stats["articles"] == 2 and found.stats["rejected"] == 4
+    assert [(r.location, r.reason) for r in found.rejected] == [
+        ("row 2", "missing id"), ("row 4", "text is only whitespace"),
+        ("row 5", f"duplicate id {a.id!r}, first seen at <api>"), ("row 6", "text is null")]
     assert [len(s.members) for s in found.stories] == [2]
 
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from wiretrace.attribute.provenance import appearance_order, outlet_credits, story_provenance
+from wiretrace.ingest.records import text_problem
 from wiretrace.model import (
     KIND_CODE,
     PASSAGE_DTYPE,
@@ -42,6 +43,7 @@ ARTICLE_TYPES = {"id": "string", "text": "string", "title": "string", "outlet": 
                  "url": "string", "published": "string", "read_from": "string",
                  "author": "string", "topics": "array<string>", "places": "array<string>"}
 ARTICLE_COLUMNS = tuple(ARTICLE_TYPES)
+MAX_TEXT_CHARS = 2_000_000  # the readers' default limit, for a DataFrame's texts
 ARTICLE_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ARTICLE_TYPES.items())
 # Work per task: Spark's default of 200 shuffle partitions made 200 Python tasks of
 # a few pairs each on a 10,000-article corpus (35 of its 89 s); a partition per
@@ -121,13 +123,21 @@ def number_articles(spark: Any, articles: Any, files: list[str] | None = None
             return F.col(name)
         return F.lit(None).cast(ARTICLE_TYPES[name]).alias(name)
 
+    unusable: list[tuple[int, int, Rejected]] = []
     if "file" in articles.columns and "record" in articles.columns:
         ordered = articles.select(*map(column, ARTICLE_COLUMNS), "file", "record")
     else:  # the DataFrame's order: a file and record each, from its place
         given = articles.select(*map(column, ARTICLE_COLUMNS))
-        ordered = spark.createDataFrame(
-            given.rdd.zipWithIndex().map(lambda row: (*row[0], 0, row[1])),
-            f"{ARTICLE_SCHEMA}, file long, record long")
+        checked = spark.createDataFrame(
+            given.rdd.zipWithIndex().map(lambda row: (*row[0], 0, row[1],
+                                                      _row_problem(row[0][0], row[0][1]))),
+            f"{ARTICLE_SCHEMA}, file long, record long, problem string").cache()
+        # a row without a usable id or text is rejected, as a reader rejects a record
+        unusable = [(0, r["record"], Rejected("<api>", f"row {r['record'] + 1}", r["id"],
+                                              r["problem"]))
+                    for r in checked.filter("problem is not null")
+                    .select("record", "id", "problem").orderBy("record").collect()]
+        ordered = checked.filter("problem is null").drop("problem")
     by_id = Window.partitionBy("id").orderBy("file", "record")
     ranked = ordered.withColumn("nth", F.row_number().over(by_id)) \
         .withColumn("first_from", F.first("read_from").over(by_id)).cache()
@@ -139,12 +149,22 @@ def number_articles(spark: Any, articles: Any, files: list[str] | None = None
     for r in ranked.filter("nth > 1").orderBy("file", "record").collect():
         source = files[r["file"]] if files else "<api>"
         where = r["read_from"] or source
-        location = where[len(source) + 1:] if where.startswith(f"{source}:") else None
+        location = where[len(source) + 1:] if where.startswith(f"{source}:") \
+            else None if files else f"row {r['record'] + 1}"
         duplicates.append((r["file"], r["record"], Rejected(
             source, location, r["id"], f"duplicate id {r['id']!r}, first seen at "
                                        f"{r['first_from'] or source}")))
     ranked.unpersist()
-    return numbered, duplicates
+    return numbered, sorted(unusable + duplicates, key=lambda found: found[:2])
+
+
+def _row_problem(article_id: Any, text: Any) -> str | None:
+    """Why a DataFrame row cannot be an article (the readers' rules), or None."""
+    if article_id is None or not str(article_id).strip():
+        return "missing id"
+    if text is None:
+        return "text is null"
+    return text_problem(text, MAX_TEXT_CHARS)
 
 
 def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> SparkTrace:
