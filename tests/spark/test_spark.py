@@ -216,3 +216,26 @@ def test_bad_input_is_rejected_and_reported_as_locally(spark, seeds_dir, tmp_pat
     assert len(reasons) == 5 and any("duplicate id 'a'" in r for r in reasons), reasons
     warned = (tmp_path / "spark" / "warnings.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(warned) == 1 and "the day after" in warned[0]  # not the duplicate's "never"
+
+
+def test_a_dataframe_spark_read_itself_keeps_the_publication_times(spark, seed_articles,
+                                                                     tmp_path):
+    """``trace(spark, spark.read.parquet(...))``: a timestamp column is the same
+    instant the local reader reads from the file."""
+    from datetime import datetime, timezone
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from wiretrace.spark import trace
+
+    when = [datetime(2023, 7, 30, 9, 15, 0, 250_000, tzinfo=timezone.utc), None]
+    pq.write_table(pa.table({"id": [a.id for a in seed_articles],
+                             "text": [a.text for a in seed_articles],
+                             "published": pa.array(when, pa.timestamp("us", tz="UTC"))}),
+                   tmp_path / "seeds.parquet")
+    local = wiretrace.read_articles([tmp_path / "seeds.parquet"])[0]
+    found = trace(spark, spark.read.parquet(str(tmp_path / "seeds.parquet")), attribute=False)
+    result = found.to_result()
+    assert [a.published for a in result.articles.values()] == [a.published for a in local]
+    assert local[0].published == when[0] and len(found.stories) == 1

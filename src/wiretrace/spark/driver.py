@@ -118,10 +118,17 @@ def number_articles(spark: Any, articles: Any, files: list[str] | None = None
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    kinds = dict(articles.dtypes)
+
     def column(name: str) -> Any:
-        if name in articles.columns:
-            return F.col(name)
-        return F.lit(None).cast(ARTICLE_TYPES[name]).alias(name)
+        if name not in articles.columns:
+            return F.lit(None).cast(ARTICLE_TYPES[name]).alias(name)
+        if name == "published" and kinds[name].startswith("timestamp"):
+            # a Parquet timestamp, as ISO 8601 text with its offset (the instant kept)
+            return F.date_format(name, "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").alias(name)
+        if kinds[name] != ARTICLE_TYPES[name]:
+            return F.col(name).cast(ARTICLE_TYPES[name]).alias(name)
+        return F.col(name)
 
     unusable: list[tuple[int, int, Rejected]] = []
     if "file" in articles.columns and "record" in articles.columns:
