@@ -267,7 +267,7 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
 
 
 # The passages come to the driver, where the stories are made (what the index
-# does too): 40 bytes a passage, so 100 million passages (a 25-million-article
+# does too): 40 bytes a passage, so 100 million passages (a 20-million-article
 # archive at the generated corpora's rate) are 4 GB.  Past this the driver is
 # the wrong place, and the run says so rather than dying of memory.
 MAX_DRIVER_PASSAGES = 100_000_000
