@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 
@@ -28,7 +28,13 @@ from wiretrace.cli.common import (
 )
 from wiretrace.ingest import iter_articles
 from wiretrace.model import Article, FieldWarning, TraceResult
-from wiretrace.output.files import jsonl_writer, write_json, write_jsonl, write_outputs
+from wiretrace.output.files import (
+    jsonl_writer,
+    summary,
+    write_json,
+    write_jsonl,
+    write_outputs,
+)
 from wiretrace.output.terminal import StageProgress, summary_table
 from wiretrace.params import TraceParams
 from wiretrace.pipeline import trace
@@ -105,12 +111,7 @@ def _on_spark(args: argparse.Namespace, params: TraceParams, attribute: bool,
         progress("read", 0, 0)
         found = trace_files(spark, args.inputs, read_options(args), params, attribute)
         if found.stats["articles"] == 0:
-            write_jsonl(found.rejected, args.out / "rejected.jsonl")
-            if found.rejected:
-                raise Failure(f"no readable article in the input; "
-                              f"{plural(len(found.rejected), 'record')} rejected, see "
-                              f"{args.out / 'rejected.jsonl'}")
-            raise Failure("no article found in the input")
+            _nothing_read(found.rejected, args.out)
         found.write_parquet(str(args.out))
         if not args.jsonl:
             if args.no_report:
@@ -126,23 +127,26 @@ def _on_spark(args: argparse.Namespace, params: TraceParams, attribute: bool,
             spark.stop()
 
 
+def _nothing_read(rejected: list, out_dir: Path) -> NoReturn:
+    """No article in the input: the rejections written, and the run stopped."""
+    rejected_file = out_dir / "rejected.jsonl"
+    write_jsonl(rejected, rejected_file)
+    if rejected:
+        raise Failure(f"no readable article in the input; "
+                      f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
+    raise Failure("no article found in the input")
+
+
 def _counts_and_problems(result: TraceResult, out_dir: Path, extra: dict) -> dict[str, Path]:
     """What the driver writes beside Spark's datasets: ``rejected.jsonl``,
-    ``warnings.jsonl`` (when there are some) and ``summary.json``, the counts
-    taken from the run's stats (the articles and passages stayed on Spark)."""
-    stats = result.stats
+    ``warnings.jsonl`` (when there are some) and ``summary.json`` (its counts the
+    run's stats: the articles and passages stayed on Spark)."""
     write_jsonl(result.rejected, out_dir / "rejected.jsonl")
     if result.warnings:
         write_jsonl(result.warnings, out_dir / "warnings.jsonl")
     else:
         (out_dir / "warnings.jsonl").unlink(missing_ok=True)
-    doc = {"counts": {"articles": stats["articles"], "rejected": len(result.rejected),
-                      "passages": stats["passages"], "stories": stats["stories"],
-                      "diffs": stats["diffs"]},
-           "stats": {**stats, "warnings": len(result.warnings)}, **extra}
-    if result.outlets is not None:
-        doc["outlets"] = [o.to_dict() for o in result.outlets]
-    write_json(doc, out_dir / "summary.json")
+    write_json(summary(result, extra), out_dir / "summary.json")
     return {name: out_dir / name for name in ("rejected.jsonl", "summary.json")}
 
 
@@ -169,13 +173,8 @@ def _on_this_machine(args: argparse.Namespace, params: TraceParams, attribute: b
 
     articles = ArticleStore.build(accepted(), args.temp_dir)
     progress("read", len(articles), len(articles))
-    rejected_file = args.out / "rejected.jsonl"
     if not articles:
-        write_jsonl(rejected, rejected_file)
-        if rejected:
-            raise Failure(f"no readable article in the input; "
-                          f"{plural(len(rejected), 'record')} rejected, see {rejected_file}")
-        raise Failure("no article found in the input")
+        _nothing_read(rejected, args.out)
     from wiretrace.output.report import MAX_STORIES
 
     # diffs go to their file as they are made; the result keeps those the report shows

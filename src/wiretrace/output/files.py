@@ -368,13 +368,16 @@ def write_parquet(rows: list[dict], path: str | os.PathLike, table: str) -> None
 
 def summary(result: TraceResult, extra: Mapping[str, Any] | None = None) -> dict:
     """The ``summary.json`` document: counts, the pipeline's stats, extra keys."""
+    # the run's own counts where it kept them: a Spark run's result may hold only
+    # its stories, its articles and passages left in Spark's datasets
+    stats = result.stats
     doc: dict[str, Any] = {
         "counts": {
-            "articles": len(result.articles),
+            "articles": stats.get("articles", len(result.articles)),
             "rejected": len(result.rejected),
-            "passages": len(result.passages),
+            "passages": stats.get("passages", len(result.passages)),
             "stories": len(result.stories),
-            "diffs": result.stats.get("diffs", len(result.diffs)),
+            "diffs": stats.get("diffs", len(result.diffs)),
         },
         "stats": {**result.stats, "warnings": len(result.warnings)},
     }

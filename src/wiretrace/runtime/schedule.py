@@ -88,15 +88,15 @@ def group_chunks(pairs: np.ndarray, min_size: int,
     starts = np.flatnonzero(group[1:] != group[:-1]) + 1
     bounds = np.r_[0, starts, len(pairs)]
     cuts = [starts]
-    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if end - begin > max_size:
-            inside = pairs[begin:end]
-            pairs[begin:end] = inside[np.lexsort((inside[:, 0], inside[:, 1]))]
-            later = pairs[begin:end, 1]
-            changes = np.flatnonzero(later[1:] != later[:-1]) + 1 + begin
-            if len(changes):
-                every = np.searchsorted(changes, np.arange(begin + max_size, end, max_size))
-                cuts.append(np.unique(changes[np.minimum(every, len(changes) - 1)]))
+    for k in np.flatnonzero(np.diff(bounds) > max_size).tolist():  # the large groups only
+        begin, end = int(bounds[k]), int(bounds[k + 1])
+        inside = pairs[begin:end]
+        pairs[begin:end] = inside[np.lexsort((inside[:, 0], inside[:, 1]))]
+        later = pairs[begin:end, 1]
+        changes = np.flatnonzero(later[1:] != later[:-1]) + 1 + begin
+        if len(changes):
+            every = np.searchsorted(changes, np.arange(begin + max_size, end, max_size))
+            cuts.append(np.unique(changes[np.minimum(every, len(changes) - 1)]))
     starts = np.unique(np.concatenate(cuts)).astype(np.int64)
     return chunks_at(pairs, starts.tolist(), min_size)  # type: ignore[return-value]
 

@@ -263,7 +263,7 @@ def _trace(spark: Any, numbered: Any, params: TraceParams, attribute: bool) -> S
              "diffs": sum(len(s.members) - 1 for s in stories), "attributions": credits.found,
              "workers": spark.sparkContext.defaultParallelism, "seconds": 0.0}
     return SparkTrace(numbered, passages, stories, diffs, stats, credits.table,
-                      credits.provenance, credits.outlets)
+                      credits.provenance, credits.outlets, passage_rows=table)
 
 
 # The passages come to the driver, where the stories are made (what the index
@@ -305,9 +305,10 @@ def _credits(spark: Any, numbered: Any, stories: list[Story], facts_rows: list) 
     for row in table.filter("is_credit").join(members, "number").orderBy("number", "nth") \
             .collect():
         of_members.setdefault(row["article"], []).append(attribution_of(row))
+    members_rows = [facts_rows[k] for k in in_story]  # rows are in number order
     published = {r["id"]: datetime.fromisoformat(r["published"]) if r["published"] else None
-                 for r in facts_rows}
-    outlet = {r["id"]: r["outlet"] for r in facts_rows}
+                 for r in members_rows}
+    outlet = {r["id"]: r["outlet"] for r in members_rows}
     provenance = [story_provenance(s, appearance_order(s, [published[m] for m in s.members]),
                                    of_members) for s in stories]
     return Credits(table, found, of_members, provenance,

@@ -46,6 +46,8 @@ class SparkTrace:
     outlets: list[OutletCredit] | None = None
     rejected: list[Rejected] = field(default_factory=list)  # records not used, and why
     warnings: list[FieldWarning] = field(default_factory=list)  # fields left empty
+    # the passages as the driver collected them to make the stories (not fetched again)
+    passage_rows: PassageTable | None = None
 
     def to_result(self, keep_stories: int | None = None, temp_dir: str | None = None,
                   diff_sink: Callable[[Diff], None] | None = None,
@@ -56,6 +58,8 @@ class SparkTrace:
         partition at a time; every diff and attribution goes to its sink when one
         is given, and kept are all, or those of the ``keep_stories`` largest
         stories (what the local run's ``keep_diffs`` keeps)."""
+        from pyspark.sql import functions as F
+
         from wiretrace.spark.driver import step
 
         spark = self.articles.sparkSession
@@ -67,25 +71,32 @@ class SparkTrace:
         kept_members = None if kept is None else {m for s in kept for m in s.members}
         diffs = []
         step(spark, "diffs")
-        for row in self.diffs.select("job", "story", "pickled").orderBy("job").toLocalIterator():
-            if diff_sink is not None or kept_ids is None or row["story"] in kept_ids:
-                diff = pickle.loads(row["pickled"])
-                if diff_sink is not None:
-                    diff_sink(diff)
-                if kept_ids is None or row["story"] in kept_ids:
-                    diffs.append(diff)
+        wanted = self.diffs.select("job", "story", "pickled")
+        if diff_sink is None and kept_ids is not None:  # only those kept come over
+            wanted = wanted.filter(F.col("story").isin(sorted(kept_ids)))
+        for row in wanted.orderBy("job").toLocalIterator():
+            diff = pickle.loads(row["pickled"])
+            if diff_sink is not None:
+                diff_sink(diff)
+            if kept_ids is None or row["story"] in kept_ids:
+                diffs.append(diff)
         attributions = None
         if self.attributions is not None:
             attributions = []
             step(spark, "attributions to the driver")
-            for row in self.attributions.orderBy("number", "nth").toLocalIterator():
+            rows = self.attributions
+            if attribution_sink is None and kept_members is not None:
+                rows = rows.filter(F.col("article").isin(sorted(kept_members)))
+            for row in rows.orderBy("number", "nth").toLocalIterator():
                 found = attribution_of(row)
                 if attribution_sink is not None:
                     attribution_sink(found)
                 if kept_members is None or found.article in kept_members:
                     attributions.append(found)
-        step(spark, "passages to the driver")
-        table = passage_table(self.passages, store.ids)
+        table = self.passage_rows
+        if table is None:
+            step(spark, "passages to the driver")
+            table = passage_table(self.passages, store.ids)
         step(spark, None)
         return TraceResult(store, table, self.stories, diffs,
                            list(self.rejected), dict(self.stats), list(self.warnings),
